@@ -1,0 +1,144 @@
+/*
+ * roadvpnd --foreground --profile FILE: one connection without D-Bus,
+ * logging to stderr. The entry point for interop tests and debugging.
+ * Exits 0 after a clean disconnect (SIGINT/SIGTERM); on failure prints one
+ * line "roadvpnd: <phase>: <reason>" and exits with the documented status.
+ */
+#include <errno.h>
+#include <glib-unix.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "crypto/crypto.h"
+#include "daemon/foreground.h"
+#include "session/session.h"
+#include "util/log.h"
+
+struct foreground {
+	GMainLoop *loop;
+	struct session *session;
+	int exit_code;
+	unsigned int signals;
+};
+
+static void on_phase(void *user_data, enum session_phase phase)
+{
+}
+
+static void on_finished(void *user_data, const struct session_failure *failure)
+{
+	struct foreground *fg = user_data;
+	char line[320];
+
+	fg->exit_code = 0;
+	if (failure) {
+		session_failure_message(failure, line, sizeof(line));
+		fprintf(stderr, "roadvpnd: %s\n", line);
+		fg->exit_code = session_failure_exit_code(failure);
+	} else {
+		rv_log_info("roadvpnd", "disconnected");
+	}
+
+	g_main_loop_quit(fg->loop);
+}
+
+static gboolean on_signal(gpointer user_data)
+{
+	struct foreground *fg = user_data;
+
+	/* A second signal means the user will not wait for a clean goodbye. */
+	if (++fg->signals > 1) {
+		fprintf(stderr, "roadvpnd: interrupted again, leaving without a clean disconnect\n");
+		g_main_loop_quit(fg->loop);
+		return G_SOURCE_CONTINUE;
+	}
+
+	session_stop(fg->session);
+	return G_SOURCE_CONTINUE;
+}
+
+static int read_secret_file(struct profile *p, const char *name, const char *path)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree char *data = NULL;
+	gsize len = 0;
+
+	if (!g_file_get_contents(path, &data, &len, &error)) {
+		fprintf(stderr, "roadvpnd: cannot read the %s file: %s\n", name, error->message);
+		return -EIO;
+	}
+
+	/* One trailing newline is not part of the secret. */
+	if (len && data[len - 1] == '\n')
+		data[--len] = '\0';
+	profile_set_secret(p, name, data, NULL);
+	explicit_bzero(data, len);
+	return 0;
+}
+
+static int check_profile(struct profile *p, const struct foreground_options *opt)
+{
+	g_auto(GStrv) missing = NULL;
+
+	if (opt->password_file && read_secret_file(p, "password", opt->password_file) < 0)
+		return 2;
+	if (opt->psk_file && read_secret_file(p, "psk", opt->psk_file) < 0)
+		return 2;
+
+	if (p->ipsec_enabled) {
+		fprintf(stderr, "roadvpnd: profile: IPsec is not available in this build yet; "
+				"set [ipsec] enabled=false for plain L2TP\n");
+		return 2;
+	}
+
+	missing = profile_missing_secrets(p);
+	if (missing[0]) {
+		g_autofree char *list = g_strjoinv(", ", missing);
+
+		fprintf(stderr, "roadvpnd: profile: needs secrets: %s (in the profile, or --%s-file)\n",
+			list, missing[0]);
+		return 2;
+	}
+
+	return 0;
+}
+
+int foreground_run(const struct foreground_options *opt)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(RvProfile) profile = profile_load_file(opt->profile_path, &error);
+	struct foreground fg = { .exit_code = 1 };
+	struct session_config cfg = { .configure_network = true };
+	struct session_ops ops = { .phase_changed = on_phase, .finished = on_finished };
+	int r;
+
+	if (!profile) {
+		fprintf(stderr, "roadvpnd: profile: %s\n", error->message);
+		return 2;
+	}
+
+	r = check_profile(profile, opt);
+	if (r)
+		return r;
+
+	rv_log_set_debug(opt->debug ? opt->debug : profile->debug_log);
+	if (!profile->ipsec_enabled)
+		rv_log_warning("roadvpnd", "plain L2TP: traffic to %s is not encrypted",
+			       profile->gateway);
+
+	if (rv_crypto_init() < 0)
+		rv_log_warning("roadvpnd", "OpenSSL legacy provider unavailable: MS-CHAPv2 will fail");
+
+	cfg.profile = profile;
+	fg.loop = g_main_loop_new(NULL, FALSE);
+	fg.session = session_new(&cfg, &ops, &fg);
+	g_unix_signal_add(SIGINT, on_signal, &fg);
+	g_unix_signal_add(SIGTERM, on_signal, &fg);
+
+	session_start(fg.session);
+	g_main_loop_run(fg.loop);
+
+	session_free(fg.session);
+	g_main_loop_unref(fg.loop);
+	return fg.exit_code;
+}

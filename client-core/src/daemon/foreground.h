@@ -1,0 +1,11 @@
+#pragma once
+
+struct foreground_options {
+	const char *profile_path;
+	const char *password_file;
+	const char *psk_file;
+	const char *debug;        /* components, e.g. "l2tp,ppp" */
+};
+
+/* Run one connection until disconnect or failure; returns the exit status. */
+int foreground_run(const struct foreground_options *opt);

@@ -1,0 +1,58 @@
+/*
+ * roadvpnd: the privileged helper. `--foreground --profile FILE` runs one
+ * connection without D-Bus (tests, debugging); the system-bus service with
+ * polkit is the default mode once it lands.
+ */
+#include <glib.h>
+#include <locale.h>
+#include <stdio.h>
+
+#include "daemon/foreground.h"
+
+int main(int argc, char **argv)
+{
+	gboolean foreground = FALSE, version = FALSE;
+	struct foreground_options opt = { 0 };
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GOptionContext) ctx = g_option_context_new("- roadvpn L2TP/IPsec helper");
+	GOptionEntry entries[] = {
+		{ "foreground", 'f', 0, G_OPTION_ARG_NONE, &foreground,
+		  "Run one connection from --profile without D-Bus, logging to stderr", NULL },
+		{ "profile", 'p', 0, G_OPTION_ARG_FILENAME, &opt.profile_path,
+		  "Connection profile (GKeyFile)", "FILE" },
+		{ "password-file", 0, 0, G_OPTION_ARG_FILENAME, &opt.password_file,
+		  "Read the PPP password from FILE", "FILE" },
+		{ "psk-file", 0, 0, G_OPTION_ARG_FILENAME, &opt.psk_file,
+		  "Read the IPsec pre-shared key from FILE", "FILE" },
+		{ "debug", 'd', 0, G_OPTION_ARG_STRING, &opt.debug,
+		  "Debug logs for components (l2tp,ppp,net,session or all)", "LIST" },
+		{ "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version", NULL },
+		{ NULL },
+	};
+
+	setlocale(LC_ALL, "");
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	g_option_context_set_description(ctx,
+		"Exit status with --foreground: 0 clean disconnect, 1 internal error, 2 bad profile\n"
+		"or usage, 3 gateway unreachable, 4 authentication failed, 5 L2TP failure,\n"
+		"6 PPP negotiation failed, 7 host network setup failed, 8 IPsec negotiation failed,\n"
+		"9 connection lost after it was up.\n");
+
+	if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
+		fprintf(stderr, "roadvpnd: %s\n", error->message);
+		return 2;
+	}
+
+	if (version) {
+		printf("roadvpnd %s\n", ROADVPN_VERSION);
+		return 0;
+	}
+
+	if (!foreground || !opt.profile_path) {
+		fprintf(stderr, "roadvpnd: use --foreground --profile FILE (the D-Bus service mode "
+				"is not available in this build yet)\n");
+		return 2;
+	}
+
+	return foreground_run(&opt);
+}

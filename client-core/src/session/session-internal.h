@@ -1,0 +1,84 @@
+#pragma once
+/* Private to session/: the session object and the seams between its files. */
+#include <gio/gio.h>
+
+#include "net/net.h"
+#include "ppp/ppp.h"
+#include "session/session.h"
+#include "util/clock.h"
+#include "util/pkt.h"
+
+struct l2tp;
+
+#define SESSION_BATCH 32
+
+struct session {
+	const struct profile *profile;
+	bool configure_network;
+	struct session_ops ops;
+	void *user_data;
+
+	enum session_phase phase;
+	struct session_failure failure;
+	bool has_failure;
+
+	GCancellable *cancel;
+	uint32_t gateway4;
+	char gateway_text[64];
+
+	struct l2tp *l2tp;
+	struct ppp *ppp;
+	enum ppp_auth_method auth_method;
+	struct ppp_ipcp_info ipcp;
+	struct ppp_ipv6cp_info ipv6cp;
+	bool has_ipv6;
+	uint16_t mtu;
+
+	/* What the idle callback still has to do. */
+	guint advance_idle;
+	bool want_ppp_start;
+	bool want_netconfig;
+	bool want_teardown;
+	bool stop_requested;
+	bool ppp_closing, ppp_done;
+	bool l2tp_closing, l2tp_done;
+	bool finished;
+	usec_t step_deadline;
+
+	/* I/O (session-io.c). */
+	int udp_fd;
+	guint udp_watch;
+	struct net_tun tun;
+	guint tun_watch;
+	GSource *timer;
+	struct net_state *net;
+	struct pkt_buf *rx_bufs;     /* SESSION_BATCH buffers for UDP reads */
+	struct pkt_buf *tun_bufs;    /* SESSION_BATCH buffers for TUN reads */
+	struct pkt *tx_queue[SESSION_BATCH];
+	size_t tx_queued;
+	bool batching_tx;
+
+	struct session_stats stats;
+};
+
+usec_t session_now(void);
+void session_enter_phase(struct session *s, enum session_phase phase);
+void session_fail(struct session *s, enum session_reason reason, uint32_t peer_code,
+		  const char *fmt, ...) G_GNUC_PRINTF(4, 5);
+usec_t session_next_deadline(const struct session *s);
+void session_on_timer(struct session *s);
+
+/* session-io.c */
+int session_io_open(struct session *s);
+int session_tun_open(struct session *s);
+void session_io_close(struct session *s);
+void session_rearm_timer(struct session *s);
+int session_l2tp_tx(void *user_data, const uint8_t *data, size_t len);
+int session_l2tp_tx_pkt(void *user_data, struct pkt *p);
+void session_l2tp_ppp_rx(void *user_data, const uint8_t *frame, size_t len, usec_t now);
+int session_ppp_tx(void *user_data, struct pkt *p);
+void session_ppp_ip_rx(void *user_data, bool is_ipv6, const uint8_t *data, size_t len);
+
+/* session-net.c */
+void session_netconfig_apply(struct session *s);
+void session_netconfig_undo(struct session *s);

@@ -1,0 +1,232 @@
+/*
+ * The session's sockets, TUN device and single timer on the GLib main loop,
+ * and the data path between them. Reads and writes are batched
+ * (recvmmsg/sendmmsg, TUN read until EAGAIN) and every packet is built in
+ * place in a pkt buffer with headroom: TUN -> PPP -> L2TP -> UDP costs no
+ * copy and no allocation.
+ */
+#include <errno.h>
+#include <glib-unix.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "l2tp/l2tp.h"
+#include "session-internal.h"
+#include "util/log.h"
+
+#define L2TP_PORT 1701
+
+/* Timer -------------------------------------------------------------- */
+
+static gboolean timer_dispatch(GSource *source, GSourceFunc callback, gpointer user_data)
+{
+	g_source_set_ready_time(source, -1);
+	return callback(user_data);
+}
+
+static GSourceFuncs timer_funcs = {
+	.dispatch = timer_dispatch,
+};
+
+static gboolean on_timer(gpointer user_data)
+{
+	struct session *s = user_data;
+
+	session_on_timer(s);
+	session_rearm_timer(s);
+	return G_SOURCE_CONTINUE;
+}
+
+void session_rearm_timer(struct session *s)
+{
+	usec_t d;
+
+	if (!s->timer) {
+		s->timer = g_source_new(&timer_funcs, sizeof(GSource));
+		g_source_set_callback(s->timer, on_timer, s, NULL);
+		g_source_attach(s->timer, NULL);
+	}
+
+	d = session_next_deadline(s);
+	g_source_set_ready_time(s->timer, d == USEC_INFINITY ? -1 : (gint64)d);
+}
+
+/* Underlay (UDP to the gateway's L2TP port) --------------------------- */
+
+static void flush_tx_queue(struct session *s)
+{
+	size_t sent = 0;
+
+	while (sent < s->tx_queued) {
+		int r = net_udp_send_batch(s->udp_fd, s->tx_queue + sent, s->tx_queued - sent);
+
+		if (r <= 0) {
+			/* A full socket buffer drops the rest, as a router would. */
+			rv_log_debug("session", "udp send: %s", strerror(r < 0 ? -r : EAGAIN));
+			break;
+		}
+		sent += (size_t)r;
+	}
+
+	s->tx_queued = 0;
+}
+
+int session_l2tp_tx(void *user_data, const uint8_t *data, size_t len)
+{
+	struct session *s = user_data;
+
+	if (send(s->udp_fd, data, len, MSG_DONTWAIT) < 0)
+		return -errno;
+	return 0;
+}
+
+int session_l2tp_tx_pkt(void *user_data, struct pkt *p)
+{
+	struct session *s = user_data;
+
+	if (s->batching_tx) {
+		s->tx_queue[s->tx_queued++] = p;
+		if (s->tx_queued == SESSION_BATCH)
+			flush_tx_queue(s);
+		return 0;
+	}
+
+	return session_l2tp_tx(s, p->data, p->len);
+}
+
+static gboolean on_udp_readable(gint fd, GIOCondition cond, gpointer user_data)
+{
+	struct session *s = user_data;
+	struct pkt *pkts[SESSION_BATCH];
+	usec_t now = session_now();
+	int n;
+
+	for (size_t i = 0; i < SESSION_BATCH; i++)
+		pkts[i] = pkt_buf_reset(&s->rx_bufs[i]);
+
+	n = net_udp_recv_batch(fd, pkts, SESSION_BATCH);
+	for (int i = 0; i < n && s->l2tp; i++)
+		l2tp_rx(s->l2tp, pkts[i]->data, pkts[i]->len, now);
+
+	session_rearm_timer(s);
+	return G_SOURCE_CONTINUE;
+}
+
+/* Overlay (PPP <-> TUN) ---------------------------------------------- */
+
+void session_l2tp_ppp_rx(void *user_data, const uint8_t *frame, size_t len, usec_t now)
+{
+	struct session *s = user_data;
+
+	if (!s->ppp)
+		return;
+
+	ppp_note_rx_activity(s->ppp, now);
+	ppp_rx(s->ppp, frame, len, now);
+}
+
+int session_ppp_tx(void *user_data, struct pkt *p)
+{
+	struct session *s = user_data;
+
+	if (!s->l2tp)
+		return -ENOTCONN;
+	return l2tp_send_ppp(s->l2tp, p);
+}
+
+void session_ppp_ip_rx(void *user_data, bool is_ipv6, const uint8_t *data, size_t len)
+{
+	struct session *s = user_data;
+
+	if (s->tun.fd < 0 || s->phase != SESSION_PHASE_UP)
+		return;
+
+	if (net_tun_write(&s->tun, data, len) < 0)
+		return;
+
+	s->stats.packets_in++;
+	s->stats.bytes_in += len;
+}
+
+static bool ip_version_is_6(const struct pkt *p)
+{
+	return p->len > 0 && (p->data[0] >> 4) == 6;
+}
+
+static gboolean on_tun_readable(gint fd, GIOCondition cond, gpointer user_data)
+{
+	struct session *s = user_data;
+	struct pkt *pkts[SESSION_BATCH];
+	int n;
+
+	for (size_t i = 0; i < SESSION_BATCH; i++)
+		pkts[i] = pkt_buf_reset(&s->tun_bufs[i]);
+
+	n = net_tun_read_batch(&s->tun, pkts, SESSION_BATCH);
+	s->batching_tx = true;
+	for (int i = 0; i < n && s->ppp; i++) {
+		size_t len = pkts[i]->len;
+
+		if (ppp_send_ip(s->ppp, pkts[i], ip_version_is_6(pkts[i])) < 0)
+			continue;
+		s->stats.packets_out++;
+		s->stats.bytes_out += len;
+	}
+	s->batching_tx = false;
+	flush_tx_queue(s);
+	return G_SOURCE_CONTINUE;
+}
+
+/* Open / close ------------------------------------------------------- */
+
+int session_io_open(struct session *s)
+{
+	uint16_t local_port = 0;
+	int r;
+
+	r = net_udp_open(s->gateway4, L2TP_PORT, &local_port, &s->udp_fd);
+	if (r < 0)
+		return r;
+
+	rv_log_debug("session", "L2TP underlay: local port %u -> %s:%u", local_port,
+		     s->gateway_text, L2TP_PORT);
+	s->rx_bufs = g_new(struct pkt_buf, SESSION_BATCH);
+	s->tun_bufs = g_new(struct pkt_buf, SESSION_BATCH);
+	s->udp_watch = g_unix_fd_add(s->udp_fd, G_IO_IN, on_udp_readable, s);
+	return 0;
+}
+
+int session_tun_open(struct session *s)
+{
+	const char *hint = s->profile->interface_name ? s->profile->interface_name : "rvpn%d";
+	int r = net_tun_open(hint, &s->tun);
+
+	if (r < 0)
+		return r;
+
+	s->tun_watch = g_unix_fd_add(s->tun.fd, G_IO_IN, on_tun_readable, s);
+	return 0;
+}
+
+void session_io_close(struct session *s)
+{
+	g_clear_handle_id(&s->udp_watch, g_source_remove);
+	g_clear_handle_id(&s->tun_watch, g_source_remove);
+
+	if (s->timer) {
+		g_source_destroy(s->timer);
+		g_clear_pointer(&s->timer, g_source_unref);
+	}
+
+	if (s->udp_fd >= 0)
+		close(s->udp_fd);
+	s->udp_fd = -1;
+
+	if (s->tun.fd >= 0)
+		net_tun_close(&s->tun);
+	s->tun.fd = -1;
+
+	g_clear_pointer(&s->rx_bufs, g_free);
+	g_clear_pointer(&s->tun_bufs, g_free);
+}

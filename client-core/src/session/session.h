@@ -1,0 +1,55 @@
+#pragma once
+/*
+ * One connection: stacks the layers (L2TP -> PPP -> network; IKE/ESP slot in
+ * under L2TP later), runs them on the GLib main loop, and owns the phase and
+ * the single failure record. Protocol objects never see each other; this
+ * file is the only place that knows the order.
+ */
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "profile/profile.h"
+#include "session/phase.h"
+
+struct session;
+
+struct session_up_info {
+	char ifname[16];
+	uint32_t local4;          /* network byte order */
+	uint32_t peer4;
+	uint32_t dns[2];
+	uint16_t mtu;
+	const char *auth_method;  /* "MS-CHAPv2", ... */
+};
+
+struct session_stats {
+	uint64_t bytes_in, bytes_out;
+	uint64_t packets_in, packets_out;
+};
+
+struct session_ops {
+	void (*phase_changed)(void *user_data, enum session_phase phase);
+	void (*up)(void *user_data, const struct session_up_info *info);
+	/* The session ended: failure is NULL after a clean disconnect. */
+	void (*finished)(void *user_data, const struct session_failure *failure);
+};
+
+struct session_config {
+	const struct profile *profile;   /* borrowed; must outlive the session */
+	/* false: bring the tunnel up but leave addresses/routes/DNS to the caller (NM). */
+	bool configure_network;
+};
+
+struct session *session_new(const struct session_config *cfg, const struct session_ops *ops,
+			    void *user_data);
+void session_free(struct session *s);
+
+/* Start connecting on the thread-default main context. */
+void session_start(struct session *s);
+/* Clean disconnect; ops->finished follows. Safe in any phase. */
+void session_stop(struct session *s);
+
+enum session_phase session_get_phase(const struct session *s);
+const struct session_failure *session_get_failure(const struct session *s);
+void session_get_stats(const struct session *s, struct session_stats *ret);

@@ -1,0 +1,162 @@
+/* Profile parsing and validation, including hostile and malformed files. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+#include <arpa/inet.h>
+
+#include "ppp/ppp.h"
+#include "profile/profile.h"
+
+static struct profile *load(const char *text, GError **error)
+{
+	return profile_load_data(text, strlen(text), error);
+}
+
+static void expect_invalid(const char *text, const char *needle)
+{
+	g_autoptr(GError) error = NULL;
+	struct profile *p = load(text, &error);
+
+	assert_null(p);
+	assert_non_null(error);
+	if (!strstr(error->message, needle))
+		fail_msg("error '%s' does not mention '%s'", error->message, needle);
+}
+
+static void test_full_profile(void **state)
+{
+	const char *text = "[connection]\nname=Office\ngateway=vpn.example.com\nreconnect=false\n"
+			   "allowed-users=alice,bob\n"
+			   "[ipsec]\nenabled=false\n"
+			   "[l2tp]\nhostname=laptop\nsecret=tunnelsecret\n"
+			   "[ppp]\nuser=alice\npassword=pw\nauth=mschapv2, pap\nmtu=1400\n"
+			   "[ip]\ndefault-route=false\nroutes=10.0.0.0/8, 192.0.2.0/24,198.51.100.7\n"
+			   "dns=true\nipv6=off\n";
+	g_autoptr(GError) error = NULL;
+	g_autoptr(RvProfile) p = load(text, &error);
+	g_auto(GStrv) missing = NULL;
+	struct in_addr a;
+
+	assert_null(error);
+	assert_non_null(p);
+	assert_string_equal(p->name, "Office");
+	assert_string_equal(p->gateway, "vpn.example.com");
+	assert_false(p->reconnect);
+	assert_string_equal(p->allowed_users[1], "bob");
+	assert_false(p->ipsec_enabled);
+	assert_int_equal(rv_secret_len(p->l2tp_secret), 12);
+	assert_int_equal(p->auth_methods, PPP_AUTH_MSCHAPV2 | PPP_AUTH_PAP);
+	assert_int_equal(p->mtu, 1400);
+	assert_false(p->default_route);
+	assert_int_equal(p->n_routes, 3);
+	inet_pton(AF_INET, "192.0.2.0", &a);
+	assert_int_equal(p->routes[1].dst, a.s_addr);
+	assert_int_equal(p->routes[1].prefix_len, 24);
+	assert_int_equal(p->routes[2].prefix_len, 32);
+	assert_int_equal(p->ipv6, PROFILE_IPV6_OFF);
+	missing = profile_missing_secrets(p);
+	assert_null(missing[0]);
+}
+
+static void test_defaults_are_safe(void **state)
+{
+	g_autoptr(RvProfile) p = load("[connection]\ngateway=192.0.2.1\n[ppp]\nuser=u\n", NULL);
+	g_auto(GStrv) missing = NULL;
+
+	assert_non_null(p);
+	/* IPsec on, full tunnel, DNS on, PAP off unless named. */
+	assert_true(p->ipsec_enabled);
+	assert_string_equal(p->ipsec_auth, "psk");
+	assert_string_equal(p->ipsec_mode, "main");
+	assert_true(p->default_route);
+	assert_true(p->dns);
+	assert_true(p->reconnect);
+	assert_int_equal(p->auth_methods & PPP_AUTH_PAP, 0);
+	assert_int_not_equal(p->auth_methods & PPP_AUTH_MSCHAPV2, 0);
+	missing = profile_missing_secrets(p);
+	assert_string_equal(missing[0], "psk");
+	assert_string_equal(missing[1], "password");
+	assert_null(missing[2]);
+}
+
+static void test_secrets_supplied_later(void **state)
+{
+	g_autoptr(RvProfile) p =
+		load("[connection]\ngateway=g\n[ipsec]\nenabled=false\n[ppp]\nuser=u\n", NULL);
+	g_auto(GStrv) missing = NULL;
+	size_t len;
+
+	assert_non_null(p);
+	assert_true(profile_set_secret(p, "password", "s3cret", NULL));
+	assert_memory_equal(rv_secret_reveal(p->password, &len), "s3cret", 6);
+	assert_false(profile_set_secret(p, "nonsense", "x", NULL));
+	missing = profile_missing_secrets(p);
+	assert_null(missing[0]);
+}
+
+static void test_invalid_fields_are_named(void **state)
+{
+	expect_invalid("[ppp]\nuser=u\n", "[connection] gateway");
+	expect_invalid("[connection]\ngateway=g\n", "[ppp] user");
+	expect_invalid("[connection]\ngateway=g\n[ppp]\nuser=u\nauth=mschap\n", "unknown method 'mschap'");
+	expect_invalid("[connection]\ngateway=g\n[ppp]\nuser=u\nmtu=99999\n", "[ppp] mtu");
+	expect_invalid("[connection]\ngateway=g\n[ppp]\nuser=u\nmtu=-1\n", "[ppp] mtu");
+	expect_invalid("[connection]\ngateway=g\n[ppp]\nuser=u\n[ip]\ndefault-rout=true\n",
+		       "[ip] default-rout: unknown key");
+	expect_invalid("[connection]\ngateway=g\n[ppp]\nuser=u\n[bogus]\nx=1\n", "[bogus]");
+	expect_invalid("[connection]\ngateway=g\nreconnect=maybe\n[ppp]\nuser=u\n", "true or false");
+	expect_invalid("[connection]\ngateway=g\n[ipsec]\nauth=xauth\n[ppp]\nuser=u\n", "[ipsec] auth");
+	expect_invalid("[connection]\ngateway=g\n[ppp]\nuser=u\n[ip]\nroutes=10.0.0.1/8\n", "host bits");
+	expect_invalid("[connection]\ngateway=g\n[ppp]\nuser=u\n[ip]\nroutes=10.0.0.0/33\n", "prefix");
+	expect_invalid("[connection]\ngateway=g\n[ppp]\nuser=u\n[ip]\nroutes=vpn.example\n", "not an IPv4");
+	expect_invalid("[connection]\ngateway=g\ninterface=a/b\n[ppp]\nuser=u\n", "interface");
+	expect_invalid("[ppp\nuser=u\n", "not a valid profile");
+	expect_invalid("\x01\x02\xff\xfe", "not a valid profile");
+}
+
+static void test_error_never_contains_secret(void **state)
+{
+	g_autoptr(GError) error = NULL;
+	struct profile *p = load("[connection]\ngateway=g\n[ppp]\nuser=u\npassword=TopSecret1\n"
+				 "mtu=TopSecret2\n",
+				 &error);
+
+	assert_null(p);
+	assert_null(strstr(error->message, "TopSecret1"));
+}
+
+static void test_missing_file(void **state)
+{
+	g_autoptr(GError) error = NULL;
+
+	assert_null(profile_load_file("/nonexistent/roadvpn.conf", &error));
+	assert_true(g_error_matches(error, PROFILE_ERROR, PROFILE_ERROR_IO));
+}
+
+static void test_too_many_routes(void **state)
+{
+	g_autoptr(GString) s = g_string_new("[connection]\ngateway=g\n[ppp]\nuser=u\n[ip]\nroutes=");
+
+	for (int i = 0; i < PROFILE_MAX_ROUTES + 1; i++)
+		g_string_append_printf(s, "%s10.%d.0.0/16", i ? "," : "", i);
+	g_string_append(s, "\n");
+	expect_invalid(s->str, "more than");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_full_profile),
+		cmocka_unit_test(test_defaults_are_safe),
+		cmocka_unit_test(test_secrets_supplied_later),
+		cmocka_unit_test(test_invalid_fields_are_named),
+		cmocka_unit_test(test_error_never_contains_secret),
+		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_too_many_routes),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

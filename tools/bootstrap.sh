@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Install what roadvpn needs on Debian 12 and build it into ./build.
+# Run as root (apt-get). Package post-install scripts are kept from
+# starting the test peers' daemons (SoftEther, l2tpns, FreeRADIUS) in the
+# host's own network namespace: the tests start them in namespaces of their own.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BUILD_DIR=${BUILD_DIR:-build}
+
+PACKAGES=(
+	# build
+	meson ninja-build pkg-config gcc clang libclang-rt-14-dev
+	libglib2.0-dev libssl-dev libnl-3-dev libnl-route-3-dev libcmocka-dev
+	# run and test
+	iproute2 iputils-ping tcpdump tshark nftables procps psmisc python3
+	# real peers for the interop tests and the demo gateway
+	softether-vpnserver softether-vpncmd l2tpns freeradius freeradius-utils
+)
+
+install_packages() {
+	local guard=""
+
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "bootstrap: run as root (it installs packages with apt-get)" >&2
+		exit 1
+	fi
+
+	if ! dpkg-query -W -f='${Status}\n' "${PACKAGES[@]}" 2>/dev/null | grep -vq 'install ok installed' &&
+		[ "$(dpkg-query -W -f='${Status}\n' "${PACKAGES[@]}" 2>/dev/null | wc -l)" -eq "${#PACKAGES[@]}" ]; then
+		echo "bootstrap: all packages present"
+		return
+	fi
+
+	if [ ! -e /usr/sbin/policy-rc.d ]; then
+		printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+		chmod +x /usr/sbin/policy-rc.d
+		guard=/usr/sbin/policy-rc.d
+	fi
+
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -q
+	apt-get install -y -q --no-install-recommends "${PACKAGES[@]}"
+
+	if [ -n "$guard" ]; then
+		rm -f "$guard"
+	fi
+}
+
+build() {
+	if [ ! -d "$BUILD_DIR" ]; then
+		meson setup "$BUILD_DIR" "$@"
+	fi
+	ninja -C "$BUILD_DIR"
+}
+
+install_packages
+if [ "${1:-}" != "--deps-only" ]; then
+	build
+fi
