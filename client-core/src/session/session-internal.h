@@ -41,7 +41,7 @@ struct session {
 	bool want_teardown;
 	bool stop_requested;
 	bool ppp_closing, ppp_done;
-	bool l2tp_closing, l2tp_done;
+	bool l2tp_closing, l2tp_done, l2tp_failed;
 	bool finished;
 	usec_t step_deadline;
 

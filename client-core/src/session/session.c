@@ -21,7 +21,7 @@
 #include "session-internal.h"
 #include "util/log.h"
 
-#define TEARDOWN_STEP_TIMEOUT (3 * USEC_PER_SEC)
+#define TEARDOWN_STEP_TIMEOUT (5 * USEC_PER_SEC)
 
 static void session_schedule(struct session *s);
 
@@ -73,7 +73,8 @@ static const char *gateway_text(struct session *s)
 
 static void on_l2tp_failed(struct session *s, const struct l2tp_event_info *info)
 {
-	s->l2tp_done = true;
+	/* The tunnel may still be up (a peer CDN): l2tp_close() ends it and reports CLOSED. */
+	s->l2tp_failed = true;
 
 	switch (info->failure) {
 	case L2TP_FAILURE_NONE:
@@ -254,8 +255,8 @@ static void teardown_step(struct session *s)
 		session_enter_phase(s, SESSION_PHASE_DISCONNECTING);
 	session_netconfig_undo(s);
 
-	/* PPP cannot say goodbye over a tunnel that is already gone. */
-	if (s->l2tp_done)
+	/* PPP cannot say goodbye over a call that is already gone. */
+	if (s->l2tp_failed || s->l2tp_done)
 		s->ppp_done = true;
 
 	if (s->ppp && !s->ppp_done && !s->ppp_closing) {

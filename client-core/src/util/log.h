@@ -6,6 +6,7 @@
  * Debug output is enabled per component ("l2tp,ppp" or "all").
  */
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdbool.h>
 
 enum rv_log_level {
