@@ -27,7 +27,10 @@ enum ppp_auth_method {
 struct ppp_config {
 	const char *user;
 	const struct rv_secret *password;
-	/* Methods we accept, as a bit set; the stronger is preferred when the peer lets us choose. */
+	/*
+	 * Methods we accept, as a bit set; the stronger is preferred when the
+	 * peer lets us choose. 0 = MS-CHAPv2 and CHAP-MD5 (PAP is opt-in).
+	 */
 	unsigned int auth_allowed;
 	uint16_t mru;                 /* 0 = default 1400 */
 	bool want_ipv6;               /* negotiate IPv6CP */
@@ -37,6 +40,7 @@ struct ppp_config {
 	usec_t restart_timer;         /* RFC 1661 restart timer; 0 = default 3 s */
 	unsigned int max_configure;   /* 0 = default 10 */
 	unsigned int max_terminate;   /* 0 = default 2 */
+	unsigned int max_failure;     /* Naks of the gateway's auth method before giving up; 0 = 5 */
 };
 
 enum ppp_event {
@@ -96,7 +100,9 @@ void ppp_free(struct ppp *ppp);
 int ppp_start(struct ppp *ppp, usec_t now);
 /*
  * One PPP frame from the link (with or without FF 03, with PFC). Returns 0,
- * -EBADMSG, or -EPROTO (fatal; PPP_EVENT_FAILED was emitted).
+ * -EBADMSG, or -EPROTO (fatal; PPP_EVENT_FAILED was emitted); also -EAGAIN
+ * (a retransmitted request, answered again) and -ENOMSG (not started, or
+ * already failed/terminated).
  */
 int ppp_rx(struct ppp *ppp, const uint8_t *frame, size_t len, usec_t now);
 void ppp_tick(struct ppp *ppp, usec_t now);
@@ -109,7 +115,11 @@ usec_t ppp_next_deadline(const struct ppp *ppp);
  */
 int ppp_send_ip(struct ppp *ppp, struct pkt *p, bool is_ipv6);
 
-/* Clean close: LCP Terminate-Request; PPP_EVENT_TERMINATED when acked or timed out. */
+/*
+ * Clean close: LCP Terminate-Request; PPP_EVENT_TERMINATED when acked or
+ * timed out (at once when LCP is not open). Also valid after
+ * PPP_EVENT_FAILED, so the gateway still hears a Terminate.
+ */
 void ppp_close(struct ppp *ppp, usec_t now);
 
 /* Note traffic from the peer so the echo keepalive only probes an idle link. */
