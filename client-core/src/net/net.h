@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <net/if.h>
 
+struct pkt;
+
 struct net_tun {
 	int fd;                  /* non-blocking, IFF_TUN | IFF_NO_PI */
 	int ifindex;
@@ -21,6 +23,49 @@ struct net_tun {
 int net_tun_open(const char *name_hint, struct net_tun *ret_tun);
 /* Close the fd; the kernel deletes the non-persistent device. */
 void net_tun_close(struct net_tun *tun);
+
+/*
+ * Read up to `n` IP packets, stopping early when the queue is empty. Each
+ * pkts[i] must be empty with its data pointer after the headroom the layers
+ * below need (pkt_buf_reset()); a packet is read at data, using the tailroom
+ * minus PKT_TAILROOM (kept for trailers). Returns how many were read (0: the
+ * queue was empty) or -errno when the first read fails.
+ */
+int net_tun_read_batch(const struct net_tun *tun, struct pkt **pkts, size_t n);
+/* Write one IP packet into the TUN. 0 or -errno. */
+int net_tun_write(const struct net_tun *tun, const uint8_t *data, size_t len);
+
+/*
+ * UDP underlay socket, non-blocking and close-on-exec, connected to
+ * gateway4:port so that the kernel pins its source address and port for the
+ * whole connection and filters datagrams from anyone else. *ret_local_port
+ * is in/out: in, the preferred local port (0: ephemeral; e.g. 1701, which
+ * some gateways expect, used only when it is free and we may bind it, else
+ * ephemeral); out, the port actually bound. 0 or -errno.
+ */
+int net_udp_open(uint32_t gateway4, uint16_t port, uint16_t *ret_local_port, int *ret_fd);
+/*
+ * Receive up to `n` datagrams (recvmmsg) into pkts, laid out as for
+ * net_tun_read_batch(). A datagram too large for its buffer gets len 0 (skip
+ * it). Returns how many were received (0: none queued) or -errno
+ * (-ECONNREFUSED after an ICMP port unreachable from the gateway).
+ */
+int net_udp_recv_batch(int fd, struct pkt **pkts, size_t n);
+/*
+ * Send pkts[0..n) (each pkt's data/len) with sendmmsg. Returns how many
+ * leading packets were sent (fewer than n when the socket buffer is full:
+ * the caller drops or keeps the rest) or -errno when none could be sent.
+ */
+int net_udp_send_batch(int fd, struct pkt *const *pkts, size_t n);
+
+/*
+ * Resolve a gateway name or dotted quad to an IPv4 address (network byte
+ * order). Numeric input never touches the resolver; names go through
+ * getaddrinfo(), which blocks: call it off the main loop. 0, -EINVAL (empty),
+ * -ENOENT (no such name or no IPv4 address), -EAGAIN (temporary resolver
+ * failure) or -EIO.
+ */
+int net_resolve_ipv4(const char *host, uint32_t *ret);
 
 struct net_route4 {
 	uint32_t dst;            /* network byte order */
@@ -62,3 +107,22 @@ void net_config_undo(struct net_state *state);
 
 /* Names of the DNS back end in use ("systemd-resolved", "resolv.conf", "none"). */
 const char *net_state_dns_backend(const struct net_state *state);
+
+/*
+ * Where the resolv.conf back end writes and keeps its crash backup
+ * (resolv.conf.<ifname>.orig in backup_dir). NULL restores the default
+ * (/etc/resolv.conf, /run/roadvpn). For tests and unusual systems.
+ */
+void net_dns_set_paths(const char *resolv_conf, const char *backup_dir);
+/*
+ * Use systemd-resolved when it runs (default true). Tests turn it off: the
+ * system bus is shared across network namespaces and resolved would apply
+ * our interface index to its own namespace's link.
+ */
+void net_dns_set_use_resolved(bool use);
+/*
+ * At daemon start-up: put back a resolv.conf left behind by a crashed
+ * instance (only while it still holds what we wrote), then drop the stale
+ * backups. Best effort; returns how many files were restored.
+ */
+int net_dns_restore_stale(void);

@@ -1,0 +1,113 @@
+/*
+ * The TUN device: IFF_TUN | IFF_NO_PI, so reads and writes are bare IP
+ * packets, and non-persistent, so the kernel deletes it (with its addresses
+ * and routes) when the fd closes, even when we crash. The data path reads in
+ * batches until the queue is empty, straight into packet buffers whose
+ * headroom the PPP and L2TP headers are pushed into.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <linux/if_tun.h>
+
+#include "util/log.h"
+#include "util/pkt.h"
+#include "net-private.h"
+
+#define TUN_DEFAULT_NAME "rvpn%d"
+
+int net_tun_open(const char *name_hint, struct net_tun *ret_tun)
+{
+	struct ifreq ifr = { .ifr_flags = IFF_TUN | IFF_NO_PI };
+	int fd, ifindex;
+
+	if (!name_hint || !*name_hint)
+		name_hint = TUN_DEFAULT_NAME;
+	if (strlen(name_hint) >= IFNAMSIZ)
+		return -EINVAL;
+	memcpy(ifr.ifr_name, name_hint, strlen(name_hint));
+
+	fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+		int e = errno;
+
+		close(fd);
+		return -e;
+	}
+
+	ifindex = (int)if_nametoindex(ifr.ifr_name);
+	if (!ifindex) {
+		int e = errno;
+
+		close(fd);
+		return -e;
+	}
+
+	ret_tun->fd = fd;
+	ret_tun->ifindex = ifindex;
+	snprintf(ret_tun->name, sizeof(ret_tun->name), "%s", ifr.ifr_name);
+	rv_log_debug(NET_LOG, "opened TUN %s (ifindex %d)", ret_tun->name, ifindex);
+	return 0;
+}
+
+void net_tun_close(struct net_tun *tun)
+{
+	if (!tun || tun->fd < 0)
+		return;
+
+	rv_log_debug(NET_LOG, "closing TUN %s", tun->name);
+	close(tun->fd);
+	tun->fd = -1;
+	tun->ifindex = 0;
+}
+
+/* Room for a packet at p->data, keeping PKT_TAILROOM for ESP's trailer. */
+static size_t pkt_rx_room(const struct pkt *p)
+{
+	size_t room = pkt_tailroom(p);
+
+	return room > PKT_TAILROOM ? room - PKT_TAILROOM : room;
+}
+
+int net_tun_read_batch(const struct net_tun *tun, struct pkt **pkts, size_t n)
+{
+	size_t got = 0;
+
+	while (got < n) {
+		struct pkt *p = pkts[got];
+		ssize_t r = read(tun->fd, p->data, pkt_rx_room(p));
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 && (errno == EAGAIN || got > 0))
+			break;
+		if (r < 0)
+			return -errno;
+		if (r == 0)
+			break;
+
+		p->len = (size_t)r;
+		got++;
+	}
+
+	return (int)got;
+}
+
+int net_tun_write(const struct net_tun *tun, const uint8_t *data, size_t len)
+{
+	ssize_t r;
+
+	do {
+		r = write(tun->fd, data, len);
+	} while (r < 0 && errno == EINTR);
+
+	if (r < 0)
+		return -errno;
+	return (size_t)r == len ? 0 : -EIO;
+}

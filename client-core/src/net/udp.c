@@ -1,0 +1,203 @@
+/*
+ * The UDP underlay (L2TP over UDP, RFC 2661 section 8.1): one connected
+ * socket per connection, so the kernel pins our source address and port and
+ * drops datagrams from anyone but the gateway. Some gateways only talk to
+ * source port 1701 (Windows RRAS and older Cisco compare it); we take it when
+ * asked and free, else an ephemeral port, which NAT rewrites anyway.
+ * Batched with recvmmsg/sendmmsg: the tunnel is bound by system calls.
+ */
+#include <errno.h>
+#include <netdb.h>
+#include <string.h>
+#include <unistd.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include "util/log.h"
+#include "util/pkt.h"
+#include "net-private.h"
+
+#define UDP_BATCH_MAX 64
+#define UDP_SOCKBUF (1 << 20)
+
+static int udp_bind(int fd, uint16_t port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(port) };
+
+	return bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 ? -errno : 0;
+}
+
+static int udp_local_port(int fd, uint16_t *ret_port)
+{
+	struct sockaddr_in sin;
+	socklen_t len = sizeof(sin);
+
+	if (getsockname(fd, (struct sockaddr *)&sin, &len) < 0)
+		return -errno;
+	*ret_port = ntohs(sin.sin_port);
+	return 0;
+}
+
+static int udp_setup(int fd, uint32_t gateway4, uint16_t port, uint16_t want_port)
+{
+	struct sockaddr_in gw = { .sin_family = AF_INET, .sin_port = htons(port),
+				  .sin_addr.s_addr = gateway4 };
+	int size = UDP_SOCKBUF;
+
+	if (want_port) {
+		int r = udp_bind(fd, want_port);
+
+		if (r < 0)
+			rv_log_debug(NET_LOG, "UDP port %u unavailable (%s), using an ephemeral port",
+				     want_port, strerror(-r));
+	}
+
+	/* Best effort: bursts of a fast tunnel overflow the default buffers. */
+	(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+
+	if (connect(fd, (struct sockaddr *)&gw, sizeof(gw)) < 0)
+		return -errno;
+	return 0;
+}
+
+int net_udp_open(uint32_t gateway4, uint16_t port, uint16_t *ret_local_port, int *ret_fd)
+{
+	uint16_t want = ret_local_port ? *ret_local_port : 0;
+	uint16_t local = 0;
+	int fd, r;
+
+	if (!gateway4 || !port)
+		return -EINVAL;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_UDP);
+	if (fd < 0)
+		return -errno;
+
+	r = udp_setup(fd, gateway4, port, want);
+	if (!r)
+		r = udp_local_port(fd, &local);
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+
+	if (ret_local_port)
+		*ret_local_port = local;
+	*ret_fd = fd;
+	return 0;
+}
+
+int net_udp_recv_batch(int fd, struct pkt **pkts, size_t n)
+{
+	struct mmsghdr msgs[UDP_BATCH_MAX];
+	struct iovec iov[UDP_BATCH_MAX];
+	int r;
+
+	if (n > UDP_BATCH_MAX)
+		n = UDP_BATCH_MAX;
+	memset(msgs, 0, n * sizeof(msgs[0]));
+	for (size_t i = 0; i < n; i++) {
+		size_t room = pkt_tailroom(pkts[i]);
+
+		iov[i].iov_base = pkts[i]->data;
+		iov[i].iov_len = room > PKT_TAILROOM ? room - PKT_TAILROOM : room;
+		msgs[i].msg_hdr.msg_iov = &iov[i];
+		msgs[i].msg_hdr.msg_iovlen = 1;
+	}
+
+	do {
+		r = recvmmsg(fd, msgs, (unsigned int)n, MSG_DONTWAIT, NULL);
+	} while (r < 0 && errno == EINTR);
+
+	if (r < 0)
+		return errno == EAGAIN ? 0 : -errno;
+
+	for (int i = 0; i < r; i++)
+		pkts[i]->len = (msgs[i].msg_hdr.msg_flags & MSG_TRUNC) ? 0 : msgs[i].msg_len;
+	return r;
+}
+
+static int udp_send_some(int fd, struct pkt *const *pkts, size_t n)
+{
+	struct mmsghdr msgs[UDP_BATCH_MAX];
+	struct iovec iov[UDP_BATCH_MAX];
+	int r;
+
+	if (n > UDP_BATCH_MAX)
+		n = UDP_BATCH_MAX;
+	memset(msgs, 0, n * sizeof(msgs[0]));
+	for (size_t i = 0; i < n; i++) {
+		iov[i].iov_base = pkts[i]->data;
+		iov[i].iov_len = pkts[i]->len;
+		msgs[i].msg_hdr.msg_iov = &iov[i];
+		msgs[i].msg_hdr.msg_iovlen = 1;
+	}
+
+	do {
+		r = sendmmsg(fd, msgs, (unsigned int)n, MSG_DONTWAIT);
+	} while (r < 0 && errno == EINTR);
+
+	return r < 0 ? -errno : r;
+}
+
+int net_udp_send_batch(int fd, struct pkt *const *pkts, size_t n)
+{
+	size_t sent = 0;
+
+	while (sent < n) {
+		int r = udp_send_some(fd, pkts + sent, n - sent);
+
+		if (r < 0 && (r == -EAGAIN || sent > 0))
+			break;
+		if (r < 0)
+			return r;
+		if (r == 0)
+			break;
+		sent += (size_t)r;
+	}
+
+	return (int)sent;
+}
+
+static int eai_to_errno(int eai)
+{
+	switch (eai) {
+	case EAI_NONAME:
+	case EAI_NODATA:
+	case EAI_ADDRFAMILY:
+		return -ENOENT;
+	case EAI_AGAIN:
+		return -EAGAIN;
+	case EAI_MEMORY:
+		return -ENOMEM;
+	case EAI_SYSTEM:
+		return errno ? -errno : -EIO;
+	}
+	return -EIO;
+}
+
+int net_resolve_ipv4(const char *host, uint32_t *ret)
+{
+	const struct addrinfo hints = { .ai_family = AF_INET, .ai_socktype = SOCK_DGRAM };
+	struct addrinfo *res = NULL;
+	struct in_addr a;
+	int r;
+
+	if (!host || !*host)
+		return -EINVAL;
+	if (inet_pton(AF_INET, host, &a) == 1) {
+		*ret = a.s_addr;
+		return 0;
+	}
+
+	r = getaddrinfo(host, NULL, &hints, &res);
+	if (r)
+		return eai_to_errno(r);
+	if (!res)
+		return -ENOENT;
+
+	*ret = ((const struct sockaddr_in *)res->ai_addr)->sin_addr.s_addr;
+	freeaddrinfo(res);
+	return 0;
+}
