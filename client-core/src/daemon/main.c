@@ -12,19 +12,20 @@
 int main(int argc, char **argv)
 {
 	gboolean foreground = FALSE, version = FALSE;
+	g_autofree char *profile_path = NULL, *password_file = NULL, *psk_file = NULL, *debug = NULL;
 	struct foreground_options opt = { 0 };
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GOptionContext) ctx = g_option_context_new("- roadvpn L2TP/IPsec helper");
 	GOptionEntry entries[] = {
 		{ "foreground", 'f', 0, G_OPTION_ARG_NONE, &foreground,
 		  "Run one connection from --profile without D-Bus, logging to stderr", NULL },
-		{ "profile", 'p', 0, G_OPTION_ARG_FILENAME, &opt.profile_path,
+		{ "profile", 'p', 0, G_OPTION_ARG_FILENAME, &profile_path,
 		  "Connection profile (GKeyFile)", "FILE" },
-		{ "password-file", 0, 0, G_OPTION_ARG_FILENAME, &opt.password_file,
+		{ "password-file", 0, 0, G_OPTION_ARG_FILENAME, &password_file,
 		  "Read the PPP password from FILE", "FILE" },
-		{ "psk-file", 0, 0, G_OPTION_ARG_FILENAME, &opt.psk_file,
+		{ "psk-file", 0, 0, G_OPTION_ARG_FILENAME, &psk_file,
 		  "Read the IPsec pre-shared key from FILE", "FILE" },
-		{ "debug", 'd', 0, G_OPTION_ARG_STRING, &opt.debug,
+		{ "debug", 'd', 0, G_OPTION_ARG_STRING, &debug,
 		  "Debug logs for components (l2tp,ppp,net,session or all)", "LIST" },
 		{ "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version", NULL },
 		{ NULL },
@@ -47,6 +48,13 @@ int main(int argc, char **argv)
 		printf("roadvpnd %s\n", ROADVPN_VERSION);
 		return 0;
 	}
+
+	opt = (struct foreground_options){
+		.profile_path = profile_path,
+		.password_file = password_file,
+		.psk_file = psk_file,
+		.debug = debug,
+	};
 
 	if (!foreground || !opt.profile_path) {
 		fprintf(stderr, "roadvpnd: use --foreground --profile FILE (the D-Bus service mode "

@@ -57,11 +57,17 @@ struct session {
 	struct pkt *tx_queue[SESSION_BATCH];
 	size_t tx_queued;
 	bool batching_tx;
+	bool saw_port_unreachable;  /* ICMP port unreachable from the gateway */
 
 	struct session_stats stats;
 };
 
 usec_t session_now(void);
+/* Mark `s` as session_current() until the end of the enclosing block. */
+struct session *session_enter(struct session *s);
+void session_leave(struct session **prev);
+#define SESSION_SCOPE(s) \
+	struct session *session_prev_ __attribute__((cleanup(session_leave))) = session_enter(s)
 void session_enter_phase(struct session *s, enum session_phase phase);
 void session_fail(struct session *s, enum session_reason reason, uint32_t peer_code,
 		  const char *fmt, ...) G_GNUC_PRINTF(4, 5);

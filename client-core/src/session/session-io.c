@@ -32,6 +32,7 @@ static GSourceFuncs timer_funcs = {
 static gboolean on_timer(gpointer user_data)
 {
 	struct session *s = user_data;
+	SESSION_SCOPE(s);
 
 	session_on_timer(s);
 	session_rearm_timer(s);
@@ -98,6 +99,7 @@ int session_l2tp_tx_pkt(void *user_data, struct pkt *p)
 static gboolean on_udp_readable(gint fd, GIOCondition cond, gpointer user_data)
 {
 	struct session *s = user_data;
+	SESSION_SCOPE(s);
 	struct pkt *pkts[SESSION_BATCH];
 	usec_t now = session_now();
 	int n;
@@ -106,8 +108,13 @@ static gboolean on_udp_readable(gint fd, GIOCondition cond, gpointer user_data)
 		pkts[i] = pkt_buf_reset(&s->rx_bufs[i]);
 
 	n = net_udp_recv_batch(fd, pkts, SESSION_BATCH);
-	for (int i = 0; i < n && s->l2tp; i++)
-		l2tp_rx(s->l2tp, pkts[i]->data, pkts[i]->len, now);
+	if (n == -ECONNREFUSED)
+		s->saw_port_unreachable = true;
+
+	for (int i = 0; i < n && s->l2tp; i++) {
+		if (pkts[i]->len)
+			l2tp_rx(s->l2tp, pkts[i]->data, pkts[i]->len, now);
+	}
 
 	session_rearm_timer(s);
 	return G_SOURCE_CONTINUE;
@@ -157,6 +164,7 @@ static bool ip_version_is_6(const struct pkt *p)
 static gboolean on_tun_readable(gint fd, GIOCondition cond, gpointer user_data)
 {
 	struct session *s = user_data;
+	SESSION_SCOPE(s);
 	struct pkt *pkts[SESSION_BATCH];
 	int n;
 

@@ -52,6 +52,7 @@ static void log_connected(struct session *s, const struct net_config *cfg)
 		.peer4 = cfg->peer4,
 		.mtu = cfg->mtu,
 		.auth_method = ppp_auth_method_name(s->auth_method),
+		.gateway4 = s->gateway4,
 	};
 
 	inet_ntop(AF_INET, &cfg->local4, local, sizeof(local));

@@ -25,6 +25,26 @@
 
 static void session_schedule(struct session *s);
 
+static struct session *current;
+
+struct session *session_enter(struct session *s)
+{
+	struct session *prev = current;
+
+	current = s;
+	return prev;
+}
+
+void session_leave(struct session **prev)
+{
+	current = *prev;
+}
+
+struct session *session_current(void)
+{
+	return current;
+}
+
 usec_t session_now(void)
 {
 	return (usec_t)g_get_monotonic_time();
@@ -82,8 +102,11 @@ static void on_l2tp_failed(struct session *s, const struct l2tp_event_info *info
 		session_fail(s, SESSION_REASON_PROTOCOL, info->result_code, "%s", info->message);
 		return;
 	case L2TP_FAILURE_NO_ANSWER:
-		session_fail(s, SESSION_REASON_NO_ANSWER, 0, "no answer from %s:1701 (%s)",
-			     gateway_text(s), info->message);
+		session_fail(s, SESSION_REASON_NO_ANSWER, 0, "no answer from %s:1701 (%s)%s",
+			     gateway_text(s), info->message,
+			     s->saw_port_unreachable ?
+				     "; it answered ICMP port unreachable: no L2TP server listens there" :
+				     "");
 		return;
 	case L2TP_FAILURE_TUNNEL_AUTH:
 		session_fail(s, SESSION_REASON_TUNNEL_AUTH, 0,
@@ -280,6 +303,7 @@ static void teardown_step(struct session *s)
 static gboolean advance(gpointer user_data)
 {
 	struct session *s = user_data;
+	SESSION_SCOPE(s);
 
 	s->advance_idle = 0;
 	if (s->finished)
@@ -366,6 +390,7 @@ static int start_l2tp(struct session *s)
 static void on_resolved(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	struct session *s = user_data;
+	SESSION_SCOPE(s);
 	g_autoptr(GError) error = NULL;
 	GList *addrs = g_resolver_lookup_by_name_finish(G_RESOLVER(source), res, &error);
 	int r;
@@ -405,6 +430,7 @@ static void on_resolved(GObject *source, GAsyncResult *res, gpointer user_data)
 void session_start(struct session *s)
 {
 	g_autoptr(GResolver) resolver = g_resolver_get_default();
+	SESSION_SCOPE(s);
 
 	session_enter_phase(s, SESSION_PHASE_RESOLVING);
 	s->cancel = g_cancellable_new();
@@ -413,6 +439,8 @@ void session_start(struct session *s)
 
 void session_stop(struct session *s)
 {
+	SESSION_SCOPE(s);
+
 	if (s->finished || s->stop_requested)
 		return;
 
@@ -440,6 +468,8 @@ struct session *session_new(const struct session_config *cfg, const struct sessi
 
 void session_free(struct session *s)
 {
+	SESSION_SCOPE(s);
+
 	if (!s)
 		return;
 

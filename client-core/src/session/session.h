@@ -21,6 +21,7 @@ struct session_up_info {
 	uint32_t dns[2];
 	uint16_t mtu;
 	const char *auth_method;  /* "MS-CHAPv2", ... */
+	uint32_t gateway4;        /* the resolved gateway, network byte order */
 };
 
 struct session_stats {
@@ -53,3 +54,10 @@ void session_stop(struct session *s);
 enum session_phase session_get_phase(const struct session *s);
 const struct session_failure *session_get_failure(const struct session *s);
 void session_get_stats(const struct session *s, struct session_stats *ret);
+
+/*
+ * The session whose code runs now (inside one of its main-loop callbacks or
+ * a session_* call), else NULL: lets a daemon's log sink tell the lines of
+ * several connections apart.
+ */
+struct session *session_current(void);

@@ -1,0 +1,263 @@
+# shellcheck shell=bash
+# shellcheck source-path=SCRIPTDIR
+# Shared steps of the interop tests: roadvpnd against a real gateway in
+# network namespaces (tools/gateways/). Source it from a test script.
+#
+# A test exits 0 (pass), 1 (fail) or 77 (skip: not root, or a peer binary or
+# roadvpnd missing). Logs stay in /tmp/roadvpn-test/<name>/ after the run.
+
+T_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+T_GW_DIR=$(cd "$T_DIR/../../tools/gateways" && pwd)
+RVT_PROG=$(basename "$0")
+# shellcheck source=../../tools/gateways/lib.sh
+. "$T_GW_DIR/lib.sh"
+
+T_CONNECT_TIMEOUT=${T_CONNECT_TIMEOUT:-40}
+T_PEER=
+T_SESSION=0
+
+t_fail() {
+	printf 'FAIL: %s\n' "$*" >&2
+	if [ -n "${T_LOG:-}" ] && [ -f "$T_LOG" ]; then
+		printf -- '--- last lines of %s ---\n' "$T_LOG" >&2
+		tail -n 25 "$T_LOG" >&2
+	fi
+	exit 1
+}
+
+t_info() { printf '%s: %s\n' "$RVT_PROG" "$*" >&2; }
+
+# t_require: skip unless we can really run.
+t_require() {
+	rvt_need_root
+	rvt_need_cmd ip tcpdump tshark ping
+	[ -n "${ROADVPND:-}" ] || rvt_skip "ROADVPND is not set (path to roadvpnd)"
+	[ -x "$ROADVPND" ] || rvt_skip "roadvpnd not found at $ROADVPND"
+}
+
+t_cleanup() {
+	local rc=$?
+	# roadvpnd first, so that its teardown still reaches the gateway
+	[ -n "${RVT_PIDS:-}" ] && rvt_stop roadvpnd 100
+	case $T_PEER in
+	l2tpns) "$T_GW_DIR/l2tpns.sh" stop --name "$RVT_NAME" ;;
+	softether) "$T_GW_DIR/softether.sh" stop --name "$RVT_NAME" ;;
+	none)
+		rvt_stop_all
+		rvt_topology_down
+		;;
+	esac
+	if [ "$rc" -eq 0 ]; then
+		t_info "PASS (logs in ${RVT_STATE:-?})"
+	fi
+	exit "$rc"
+}
+
+# t_start_peer l2tpns|softether|none NAME [gateway args]: start the gateway and
+# load its client.env (GW_NS, CL_NS, GATEWAY, USER, PASSWORD, PING, DNS1...).
+t_start_peer() {
+	T_PEER=$1
+	local name=$2$$
+	shift 2
+	rvt_init "$name"
+	trap t_cleanup EXIT
+	trap 'exit 130' INT TERM
+	case $T_PEER in
+	l2tpns | softether)
+		"$T_GW_DIR/$T_PEER.sh" start --name "$name" "$@" >/dev/null ||
+			t_fail "could not start $T_PEER"
+		# shellcheck source=/dev/null
+		. "$RVT_STATE/client.env"
+		;;
+	none)
+		rm -rf "$RVT_STATE"
+		rvt_topology_pair
+		GW_NS=$RVT_GW_NS CL_NS=$RVT_CL_NS STATE=$RVT_STATE GATEWAY=$RVT_GW_ADDR
+		;;
+	esac
+	T_RESOLV=/etc/netns/$CL_NS/resolv.conf
+}
+
+# t_profile FILE KEY=VALUE...: write a profile; keys are section.key.
+t_profile() {
+	local f=$1 kv sec key cur=
+	shift
+	: >"$f"
+	chmod 600 "$f"
+	for kv in "$@"; do
+		sec=${kv%%.*}
+		key=${kv#*.}
+		if [ "$sec" != "$cur" ]; then
+			printf '[%s]\n' "$sec" >>"$f"
+			cur=$sec
+		fi
+		printf '%s\n' "$key" >>"$f"
+	done
+}
+
+# t_default_profile FILE AUTH [more section.key=value...]
+t_default_profile() {
+	local f=$1 auth=$2
+	shift 2
+	t_profile "$f" "connection.name=interop" "connection.gateway=$GATEWAY" \
+		"ipsec.enabled=false" "l2tp.secret=${T_TUNNEL_SECRET:-}" \
+		"ppp.user=${USER:-alice}" "ppp.password=${T_PASSWORD:-$PASSWORD}" "ppp.auth=$auth" \
+		"ip.default-route=false" "ip.routes=203.0.113.0/24" "ip.dns=true" "ip.ipv6=off" \
+		"debug.log=l2tp,ppp" "$@"
+}
+
+t_snapshot() {
+	ip -n "$CL_NS" -4 route show table all | grep -v 'table local' >"$1.route4" || true
+	ip -n "$CL_NS" -6 route show table all | grep -v 'table local' >"$1.route6" || true
+	ip -n "$CL_NS" -br link | awk '{print $1}' | sort >"$1.links"
+	cp "$T_RESOLV" "$1.resolv"
+}
+
+t_capture_start() {
+	local i n=$((T_SESSION + 1))
+	T_PCAP=$STATE/gw-$n.pcap
+	# --immediate-mode: no packets left in the kernel ring when we stop it
+	rvt_spawn tcpdump "$GW_NS" "$STATE/tcpdump-$n.log" \
+		tcpdump --immediate-mode -U -Z root -n -i rv-gw -w "$T_PCAP" udp port 1701
+	for ((i = 0; i < 50; i++)); do
+		grep -q 'listening on' "$STATE/tcpdump-$n.log" && return 0
+		sleep 0.1
+	done
+	t_fail "tcpdump did not start"
+}
+
+t_capture_stop() {
+	sleep 1
+	rvt_stop tcpdump
+}
+
+# t_roadvpnd PROFILE: start roadvpnd in the client namespace. No system bus:
+# DNS must go to the namespace's private resolv.conf, never to the host.
+t_roadvpnd() {
+	T_SESSION=$((T_SESSION + 1))
+	T_LOG=$STATE/roadvpnd-$T_SESSION.log
+	T_T0=$(date +%s%N)
+	# full malloc stacks in leak reports of sanitizer builds
+	rvt_spawn roadvpnd "$CL_NS" "$T_LOG" \
+		env DBUS_SYSTEM_BUS_ADDRESS=unix:path=/nonexistent/rvt \
+		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}fast_unwind_on_malloc=0" \
+		"$ROADVPND" --foreground --profile "$1"
+	T_PID=$RVT_LAST_PID
+}
+
+t_elapsed() {
+	local ms=$((($(date +%s%N) - T_T0) / 1000000))
+	printf '%d.%03d' $((ms / 1000)) $((ms % 1000))
+}
+
+# t_wait_exit TIMEOUT_S: wait for roadvpnd to exit; sets T_RC.
+t_wait_exit() {
+	local i
+	for ((i = 0; i < $1 * 10; i++)); do
+		kill -0 "$T_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -0 "$T_PID" 2>/dev/null && t_fail "roadvpnd still running after $1 s"
+	T_RC=0
+	wait "$T_PID" || T_RC=$?
+	rm -f "$RVT_PIDS/roadvpnd"
+	t_check_sanitizer
+}
+
+# ASan/UBSan builds: any report is a failure of its own, named as such.
+t_check_sanitizer() {
+	if grep -Eq 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$T_LOG"; then
+		grep -E -A12 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$T_LOG" >&2
+		t_fail "sanitizer report in the roadvpnd log (exit status $T_RC)"
+	fi
+}
+
+t_tun() { ip -n "$CL_NS" -br link | awk '$1 ~ /^rvpn[0-9]+/ {sub(/@.*/, "", $1); print $1; exit}'; }
+
+t_check_no_password() {
+	local pw
+	for pw in "$@"; do
+		[ -n "$pw" ] || continue
+		if grep -qF -- "$pw" "$T_LOG"; then
+			t_fail "a password appears in the roadvpnd log"
+		fi
+	done
+}
+
+# t_check_stopccn: the capture on the gateway side holds a StopCCN from us.
+t_check_stopccn() {
+	local n
+	n=$(tshark -r "$T_PCAP" -Y "ip.src == $(t_client_addr) && l2tp.avp.message_type == 4" \
+		2>/dev/null | wc -l)
+	[ "$n" -ge 1 ] || t_fail "no StopCCN from the client in $T_PCAP"
+	t_info "gateway capture: StopCCN from the client seen ($n)"
+}
+
+t_client_addr() { echo "${CLIENT_UNDERLAY:-$RVT_CL_ADDR}"; }
+
+t_check_clean() {
+	local tag=$STATE/after-$T_SESSION
+	t_snapshot "$tag"
+	[ -z "$(t_tun)" ] || t_fail "a rvpn device is left behind: $(t_tun)"
+	diff -u "$STATE/before.route4" "$tag.route4" >&2 || t_fail "IPv4 routes differ after disconnect"
+	diff -u "$STATE/before.route6" "$tag.route6" >&2 || t_fail "IPv6 routes differ after disconnect"
+	diff -u "$STATE/before.links" "$tag.links" >&2 || t_fail "links differ after disconnect"
+	cmp -s "$STATE/before.resolv" "$T_RESOLV" || t_fail "resolv.conf not restored byte for byte"
+}
+
+# t_session PROFILE: one full, successful session with every check.
+t_session() {
+	local tun addr
+	t_snapshot "$STATE/before"
+	t_capture_start
+	t_roadvpnd "$1"
+	rvt_wait_log "$T_LOG" 'connected:' "$T_CONNECT_TIMEOUT" "$T_PID" ||
+		t_fail "no 'connected:' within ${T_CONNECT_TIMEOUT} s"
+	t_info "connected after $(t_elapsed) s: $(grep -m1 'connected:' "$T_LOG")"
+	tun=$(t_tun)
+	[ -n "$tun" ] || t_fail "no rvpn* device in $CL_NS"
+	addr=$(ip -n "$CL_NS" -4 -o addr show dev "$tun" | awk '{print $4; exit}')
+	case $addr in
+	"$POOL_PREFIX"*) t_info "$tun has $addr" ;;
+	*) t_fail "$tun address '$addr' is not from the pool $POOL_CIDR" ;;
+	esac
+	ip netns exec "$CL_NS" ping -n -c 3 -W 2 -I "$tun" "$PING" >"$STATE/ping-$T_SESSION.log" 2>&1 ||
+		{ cat "$STATE/ping-$T_SESSION.log" >&2; t_fail "ping $PING through $tun failed"; }
+	t_info "ping $PING via $tun: $(grep -o '[0-9]* received' "$STATE/ping-$T_SESSION.log")"
+	ip -n "$CL_NS" route show 203.0.113.0/24 | grep -q "dev $tun" ||
+		t_fail "no route 203.0.113.0/24 via $tun"
+	grep -q "^nameserver $DNS1\$" "$T_RESOLV" || t_fail "DNS $DNS1 not in the namespace's resolv.conf"
+	grep -q "^nameserver $DNS2\$" "$T_RESOLV" || t_fail "DNS $DNS2 not in the namespace's resolv.conf"
+	kill -INT "$T_PID"
+	t_wait_exit 20
+	[ "$T_RC" -eq 0 ] || t_fail "roadvpnd exited $T_RC after SIGINT (expected 0)"
+	t_capture_stop
+	t_check_stopccn
+	t_check_clean
+	t_check_no_password "$PASSWORD" "${T_TUNNEL_SECRET:-}"
+}
+
+# t_expect_failure PROFILE RC TIMEOUT_S: roadvpnd must give up with RC.
+t_expect_failure() {
+	t_snapshot "$STATE/before"
+	t_capture_start
+	t_roadvpnd "$1"
+	t_wait_exit "$3"
+	t_capture_stop
+	t_info "roadvpnd exited $T_RC after $(t_elapsed) s: $(tail -n 1 "$T_LOG")"
+	[ "$T_RC" -eq "$2" ] || t_fail "exit status $T_RC, expected $2"
+	t_check_clean
+}
+
+# t_last_line_matches ERE...: the last stderr line matches every pattern.
+t_last_line_matches() {
+	local last pat
+	last=$(tail -n 1 "$T_LOG")
+	case $last in
+	roadvpnd:*) ;;
+	*) t_fail "last line is not 'roadvpnd: <phase>: <reason>': $last" ;;
+	esac
+	for pat in "$@"; do
+		grep -Eiq -- "$pat" <<<"$last" || t_fail "last line does not match /$pat/: $last"
+	done
+}
