@@ -37,7 +37,8 @@ root = sys.argv[2] == "0"
 passed = sum(r["result"] == "OK" for r in results)
 failed = sum(r["result"] in ("FAIL", "TIMEOUT", "ERROR", "UNEXPECTEDPASS") for r in results)
 skipped = [r["name"] for r in results if r["result"] == "SKIP"]
-interop = [r for r in results if "interop" in r.get("suite", [""])[0] or any("interop" in s for s in r.get("suite", []))]
+# Meson names each test "project:suite / name".
+interop = [r for r in results if r["name"].split(" / ")[0].endswith(":interop")]
 print(f"interop tests run: {sum(r['result'] == 'OK' for r in interop)} of {len(interop)}")
 if root and any(r["result"] == "SKIP" for r in interop):
     print("interop tests skipped while running as root: " + ", ".join(skipped))
@@ -54,7 +55,7 @@ if command -v clang >/dev/null && [ "$FUZZ_SECONDS" -gt 0 ]; then
 	fi
 	ninja -C "$FUZZ_DIR" $(cd tests/fuzz && ls */fuzz-*.c 2>/dev/null | sed 's#.*/##; s#\.c$##; s#^#tests/fuzz/#')
 	for bin in "$FUZZ_DIR"/tests/fuzz/fuzz-*; do
-		[ -x "$bin" ] || continue
+		[ -f "$bin" ] && [ -x "$bin" ] || continue
 		name=$(basename "$bin")
 		work=$(mktemp -d)
 		seeds=tests/fuzz/corpus/$name

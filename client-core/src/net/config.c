@@ -80,3 +80,8 @@ const char *net_state_dns_backend(const struct net_state *state)
 {
 	return net_dns_backend_name(state ? state->dns : NULL);
 }
+
+int net_config_add_ipv6(struct net_state *state, const uint8_t iid[8], char **ret_error)
+{
+	return net_rtnl_add_ipv6(state->rtnl, iid, ret_error);
+}

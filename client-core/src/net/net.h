@@ -102,6 +102,12 @@ struct net_state;
  * malloc'd one-line reason.
  */
 struct net_state *net_config_apply(const struct net_config *cfg, char **ret_error);
+/*
+ * Add fe80::IID/64 once IPv6CP opens, which real gateways do after IPCP;
+ * recorded like the rest, so net_config_undo() removes it. 0 or -errno with
+ * a malloc'd reason in *ret_error.
+ */
+int net_config_add_ipv6(struct net_state *state, const uint8_t iid[8], char **ret_error);
 /* Undo everything net_config_apply() did; NULL-safe; frees state. */
 void net_config_undo(struct net_state *state);
 

@@ -515,3 +515,13 @@ struct net_rtnl *net_rtnl_apply(const struct net_config *cfg, char **ret_error)
 	}
 	return rtnl;
 }
+
+/* IPv6CP opens after IPCP on real gateways (l2tpns): add its link-local address later. */
+int net_rtnl_add_ipv6(struct net_rtnl *rtnl, const uint8_t iid[8], char **ret_error)
+{
+	struct net_config cfg = { .has_ipv6 = true };
+
+	*ret_error = NULL;
+	memcpy(cfg.local_iid, iid, sizeof(cfg.local_iid));
+	return rtnl_add_addr6(rtnl, &cfg, ret_error);
+}

@@ -38,6 +38,7 @@ struct session {
 	guint advance_idle;
 	bool want_ppp_start;
 	bool want_netconfig;
+	bool want_ipv6_config;
 	bool want_teardown;
 	bool stop_requested;
 	bool ppp_closing, ppp_done;
@@ -88,3 +89,4 @@ void session_ppp_ip_rx(void *user_data, bool is_ipv6, const uint8_t *data, size_
 /* session-net.c */
 void session_netconfig_apply(struct session *s);
 void session_netconfig_undo(struct session *s);
+void session_netconfig_add_ipv6(struct session *s);

@@ -112,3 +112,20 @@ void session_netconfig_undo(struct session *s)
 	net_config_undo(s->net);
 	s->net = NULL;
 }
+
+void session_netconfig_add_ipv6(struct session *s)
+{
+	char *error = NULL;
+
+	if (!s->net)
+		return;
+
+	/* IPv4 keeps working without it: a warning, not a failure. */
+	if (net_config_add_ipv6(s->net, s->ipv6cp.local_iid, &error) < 0) {
+		rv_log_warning("session", "IPv6 not configured: %s", error ? error : "unknown error");
+		free(error);
+		return;
+	}
+
+	rv_log_info("session", "IPv6 link-local address configured on %s", s->tun.name);
+}

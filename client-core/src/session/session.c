@@ -206,6 +206,8 @@ static void on_ppp_event(void *user_data, enum ppp_event ev, const struct ppp_ev
 	case PPP_EVENT_IPV6CP_UP:
 		s->ipv6cp = info->ipv6cp;
 		s->has_ipv6 = true;
+		s->want_ipv6_config = s->phase == SESSION_PHASE_UP;
+		session_schedule(s);
 		return;
 	case PPP_EVENT_TERMINATED:
 		s->ppp_done = true;
@@ -325,6 +327,11 @@ static gboolean advance(gpointer user_data)
 	if (s->want_netconfig) {
 		s->want_netconfig = false;
 		session_netconfig_apply(s);
+	}
+
+	if (s->want_ipv6_config) {
+		s->want_ipv6_config = false;
+		session_netconfig_add_ipv6(s);
 	}
 
 	session_rearm_timer(s);
