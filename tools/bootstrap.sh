@@ -11,11 +11,15 @@ BUILD_DIR=${BUILD_DIR:-build}
 PACKAGES=(
 	# build
 	meson ninja-build pkg-config gcc clang libclang-rt-14-dev
-	libglib2.0-dev libssl-dev libnl-3-dev libnl-route-3-dev libcmocka-dev
+	libglib2.0-dev libglib2.0-bin libssl-dev libnl-3-dev libnl-route-3-dev libcmocka-dev
+	libpolkit-gobject-1-dev
 	# run and test
-	iproute2 iputils-ping tcpdump tshark nftables procps psmisc python3
+	iproute2 iputils-ping tcpdump tshark nftables procps psmisc python3 util-linux
+	dbus-daemon polkitd
 	# real peers for the interop tests and the demo gateway
 	softether-vpnserver softether-vpncmd l2tpns freeradius freeradius-utils
+	strongswan-charon strongswan-swanctl strongswan-pki libcharon-extra-plugins
+	libstrongswan-extra-plugins libstrongswan-standard-plugins ike-scan
 )
 
 install_packages() {

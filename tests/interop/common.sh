@@ -42,6 +42,7 @@ t_cleanup() {
 	case $T_PEER in
 	l2tpns) "$T_GW_DIR/l2tpns.sh" stop --name "$RVT_NAME" ;;
 	softether) "$T_GW_DIR/softether.sh" stop --name "$RVT_NAME" ;;
+	strongswan) "$T_GW_DIR/strongswan.sh" stop --name "$RVT_NAME" ;;
 	none)
 		rvt_stop_all
 		rvt_topology_down
@@ -53,7 +54,7 @@ t_cleanup() {
 	exit "$rc"
 }
 
-# t_start_peer l2tpns|softether|none NAME [gateway args]: start the gateway and
+# t_start_peer l2tpns|softether|strongswan|none NAME [gateway args]: start the gateway and
 # load its client.env (GW_NS, CL_NS, GATEWAY, USER, PASSWORD, PING, DNS1...).
 t_start_peer() {
 	T_PEER=$1
@@ -63,7 +64,7 @@ t_start_peer() {
 	trap t_cleanup EXIT
 	trap 'exit 130' INT TERM
 	case $T_PEER in
-	l2tpns | softether)
+	l2tpns | softether | strongswan)
 		"$T_GW_DIR/$T_PEER.sh" start --name "$name" "$@" >/dev/null ||
 			t_fail "could not start $T_PEER"
 		# shellcheck source=/dev/null
@@ -95,15 +96,17 @@ t_profile() {
 	done
 }
 
-# t_default_profile FILE AUTH [more section.key=value...]
+# t_default_profile FILE AUTH [more section.key=value...]; T_PSK set: L2TP/IPsec
 t_default_profile() {
-	local f=$1 auth=$2
+	local f=$1 auth=$2 ipsec=false
 	shift 2
+	[ -z "${T_PSK:-}" ] || ipsec=true
 	t_profile "$f" "connection.name=interop" "connection.gateway=$GATEWAY" \
-		"ipsec.enabled=false" "l2tp.secret=${T_TUNNEL_SECRET:-}" \
+		"ipsec.enabled=$ipsec" ${T_PSK:+"ipsec.psk=$T_PSK"} \
+		"l2tp.secret=${T_TUNNEL_SECRET:-}" \
 		"ppp.user=${USER:-alice}" "ppp.password=${T_PASSWORD:-$PASSWORD}" "ppp.auth=$auth" \
 		"ip.default-route=false" "ip.routes=203.0.113.0/24" "ip.dns=true" "ip.ipv6=off" \
-		"debug.log=l2tp,ppp" "$@"
+		"debug.log=${T_DEBUG:-l2tp,ppp}" "$@"
 }
 
 t_snapshot() {
@@ -260,4 +263,73 @@ t_last_line_matches() {
 	for pat in "$@"; do
 		grep -Eiq -- "$pat" <<<"$last" || t_fail "last line does not match /$pat/: $last"
 	done
+}
+
+# t_ipsec_capture_start: everything IKE, ESP and L2TP on the gateway side.
+t_ipsec_capture_start() {
+	local i n=$((T_SESSION + 1))
+	T_PCAP=$STATE/gw-$n.pcap
+	rvt_spawn tcpdump "$GW_NS" "$STATE/tcpdump-$n.log" \
+		tcpdump --immediate-mode -U -Z root -n -i rv-gw -w "$T_PCAP" \
+		'udp port 500 or udp port 4500 or udp port 1701 or ip proto 50'
+	for ((i = 0; i < 50; i++)); do
+		grep -q 'listening on' "$STATE/tcpdump-$n.log" && return 0
+		sleep 0.1
+	done
+	t_fail "tcpdump did not start"
+}
+
+# t_check_no_clear_l2tp: not one L2TP datagram crossed the wire unencrypted,
+# and ESP (raw, or in UDP/4500 as EXPECT_ENCAP says) carried the tunnel.
+t_check_no_clear_l2tp() {
+	local clear esp
+	clear=$(tshark -r "$T_PCAP" -Y 'l2tp or udp.port == 1701' 2>/dev/null | wc -l)
+	[ "$clear" -eq 0 ] || t_fail "$clear L2TP packets crossed the wire unencrypted"
+	case ${EXPECT_ENCAP:-any} in
+	udp) esp=$(tshark -r "$T_PCAP" -Y 'udp.port == 4500 && esp' 2>/dev/null | wc -l) ;;
+	raw) esp=$(tshark -r "$T_PCAP" -Y 'ip.proto == 50' 2>/dev/null | wc -l) ;;
+	*) esp=$(tshark -r "$T_PCAP" -Y 'esp' 2>/dev/null | wc -l) ;;
+	esac
+	[ "$esp" -ge 10 ] || t_fail "only $esp ESP packets (${EXPECT_ENCAP:-any}) in the capture"
+	t_info "gateway capture: $esp ESP packets (${EXPECT_ENCAP:-any}), no L2TP in clear"
+}
+
+# t_check_ike_delete: our Delete for the SAs (an informational exchange from us).
+t_check_ike_delete() {
+	local n
+	n=$(tshark -r "$T_PCAP" -Y "ip.dst == $GATEWAY && isakmp.exchangetype == 5" \
+		2>/dev/null | wc -l)
+	[ "$n" -ge 1 ] || t_fail "no IKE informational (Delete) from the client in $T_PCAP"
+	t_info "gateway capture: IKE informational from the client seen ($n)"
+}
+
+# t_ipsec_session PROFILE: one full L2TP/IPsec session with every check.
+t_ipsec_session() {
+	local tun addr
+	t_snapshot "$STATE/before"
+	t_ipsec_capture_start
+	t_roadvpnd "$1"
+	rvt_wait_log "$T_LOG" 'connected:' "$T_CONNECT_TIMEOUT" "$T_PID" ||
+		t_fail "no 'connected:' within ${T_CONNECT_TIMEOUT} s"
+	t_info "connected after $(t_elapsed) s: $(grep -m1 'connected:' "$T_LOG")"
+	t_info "$(grep -m1 'IPsec SA up' "$T_LOG" || true)"
+	tun=$(t_tun)
+	[ -n "$tun" ] || t_fail "no rvpn* device in $CL_NS"
+	addr=$(ip -n "$CL_NS" -4 -o addr show dev "$tun" | awk '{print $4; exit}')
+	case $addr in
+	"$POOL_PREFIX"*) t_info "$tun has $addr" ;;
+	*) t_fail "$tun address '$addr' is not from the pool $POOL_CIDR" ;;
+	esac
+	ip netns exec "$CL_NS" ping -n -c 5 -W 2 -I "$tun" "$PING" >"$STATE/ping-$T_SESSION.log" 2>&1 ||
+		{ cat "$STATE/ping-$T_SESSION.log" >&2; t_fail "ping $PING through $tun failed"; }
+	t_info "ping $PING via $tun: $(grep -o '[0-9]* received' "$STATE/ping-$T_SESSION.log")"
+	grep -q "^nameserver $DNS1\$" "$T_RESOLV" || t_fail "DNS $DNS1 not in the namespace's resolv.conf"
+	kill -INT "$T_PID"
+	t_wait_exit 25
+	[ "$T_RC" -eq 0 ] || t_fail "roadvpnd exited $T_RC after SIGINT (expected 0)"
+	t_capture_stop
+	t_check_no_clear_l2tp
+	t_check_ike_delete
+	t_check_clean
+	t_check_no_password "$PASSWORD" "$PSK"
 }

@@ -85,9 +85,9 @@ static int check_profile(struct profile *p, const struct foreground_options *opt
 	if (opt->psk_file && read_secret_file(p, "psk", opt->psk_file) < 0)
 		return 2;
 
-	if (p->ipsec_enabled) {
-		fprintf(stderr, "roadvpnd: profile: IPsec is not available in this build yet; "
-				"set [ipsec] enabled=false for plain L2TP\n");
+	if (p->ipsec_enabled && strcmp(p->ipsec_auth, "psk")) {
+		fprintf(stderr, "roadvpnd: profile: [ipsec] auth=%s is not available in this build "
+				"yet; use auth=psk\n", p->ipsec_auth);
 		return 2;
 	}
 
@@ -125,6 +125,9 @@ int foreground_run(const struct foreground_options *opt)
 	if (!profile->ipsec_enabled)
 		rv_log_warning("roadvpnd", "plain L2TP: traffic to %s is not encrypted",
 			       profile->gateway);
+	else if (!strcmp(profile->ipsec_mode, "aggressive"))
+		rv_log_warning("roadvpnd", "IKE Aggressive Mode sends a hash of the pre-shared key "
+					   "that can be cracked offline");
 
 	if (rv_crypto_init() < 0)
 		rv_log_warning("roadvpnd", "OpenSSL legacy provider unavailable: MS-CHAPv2 will fail");

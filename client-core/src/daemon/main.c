@@ -1,19 +1,21 @@
 /*
- * roadvpnd: the privileged helper. `--foreground --profile FILE` runs one
- * connection without D-Bus (tests, debugging); the system-bus service with
- * polkit is the default mode once it lands.
+ * roadvpnd: the privileged helper. By default it serves org.roadvpn.Helper1
+ * on the system bus (service.c); `--foreground --profile FILE` runs one
+ * connection without D-Bus (tests, debugging).
  */
 #include <glib.h>
 #include <locale.h>
 #include <stdio.h>
 
 #include "daemon/foreground.h"
+#include "daemon/service.h"
 
 int main(int argc, char **argv)
 {
 	gboolean foreground = FALSE, version = FALSE;
 	g_autofree char *profile_path = NULL, *password_file = NULL, *psk_file = NULL, *debug = NULL;
 	struct foreground_options opt = { 0 };
+	struct service_options svc = { 0 };
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GOptionContext) ctx = g_option_context_new("- roadvpn L2TP/IPsec helper");
 	GOptionEntry entries[] = {
@@ -27,6 +29,14 @@ int main(int argc, char **argv)
 		  "Read the IPsec pre-shared key from FILE", "FILE" },
 		{ "debug", 'd', 0, G_OPTION_ARG_STRING, &debug,
 		  "Debug logs for components (l2tp,ppp,net,session or all)", "LIST" },
+		{ "profiles-dir", 0, 0, G_OPTION_ARG_FILENAME, &svc.profiles_dir,
+		  "Service: system profiles (default /etc/roadvpn/connections, "
+		  "or $ROADVPN_PROFILES_DIR)", "DIR" },
+		{ "state-dir", 0, 0, G_OPTION_ARG_FILENAME, &svc.state_dir,
+		  "Service: crash records and DNS backups (default /run/roadvpn, "
+		  "or $ROADVPN_STATE_DIR)", "DIR" },
+		{ "keep-caps", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &svc.keep_caps,
+		  "Service: do not drop capabilities (debugging)", NULL },
 		{ "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version", NULL },
 		{ NULL },
 	};
@@ -56,9 +66,13 @@ int main(int argc, char **argv)
 		.debug = debug,
 	};
 
-	if (!foreground || !opt.profile_path) {
-		fprintf(stderr, "roadvpnd: use --foreground --profile FILE (the D-Bus service mode "
-				"is not available in this build yet)\n");
+	if (!foreground) {
+		svc.debug = opt.debug;
+		return service_run(&svc);
+	}
+
+	if (!opt.profile_path) {
+		fprintf(stderr, "roadvpnd: --foreground needs --profile FILE\n");
 		return 2;
 	}
 

@@ -59,6 +59,17 @@ int net_udp_recv_batch(int fd, struct pkt **pkts, size_t n);
 int net_udp_send_batch(int fd, struct pkt *const *pkts, size_t n);
 
 /*
+ * Raw ESP socket (IP protocol 50) connected to the gateway, non-blocking.
+ * Send ESP packets (starting at the SPI) with net_udp_send_batch(); the
+ * kernel adds the IP header. 0 or -errno (-EPERM without CAP_NET_RAW).
+ */
+int net_esp_raw_open(uint32_t gateway4, int *ret_fd);
+/* As net_udp_recv_batch(), with each packet's IPv4 header stripped (len 0 if not ESP). */
+int net_esp_raw_recv_batch(int fd, struct pkt **pkts, size_t n);
+/* Our address and port on a connected socket (network / host order); either may be NULL. */
+int net_socket_local4(int fd, uint32_t *ret_addr, uint16_t *ret_port);
+
+/*
  * Resolve a gateway name or dotted quad to an IPv4 address (network byte
  * order). Numeric input never touches the resolver; names go through
  * getaddrinfo(), which blocks: call it off the main loop. 0, -EINVAL (empty),

@@ -100,6 +100,8 @@ const char *session_reason_to_string(enum session_reason reason)
 		return "peer-dead";
 	case SESSION_REASON_NETWORK_SETUP:
 		return "network-setup-failed";
+	case SESSION_REASON_IPSEC_NEGOTIATION:
+		return "ipsec-negotiation-failed";
 	case SESSION_REASON_INTERNAL:
 		return "internal-error";
 	}
@@ -142,6 +144,8 @@ int session_failure_exit_code(const struct session_failure *f)
 		return 9;
 	case SESSION_REASON_NETWORK_SETUP:
 		return 7;
+	case SESSION_REASON_IPSEC_NEGOTIATION:
+		return 8;
 	case SESSION_REASON_INTERNAL:
 		return 1;
 	}

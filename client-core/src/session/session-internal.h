@@ -8,9 +8,12 @@
 #include "util/clock.h"
 #include "util/pkt.h"
 
+struct esp_sa;
+struct ike;
 struct l2tp;
 
 #define SESSION_BATCH 32
+#define SESSION_MAX_INBOUND_SA 4
 
 struct session {
 	const struct profile *profile;
@@ -60,6 +63,21 @@ struct session {
 	bool batching_tx;
 	bool saw_port_unreachable;  /* ICMP port unreachable from the gateway */
 
+	/* IPsec (session-ipsec.c); all fds -1 in plain L2TP mode. */
+	struct ike *ike;
+	int ike_fd, natt_fd, esp_raw_fd;
+	guint ike_watch, natt_watch, esp_raw_watch;
+	struct esp_sa *esp_in[SESSION_MAX_INBOUND_SA];
+	size_t n_esp_in;
+	struct esp_sa *esp_out;        /* the SA we send on */
+	struct esp_sa *esp_out_spare;  /* the gateway's own Quick Mode result */
+	bool esp_udp_encap;
+	bool nat_keepalive;
+	usec_t next_keepalive;
+	usec_t last_esp_rx;
+	bool want_l2tp_start;
+	bool ike_closing, ike_done, ike_failed;
+
 	struct session_stats stats;
 };
 
@@ -73,9 +91,11 @@ void session_enter_phase(struct session *s, enum session_phase phase);
 void session_fail(struct session *s, enum session_reason reason, uint32_t peer_code,
 		  const char *fmt, ...) G_GNUC_PRINTF(4, 5);
 usec_t session_next_deadline(const struct session *s);
+void session_schedule(struct session *s);
 void session_on_timer(struct session *s);
 
 /* session-io.c */
+int session_io_init(struct session *s);
 int session_io_open(struct session *s);
 int session_tun_open(struct session *s);
 void session_io_close(struct session *s);
@@ -85,6 +105,16 @@ int session_l2tp_tx_pkt(void *user_data, struct pkt *p);
 void session_l2tp_ppp_rx(void *user_data, const uint8_t *frame, size_t len, usec_t now);
 int session_ppp_tx(void *user_data, struct pkt *p);
 void session_ppp_ip_rx(void *user_data, bool is_ipv6, const uint8_t *data, size_t len);
+
+/* session-ipsec.c */
+int session_ipsec_start(struct session *s);
+int session_ipsec_seal(struct session *s, struct pkt *p);
+int session_ipsec_send(struct session *s, struct pkt *p);
+int session_ipsec_data_fd(const struct session *s);
+usec_t session_ipsec_next_deadline(const struct session *s);
+void session_ipsec_tick(struct session *s, usec_t now);
+void session_ipsec_close_sockets(struct session *s);
+void session_ipsec_free_sas(struct session *s);
 
 /* session-net.c */
 void session_netconfig_apply(struct session *s);

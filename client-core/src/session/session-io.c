@@ -55,12 +55,18 @@ void session_rearm_timer(struct session *s)
 
 /* Underlay (UDP to the gateway's L2TP port) --------------------------- */
 
+/* Where L2TP datagrams leave: the UDP/1701 socket, or the ESP socket. */
+static int data_fd(const struct session *s)
+{
+	return s->ike ? session_ipsec_data_fd(s) : s->udp_fd;
+}
+
 static void flush_tx_queue(struct session *s)
 {
 	size_t sent = 0;
 
 	while (sent < s->tx_queued) {
-		int r = net_udp_send_batch(s->udp_fd, s->tx_queue + sent, s->tx_queued - sent);
+		int r = net_udp_send_batch(data_fd(s), s->tx_queue + sent, s->tx_queued - sent);
 
 		if (r <= 0) {
 			/* A full socket buffer drops the rest, as a router would. */
@@ -73,9 +79,25 @@ static void flush_tx_queue(struct session *s)
 	s->tx_queued = 0;
 }
 
+/* Control messages are built by L2TP in its own buffer; ESP needs room around them. */
+static int l2tp_tx_via_ipsec(struct session *s, const uint8_t *data, size_t len)
+{
+	struct pkt_buf buf;
+	struct pkt *p = pkt_buf_reset(&buf);
+	uint8_t *dst = pkt_put(p, len);
+
+	if (!dst)
+		return -EMSGSIZE;
+	memcpy(dst, data, len);
+	return session_ipsec_send(s, p);
+}
+
 int session_l2tp_tx(void *user_data, const uint8_t *data, size_t len)
 {
 	struct session *s = user_data;
+
+	if (s->ike)
+		return l2tp_tx_via_ipsec(s, data, len);
 
 	if (send(s->udp_fd, data, len, MSG_DONTWAIT) < 0)
 		return -errno;
@@ -86,6 +108,13 @@ int session_l2tp_tx_pkt(void *user_data, struct pkt *p)
 {
 	struct session *s = user_data;
 
+	if (s->ike) {
+		int r = session_ipsec_seal(s, p);
+
+		if (r < 0)
+			return r;
+	}
+
 	if (s->batching_tx) {
 		s->tx_queue[s->tx_queued++] = p;
 		if (s->tx_queued == SESSION_BATCH)
@@ -93,7 +122,7 @@ int session_l2tp_tx_pkt(void *user_data, struct pkt *p)
 		return 0;
 	}
 
-	return session_l2tp_tx(s, p->data, p->len);
+	return send(data_fd(s), p->data, p->len, MSG_DONTWAIT) < 0 ? -errno : 0;
 }
 
 static gboolean on_udp_readable(gint fd, GIOCondition cond, gpointer user_data)
@@ -188,6 +217,15 @@ static gboolean on_tun_readable(gint fd, GIOCondition cond, gpointer user_data)
 
 /* Open / close ------------------------------------------------------- */
 
+int session_io_init(struct session *s)
+{
+	if (!s->rx_bufs)
+		s->rx_bufs = g_new(struct pkt_buf, SESSION_BATCH);
+	if (!s->tun_bufs)
+		s->tun_bufs = g_new(struct pkt_buf, SESSION_BATCH);
+	return 0;
+}
+
 int session_io_open(struct session *s)
 {
 	uint16_t local_port = 0;
@@ -199,8 +237,6 @@ int session_io_open(struct session *s)
 
 	rv_log_debug("session", "L2TP underlay: local port %u -> %s:%u", local_port,
 		     s->gateway_text, L2TP_PORT);
-	s->rx_bufs = g_new(struct pkt_buf, SESSION_BATCH);
-	s->tun_bufs = g_new(struct pkt_buf, SESSION_BATCH);
 	s->udp_watch = g_unix_fd_add(s->udp_fd, G_IO_IN, on_udp_readable, s);
 	return 0;
 }
@@ -234,6 +270,7 @@ void session_io_close(struct session *s)
 	if (s->tun.fd >= 0)
 		net_tun_close(&s->tun);
 	s->tun.fd = -1;
+	session_ipsec_close_sockets(s);
 
 	g_clear_pointer(&s->rx_bufs, g_free);
 	g_clear_pointer(&s->tun_bufs, g_free);

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ike/ike.h"
 #include "l2tp/l2tp.h"
 #include "net/net.h"
 #include "ppp/ppp.h"
@@ -22,8 +23,6 @@
 #include "util/log.h"
 
 #define TEARDOWN_STEP_TIMEOUT (5 * USEC_PER_SEC)
-
-static void session_schedule(struct session *s);
 
 static struct session *current;
 
@@ -102,6 +101,13 @@ static void on_l2tp_failed(struct session *s, const struct l2tp_event_info *info
 		session_fail(s, SESSION_REASON_PROTOCOL, info->result_code, "%s", info->message);
 		return;
 	case L2TP_FAILURE_NO_ANSWER:
+		if (s->ike) {
+			session_fail(s, SESSION_REASON_NO_ANSWER, 0,
+				     "no L2TP answer from %s through IPsec (%s): ESP may be blocked "
+				     "on the way, or the gateway has no L2TP server",
+				     gateway_text(s), info->message);
+			return;
+		}
 		session_fail(s, SESSION_REASON_NO_ANSWER, 0, "no answer from %s:1701 (%s)%s",
 			     gateway_text(s), info->message,
 			     s->saw_port_unreachable ?
@@ -226,6 +232,27 @@ static void on_ppp_event(void *user_data, enum ppp_event ev, const struct ppp_ev
 
 /* Deferred work ------------------------------------------------------ */
 
+static int start_l2tp(struct session *s)
+{
+	struct l2tp_config cfg = {
+		.hostname = s->profile->l2tp_hostname,
+		.secret = s->profile->l2tp_secret,
+	};
+	static const struct l2tp_ops ops = {
+		.tx = session_l2tp_tx,
+		.tx_pkt = session_l2tp_tx_pkt,
+		.event = on_l2tp_event,
+		.ppp_rx = session_l2tp_ppp_rx,
+	};
+
+	s->l2tp = l2tp_new(&cfg, &ops, s);
+	if (!s->l2tp)
+		return -ENOMEM;
+
+	session_enter_phase(s, SESSION_PHASE_L2TP_TUNNEL);
+	return l2tp_start(s->l2tp, session_now());
+}
+
 static int start_ppp(struct session *s)
 {
 	const struct profile *p = s->profile;
@@ -258,6 +285,8 @@ static void finish(struct session *s)
 	s->l2tp = NULL;
 	ppp_free(s->ppp);
 	s->ppp = NULL;
+	ike_free(s->ike);
+	s->ike = NULL;
 	s->finished = true;
 
 	/* The caller reports the failure line: it knows where the user reads it. */
@@ -298,7 +327,18 @@ static void teardown_step(struct session *s)
 		return;
 	}
 
-	if (!s->l2tp || s->l2tp_done || (s->l2tp_closing && now >= s->step_deadline))
+	if (s->l2tp && !s->l2tp_done && !(s->l2tp_closing && now >= s->step_deadline))
+		return;
+
+	/* Last, IKE: Delete for the ESP SAs and the ISAKMP SA. */
+	if (s->ike && !s->ike_done && !s->ike_closing) {
+		s->ike_closing = true;
+		s->step_deadline = now + TEARDOWN_STEP_TIMEOUT;
+		ike_close(s->ike, now);
+		return;
+	}
+
+	if (!s->ike || s->ike_done || now >= s->step_deadline)
 		finish(s);
 }
 
@@ -316,6 +356,12 @@ static gboolean advance(gpointer user_data)
 		if (!s->finished)
 			session_rearm_timer(s);
 		return G_SOURCE_REMOVE;
+	}
+
+	if (s->want_l2tp_start) {
+		s->want_l2tp_start = false;
+		if (start_l2tp(s) < 0)
+			session_fail(s, SESSION_REASON_INTERNAL, 0, "cannot start L2TP");
 	}
 
 	if (s->want_ppp_start) {
@@ -338,7 +384,7 @@ static gboolean advance(gpointer user_data)
 	return G_SOURCE_REMOVE;
 }
 
-static void session_schedule(struct session *s)
+void session_schedule(struct session *s)
 {
 	if (!s->advance_idle && !s->finished)
 		s->advance_idle = g_idle_add(advance, s);
@@ -356,7 +402,7 @@ usec_t session_next_deadline(const struct session *s)
 		d = rv_usec_min(d, ppp_next_deadline(s->ppp));
 	if (s->want_teardown && s->step_deadline)
 		d = rv_usec_min(d, s->step_deadline);
-	return d;
+	return rv_usec_min(d, session_ipsec_next_deadline(s));
 }
 
 void session_on_timer(struct session *s)
@@ -367,32 +413,12 @@ void session_on_timer(struct session *s)
 		l2tp_tick(s->l2tp, now);
 	if (s->ppp)
 		ppp_tick(s->ppp, now);
+	session_ipsec_tick(s, now);
 	if (s->want_teardown && s->step_deadline && now >= s->step_deadline)
 		session_schedule(s);
 }
 
 /* Start -------------------------------------------------------------- */
-
-static int start_l2tp(struct session *s)
-{
-	struct l2tp_config cfg = {
-		.hostname = s->profile->l2tp_hostname,
-		.secret = s->profile->l2tp_secret,
-	};
-	static const struct l2tp_ops ops = {
-		.tx = session_l2tp_tx,
-		.tx_pkt = session_l2tp_tx_pkt,
-		.event = on_l2tp_event,
-		.ppp_rx = session_l2tp_ppp_rx,
-	};
-
-	s->l2tp = l2tp_new(&cfg, &ops, s);
-	if (!s->l2tp)
-		return -ENOMEM;
-
-	session_enter_phase(s, SESSION_PHASE_L2TP_TUNNEL);
-	return l2tp_start(s->l2tp, session_now());
-}
 
 static void on_resolved(GObject *source, GAsyncResult *res, gpointer user_data)
 {
@@ -422,6 +448,17 @@ static void on_resolved(GObject *source, GAsyncResult *res, gpointer user_data)
 	}
 
 	inet_ntop(AF_INET, &s->gateway4, s->gateway_text, sizeof(s->gateway_text));
+	session_io_init(s);
+
+	if (s->profile->ipsec_enabled) {
+		r = session_ipsec_start(s);
+		if (r < 0)
+			session_fail(s, SESSION_REASON_INTERNAL, 0, "cannot start IKE with %s: %s",
+				     s->gateway_text, strerror(-r));
+		session_rearm_timer(s);
+		return;
+	}
+
 	r = session_io_open(s);
 	if (r < 0) {
 		session_fail(s, SESSION_REASON_INTERNAL, 0, "cannot open a UDP socket to %s: %s",
@@ -470,6 +507,7 @@ struct session *session_new(const struct session_config *cfg, const struct sessi
 	s->phase = SESSION_PHASE_IDLE;
 	s->udp_fd = -1;
 	s->tun.fd = -1;
+	s->ike_fd = s->natt_fd = s->esp_raw_fd = -1;
 	return s;
 }
 
@@ -489,6 +527,7 @@ void session_free(struct session *s)
 	session_io_close(s);
 	l2tp_free(s->l2tp);
 	ppp_free(s->ppp);
+	ike_free(s->ike);
 	g_free(s);
 }
 

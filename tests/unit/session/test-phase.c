@@ -48,6 +48,8 @@ static void test_exit_codes_are_distinct_per_cause(void **state)
 	assert_int_equal(session_failure_exit_code(&f), 7);
 	f.reason = SESSION_REASON_PEER_DEAD;
 	assert_int_equal(session_failure_exit_code(&f), 9);
+	f.reason = SESSION_REASON_IPSEC_NEGOTIATION;
+	assert_int_equal(session_failure_exit_code(&f), 8);
 	f.reason = SESSION_REASON_NONE;
 	assert_int_equal(session_failure_exit_code(&f), 0);
 }

@@ -1,0 +1,302 @@
+/*
+ * A connection object (see connection.h). The session reports phases and
+ * the end through its ops; counters are polled once a second while up, and
+ * the generated skeleton turns each property change into PropertiesChanged.
+ * The session is never freed from inside its own callback: the owner frees
+ * the connection later, from the main loop.
+ */
+#include <arpa/inet.h>
+#include <stdio.h>
+
+#include "connection.h"
+#include "runstate.h"
+#include "session/session.h"
+
+#define LOG_BACKLOG 200
+
+struct rv_connection {
+	GDBusObjectManagerServer *om;
+	char *path;
+	struct profile *profile;
+	uid_t owner;
+	bool configure_network;
+	struct rv_connection_ops ops;
+	void *user_data;
+
+	struct session *session;
+	RvDbusObjectSkeleton *object;
+	RvDbusConnection *iface;
+	GQueue log;
+	guint stats_timer;
+	char ifname[16];
+	bool recorded;
+	bool finished;
+};
+
+static void set_stats(struct rv_connection *c)
+{
+	struct session_stats st;
+	GVariantBuilder b;
+
+	session_get_stats(c->session, &st);
+	g_variant_builder_init(&b, G_VARIANT_TYPE("a{st}"));
+	g_variant_builder_add(&b, "{st}", "bytes-in", (guint64)st.bytes_in);
+	g_variant_builder_add(&b, "{st}", "bytes-out", (guint64)st.bytes_out);
+	g_variant_builder_add(&b, "{st}", "packets-in", (guint64)st.packets_in);
+	g_variant_builder_add(&b, "{st}", "packets-out", (guint64)st.packets_out);
+	rv_dbus_connection_set_statistics(c->iface, g_variant_builder_end(&b));
+}
+
+static gboolean on_stats_timer(gpointer user_data)
+{
+	set_stats(user_data);
+	return G_SOURCE_CONTINUE;
+}
+
+static void on_phase(void *user_data, enum session_phase phase)
+{
+	struct rv_connection *c = user_data;
+
+	rv_dbus_connection_set_state(c->iface, session_phase_to_string(phase));
+}
+
+static void set_ip(struct rv_connection *c, const struct session_up_info *info)
+{
+	char a[INET_ADDRSTRLEN], dns[2][INET_ADDRSTRLEN];
+	const char *dns_list[3] = { NULL };
+	size_t n = 0;
+
+	rv_dbus_connection_set_interface(c->iface, info->ifname);
+	rv_dbus_connection_set_address(c->iface, inet_ntop(AF_INET, &info->local4, a, sizeof(a)));
+	rv_dbus_connection_set_peer_address(c->iface, info->peer4 ?
+		inet_ntop(AF_INET, &info->peer4, a, sizeof(a)) : "");
+	for (size_t i = 0; i < 2; i++) {
+		if (info->dns[i])
+			dns_list[n++] = inet_ntop(AF_INET, &info->dns[i], dns[i], sizeof(dns[i]));
+	}
+	rv_dbus_connection_set_dns(c->iface, dns_list);
+	rv_dbus_connection_set_mtu(c->iface, info->mtu);
+	rv_dbus_connection_set_auth_method(c->iface, info->auth_method ? info->auth_method : "");
+}
+
+static void on_up(void *user_data, const struct session_up_info *info)
+{
+	struct rv_connection *c = user_data;
+
+	g_strlcpy(c->ifname, info->ifname, sizeof(c->ifname));
+	set_ip(c, info);
+	rv_dbus_connection_set_connected_since(c->iface, (guint64)g_get_real_time());
+	set_stats(c);
+	c->stats_timer = g_timeout_add_seconds(1, on_stats_timer, c);
+	if (c->configure_network) {
+		rv_runstate_record(c->ifname, info->gateway4, c->profile->default_route);
+		c->recorded = true;
+	}
+}
+
+static void on_finished(void *user_data, const struct session_failure *failure)
+{
+	struct rv_connection *c = user_data;
+	char line[320];
+
+	c->finished = true;
+	g_clear_handle_id(&c->stats_timer, g_source_remove);
+	set_stats(c);
+	if (c->recorded)
+		rv_runstate_forget(c->ifname);
+	c->recorded = false;
+
+	if (failure) {
+		session_failure_message(failure, line, sizeof(line));
+		rv_dbus_connection_set_last_error(c->iface,
+			g_variant_new("(sss)", session_phase_to_string(failure->phase),
+				      session_reason_to_string(failure->reason), line));
+		rv_dbus_connection_set_exit_code(c->iface, session_failure_exit_code(failure));
+		rv_connection_log(c, RV_LOG_ERROR, "roadvpnd", line);
+	}
+	c->ops.finished(c, c->user_data);
+}
+
+static gboolean on_handle_disconnect(RvDbusConnection *iface, GDBusMethodInvocation *inv,
+				     gpointer user_data)
+{
+	struct rv_connection *c = user_data;
+
+	return c->ops.handle_disconnect(iface, inv, c);
+}
+
+static gboolean on_handle_get_log(RvDbusConnection *iface, GDBusMethodInvocation *inv,
+				  gpointer user_data)
+{
+	struct rv_connection *c = user_data;
+
+	return c->ops.handle_get_log(iface, inv, c);
+}
+
+static void set_initial_properties(struct rv_connection *c)
+{
+	g_autoptr(GPtrArray) routes = g_ptr_array_new_with_free_func(g_free);
+	char dst[INET_ADDRSTRLEN];
+
+	if (c->profile->default_route)
+		g_ptr_array_add(routes, g_strdup("0.0.0.0/0"));
+	for (size_t i = 0; i < c->profile->n_routes; i++) {
+		inet_ntop(AF_INET, &c->profile->routes[i].dst, dst, sizeof(dst));
+		g_ptr_array_add(routes, g_strdup_printf("%s/%u", dst,
+							c->profile->routes[i].prefix_len));
+	}
+	g_ptr_array_add(routes, NULL);
+
+	rv_dbus_connection_set_profile(c->iface, c->profile->name);
+	rv_dbus_connection_set_owner(c->iface, (guint)c->owner);
+	rv_dbus_connection_set_state(c->iface, session_phase_to_string(SESSION_PHASE_IDLE));
+	rv_dbus_connection_set_last_error(c->iface, g_variant_new("(sss)", "", "", ""));
+	rv_dbus_connection_set_routes(c->iface, (const char *const *)routes->pdata);
+	rv_dbus_connection_set_configure_network(c->iface, c->configure_network);
+	set_stats(c);
+}
+
+struct rv_connection *rv_connection_new(GDBusObjectManagerServer *om, unsigned int id,
+					struct profile *profile, uid_t owner,
+					bool configure_network,
+					const struct rv_connection_ops *ops, void *user_data)
+{
+	struct rv_connection *c = g_new0(struct rv_connection, 1);
+	struct session_config cfg = { .profile = profile, .configure_network = configure_network };
+	static const struct session_ops session_ops = {
+		.phase_changed = on_phase,
+		.up = on_up,
+		.finished = on_finished,
+	};
+
+	c->om = g_object_ref(om);
+	c->path = g_strdup_printf("/org/roadvpn/Helper1/Connection/%u", id);
+	c->profile = profile;
+	c->owner = owner;
+	c->configure_network = configure_network;
+	c->ops = *ops;
+	c->user_data = user_data;
+	g_queue_init(&c->log);
+	c->session = session_new(&cfg, &session_ops, c);
+
+	c->iface = rv_dbus_connection_skeleton_new();
+	g_signal_connect(c->iface, "handle-disconnect", G_CALLBACK(on_handle_disconnect), c);
+	g_signal_connect(c->iface, "handle-get-log", G_CALLBACK(on_handle_get_log), c);
+	set_initial_properties(c);
+	c->object = rv_dbus_object_skeleton_new(c->path);
+	rv_dbus_object_skeleton_set_connection(c->object, c->iface);
+	g_dbus_object_manager_server_export(om, G_DBUS_OBJECT_SKELETON(c->object));
+	return c;
+}
+
+void rv_connection_free(struct rv_connection *c)
+{
+	if (!c)
+		return;
+
+	g_clear_handle_id(&c->stats_timer, g_source_remove);
+	/* Undoes the host network configuration if the session is still up. */
+	session_free(c->session);
+	if (c->recorded)
+		rv_runstate_forget(c->ifname);
+	g_dbus_object_manager_server_unexport(c->om, c->path);
+	g_signal_handlers_disconnect_by_data(c->iface, c);
+	g_object_unref(c->iface);
+	g_object_unref(c->object);
+	g_object_unref(c->om);
+	g_queue_clear_full(&c->log, g_free);
+	profile_free(c->profile);
+	g_free(c->path);
+	g_free(c);
+}
+
+void rv_connection_start(struct rv_connection *c)
+{
+	session_start(c->session);
+}
+
+void rv_connection_stop(struct rv_connection *c)
+{
+	session_stop(c->session);
+}
+
+bool rv_connection_is_finished(const struct rv_connection *c)
+{
+	return c->finished;
+}
+
+bool rv_connection_owns_session(const struct rv_connection *c, const struct session *s)
+{
+	return c->session == s;
+}
+
+const char *rv_connection_path(const struct rv_connection *c)
+{
+	return c->path;
+}
+
+const char *rv_connection_profile_name(const struct rv_connection *c)
+{
+	return c->profile->name;
+}
+
+const struct profile *rv_connection_profile(const struct rv_connection *c)
+{
+	return c->profile;
+}
+
+uid_t rv_connection_owner(const struct rv_connection *c)
+{
+	return c->owner;
+}
+
+const char *rv_connection_state(const struct rv_connection *c)
+{
+	return rv_dbus_connection_get_state(c->iface);
+}
+
+static const char *level_name(enum rv_log_level level)
+{
+	switch (level) {
+	case RV_LOG_ERROR:
+		return "error";
+	case RV_LOG_WARNING:
+		return "warning";
+	case RV_LOG_INFO:
+		return "info";
+	case RV_LOG_DEBUG:
+		return "debug";
+	}
+	return "?";
+}
+
+void rv_connection_log(struct rv_connection *c, enum rv_log_level level, const char *component,
+		       const char *msg)
+{
+	char *line = g_strdup_printf("%s %s: %s", level_name(level), component, msg);
+
+	/* D-Bus strings must be UTF-8; peer text is escaped already, this is the last guard. */
+	if (!g_utf8_validate(line, -1, NULL)) {
+		char *valid = g_utf8_make_valid(line, -1);
+
+		g_free(line);
+		line = valid;
+	}
+
+	g_queue_push_tail(&c->log, line);
+	while (g_queue_get_length(&c->log) > LOG_BACKLOG)
+		g_free(g_queue_pop_head(&c->log));
+	rv_dbus_connection_emit_log(c->iface, line);
+}
+
+GStrv rv_connection_get_log(const struct rv_connection *c)
+{
+	GStrvBuilder *b = g_strv_builder_new();
+	GStrv ret;
+
+	for (GList *l = c->log.head; l; l = l->next)
+		g_strv_builder_add(b, l->data);
+	ret = g_strv_builder_end(b);
+	g_strv_builder_unref(b);
+	return ret;
+}

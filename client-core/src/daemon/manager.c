@@ -1,0 +1,600 @@
+/*
+ * Manager methods (see data/dbus/org.roadvpn.Helper1.xml for the contract).
+ * Every method that acts first asks auth.c, asynchronously, and does its work
+ * in the callback; the registry is touched only there, on the main loop, so
+ * two clients connecting the same profile at once are ordered: the first
+ * gets the connection, the second org.roadvpn.Error.AlreadyActive.
+ *
+ * A finished connection stays on the bus for LINGER_SECONDS so that a client
+ * which was not watching can still read State and LastError.
+ */
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "auth.h"
+#include "connection.h"
+#include "dbus/errors.h"
+#include "manager.h"
+#include "rv-dbus.h"
+#include "session/session.h"
+#include "store.h"
+#include "util/log.h"
+
+#define LINGER_SECONDS 30
+
+struct rv_manager {
+	GDBusConnection *bus;
+	RvDbusManager *iface;
+	GDBusObjectManagerServer *om;
+	struct rv_store *store;
+	GList *connections;          /* struct rv_connection *, live and lingering */
+	unsigned int next_id;
+	void (*all_stopped)(void *);
+	void *all_stopped_data;
+};
+
+static struct rv_manager *log_manager;   /* for the log sink */
+
+/* Registry ------------------------------------------------------------ */
+
+static struct rv_connection *find_active(struct rv_manager *m, const char *profile)
+{
+	for (GList *l = m->connections; l; l = l->next) {
+		struct rv_connection *c = l->data;
+
+		if (!rv_connection_is_finished(c) && !strcmp(rv_connection_profile_name(c), profile))
+			return c;
+	}
+	return NULL;
+}
+
+static struct rv_connection *find_latest(struct rv_manager *m, const char *profile)
+{
+	struct rv_connection *found = NULL;
+
+	for (GList *l = m->connections; l; l = l->next) {
+		if (!strcmp(rv_connection_profile_name(l->data), profile))
+			found = l->data;
+	}
+	return found;
+}
+
+static bool has_active(struct rv_manager *m)
+{
+	for (GList *l = m->connections; l; l = l->next) {
+		if (!rv_connection_is_finished(l->data))
+			return true;
+	}
+	return false;
+}
+
+/* By path, not pointer: the connection may be gone (and its memory reused) by then. */
+struct linger {
+	struct rv_manager *m;
+	char *path;
+};
+
+static gboolean on_linger_done(gpointer user_data)
+{
+	struct linger *lg = user_data;
+
+	for (GList *l = lg->m->connections; l; l = l->next) {
+		struct rv_connection *c = l->data;
+
+		if (!strcmp(rv_connection_path(c), lg->path) && rv_connection_is_finished(c)) {
+			lg->m->connections = g_list_delete_link(lg->m->connections, l);
+			rv_connection_free(c);
+			break;
+		}
+	}
+	g_free(lg->path);
+	g_free(lg);
+	return G_SOURCE_REMOVE;
+}
+
+static void on_connection_finished(struct rv_connection *c, void *user_data)
+{
+	struct rv_manager *m = user_data;
+	struct linger *lg = g_new0(struct linger, 1);
+
+	lg->m = m;
+	lg->path = g_strdup(rv_connection_path(c));
+	g_timeout_add_seconds(LINGER_SECONDS, on_linger_done, lg);
+	if (m->all_stopped && !has_active(m)) {
+		void (*done)(void *) = m->all_stopped;
+
+		m->all_stopped = NULL;
+		done(m->all_stopped_data);
+	}
+}
+
+/* Authorization beyond polkit: [connection] allowed-users. */
+static bool user_allowed(const struct profile *p, uid_t uid)
+{
+	struct passwd pw, *res = NULL;
+	char buf[1024];
+
+	if (uid == 0 || !p->allowed_users || !p->allowed_users[0])
+		return true;
+	if (getpwuid_r(uid, &pw, buf, sizeof(buf), &res) != 0 || !res)
+		return false;
+	return g_strv_contains((const char *const *)p->allowed_users, res->pw_name);
+}
+
+static bool may_touch(struct rv_connection *c, uid_t uid)
+{
+	return uid == 0 || uid == rv_connection_owner(c) ||
+	       user_allowed(rv_connection_profile(c), uid);
+}
+
+/* Connection.Disconnect and Connection.GetLog ---------------------------- */
+
+static void on_conn_disconnect_auth(GDBusMethodInvocation *inv, uid_t uid, bool ok, gpointer ud)
+{
+	struct rv_manager *m = ud;
+	const char *path = g_dbus_method_invocation_get_object_path(inv);
+
+	if (!ok)
+		return;
+	for (GList *l = m->connections; l; l = l->next) {
+		struct rv_connection *c = l->data;
+
+		if (strcmp(rv_connection_path(c), path))
+			continue;
+		if (!may_touch(c, uid))
+			break;
+		rv_connection_log(c, RV_LOG_INFO, "roadvpnd", "disconnect requested");
+		rv_connection_stop(c);
+		g_dbus_method_invocation_return_value(inv, NULL);
+		return;
+	}
+	g_dbus_method_invocation_return_error(inv, RV_ERROR, RV_ERROR_NOT_AUTHORIZED,
+					      "not authorized for this connection");
+}
+
+static gboolean handle_conn_disconnect(RvDbusConnection *iface, GDBusMethodInvocation *inv,
+				       struct rv_connection *c)
+{
+	rv_auth_check(inv, RV_ACTION_CONNECT, on_conn_disconnect_auth, log_manager);
+	return TRUE;
+}
+
+static void on_conn_get_log_auth(GDBusMethodInvocation *inv, uid_t uid, bool ok, gpointer ud)
+{
+	struct rv_manager *m = ud;
+	const char *path = g_dbus_method_invocation_get_object_path(inv);
+
+	if (!ok)
+		return;
+	for (GList *l = m->connections; l; l = l->next) {
+		struct rv_connection *c = l->data;
+		g_auto(GStrv) lines = NULL;
+
+		if (strcmp(rv_connection_path(c), path) || !may_touch(c, uid))
+			continue;
+		lines = rv_connection_get_log(c);
+		g_dbus_method_invocation_return_value(inv, g_variant_new("(^as)", lines));
+		return;
+	}
+	g_dbus_method_invocation_return_error(inv, RV_ERROR, RV_ERROR_NOT_AUTHORIZED,
+					      "not authorized for this connection");
+}
+
+static gboolean handle_conn_get_log(RvDbusConnection *iface, GDBusMethodInvocation *inv,
+				    struct rv_connection *c)
+{
+	rv_auth_check(inv, RV_ACTION_CONNECT, on_conn_get_log_auth, log_manager);
+	return TRUE;
+}
+
+static const struct rv_connection_ops connection_ops = {
+	.finished = on_connection_finished,
+	.handle_disconnect = handle_conn_disconnect,
+	.handle_get_log = handle_conn_get_log,
+};
+
+/* ListProfiles, GetProfile ---------------------------------------------- */
+
+static GVariant *profile_summary(struct rv_manager *m, const char *name)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(RvProfile) p = rv_store_load(m->store, name, &error);
+	struct rv_connection *c = find_latest(m, name);
+	GVariantBuilder b;
+
+	g_variant_builder_init(&b, G_VARIANT_TYPE("a{sv}"));
+	if (!p) {
+		g_variant_builder_add(&b, "{sv}", "invalid", g_variant_new_string(error->message));
+		return g_variant_new("(sa{sv})", name, &b);
+	}
+
+	g_variant_builder_add(&b, "{sv}", "gateway", g_variant_new_string(p->gateway));
+	g_variant_builder_add(&b, "{sv}", "user", g_variant_new_string(p->user));
+	g_variant_builder_add(&b, "{sv}", "ipsec", g_variant_new_boolean(p->ipsec_enabled));
+	g_variant_builder_add(&b, "{sv}", "allowed-users",
+			      g_variant_new_strv((const char *const *)p->allowed_users,
+						 p->allowed_users ? -1 : 0));
+	g_variant_builder_add(&b, "{sv}", "connection",
+			      g_variant_new_object_path(c ? rv_connection_path(c) : "/"));
+	g_variant_builder_add(&b, "{sv}", "state",
+			      g_variant_new_string(c ? rv_connection_state(c) : "disconnected"));
+	return g_variant_new("(sa{sv})", name, &b);
+}
+
+static gboolean handle_list_profiles(RvDbusManager *iface, GDBusMethodInvocation *inv,
+				     gpointer user_data)
+{
+	struct rv_manager *m = user_data;
+	g_auto(GStrv) names = rv_store_list(m->store);
+	GVariantBuilder b;
+
+	g_variant_builder_init(&b, G_VARIANT_TYPE("a(sa{sv})"));
+	for (char **n = names; *n; n++)
+		g_variant_builder_add_value(&b, profile_summary(m, *n));
+	rv_dbus_manager_complete_list_profiles(iface, inv, g_variant_builder_end(&b));
+	return TRUE;
+}
+
+static gboolean handle_get_profile(RvDbusManager *iface, GDBusMethodInvocation *inv,
+				   const char *name, gpointer user_data)
+{
+	struct rv_manager *m = user_data;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GKeyFile) kf = rv_store_read(m->store, name, &error);
+	g_auto(GStrv) stored = NULL;
+	g_autofree char *text = NULL;
+
+	if (!kf) {
+		g_dbus_method_invocation_return_gerror(inv, error);
+		return TRUE;
+	}
+
+	text = rv_store_public_text(kf, &stored);
+	rv_dbus_manager_complete_get_profile(iface, inv, text, (const char *const *)stored);
+	return TRUE;
+}
+
+/* AddProfile, UpdateProfile, RemoveProfile ------------------------------- */
+
+static void profiles_changed(struct rv_manager *m, const char *what, const char *name, uid_t uid)
+{
+	rv_log_info("roadvpnd", "profile '%s' %s by uid %u", name, what, (unsigned int)uid);
+	rv_dbus_manager_emit_profiles_changed(m->iface);
+}
+
+static void on_add_auth(GDBusMethodInvocation *inv, uid_t uid, bool ok, gpointer ud)
+{
+	struct rv_manager *m = ud;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GKeyFile) kf = NULL;
+	const char *name, *text;
+
+	if (!ok)
+		return;
+	g_variant_get(g_dbus_method_invocation_get_parameters(inv), "(&s&s)", &name, &text);
+	if (rv_store_exists(m->store, name)) {
+		g_dbus_method_invocation_return_error(inv, RV_ERROR, RV_ERROR_EXISTS,
+						      "a profile named '%s' exists already", name);
+		return;
+	}
+
+	kf = rv_store_parse(text, &error);
+	if (!kf || !rv_store_write(m->store, name, kf, &error)) {
+		g_dbus_method_invocation_return_gerror(inv, error);
+		return;
+	}
+	profiles_changed(m, "added", name, uid);
+	g_dbus_method_invocation_return_value(inv, NULL);
+}
+
+static void on_update_auth(GDBusMethodInvocation *inv, uid_t uid, bool ok, gpointer ud)
+{
+	struct rv_manager *m = ud;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GKeyFile) kf = NULL;
+	g_autoptr(GVariant) settings = NULL;
+	const char *name;
+
+	if (!ok)
+		return;
+	g_variant_get(g_dbus_method_invocation_get_parameters(inv), "(&s@a{ss})", &name,
+		      &settings);
+	kf = rv_store_read(m->store, name, &error);
+	if (!kf || !rv_store_apply_settings(kf, settings, &error) ||
+	    !rv_store_write(m->store, name, kf, &error)) {
+		g_dbus_method_invocation_return_gerror(inv, error);
+		return;
+	}
+	profiles_changed(m, "updated", name, uid);
+	g_dbus_method_invocation_return_value(inv, NULL);
+}
+
+static void on_remove_auth(GDBusMethodInvocation *inv, uid_t uid, bool ok, gpointer ud)
+{
+	struct rv_manager *m = ud;
+	g_autoptr(GError) error = NULL;
+	const char *name;
+
+	if (!ok)
+		return;
+	g_variant_get(g_dbus_method_invocation_get_parameters(inv), "(&s)", &name);
+	if (find_active(m, name)) {
+		g_dbus_method_invocation_return_error(inv, RV_ERROR, RV_ERROR_BUSY,
+						      "'%s' is connected; disconnect it first", name);
+		return;
+	}
+	if (!rv_store_remove(m->store, name, &error)) {
+		g_dbus_method_invocation_return_gerror(inv, error);
+		return;
+	}
+	profiles_changed(m, "removed", name, uid);
+	g_dbus_method_invocation_return_value(inv, NULL);
+}
+
+static gboolean handle_add_profile(RvDbusManager *iface, GDBusMethodInvocation *inv,
+				   const char *name, const char *text, gpointer user_data)
+{
+	rv_auth_check(inv, RV_ACTION_MANAGE, on_add_auth, user_data);
+	return TRUE;
+}
+
+static gboolean handle_update_profile(RvDbusManager *iface, GDBusMethodInvocation *inv,
+				      const char *name, GVariant *settings, gpointer user_data)
+{
+	rv_auth_check(inv, RV_ACTION_MANAGE, on_update_auth, user_data);
+	return TRUE;
+}
+
+static gboolean handle_remove_profile(RvDbusManager *iface, GDBusMethodInvocation *inv,
+				      const char *name, gpointer user_data)
+{
+	rv_auth_check(inv, RV_ACTION_MANAGE, on_remove_auth, user_data);
+	return TRUE;
+}
+
+/* Connect, Disconnect ------------------------------------------------------ */
+
+static gboolean apply_connect_secrets(struct profile *p, GVariant *options, GError **error)
+{
+	static const char *const names[] = { "password", "psk", "l2tp-secret" };
+
+	for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
+		const char *v;
+
+		if (!g_variant_lookup(options, names[i], "&s", &v) || !*v)
+			continue;
+		if (!profile_set_secret(p, names[i], v, NULL)) {
+			g_set_error(error, RV_ERROR, RV_ERROR_FAILED, "cannot use secret %s", names[i]);
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+static gboolean check_connectable(const struct profile *p, GError **error)
+{
+	g_auto(GStrv) missing = profile_missing_secrets(p);
+
+	/* Certificates come with the next part: refuse rather than pretend. */
+	if (p->ipsec_enabled && strcmp(p->ipsec_auth, "psk")) {
+		g_set_error(error, RV_ERROR, RV_ERROR_INVALID_PROFILE,
+			    "[ipsec] auth=%s is not available in this build yet; use auth=psk",
+			    p->ipsec_auth);
+		return FALSE;
+	}
+	if (missing[0]) {
+		g_autofree char *list = g_strjoinv(", ", missing);
+
+		g_set_error(error, RV_ERROR, RV_ERROR_NEEDS_SECRETS, "needs secrets: %s", list);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* Load, authorize against allowed-users, add the secrets: a profile ready to run. */
+static struct profile *prepare_profile(struct rv_manager *m, const char *name, GVariant *options,
+				       uid_t uid, GError **error)
+{
+	g_autoptr(RvProfile) p = rv_store_load(m->store, name, error);
+
+	if (!p)
+		return NULL;
+	if (!user_allowed(p, uid)) {
+		g_set_error(error, RV_ERROR, RV_ERROR_NOT_AUTHORIZED,
+			    "not authorized: '%s' is not for this user ([connection] allowed-users)",
+			    name);
+		return NULL;
+	}
+	/* The file name is the profile's identity, whatever name= says. */
+	g_free(p->name);
+	p->name = g_strdup(name);
+	if (!apply_connect_secrets(p, options, error) || !check_connectable(p, error))
+		return NULL;
+	return g_steal_pointer(&p);
+}
+
+static void start_connection(struct rv_manager *m, GDBusMethodInvocation *inv, uid_t uid,
+			     struct profile *p, bool configure_network)
+{
+	struct rv_connection *c;
+	struct rv_connection *old;
+
+	/* A profile reconnected before its old object lingered out: drop the old one now. */
+	while ((old = find_latest(m, p->name))) {
+		m->connections = g_list_remove(m->connections, old);
+		rv_connection_free(old);
+	}
+
+	c = rv_connection_new(m->om, ++m->next_id, p, uid, configure_network, &connection_ops, m);
+	m->connections = g_list_append(m->connections, c);
+	rv_log_info("roadvpnd", "uid %u connects '%s' as %s%s", (unsigned int)uid, p->name,
+		    rv_connection_path(c), configure_network ? "" : " (network left to the caller)");
+	if (!p->ipsec_enabled) {
+		g_autofree char *w = g_strdup_printf("plain L2TP: traffic to %s is not encrypted",
+						     p->gateway);
+
+		rv_log_warning("roadvpnd", "%s", w);
+		rv_connection_log(c, RV_LOG_WARNING, "roadvpnd", w);
+	}
+	rv_dbus_manager_complete_connect(m->iface, inv, rv_connection_path(c));
+	rv_connection_start(c);
+}
+
+static void on_connect_auth(GDBusMethodInvocation *inv, uid_t uid, bool ok, gpointer ud)
+{
+	struct rv_manager *m = ud;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) options = NULL;
+	struct rv_connection *active;
+	struct profile *p;
+	const char *name;
+	gboolean configure_network = TRUE;
+
+	if (!ok)
+		return;
+	g_variant_get(g_dbus_method_invocation_get_parameters(inv), "(&s@a{sv})", &name, &options);
+	g_variant_lookup(options, "configure-network", "b", &configure_network);
+
+	active = find_active(m, name);
+	if (active && user_allowed(rv_connection_profile(active), uid)) {
+		g_dbus_method_invocation_return_error(inv, RV_ERROR, RV_ERROR_ALREADY_ACTIVE,
+			"'%s' is already active (%s, %s)", name, rv_connection_state(active),
+			rv_connection_path(active));
+		return;
+	}
+
+	p = active ? NULL : prepare_profile(m, name, options, uid, &error);
+	if (!p) {
+		if (!error)
+			g_set_error(&error, RV_ERROR, RV_ERROR_NOT_AUTHORIZED, "not authorized");
+		g_dbus_method_invocation_return_gerror(inv, error);
+		return;
+	}
+	start_connection(m, inv, uid, p, configure_network);
+}
+
+static gboolean handle_connect(RvDbusManager *iface, GDBusMethodInvocation *inv,
+			       const char *name, GVariant *options, gpointer user_data)
+{
+	rv_auth_check(inv, RV_ACTION_CONNECT, on_connect_auth, user_data);
+	return TRUE;
+}
+
+static void on_disconnect_auth(GDBusMethodInvocation *inv, uid_t uid, bool ok, gpointer ud)
+{
+	struct rv_manager *m = ud;
+	struct rv_connection *c;
+	const char *name;
+
+	if (!ok)
+		return;
+	g_variant_get(g_dbus_method_invocation_get_parameters(inv), "(&s)", &name);
+	c = find_active(m, name);
+	if (c && !may_touch(c, uid)) {
+		g_dbus_method_invocation_return_error(inv, RV_ERROR, RV_ERROR_NOT_AUTHORIZED,
+						      "not authorized for '%s'", name);
+		return;
+	}
+	if (!c) {
+		g_dbus_method_invocation_return_error(inv, RV_ERROR,
+			rv_store_exists(m->store, name) ? RV_ERROR_FAILED : RV_ERROR_NO_SUCH_PROFILE,
+			"'%s' is not connected", name);
+		return;
+	}
+	rv_connection_log(c, RV_LOG_INFO, "roadvpnd", "disconnect requested");
+	rv_connection_stop(c);
+	rv_dbus_manager_complete_disconnect(m->iface, inv);
+}
+
+static gboolean handle_disconnect(RvDbusManager *iface, GDBusMethodInvocation *inv,
+				  const char *name, gpointer user_data)
+{
+	rv_auth_check(inv, RV_ACTION_CONNECT, on_disconnect_auth, user_data);
+	return TRUE;
+}
+
+/* Logging -------------------------------------------------------------- */
+
+/* Every line goes to stderr (the journal); a session's lines also to its connection. */
+static void log_sink(enum rv_log_level level, const char *component, const char *msg,
+		     void *user_data)
+{
+	struct rv_manager *m = log_manager;
+	struct session *s = session_current();
+
+	fprintf(stderr, "roadvpnd %s: %s\n", component, msg);
+	if (!m || !s)
+		return;
+	for (GList *l = m->connections; l; l = l->next) {
+		if (rv_connection_owns_session(l->data, s)) {
+			rv_connection_log(l->data, level, component, msg);
+			return;
+		}
+	}
+}
+
+/* Life cycle ---------------------------------------------------------- */
+
+struct rv_manager *rv_manager_new(GDBusConnection *bus, const char *profiles_dir,
+				  GError **error)
+{
+	struct rv_manager *m = g_new0(struct rv_manager, 1);
+
+	m->bus = g_object_ref(bus);
+	m->store = rv_store_new(profiles_dir);
+	m->om = g_dbus_object_manager_server_new("/org/roadvpn/Helper1");
+	m->iface = rv_dbus_manager_skeleton_new();
+	rv_dbus_manager_set_version(m->iface, ROADVPN_VERSION);
+	g_signal_connect(m->iface, "handle-list-profiles", G_CALLBACK(handle_list_profiles), m);
+	g_signal_connect(m->iface, "handle-get-profile", G_CALLBACK(handle_get_profile), m);
+	g_signal_connect(m->iface, "handle-add-profile", G_CALLBACK(handle_add_profile), m);
+	g_signal_connect(m->iface, "handle-update-profile", G_CALLBACK(handle_update_profile), m);
+	g_signal_connect(m->iface, "handle-remove-profile", G_CALLBACK(handle_remove_profile), m);
+	g_signal_connect(m->iface, "handle-connect", G_CALLBACK(handle_connect), m);
+	g_signal_connect(m->iface, "handle-disconnect", G_CALLBACK(handle_disconnect), m);
+
+	if (!g_dbus_interface_skeleton_export(G_DBUS_INTERFACE_SKELETON(m->iface), bus,
+					      "/org/roadvpn/Helper1", error)) {
+		rv_manager_free(m);
+		return NULL;
+	}
+	g_dbus_object_manager_server_set_connection(m->om, bus);
+	log_manager = m;
+	rv_log_set_sink(log_sink, NULL);
+	return m;
+}
+
+void rv_manager_free(struct rv_manager *m)
+{
+	if (!m)
+		return;
+
+	/* Connections still up are torn down without a goodbye: the host is restored. */
+	g_list_free_full(g_steal_pointer(&m->connections), (GDestroyNotify)rv_connection_free);
+	log_manager = NULL;
+	rv_log_set_sink(NULL, NULL);
+	if (m->iface) {
+		g_dbus_interface_skeleton_unexport(G_DBUS_INTERFACE_SKELETON(m->iface));
+		g_object_unref(m->iface);
+	}
+	g_object_unref(m->om);
+	rv_store_free(m->store);
+	g_object_unref(m->bus);
+	g_free(m);
+}
+
+void rv_manager_stop_all(struct rv_manager *m, void (*done)(void *), void *user_data)
+{
+	if (!has_active(m)) {
+		done(user_data);
+		return;
+	}
+
+	m->all_stopped = done;
+	m->all_stopped_data = user_data;
+	for (GList *l = m->connections; l; l = l->next) {
+		if (!rv_connection_is_finished(l->data))
+			rv_connection_stop(l->data);
+	}
+}

@@ -1,0 +1,18 @@
+#pragma once
+/*
+ * What a connection changed on the host, recorded in /run/roadvpn so that a
+ * helper restarted after a crash (or SIGKILL) removes what the dead one left:
+ * its TUN device if somehow still there, the gateway host route of a full
+ * tunnel, and (through net/) a resolv.conf it had rewritten.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+/* The state directory (default /run/roadvpn); also net/'s DNS backup dir. */
+void rv_runstate_init(const char *dir);
+/* At start-up: undo the records of processes that no longer run. Returns how many. */
+int rv_runstate_cleanup(void);
+/* A connection is up on `ifname` (full_tunnel: net/ pinned gateway4/32). */
+void rv_runstate_record(const char *ifname, uint32_t gateway4, bool full_tunnel);
+/* It was undone cleanly. */
+void rv_runstate_forget(const char *ifname);

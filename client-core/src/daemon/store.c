@@ -1,0 +1,274 @@
+/* The profile store in /etc/roadvpn/connections (see store.h). */
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "dbus/errors.h"
+#include "store.h"
+#include "util/log.h"
+
+struct rv_store {
+	char *dir;
+};
+
+/* The secrets a profile file may hold: key file location and Connect option name. */
+static const struct {
+	const char *group, *key, *flag_key, *name;
+} secret_keys[] = {
+	{ "ipsec", "psk", "psk-flags", "psk" },
+	{ "ppp", "password", "password-flags", "password" },
+	{ "l2tp", "secret", NULL, "l2tp-secret" },
+};
+
+struct rv_store *rv_store_new(const char *dir)
+{
+	struct rv_store *store = g_new0(struct rv_store, 1);
+
+	store->dir = g_strdup(dir);
+	if (g_mkdir_with_parents(dir, 0700) < 0)
+		rv_log_warning("roadvpnd", "cannot create %s: %s", dir, g_strerror(errno));
+	return store;
+}
+
+void rv_store_free(struct rv_store *store)
+{
+	if (!store)
+		return;
+
+	g_free(store->dir);
+	g_free(store);
+}
+
+gboolean rv_store_name_valid(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n == 0 || n > 64 || name[0] == '.')
+		return FALSE;
+	for (size_t i = 0; i < n; i++) {
+		if (!g_ascii_isalnum(name[i]) && !strchr("._-", name[i]))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+static char *profile_path(struct rv_store *store, const char *name)
+{
+	g_autofree char *file = g_strconcat(name, ".conf", NULL);
+
+	return g_build_filename(store->dir, file, NULL);
+}
+
+static int compare_names(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+GStrv rv_store_list(struct rv_store *store)
+{
+	g_autoptr(GDir) dir = g_dir_open(store->dir, 0, NULL);
+	g_autoptr(GPtrArray) names = g_ptr_array_new();
+	const char *entry;
+
+	while (dir && (entry = g_dir_read_name(dir))) {
+		g_autofree char *name = NULL;
+
+		if (!g_str_has_suffix(entry, ".conf"))
+			continue;
+		name = g_strndup(entry, strlen(entry) - 5);
+		if (rv_store_name_valid(name))
+			g_ptr_array_add(names, g_steal_pointer(&name));
+	}
+
+	g_ptr_array_sort(names, compare_names);
+	g_ptr_array_add(names, NULL);
+	return (GStrv)g_ptr_array_free(g_steal_pointer(&names), FALSE);
+}
+
+gboolean rv_store_exists(struct rv_store *store, const char *name)
+{
+	g_autofree char *path = NULL;
+
+	if (!rv_store_name_valid(name))
+		return FALSE;
+	path = profile_path(store, name);
+	return g_file_test(path, G_FILE_TEST_IS_REGULAR);
+}
+
+GKeyFile *rv_store_parse(const char *text, GError **error)
+{
+	g_autoptr(GKeyFile) kf = g_key_file_new();
+	g_autoptr(GError) local = NULL;
+
+	g_key_file_set_list_separator(kf, ',');
+	if (!g_key_file_load_from_data(kf, text, (gsize)-1, G_KEY_FILE_KEEP_COMMENTS, &local)) {
+		g_set_error(error, RV_ERROR, RV_ERROR_INVALID_PROFILE, "not a valid profile: %s",
+			    local->message);
+		return NULL;
+	}
+	return g_steal_pointer(&kf);
+}
+
+GKeyFile *rv_store_read(struct rv_store *store, const char *name, GError **error)
+{
+	g_autofree char *path = NULL, *data = NULL;
+	g_autoptr(GError) local = NULL;
+	gsize len = 0;
+	GKeyFile *kf;
+
+	if (!rv_store_exists(store, name)) {
+		g_set_error(error, RV_ERROR, RV_ERROR_NO_SUCH_PROFILE, "no profile named '%s'", name);
+		return NULL;
+	}
+
+	path = profile_path(store, name);
+	if (!g_file_get_contents(path, &data, &len, &local)) {
+		g_set_error(error, RV_ERROR, RV_ERROR_FAILED, "%s", local->message);
+		return NULL;
+	}
+
+	kf = rv_store_parse(data, error);
+	explicit_bzero(data, len);
+	return kf;
+}
+
+static struct profile *validate(GKeyFile *kf, GError **error)
+{
+	g_autoptr(GError) local = NULL;
+	gsize len = 0;
+	g_autofree char *text = g_key_file_to_data(kf, &len, NULL);
+	struct profile *p = profile_load_data(text, len, &local);
+
+	explicit_bzero(text, len);
+	if (!p)
+		g_set_error(error, RV_ERROR, RV_ERROR_INVALID_PROFILE, "%s", local->message);
+	return p;
+}
+
+struct profile *rv_store_load(struct rv_store *store, const char *name, GError **error)
+{
+	g_autoptr(GKeyFile) kf = rv_store_read(store, name, error);
+
+	return kf ? validate(kf, error) : NULL;
+}
+
+/* A secret whose flag says "ask" is never kept on disk. */
+static void drop_asked_secrets(GKeyFile *kf)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(secret_keys); i++) {
+		g_autofree char *flag = NULL;
+
+		if (!secret_keys[i].flag_key)
+			continue;
+		flag = g_key_file_get_string(kf, secret_keys[i].group, secret_keys[i].flag_key,
+					     NULL);
+		if (flag && !strcmp(g_strstrip(flag), "ask"))
+			g_key_file_remove_key(kf, secret_keys[i].group, secret_keys[i].key, NULL);
+	}
+}
+
+gboolean rv_store_write(struct rv_store *store, const char *name, GKeyFile *kf, GError **error)
+{
+	g_autoptr(RvProfile) p = NULL;
+	g_autofree char *path = NULL, *text = NULL;
+	g_autoptr(GError) local = NULL;
+	gsize len = 0;
+	gboolean ok;
+
+	if (!rv_store_name_valid(name)) {
+		g_set_error(error, RV_ERROR, RV_ERROR_INVALID_PROFILE,
+			    "invalid profile name '%s' (letters, digits, '.', '_', '-')", name);
+		return FALSE;
+	}
+
+	g_key_file_set_string(kf, "connection", "name", name);
+	drop_asked_secrets(kf);
+	p = validate(kf, error);
+	if (!p)
+		return FALSE;
+
+	path = profile_path(store, name);
+	text = g_key_file_to_data(kf, &len, NULL);
+	ok = g_file_set_contents_full(path, text, (gssize)len, G_FILE_SET_CONTENTS_CONSISTENT,
+				      0600, &local);
+	explicit_bzero(text, len);
+	if (!ok)
+		g_set_error(error, RV_ERROR, RV_ERROR_FAILED, "%s", local->message);
+	return ok;
+}
+
+gboolean rv_store_remove(struct rv_store *store, const char *name, GError **error)
+{
+	g_autofree char *path = NULL;
+
+	if (!rv_store_exists(store, name)) {
+		g_set_error(error, RV_ERROR, RV_ERROR_NO_SUCH_PROFILE, "no profile named '%s'", name);
+		return FALSE;
+	}
+
+	path = profile_path(store, name);
+	if (g_unlink(path) < 0) {
+		g_set_error(error, RV_ERROR, RV_ERROR_FAILED, "cannot remove %s: %s", path,
+			    g_strerror(errno));
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean apply_one(GKeyFile *kf, const char *what, const char *value, GError **error)
+{
+	const char *dot = strchr(what, '.');
+	g_autofree char *group = NULL;
+
+	if (!dot || dot == what || !dot[1]) {
+		g_set_error(error, RV_ERROR, RV_ERROR_INVALID_PROFILE,
+			    "'%s': expected section.key (e.g. ppp.user)", what);
+		return FALSE;
+	}
+
+	group = g_strndup(what, (gsize)(dot - what));
+	if (!strcmp(what, "connection.name")) {
+		g_set_error(error, RV_ERROR, RV_ERROR_INVALID_PROFILE,
+			    "[connection] name: is the profile's file name; add a copy instead");
+		return FALSE;
+	}
+
+	if (*value)
+		g_key_file_set_string(kf, group, dot + 1, value);
+	else
+		g_key_file_remove_key(kf, group, dot + 1, NULL);
+	return TRUE;
+}
+
+gboolean rv_store_apply_settings(GKeyFile *kf, GVariant *settings, GError **error)
+{
+	GVariantIter iter;
+	const char *key, *value;
+
+	g_variant_iter_init(&iter, settings);
+	while (g_variant_iter_next(&iter, "{&s&s}", &key, &value)) {
+		if (!apply_one(kf, key, value, error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+char *rv_store_public_text(GKeyFile *kf, GStrv *ret_stored)
+{
+	g_autoptr(GStrvBuilder) stored = g_strv_builder_new();
+	g_autoptr(GKeyFile) copy = g_key_file_new();
+	g_autofree char *text = g_key_file_to_data(kf, NULL, NULL);
+
+	g_key_file_set_list_separator(copy, ',');
+	g_key_file_load_from_data(copy, text, (gsize)-1, G_KEY_FILE_KEEP_COMMENTS, NULL);
+	explicit_bzero(text, strlen(text));
+
+	for (size_t i = 0; i < G_N_ELEMENTS(secret_keys); i++) {
+		if (g_key_file_has_key(copy, secret_keys[i].group, secret_keys[i].key, NULL))
+			g_strv_builder_add(stored, secret_keys[i].name);
+		g_key_file_remove_key(copy, secret_keys[i].group, secret_keys[i].key, NULL);
+	}
+
+	*ret_stored = g_strv_builder_end(stored);
+	return g_key_file_to_data(copy, NULL, NULL);
+}

@@ -1,0 +1,524 @@
+/*
+ * IPsec under L2TP (RFC 3193): IKEv1 negotiates an ESP transport-mode SA
+ * pair for UDP/1701, then every L2TP datagram travels as ESP, either raw
+ * (IP protocol 50) or inside UDP/4500 when a NAT was detected or the
+ * profile forces encapsulation. L2TP and PPP are unchanged: they still
+ * hand this file UDP payloads.
+ *
+ * Fail closed: with [ipsec] enabled no plain UDP/1701 socket exists, and an
+ * L2TP datagram without an outbound SA is dropped, never sent in clear.
+ *
+ * Real-peer quirks absorbed here: SoftEther starts a Quick Mode of its own
+ * right after ours, so every inbound SA the gateway negotiated stays
+ * accepted while we keep sending on ours; strongSwan without kernel ESP
+ * deletes the SA it could not install, which ends the connection with a
+ * reason rather than a silent hang.
+ */
+#include <errno.h>
+#include <glib-unix.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "esp/esp.h"
+#include "ike/ike.h"
+#include "l2tp/l2tp.h"
+#include "session-internal.h"
+#include "util/log.h"
+
+#define IKE_PORT 500
+#define NATT_PORT 4500
+#define NATT_KEEPALIVE_INTERVAL (20 * USEC_PER_SEC)
+
+/* SAs ------------------------------------------------------------------ */
+
+static enum esp_cipher esp_cipher_of(enum ike_esp_cipher c)
+{
+	switch (c) {
+	case IKE_ESP_CIPHER_AES_CBC:
+		return ESP_CIPHER_AES_CBC;
+	case IKE_ESP_CIPHER_3DES_CBC:
+		return ESP_CIPHER_3DES_CBC;
+	case IKE_ESP_CIPHER_AES_GCM16:
+		return ESP_CIPHER_AES_GCM16;
+	}
+
+	return ESP_CIPHER_AES_CBC;
+}
+
+static enum esp_integ esp_integ_of(enum ike_esp_integ i)
+{
+	switch (i) {
+	case IKE_ESP_INTEG_NONE:
+		return ESP_INTEG_NONE;
+	case IKE_ESP_INTEG_HMAC_SHA1_96:
+		return ESP_INTEG_HMAC_SHA1_96;
+	case IKE_ESP_INTEG_HMAC_SHA256_128:
+		return ESP_INTEG_HMAC_SHA256_128;
+	}
+
+	return ESP_INTEG_NONE;
+}
+
+static struct esp_sa *new_sa(const struct ike_child_sa *c, bool inbound)
+{
+	struct esp_sa_params p = {
+		.spi = inbound ? c->spi_in : c->spi_out,
+		.cipher = esp_cipher_of(c->cipher),
+		.enc_key = inbound ? c->enc_key_in : c->enc_key_out,
+		.enc_key_len = c->enc_key_len,
+		.integ = esp_integ_of(c->integ),
+		.integ_key = inbound ? c->integ_key_in : c->integ_key_out,
+		.integ_key_len = c->integ_key_len,
+	};
+
+	return inbound ? esp_sa_new_inbound(&p) : esp_sa_new_outbound(&p);
+}
+
+/* Keep every inbound SA the gateway may use; the oldest goes when full. */
+static void add_inbound(struct session *s, struct esp_sa *sa)
+{
+	if (s->n_esp_in == SESSION_MAX_INBOUND_SA) {
+		esp_sa_free(s->esp_in[0]);
+		memmove(s->esp_in, s->esp_in + 1, sizeof(s->esp_in[0]) * (SESSION_MAX_INBOUND_SA - 1));
+		s->n_esp_in--;
+	}
+
+	s->esp_in[s->n_esp_in++] = sa;
+}
+
+static struct esp_sa *find_inbound(struct session *s, uint32_t spi)
+{
+	for (size_t i = 0; i < s->n_esp_in; i++) {
+		if (esp_sa_spi(s->esp_in[i]) == spi)
+			return s->esp_in[i];
+	}
+
+	return NULL;
+}
+
+static void remove_inbound(struct session *s, uint32_t spi)
+{
+	for (size_t i = 0; i < s->n_esp_in; i++) {
+		if (esp_sa_spi(s->esp_in[i]) != spi)
+			continue;
+
+		esp_sa_free(s->esp_in[i]);
+		memmove(s->esp_in + i, s->esp_in + i + 1, sizeof(s->esp_in[0]) * (s->n_esp_in - i - 1));
+		s->n_esp_in--;
+		return;
+	}
+}
+
+void session_ipsec_free_sas(struct session *s)
+{
+	for (size_t i = 0; i < s->n_esp_in; i++)
+		esp_sa_free(s->esp_in[i]);
+	s->n_esp_in = 0;
+	esp_sa_free(s->esp_out);
+	s->esp_out = NULL;
+	esp_sa_free(s->esp_out_spare);
+	s->esp_out_spare = NULL;
+}
+
+/* Sending ------------------------------------------------------------- */
+
+static int esp_fd(const struct session *s)
+{
+	return s->esp_udp_encap ? s->natt_fd : s->esp_raw_fd;
+}
+
+/* Seal one L2TP datagram (in p) as ESP: inner UDP 1701 -> 1701, then ESP. */
+int session_ipsec_seal(struct session *s, struct pkt *p)
+{
+	int r;
+
+	/* Fail closed: no SA, no packet. */
+	if (!s->esp_out || esp_fd(s) < 0)
+		return -ENOTCONN;
+
+	r = esp_udp_push(p, ESP_L2TP_PORT, ESP_L2TP_PORT, NULL);
+	if (!r)
+		r = esp_seal(s->esp_out, p, ESP_NEXT_HEADER_UDP);
+	if (r == -EKEYEXPIRED)
+		rv_log_warning("session", "ESP sequence numbers used up; the SA needs a rekey");
+	return r;
+}
+
+int session_ipsec_send(struct session *s, struct pkt *p)
+{
+	int r = session_ipsec_seal(s, p);
+
+	if (r < 0)
+		return r;
+	return send(esp_fd(s), p->data, p->len, MSG_DONTWAIT) < 0 ? -errno : 0;
+}
+
+int session_ipsec_data_fd(const struct session *s)
+{
+	return esp_fd(s);
+}
+
+/* Receiving ------------------------------------------------------------ */
+
+static void esp_input(struct session *s, struct pkt *p, usec_t now)
+{
+	struct esp_sa *sa = find_inbound(s, esp_packet_spi(p->data, p->len));
+	uint8_t nh = 0;
+	int r;
+
+	if (!sa) {
+		rv_log_debug("session", "ESP for an unknown SPI dropped");
+		return;
+	}
+
+	r = esp_open(sa, p, &nh);
+	if (r < 0) {
+		rv_log_debug("session", "ESP packet dropped: %s", strerror(-r));
+		return;
+	}
+
+	s->last_esp_rx = now;
+	if (nh != ESP_NEXT_HEADER_UDP || esp_udp_pull(p, ESP_L2TP_PORT, NULL) < 0)
+		return;
+
+	if (s->l2tp)
+		l2tp_rx(s->l2tp, p->data, p->len, now);
+}
+
+static gboolean on_raw_esp_readable(gint fd, GIOCondition cond, gpointer user_data)
+{
+	struct session *s = user_data;
+	struct pkt *pkts[SESSION_BATCH];
+	usec_t now = session_now();
+	int n;
+
+	for (size_t i = 0; i < SESSION_BATCH; i++)
+		pkts[i] = pkt_buf_reset(&s->rx_bufs[i]);
+
+	n = net_esp_raw_recv_batch(fd, pkts, SESSION_BATCH);
+	for (int i = 0; i < n; i++) {
+		if (pkts[i]->len)
+			esp_input(s, pkts[i], now);
+	}
+
+	session_rearm_timer(s);
+	return G_SOURCE_CONTINUE;
+}
+
+static void natt_input(struct session *s, struct pkt *p, usec_t now)
+{
+	switch (esp_udpencap_classify(p->data, p->len)) {
+	case ESP_UDPENCAP_IKE:
+		if (s->ike)
+			ike_rx(s->ike, p->data + ESP_NON_ESP_MARKER_LEN,
+			       p->len - ESP_NON_ESP_MARKER_LEN, true, now);
+		return;
+	case ESP_UDPENCAP_ESP:
+		esp_input(s, p, now);
+		return;
+	case ESP_UDPENCAP_KEEPALIVE:
+	case ESP_UDPENCAP_INVALID:
+		return;
+	}
+}
+
+static gboolean on_natt_readable(gint fd, GIOCondition cond, gpointer user_data)
+{
+	struct session *s = user_data;
+	struct pkt *pkts[SESSION_BATCH];
+	usec_t now = session_now();
+	int n;
+
+	for (size_t i = 0; i < SESSION_BATCH; i++)
+		pkts[i] = pkt_buf_reset(&s->rx_bufs[i]);
+
+	n = net_udp_recv_batch(fd, pkts, SESSION_BATCH);
+	for (int i = 0; i < n; i++) {
+		if (pkts[i]->len)
+			natt_input(s, pkts[i], now);
+	}
+
+	session_rearm_timer(s);
+	return G_SOURCE_CONTINUE;
+}
+
+static gboolean on_ike_readable(gint fd, GIOCondition cond, gpointer user_data)
+{
+	struct session *s = user_data;
+	struct pkt *pkts[SESSION_BATCH];
+	usec_t now = session_now();
+	int n;
+
+	for (size_t i = 0; i < SESSION_BATCH; i++)
+		pkts[i] = pkt_buf_reset(&s->rx_bufs[i]);
+
+	n = net_udp_recv_batch(fd, pkts, SESSION_BATCH);
+	if (n == -ECONNREFUSED)
+		s->saw_port_unreachable = true;
+
+	for (int i = 0; i < n && s->ike; i++) {
+		if (pkts[i]->len)
+			ike_rx(s->ike, pkts[i]->data, pkts[i]->len, false, now);
+	}
+
+	session_rearm_timer(s);
+	return G_SOURCE_CONTINUE;
+}
+
+/* IKE transmit and sockets --------------------------------------------- */
+
+static int open_natt(struct session *s)
+{
+	uint16_t port = NATT_PORT;
+	int r;
+
+	if (s->natt_fd >= 0)
+		return 0;
+
+	r = net_udp_open(s->gateway4, NATT_PORT, &port, &s->natt_fd);
+	if (r < 0)
+		return r;
+
+	s->natt_watch = g_unix_fd_add(s->natt_fd, G_IO_IN, on_natt_readable, s);
+	return 0;
+}
+
+static int ike_tx(void *user_data, const uint8_t *data, size_t len, bool natt)
+{
+	struct session *s = user_data;
+	uint8_t buf[4096];
+
+	if (!natt)
+		return send(s->ike_fd, data, len, MSG_DONTWAIT) < 0 ? -errno : 0;
+
+	if (open_natt(s) < 0 || len > sizeof(buf) - ESP_NON_ESP_MARKER_LEN)
+		return -EIO;
+
+	/* RFC 3948 2.2: IKE on port 4500 carries a zero non-ESP marker. */
+	memset(buf, 0, ESP_NON_ESP_MARKER_LEN);
+	memcpy(buf + ESP_NON_ESP_MARKER_LEN, data, len);
+	return send(s->natt_fd, buf, len + ESP_NON_ESP_MARKER_LEN, MSG_DONTWAIT) < 0 ? -errno : 0;
+}
+
+/* IKE events ------------------------------------------------------------ */
+
+static enum session_reason ike_failure_reason(enum ike_failure f)
+{
+	switch (f) {
+	case IKE_FAILURE_NONE:
+	case IKE_FAILURE_NO_PROPOSAL_CHOSEN:
+	case IKE_FAILURE_INVALID_ID:
+	case IKE_FAILURE_PEER_ERROR:
+	case IKE_FAILURE_PROTOCOL:
+		return SESSION_REASON_IPSEC_NEGOTIATION;
+	case IKE_FAILURE_TIMEOUT:
+		return SESSION_REASON_NO_ANSWER;
+	case IKE_FAILURE_AUTH_FAILED:
+		return SESSION_REASON_AUTH_FAILED;
+	case IKE_FAILURE_PEER_DELETED:
+		return SESSION_REASON_PEER_CLOSED;
+	case IKE_FAILURE_INTERNAL:
+		return SESSION_REASON_INTERNAL;
+	}
+
+	return SESSION_REASON_IPSEC_NEGOTIATION;
+}
+
+static int choose_data_path(struct session *s, const struct ike_child_sa *c)
+{
+	int r;
+
+	s->esp_udp_encap = c->udp_encap;
+	if (c->udp_encap)
+		return open_natt(s);
+
+	if (s->esp_raw_fd >= 0)
+		return 0;
+
+	r = net_esp_raw_open(s->gateway4, &s->esp_raw_fd);
+	if (r < 0)
+		return r;
+
+	s->esp_raw_watch = g_unix_fd_add(s->esp_raw_fd, G_IO_IN, on_raw_esp_readable, s);
+	return 0;
+}
+
+static void on_child_up(struct session *s, const struct ike_child_sa *c)
+{
+	struct esp_sa *in = new_sa(c, true), *out = new_sa(c, false);
+	bool first = !s->esp_out;
+
+	if (!in || !out) {
+		esp_sa_free(in);
+		esp_sa_free(out);
+		session_fail(s, SESSION_REASON_INTERNAL, 0, "cannot set up the ESP SA (%s)",
+			     c->description);
+		return;
+	}
+
+	add_inbound(s, in);
+	rv_log_info("session", "IPsec SA up: %s, %s%s", c->description,
+		    c->udp_encap ? "ESP in UDP/4500" : "ESP (IP protocol 50)",
+		    c->by_peer ? " (started by the gateway)" : "");
+
+	/* The gateway's own Quick Mode: accept its SA inbound, keep sending on ours. */
+	if (!first) {
+		esp_sa_free(s->esp_out_spare);
+		s->esp_out_spare = out;
+		return;
+	}
+
+	s->esp_out = out;
+	if (choose_data_path(s, c) < 0) {
+		session_fail(s, SESSION_REASON_INTERNAL, 0, "cannot open the ESP socket: %s",
+			     strerror(errno));
+		return;
+	}
+
+	s->want_l2tp_start = true;
+}
+
+static void on_child_deleted(struct session *s, const struct ike_child_sa *c)
+{
+	remove_inbound(s, c->spi_in);
+
+	if (s->esp_out_spare && esp_sa_spi(s->esp_out_spare) == c->spi_out) {
+		esp_sa_free(s->esp_out_spare);
+		s->esp_out_spare = NULL;
+	}
+
+	if (!s->esp_out || esp_sa_spi(s->esp_out) != c->spi_out)
+		return;
+
+	esp_sa_free(s->esp_out);
+	s->esp_out = s->esp_out_spare;
+	s->esp_out_spare = NULL;
+	if (!s->esp_out)
+		session_fail(s, SESSION_REASON_PEER_CLOSED, 0,
+			     "the gateway deleted the IPsec SA (SPI %08x)", c->spi_out);
+}
+
+static void on_ike_event(void *user_data, enum ike_event ev, const struct ike_event_info *info)
+{
+	struct session *s = user_data;
+
+	switch (ev) {
+	case IKE_EVENT_PHASE1_UP:
+		rv_log_info("session", "IKE phase 1 up: %s", ike_phase1_description(s->ike));
+		session_enter_phase(s, SESSION_PHASE_IKE_QUICK_MODE);
+		return;
+	case IKE_EVENT_FLOAT_TO_NATT:
+		s->nat_keepalive = info->nat_local;
+		s->next_keepalive = session_now() + NATT_KEEPALIVE_INTERVAL;
+		rv_log_info("session", "NAT detected%s%s: switching to UDP/4500",
+			    info->nat_local ? " in front of us" : "",
+			    info->nat_remote ? " in front of the gateway" : "");
+		if (open_natt(s) < 0)
+			session_fail(s, SESSION_REASON_INTERNAL, 0, "cannot open UDP/4500");
+		return;
+	case IKE_EVENT_CHILD_UP:
+		on_child_up(s, &info->child);
+		break;
+	case IKE_EVENT_CHILD_DELETED:
+		on_child_deleted(s, &info->child);
+		return;
+	case IKE_EVENT_FAILED:
+		s->ike_failed = true;
+		session_fail(s, ike_failure_reason(info->failure), info->notify_type, "%s",
+			     info->message);
+		return;
+	case IKE_EVENT_CLOSED:
+		s->ike_done = true;
+		break;
+	}
+
+	session_schedule(s);
+}
+
+/* Start, timers, close ------------------------------------------------- */
+
+static void fill_ike_config(struct session *s, struct ike_config *cfg, uint32_t local4,
+			    uint16_t local_port)
+{
+	const struct profile *p = s->profile;
+
+	*cfg = (struct ike_config){
+		.local_addr = local4,
+		.remote_addr = s->gateway4,
+		.local_port = local_port,
+		.remote_port = IKE_PORT,
+		.psk = p->psk,
+		.aggressive = p->ipsec_mode && !strcmp(p->ipsec_mode, "aggressive"),
+		.local_id = p->local_id,
+		.ike_proposals = p->ike_proposals,
+		.esp_proposals = p->esp_proposals,
+		.pfs = p->pfs,
+		.force_encap = p->force_encap,
+		.l2tp_local_port = ESP_L2TP_PORT,
+	};
+}
+
+int session_ipsec_start(struct session *s)
+{
+	static const struct ike_ops ops = { .tx = ike_tx, .event = on_ike_event };
+	struct ike_config cfg;
+	uint16_t port = IKE_PORT;
+	uint32_t local4 = 0;
+	int r;
+
+	/* Port 500 may belong to a system charon or pluto: then any port will do. */
+	r = net_udp_open(s->gateway4, IKE_PORT, &port, &s->ike_fd);
+	if (!r)
+		r = net_socket_local4(s->ike_fd, &local4, &port);
+	if (r < 0)
+		return r;
+
+	s->ike_watch = g_unix_fd_add(s->ike_fd, G_IO_IN, on_ike_readable, s);
+	fill_ike_config(s, &cfg, local4, port);
+	s->ike = ike_new(&cfg, &ops, s);
+	if (!s->ike)
+		return -EINVAL;
+
+	session_enter_phase(s, SESSION_PHASE_IKE_MAIN_MODE);
+	return ike_start(s->ike, session_now());
+}
+
+usec_t session_ipsec_next_deadline(const struct session *s)
+{
+	usec_t d = s->ike ? ike_next_deadline(s->ike) : USEC_INFINITY;
+
+	if (s->nat_keepalive && s->natt_fd >= 0)
+		d = rv_usec_min(d, s->next_keepalive);
+	return d;
+}
+
+void session_ipsec_tick(struct session *s, usec_t now)
+{
+	if (s->ike)
+		ike_tick(s->ike, now);
+
+	if (s->nat_keepalive && s->natt_fd >= 0 && now >= s->next_keepalive) {
+		uint8_t ka[1];
+		size_t len = esp_udpencap_keepalive(ka, sizeof(ka));
+
+		/* RFC 3948 2.3: keep the NAT mapping alive; loss is harmless. */
+		(void)send(s->natt_fd, ka, len, MSG_DONTWAIT);
+		s->next_keepalive = now + NATT_KEEPALIVE_INTERVAL;
+	}
+}
+
+void session_ipsec_close_sockets(struct session *s)
+{
+	g_clear_handle_id(&s->ike_watch, g_source_remove);
+	g_clear_handle_id(&s->natt_watch, g_source_remove);
+	g_clear_handle_id(&s->esp_raw_watch, g_source_remove);
+
+	if (s->ike_fd >= 0)
+		close(s->ike_fd);
+	if (s->natt_fd >= 0)
+		close(s->natt_fd);
+	if (s->esp_raw_fd >= 0)
+		close(s->esp_raw_fd);
+	s->ike_fd = s->natt_fd = s->esp_raw_fd = -1;
+	session_ipsec_free_sas(s);
+}

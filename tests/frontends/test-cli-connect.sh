@@ -1,0 +1,168 @@
+#!/bin/bash
+# shellcheck source-path=SCRIPTDIR
+# End to end: an allowed unprivileged user runs `roadvpn connect` against a
+# real gateway (l2tpns + FreeRADIUS, plain L2TP, CHAP-MD5) through roadvpnd
+# on a private bus with the real polkitd; roadvpnd runs in the client
+# network namespace. Checks: progress lines, ping through the tunnel,
+# status --json (addresses, DNS, counters), two clients connecting at once,
+# a client killed mid-connect, log without secrets, disconnect restoring
+# routes/links/resolv.conf, SIGTERM, and roadvpnd killed (SIGKILL) while up
+# then restarted: no stale device, route or DNS entry.
+set -euo pipefail
+. "$(dirname "$0")/harness.sh"
+GW=$FT_SRC/tools/gateways
+
+ft_require
+if [ -z "${FT_INNER:-}" ]; then
+	command -v /usr/sbin/l2tpns >/dev/null && command -v freeradius >/dev/null ||
+		ft_skip "l2tpns or freeradius missing"
+	FT_GW_NAME=ft$$
+	trap '"$GW/l2tpns.sh" stop --name "$FT_GW_NAME" >/dev/null 2>&1 || true' EXIT
+	"$GW/l2tpns.sh" start --name "$FT_GW_NAME" >/dev/null || ft_fail "could not start l2tpns"
+	export FT_CLIENT_ENV=/tmp/roadvpn-test/$FT_GW_NAME/client.env
+	ft_run_inner "$@"
+	exit "$FT_RC"
+fi
+
+# shellcheck source=/dev/null
+. "$FT_CLIENT_ENV"
+RESOLV=/etc/netns/$CL_NS/resolv.conf
+O=$FT_STATE/out
+PW=$FT_STATE/password
+
+cleanup() {
+	ft_stop_roadvpnd
+}
+trap cleanup EXIT
+
+snapshot() {
+	ip -n "$CL_NS" -4 route show table all | grep -v 'table local' >"$1.route4" || true
+	ip -n "$CL_NS" -br link | awk '{print $1}' | sort >"$1.links"
+	cp "$RESOLV" "$1.resolv"
+}
+
+check_clean() {
+	snapshot "$FT_STATE/after"
+	diff -u "$FT_STATE/before.route4" "$FT_STATE/after.route4" >&2 || ft_fail "routes differ ($1)"
+	diff -u "$FT_STATE/before.links" "$FT_STATE/after.links" >&2 || ft_fail "links differ ($1)"
+	cmp -s "$FT_STATE/before.resolv" "$RESOLV" || ft_fail "resolv.conf not restored ($1)"
+}
+
+# wait_state NAME STATE TIMEOUT_S
+wait_state() {
+	local i
+	for ((i = 0; i < $3 * 10; i++)); do
+		"$ROADVPN" status "$1" --json >"$O.state" 2>&1 || true
+		grep -q "\"state\": \"$2\"" "$O.state" && return 0
+		sleep 0.1
+	done
+	cat "$O.state" >&2
+	ft_fail "$1 did not reach $2 within $3 s"
+}
+
+no_secret_in() {
+	local f
+	for f in "$@"; do
+		if grep -qF -- "$PASSWORD" "$f"; then ft_fail "the password appears in $(basename "$f")"; fi
+	done
+}
+
+ft_start_bus
+printf '%s\n' "$PASSWORD" >"$PW"
+chown rvtest-allowed "$PW"
+chmod 600 "$PW"
+ft_start_polkit
+ft_start_roadvpnd "$CL_NS"
+snapshot "$FT_STATE/before"
+
+ft_expect 0 "$O" ft_as rvtest-admin "$ROADVPN" add gw --gateway "$GATEWAY" --user "$USER" \
+	--ipsec false --auth chap --password-flags ask --default-route false \
+	--routes 203.0.113.0/24 --dns true --ipv6 off --allowed-users rvtest-allowed,rvtest-admin
+ft_expect 0 "$O" ft_as rvtest-admin "$ROADVPN" add full --gateway "$GATEWAY" --user "$USER" \
+	--ipsec false --auth chap --password-flags ask --default-route true --ipv6 off \
+	--allowed-users rvtest-allowed
+
+ft_info "two clients connect the same profile at once"
+ft_as rvtest-allowed "$ROADVPN" connect gw --wait --password-file "$PW" >"$O.1" 2>&1 </dev/null &
+p1=$!
+ft_as rvtest-allowed "$ROADVPN" connect gw --wait --password-file "$PW" >"$O.2" 2>&1 </dev/null &
+p2=$!
+rc1=0 rc2=0
+wait "$p1" || rc1=$?
+wait "$p2" || rc2=$?
+if [ "$rc1" -eq 0 ] && [ "$rc2" -eq 13 ]; then
+	WIN=$O.1 LOSE=$O.2
+elif [ "$rc1" -eq 13 ] && [ "$rc2" -eq 0 ]; then
+	WIN=$O.2 LOSE=$O.1
+else
+	cat "$O.1" "$O.2" >&2
+	ft_fail "two connects: exit statuses $rc1 and $rc2, expected 0 and 13"
+fi
+ft_grep 'already active' "$LOSE"
+ft_grep '^L2TP tunnel \.\.\. ok$' "$WIN"
+ft_grep '^PPP auth \(CHAP-MD5\) \.\.\. ok$' "$WIN"
+ft_grep "^IP ${POOL_PREFIX//./\\.}[0-9]+, DNS $DNS1, $DNS2 on rvpn[0-9]+$" "$WIN"
+cat "$WIN" >&2
+
+ft_info "traffic through the tunnel, status --json"
+ip netns exec "$CL_NS" ping -n -c 3 -W 2 "$PING" >"$O" 2>&1 || { cat "$O" >&2; ft_fail "ping $PING"; }
+sleep 1.5
+ft_expect 0 "$O" ft_as rvtest-allowed "$ROADVPN" status gw --json
+ft_grep '"state": "up"' "$O"
+ft_grep "\"address\": \"${POOL_PREFIX//./\\.}[0-9]+\"" "$O"
+ft_grep "\"dns\": \\[\"$DNS1\", \"$DNS2\"\\]" "$O"
+ft_grep '"routes": \["203.0.113.0/24"\]' "$O"
+ft_grep '"auth-method": "CHAP-MD5"' "$O"
+ft_grep '"bytes-in": [1-9][0-9]*' "$O"
+ft_grep '"packets-out": [1-9][0-9]*' "$O"
+ft_grep "\"owner\": $FT_UID_ALLOWED" "$O"
+ft_expect 0 "$O" "$ROADVPN" status
+ft_grep '^gw: up' "$O"
+grep -q "^nameserver $DNS1\$" "$RESOLV" || ft_fail "DNS $DNS1 not in the namespace's resolv.conf"
+
+ft_info "log: phases, no secrets; a denied user cannot read it"
+ft_expect 0 "$O.log" ft_as rvtest-allowed "$ROADVPN" log gw
+ft_grep 'phase: ppp-auth -> ppp-network' "$O.log"
+ft_grep 'connected: rvpn' "$O.log"
+ft_expect 10 "$O" ft_as rvtest-denied "$ROADVPN" log gw
+ft_expect 10 "$O" ft_as rvtest-denied "$ROADVPN" disconnect gw
+
+ft_info "disconnect restores the namespace"
+ft_expect 0 "$O" ft_as rvtest-allowed "$ROADVPN" disconnect gw
+wait_state gw disconnected 20
+check_clean "after disconnect"
+
+ft_info "a client killed mid-connect does not wedge the helper"
+ft_as rvtest-allowed "$ROADVPN" connect gw --wait --password-file "$PW" >"$O.k" 2>&1 </dev/null &
+pk=$!
+sleep 0.3
+kill -KILL "$pk" 2>/dev/null || true
+wait "$pk" 2>/dev/null || true
+ft_expect 0 "$O" "$ROADVPN" list
+wait_state gw up 30
+ft_expect 0 "$O" "$ROADVPN" disconnect --all
+wait_state gw disconnected 20
+check_clean "after disconnect --all"
+
+ft_info "SIGTERM disconnects cleanly"
+ft_expect 0 "$O" ft_as rvtest-allowed "$ROADVPN" connect gw --wait --password-file "$PW"
+ft_stop_roadvpnd
+[ "$FT_ROADVPND_RC" -eq 0 ] || ft_fail "roadvpnd exited $FT_ROADVPND_RC after SIGTERM"
+check_clean "after SIGTERM"
+
+ft_info "roadvpnd killed while up (full tunnel), then restarted: no stale state"
+ft_start_roadvpnd "$CL_NS" "$FT_STATE/roadvpnd-2.log"
+ft_expect 0 "$O" ft_as rvtest-allowed "$ROADVPN" connect full --wait --password-file "$PW"
+ip -n "$CL_NS" route show "$GATEWAY/32" | grep -q . || ft_fail "no gateway host route for the full tunnel"
+kill -KILL "$FT_ROADVPND_PID"
+wait "$FT_ROADVPND_PID" 2>/dev/null || true
+FT_ROADVPND_PID=
+ls "$FT_STATE/run"/conn-*.state >/dev/null 2>&1 || ft_fail "no crash record in $FT_STATE/run"
+ft_start_roadvpnd "$CL_NS" "$FT_STATE/roadvpnd-3.log"
+ft_grep 'cleaned up [0-9]+ stale' "$FT_STATE/roadvpnd-3.log"
+check_clean "after a crash and a restart"
+ls "$FT_STATE/run"/conn-*.state >/dev/null 2>&1 && ft_fail "a crash record survived the restart"
+ft_stop_roadvpnd
+
+no_secret_in "$FT_STATE"/roadvpnd*.log "$O.log" "$O.1" "$O.2"
+ft_check_sanitizer "$FT_STATE/roadvpnd.log" "$FT_STATE/roadvpnd-3.log"
