@@ -4,11 +4,11 @@
 # connecting to it from a second namespace, a ping through the tunnel, and a
 # clean disconnect. Nothing touches the host's interfaces, routes or DNS.
 #
-#   sudo tools/demo.sh [--keep] [--ipsec]
+#   sudo tools/demo.sh [--keep] [--plain]
 #
 #   --keep    stay connected until Ctrl-C (try: sudo ip netns exec rvt-demo-cl bash)
-#   --ipsec   L2TP/IPsec with a pre-shared key (SoftEther NAT-T mode) instead
-#             of plain L2TP
+#   --plain   plain L2TP (unencrypted) instead of L2TP/IPsec with a
+#             pre-shared key (SoftEther in its stock NAT-T mode)
 #
 # roadvpnd is taken from $ROADVPND, else ./build/client-core/src/daemon/roadvpnd.
 set -euo pipefail
@@ -21,13 +21,14 @@ RVT_PROG=demo.sh
 . "$GW/lib.sh"
 
 KEEP=no
-MODE=raw-l2tp
+MODE=ipsec-natt
 while [ $# -gt 0 ]; do
 	case $1 in
 	--keep) KEEP=yes ;;
+	--plain) MODE=raw-l2tp ;;
 	--ipsec) MODE=ipsec-natt ;;
 	-h | --help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-	*) echo "usage: $0 [--keep] [--ipsec]" >&2; exit 2 ;;
+	*) echo "usage: $0 [--keep] [--plain]" >&2; exit 2 ;;
 	esac
 	shift
 done
