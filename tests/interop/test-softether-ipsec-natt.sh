@@ -12,6 +12,6 @@ rvt_need_cmd /usr/libexec/softether/vpnserver/vpnserver tshark
 t_start_peer softether ipsecnatt --mode ipsec-natt
 EXPECT_ENCAP=udp
 T_PSK=$PSK
-t_default_profile "$STATE/ipsec.profile" mschapv2
+t_default_profile "$STATE/ipsec.profile" mschapv2 ${T_EXTRA:-}
 t_ipsec_session "$STATE/ipsec.profile"
 t_info PASS

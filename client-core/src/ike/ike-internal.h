@@ -301,7 +301,7 @@ enum ike_vendor {
 	IKE_VID_OTHER_KNOWN,
 };
 enum ike_vendor ike_vendor_lookup(const uint8_t *vid, size_t len, const char **ret_name);
-void ike_vendor_build_ours(struct ike_builder *b);
+void ike_vendor_build_ours(struct ike_builder *b, bool with_natt);
 
 /* ---- the SA object (ike_sa.c) ---- */
 
@@ -400,6 +400,7 @@ struct ike {
 int ike_send(struct ike *ike, struct ike_retx *retx, const uint8_t *msg, size_t len,
 	     usec_t now);
 void ike_retx_disarm(struct ike_retx *retx);
+bool ike_retx_tick(struct ike *ike, struct ike_retx *retx, usec_t now);
 void ike_note_request(struct ike_retx *retx, const uint8_t *data, size_t len);
 int ike_fail(struct ike *ike, int phase, enum ike_failure f, uint32_t notify, const char *fmt,
 	     ...) __attribute__((format(printf, 5, 6)));

@@ -48,6 +48,11 @@ struct ike_config {
 	const char *esp_proposals;  /* "aes128gcm16,aes256-sha256,3des-sha1" */
 	const char *pfs;            /* NULL (none, retry with PFS if refused), "none", "modp2048" */
 	bool force_encap;           /* UDP-encapsulate ESP even without NAT (needs peer NAT-T) */
+	/*
+	 * Do not announce NAT-T: ESP always as IP protocol 50. For gateways
+	 * that fake NAT detection (SoftEther) when the path has no NAT.
+	 */
+	bool no_natt;
 	uint16_t l2tp_local_port;   /* host order: IDci port; 0 = 1701 */
 	uint32_t ike_lifetime;      /* seconds, 0 = 28800 (8 h) */
 	uint32_t esp_lifetime;      /* seconds, 0 = 3600 */

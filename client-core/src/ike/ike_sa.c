@@ -39,6 +39,10 @@ int ike_check_config(const struct ike_config *cfg, char *err, size_t err_size)
 		snprintf(err, err_size, "a pre-shared key is required");
 		return -EINVAL;
 	}
+	if (cfg->force_encap && cfg->no_natt) {
+		snprintf(err, err_size, "forced UDP encapsulation needs NAT traversal");
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -157,10 +161,6 @@ void ike_note_request(struct ike_retx *retx, const uint8_t *data, size_t len)
 	retx->has_last_rx = rv_hash(RV_HASH_SHA1, data, len, retx->last_rx) == 0;
 }
 
-/*
- * Send msg and keep a copy in retx (NULL for one-shot messages). A reply we
- * wait for is armed by the caller setting retx->is_armed through `arm`.
- */
 static int tx(struct ike *ike, const uint8_t *msg, size_t len)
 {
 	int r = ike->ops.tx(ike->user_data, msg, len, ike->is_natt);
@@ -168,6 +168,11 @@ static int tx(struct ike *ike, const uint8_t *msg, size_t len)
 	return r < 0 ? r : 0;
 }
 
+/*
+ * Send msg; with retx, keep a copy there and arm the retransmission timer
+ * (callers that expect no answer disarm it and keep the copy only to repeat
+ * it when the peer retransmits). Returns 0 or the tx error.
+ */
 int ike_send(struct ike *ike, struct ike_retx *retx, const uint8_t *msg, size_t len,
 	     usec_t now)
 {
@@ -351,8 +356,8 @@ int ike_start(struct ike *ike, usec_t now)
 	return ike_mm_start(ike, now);
 }
 
-/* Resend with back-off; true when the request has timed out. */
-static bool retx_tick(struct ike *ike, struct ike_retx *retx, usec_t now)
+/* Resend with back-off (1, 2, 4, 8, 8 ... s); true when the request has timed out. */
+bool ike_retx_tick(struct ike *ike, struct ike_retx *retx, usec_t now)
 {
 	if (!retx->is_armed || now < retx->next_at)
 		return false;
@@ -371,7 +376,7 @@ void ike_tick(struct ike *ike, usec_t now)
 {
 	if (ike->state == IKE_STATE_FAILED || ike->state == IKE_STATE_CLOSED)
 		return;
-	if (retx_tick(ike, &ike->p1_retx, now)) {
+	if (ike_retx_tick(ike, &ike->p1_retx, now)) {
 		ike_mm_timeout(ike);
 		return;
 	}

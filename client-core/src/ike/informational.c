@@ -92,7 +92,7 @@ static int phase2_error(struct ike *ike, uint16_t type, usec_t now)
 	}
 	if (type == ISAKMP_N_NO_PROPOSAL_CHOSEN || type == ISAKMP_N_INVALID_ID_INFORMATION) {
 		ike_qm_refused(ike, type, now);
-		return ike->state == IKE_STATE_FAILED ? -EPROTO : 0;
+		return ike->state == IKE_STATE_ESTABLISHED ? 0 : -EPROTO;
 	}
 	return ike_fail(ike, 2, IKE_FAILURE_PEER_ERROR, type,
 			"gateway refused Quick Mode: %s (%u)", notify_name(type), type);

@@ -95,9 +95,10 @@ static void note_vendor_ids(struct ike *ike, const struct ike_msg *m)
 	}
 }
 
+/* NAT-T is on when both sides announced it; we do not when the profile turned it off. */
 static bool peer_natt(const struct ike *ike)
 {
-	return ike->peer_natt_rfc || ike->peer_natt_draft;
+	return !ike->cfg.no_natt && (ike->peer_natt_rfc || ike->peer_natt_draft);
 }
 
 static uint8_t natd_type(const struct ike *ike)
@@ -220,7 +221,7 @@ static int send_first(struct ike *ike, usec_t now)
 		ike_build_payload(&b, ISAKMP_PL_NONCE, ike->ni, IKE_NONCE_LEN);
 		ike_build_payload(&b, ISAKMP_PL_ID, ike->id_i, ike->id_i_len);
 	}
-	ike_vendor_build_ours(&b);
+	ike_vendor_build_ours(&b, !ike->cfg.no_natt);
 	if (ike_build_finish(&b, &len) < 0)
 		return -ENOSPC;
 	return ike_send(ike, &ike->p1_retx, ike->p1_retx.msg, len, now);

@@ -722,18 +722,12 @@ void ike_qm_tick(struct ike *ike, usec_t now)
 				qm_release(qm);
 			continue;
 		}
-		if (!retx->is_armed || now < retx->next_at)
-			continue;
-		if (now - retx->first_sent >= ike->timeout) {
+		if (ike_retx_tick(ike, retx, now)) {
 			ike_fail(ike, 2, IKE_FAILURE_TIMEOUT, 0,
 				 "gateway did not answer our Quick Mode within %u s",
 				 (unsigned int)(ike->timeout / USEC_PER_SEC));
 			return;
 		}
-		ike->ops.tx(ike->user_data, retx->msg, retx->len, ike->is_natt);
-		retx->interval = retx->interval * 2 > 8 * USEC_PER_SEC ? 8 * USEC_PER_SEC
-								       : retx->interval * 2;
-		retx->next_at = rv_usec_min(now + retx->interval, retx->first_sent + ike->timeout);
 	}
 }
 

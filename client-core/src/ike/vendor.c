@@ -75,12 +75,15 @@ enum ike_vendor ike_vendor_lookup(const uint8_t *vid, size_t len, const char **r
 }
 
 /* vendors[0], [1] and the DPD ID with its version bytes 01 00. */
-void ike_vendor_build_ours(struct ike_builder *b)
+void ike_vendor_build_ours(struct ike_builder *b, bool with_natt)
 {
 	static const uint8_t dpd[16] = { 0xaf, 0xca, 0xd7, 0x13, 0x68, 0xa1, 0xf1, 0xc9,
 					 0x6b, 0x86, 0x96, 0xfc, 0x77, 0x57, 0x01, 0x00 };
 
-	ike_build_payload(b, ISAKMP_PL_VID, vendors[0].id, 16);
-	ike_build_payload(b, ISAKMP_PL_VID, vendors[1].id, 16);
+	/* Without the NAT-T VIDs a gateway cannot ask for (or fake) NAT-T: raw ESP. */
+	if (with_natt) {
+		ike_build_payload(b, ISAKMP_PL_VID, vendors[0].id, 16);
+		ike_build_payload(b, ISAKMP_PL_VID, vendors[1].id, 16);
+	}
 	ike_build_payload(b, ISAKMP_PL_VID, dpd, 16);
 }

@@ -19,7 +19,7 @@ struct known_keys {
 static const struct known_keys known[] = {
 	{ "connection", { "name", "gateway", "reconnect", "allowed-users", "interface", NULL } },
 	{ "ipsec", { "enabled", "auth", "mode", "local-id", "psk", "psk-flags", "ike", "esp", "pfs",
-		     "ca", "cert", "key", "remote-id", "force-encap", NULL } },
+		     "ca", "cert", "key", "remote-id", "force-encap", "nat-traversal", NULL } },
 	{ "l2tp", { "hostname", "secret", NULL } },
 	{ "ppp", { "user", "password", "password-flags", "auth", "mtu", "mru", NULL } },
 	{ "ip", { "default-route", "routes", "dns", "ipv6", NULL } },
@@ -291,6 +291,13 @@ static gboolean parse_ipsec(GKeyFile *kf, struct profile *p, GError **error)
 	    !get_bool(kf, "ipsec", "force-encap", FALSE, &b, error))
 		return FALSE;
 	p->force_encap = b;
+
+	if (!get_bool(kf, "ipsec", "nat-traversal", TRUE, &b, error))
+		return FALSE;
+	p->nat_traversal = b;
+	if (p->force_encap && !p->nat_traversal)
+		return invalid(error, "ipsec", "force-encap",
+			       "UDP encapsulation needs nat-traversal=true");
 
 	p->local_id = get_string(kf, "ipsec", "local-id");
 	p->psk = get_secret(kf, "ipsec", "psk");

@@ -49,6 +49,7 @@ struct profile {
 	char *ca_file, *cert_file, *key_file;
 	char *remote_id;
 	bool force_encap;
+	bool nat_traversal;      /* announce NAT-T (default); false: raw ESP only */
 
 	/* [l2tp] */
 	char *l2tp_hostname;

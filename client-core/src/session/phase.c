@@ -102,6 +102,8 @@ const char *session_reason_to_string(enum session_reason reason)
 		return "network-setup-failed";
 	case SESSION_REASON_IPSEC_NEGOTIATION:
 		return "ipsec-negotiation-failed";
+	case SESSION_REASON_CONFIG:
+		return "invalid-settings";
 	case SESSION_REASON_INTERNAL:
 		return "internal-error";
 	}
@@ -146,6 +148,8 @@ int session_failure_exit_code(const struct session_failure *f)
 		return 7;
 	case SESSION_REASON_IPSEC_NEGOTIATION:
 		return 8;
+	case SESSION_REASON_CONFIG:
+		return 2;
 	case SESSION_REASON_INTERNAL:
 		return 1;
 	}

@@ -454,6 +454,7 @@ static void fill_ike_config(struct session *s, struct ike_config *cfg, uint32_t 
 		.esp_proposals = p->esp_proposals,
 		.pfs = p->pfs,
 		.force_encap = p->force_encap,
+		.no_natt = !p->nat_traversal,
 		.l2tp_local_port = ESP_L2TP_PORT,
 	};
 }
@@ -464,6 +465,7 @@ int session_ipsec_start(struct session *s)
 	struct ike_config cfg;
 	uint16_t port = IKE_PORT;
 	uint32_t local4 = 0;
+	char err[160];
 	int r;
 
 	/* Port 500 may belong to a system charon or pluto: then any port will do. */
@@ -475,6 +477,11 @@ int session_ipsec_start(struct session *s)
 
 	s->ike_watch = g_unix_fd_add(s->ike_fd, G_IO_IN, on_ike_readable, s);
 	fill_ike_config(s, &cfg, local4, port);
+	if (ike_check_config(&cfg, err, sizeof(err)) < 0) {
+		session_fail(s, SESSION_REASON_CONFIG, 0, "invalid IPsec settings: %s", err);
+		return 0;
+	}
+
 	s->ike = ike_new(&cfg, &ops, s);
 	if (!s->ike)
 		return -EINVAL;

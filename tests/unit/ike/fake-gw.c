@@ -734,6 +734,90 @@ static int rx_protected(struct fake_gw *gw, const uint8_t *msg, size_t len)
 	return -EBADMSG;
 }
 
+
+/* Aggressive Mode: AM1 (SA, KE, Ni, IDii) -> AM2 (SA, KE, Nr, IDir, HASH_R, NAT-D). */
+static int rx_am1(struct fake_gw *gw, const struct ike_msg *m)
+{
+	static const uint8_t id_r[8] = { IKE_ID_IPV4_ADDR, 0, 0, 0, 198, 51, 100, 1 };
+	const struct ike_payload *sa = ike_msg_find(m, ISAKMP_PL_SA);
+	const struct ike_payload *ke = ike_msg_find(m, ISAKMP_PL_KE);
+	const struct ike_payload *ni = ike_msg_find(m, ISAKMP_PL_NONCE);
+	const struct ike_payload *id = ike_msg_find(m, ISAKMP_PL_ID);
+	uint8_t gxy[RV_DH_MAX_LEN], buf[2048], hash_r[RV_HASH_MAX_LEN];
+	struct ike_builder b;
+	size_t start;
+
+	gw->is_aggressive = true;
+	memcpy(gw->k.cky_i, m->cky_i, 8);
+	if (!sa || !ke || !ni || !id || sa->len > sizeof(gw->sa_i) || ni->len > sizeof(gw->ni) ||
+	    id->len < 4 || pick_p1(gw, sa) < 0)
+		return -EBADMSG;
+	gw->am_id_type = id->body[0];
+	memcpy(gw->sa_i, sa->body, sa->len);
+	gw->sa_i_len = sa->len;
+	rv_random_bytes(gw->k.cky_r, 8);
+	gw->dh = rv_dh_new(gw->k.p1.group);
+	gw->gx_len = rv_dh_public_len(gw->k.p1.group);
+	if (!gw->dh || ke->len != gw->gx_len)
+		return -EBADMSG;
+	memcpy(gw->gxi, ke->body, ke->len);
+	rv_dh_public(gw->dh, gw->gxr, gw->gx_len);
+	if (rv_dh_compute(gw->dh, gw->gxi, gw->gx_len, gxy, sizeof(gxy)) < 0)
+		return -EBADMSG;
+	memcpy(gw->ni, ni->body, ni->len);
+	gw->ni_len = ni->len;
+	rv_random_bytes(gw->nr, sizeof(gw->nr));
+	setup_keys(gw, gxy, rv_dh_secret_len(gw->k.p1.group));
+	p1_hash(gw, true, id_r, sizeof(id_r), hash_r);
+
+	ike_build_header(&b, buf, sizeof(buf), gw->k.cky_i, gw->k.cky_r, ISAKMP_EXCH_AGGRESSIVE,
+			 0, 0);
+	start = ike_build_begin(&b, ISAKMP_PL_SA);
+	rv_writer_u32(&b.w, ISAKMP_DOI_IPSEC);
+	rv_writer_u32(&b.w, ISAKMP_SIT_IDENTITY_ONLY);
+	rv_writer_u8(&b.w, 0);
+	rv_writer_u8(&b.w, 0);
+	rv_writer_u16(&b.w, (uint16_t)(8 + gw->chosen_t_len));
+	rv_writer_u8(&b.w, 1);
+	rv_writer_u8(&b.w, ISAKMP_PROTO_ISAKMP);
+	rv_writer_u8(&b.w, 0);
+	rv_writer_u8(&b.w, 1);
+	rv_writer_bytes(&b.w, gw->chosen_t, gw->chosen_t_len);
+	ike_build_end(&b, start);
+	ike_build_payload(&b, ISAKMP_PL_KE, gw->gxr, gw->gx_len);
+	ike_build_payload(&b, ISAKMP_PL_NONCE, gw->nr, sizeof(gw->nr));
+	ike_build_payload(&b, ISAKMP_PL_ID, id_r, sizeof(id_r));
+	ike_build_payload(&b, ISAKMP_PL_HASH, hash_r, gw->k.keys.prf_len);
+	if (gw->cfg.natt_rfc)
+		ike_build_payload(&b, ISAKMP_PL_VID, vid_rfc3947, 16);
+	if (gw->cfg.natt_rfc || gw->cfg.natt_draft)
+		build_natd(gw, &b);
+	finish_clear(gw, &b);
+	gw->p1_state = 2;
+	return 0;
+}
+
+/* AM3: HDR*, HASH_I [, NAT-D, NAT-D]; HASH_I covers the client's AM1 ID. */
+static int rx_am3(struct fake_gw *gw, const uint8_t *msg, size_t len, const uint8_t *id_i,
+		  size_t id_len)
+{
+	uint8_t buf[4096], last[16], want[RV_HASH_MAX_LEN];
+	const struct ike_payload *hash;
+	struct ike_msg m;
+
+	if (open_msg(gw, msg, len, gw->k.p1_iv, buf, &m, last) < 0 ||
+	    !(hash = ike_msg_find(&m, ISAKMP_PL_HASH)))
+		return -EBADMSG;
+	p1_hash(gw, false, id_i, id_len, want);
+	if (hash->len != gw->k.keys.prf_len || memcmp(want, hash->body, hash->len))
+		return -EACCES;
+	gw->mm5_ok = true;
+	gw->natd_seen = ike_msg_count(&m, ISAKMP_PL_NATD) == 2;
+	memcpy(gw->k.p1_iv, last, gw->k.keys.block_len);
+	gw->p1_state = 3;
+	return 0;
+}
+
 int fake_gw_rx(struct fake_gw *gw, const uint8_t *msg, size_t len)
 {
 	struct ike_msg m;
@@ -742,6 +826,8 @@ int fake_gw_rx(struct fake_gw *gw, const uint8_t *msg, size_t len)
 
 	if (first < 0)
 		return first;
+	if (gw->p1_state == 2 && gw->is_aggressive)
+		return rx_am3(gw, msg, len, gw->am_id, gw->am_id_len);
 	if (gw->p1_state == 2)
 		return rx_mm5(gw, msg, len);
 	if (gw->p1_state == 3)
@@ -749,6 +835,15 @@ int fake_gw_rx(struct fake_gw *gw, const uint8_t *msg, size_t len)
 	if (ike_msg_parse_chain(&m, (uint8_t)first, msg + ISAKMP_HDR_LEN,
 				msg_len - ISAKMP_HDR_LEN) < 0)
 		return -EBADMSG;
+	if (gw->p1_state == 0 && m.exchange == ISAKMP_EXCH_AGGRESSIVE) {
+		const struct ike_payload *id = ike_msg_find(&m, ISAKMP_PL_ID);
+
+		if (id && id->len <= sizeof(gw->am_id)) {
+			memcpy(gw->am_id, id->body, id->len);
+			gw->am_id_len = id->len;
+		}
+		return rx_am1(gw, &m);
+	}
 	if (gw->p1_state == 0)
 		return rx_mm1(gw, &m);
 	return rx_mm3(gw, &m);

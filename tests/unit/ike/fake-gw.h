@@ -52,7 +52,11 @@ struct fake_gw {
 	size_t gx_len;
 	uint8_t ni[256], nr[32];
 	size_t ni_len;
-	int p1_state;                /* 0 wait MM1, 1 wait MM3, 2 wait MM5, 3 up */
+	int p1_state;                /* 0 wait MM1/AM1, 1 wait MM3, 2 wait MM5/AM3, 3 up */
+	bool is_aggressive;
+	uint8_t am_id_type;          /* the client's AM1 ID type */
+	uint8_t am_id[300];
+	size_t am_id_len;
 
 	/* the current Quick Mode (either side's) */
 	uint32_t qm_mid;

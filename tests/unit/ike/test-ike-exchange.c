@@ -648,6 +648,42 @@ static void test_aggressive_first_message(void **state)
 	h_free(h);
 }
 
+static void test_aggressive_mode(void **state)
+{
+	struct harness *h = h_new();
+	struct ike_config cfg = client_defaults(h);
+	struct fake_gw_config g = gw_defaults();
+
+	cfg.aggressive = true;
+	cfg.local_id = "keyid:GroupVPN";
+	g.fake_natd = true;
+	h_setup(h, &cfg, &g);
+	pump(h);
+	assert_int_equal(h->gw.am_id_type, IKE_ID_KEY_ID);
+	assert_true(h->gw.mm5_ok);     /* HASH_I in AM3 verified */
+	assert_true(h->gw.natd_seen);  /* NAT-D in AM3 */
+	assert_true(find_event(h, IKE_EVENT_FLOAT_TO_NATT, 0) >= 0);
+	/* AM1 on 500, AM3 already on 4500 */
+	assert_false(h->sent[0].natt);
+	assert_true(h->sent[1].natt);
+	assert_keys_match(h, child(h, 0));
+	assert_true(child(h, 0)->udp_encap);
+	h_free(h);
+
+	/* a wrong PSK shows in AM2 already: HASH_R does not verify */
+	h = h_new();
+	cfg = client_defaults(h);
+	cfg.aggressive = true;
+	cfg.local_id = "vpn.example.net";
+	g = gw_defaults();
+	g.psk = "another-psk";
+	h_setup(h, &cfg, &g);
+	pump(h);
+	assert_int_equal(h->gw.am_id_type, IKE_ID_FQDN);
+	assert_failed(h, IKE_FAILURE_AUTH_FAILED, "HASH_R does not verify");
+	h_free(h);
+}
+
 static void test_hostile_input(void **state)
 {
 	struct harness *h = h_new();
@@ -711,6 +747,7 @@ int main(void)
 		cmocka_unit_test(test_commit_lifetime_fourth),
 		cmocka_unit_test(test_quick_mode_timeout),
 		cmocka_unit_test(test_aggressive_first_message),
+		cmocka_unit_test(test_aggressive_mode),
 		cmocka_unit_test(test_hostile_input),
 	};
 

@@ -74,6 +74,8 @@ static void test_defaults_are_safe(void **state)
 	assert_true(p->default_route);
 	assert_true(p->dns);
 	assert_true(p->reconnect);
+	assert_true(p->nat_traversal);
+	assert_false(p->force_encap);
 	assert_int_equal(p->auth_methods & PPP_AUTH_PAP, 0);
 	assert_int_not_equal(p->auth_methods & PPP_AUTH_MSCHAPV2, 0);
 	missing = profile_missing_secrets(p);
@@ -113,6 +115,8 @@ static void test_invalid_fields_are_named(void **state)
 	expect_invalid("[connection]\ngateway=g\n[ppp]\nuser=u\n[ip]\nroutes=10.0.0.0/33\n", "prefix");
 	expect_invalid("[connection]\ngateway=g\n[ppp]\nuser=u\n[ip]\nroutes=vpn.example\n", "not an IPv4");
 	expect_invalid("[connection]\ngateway=g\ninterface=a/b\n[ppp]\nuser=u\n", "interface");
+	expect_invalid("[connection]\ngateway=g\n[ipsec]\nforce-encap=true\nnat-traversal=false\n"
+		       "[ppp]\nuser=u\n", "nat-traversal");
 	expect_invalid("[ppp\nuser=u\n", "not a valid profile");
 	expect_invalid("\x01\x02\xff\xfe", "not a valid profile");
 }
