@@ -29,6 +29,7 @@ static const struct {
 	{ "key", "ipsec.key", "Our private key (PEM)" },
 	{ "remote-id", "ipsec.remote-id", "Expected gateway identity" },
 	{ "force-encap", "ipsec.force-encap", "true|false" },
+	{ "nat-traversal", "ipsec.nat-traversal", "true|false (false: raw ESP only)" },
 	{ "l2tp-hostname", "l2tp.hostname", "L2TP host name" },
 	{ "user", "ppp.user", "PPP user name" },
 	{ "password-flags", "ppp.password-flags", "stored|ask" },

@@ -53,7 +53,7 @@ install_packages() {
 
 build() {
 	if [ ! -d "$BUILD_DIR" ]; then
-		meson setup "$BUILD_DIR" "$@"
+		meson setup "$BUILD_DIR" --prefix=/usr --sysconfdir=/etc --localstatedir=/var "$@"
 	fi
 	ninja -C "$BUILD_DIR"
 }
