@@ -185,9 +185,12 @@ static void esp_input(struct session *s, struct pkt *p, usec_t now)
 		l2tp_rx(s->l2tp, p->data, p->len, now);
 }
 
-static gboolean on_raw_esp_readable(gint fd, GIOCondition cond, gpointer user_data)
+typedef int (*recv_batch_fn)(int fd, struct pkt **pkts, size_t n);
+typedef void (*input_fn)(struct session *s, struct pkt *p, usec_t now);
+
+/* One batch from a socket, each datagram through `input`. */
+static void read_batch(struct session *s, int fd, recv_batch_fn recv, input_fn input)
 {
-	struct session *s = user_data;
 	struct pkt *pkts[SESSION_BATCH];
 	usec_t now = session_now();
 	int n;
@@ -195,13 +198,21 @@ static gboolean on_raw_esp_readable(gint fd, GIOCondition cond, gpointer user_da
 	for (size_t i = 0; i < SESSION_BATCH; i++)
 		pkts[i] = pkt_buf_reset(&s->rx_bufs[i]);
 
-	n = net_esp_raw_recv_batch(fd, pkts, SESSION_BATCH);
+	n = recv(fd, pkts, SESSION_BATCH);
+	if (n == -ECONNREFUSED)
+		s->saw_port_unreachable = true;
+
 	for (int i = 0; i < n; i++) {
 		if (pkts[i]->len)
-			esp_input(s, pkts[i], now);
+			input(s, pkts[i], now);
 	}
 
 	session_rearm_timer(s);
+}
+
+static gboolean on_raw_esp_readable(gint fd, GIOCondition cond, gpointer user_data)
+{
+	read_batch(user_data, fd, net_esp_raw_recv_batch, esp_input);
 	return G_SOURCE_CONTINUE;
 }
 
@@ -224,44 +235,19 @@ static void natt_input(struct session *s, struct pkt *p, usec_t now)
 
 static gboolean on_natt_readable(gint fd, GIOCondition cond, gpointer user_data)
 {
-	struct session *s = user_data;
-	struct pkt *pkts[SESSION_BATCH];
-	usec_t now = session_now();
-	int n;
-
-	for (size_t i = 0; i < SESSION_BATCH; i++)
-		pkts[i] = pkt_buf_reset(&s->rx_bufs[i]);
-
-	n = net_udp_recv_batch(fd, pkts, SESSION_BATCH);
-	for (int i = 0; i < n; i++) {
-		if (pkts[i]->len)
-			natt_input(s, pkts[i], now);
-	}
-
-	session_rearm_timer(s);
+	read_batch(user_data, fd, net_udp_recv_batch, natt_input);
 	return G_SOURCE_CONTINUE;
+}
+
+static void ike_input(struct session *s, struct pkt *p, usec_t now)
+{
+	if (s->ike)
+		ike_rx(s->ike, p->data, p->len, false, now);
 }
 
 static gboolean on_ike_readable(gint fd, GIOCondition cond, gpointer user_data)
 {
-	struct session *s = user_data;
-	struct pkt *pkts[SESSION_BATCH];
-	usec_t now = session_now();
-	int n;
-
-	for (size_t i = 0; i < SESSION_BATCH; i++)
-		pkts[i] = pkt_buf_reset(&s->rx_bufs[i]);
-
-	n = net_udp_recv_batch(fd, pkts, SESSION_BATCH);
-	if (n == -ECONNREFUSED)
-		s->saw_port_unreachable = true;
-
-	for (int i = 0; i < n && s->ike; i++) {
-		if (pkts[i]->len)
-			ike_rx(s->ike, pkts[i]->data, pkts[i]->len, false, now);
-	}
-
-	session_rearm_timer(s);
+	read_batch(user_data, fd, net_udp_recv_batch, ike_input);
 	return G_SOURCE_CONTINUE;
 }
 
@@ -314,6 +300,7 @@ static enum session_reason ike_failure_reason(enum ike_failure f)
 	case IKE_FAILURE_TIMEOUT:
 		return SESSION_REASON_NO_ANSWER;
 	case IKE_FAILURE_AUTH_FAILED:
+	case IKE_FAILURE_CERT:
 		return SESSION_REASON_AUTH_FAILED;
 	case IKE_FAILURE_PEER_DELETED:
 		return SESSION_REASON_PEER_CLOSED;
@@ -424,8 +411,13 @@ static void on_ike_event(void *user_data, enum ike_event ev, const struct ike_ev
 		return;
 	case IKE_EVENT_FAILED:
 		s->ike_failed = true;
-		session_fail(s, ike_failure_reason(info->failure), info->notify_type, "%s",
-			     info->message);
+		/* ICMP port unreachable: nothing there speaks IKE, the host itself is up. */
+		session_fail(s, ike_failure_reason(info->failure), info->notify_type, "%s%s",
+			     info->message,
+			     info->failure == IKE_FAILURE_TIMEOUT && s->saw_port_unreachable ?
+				     "; it answered ICMP port unreachable: no IKE service listens "
+				     "there" :
+				     "");
 		return;
 	case IKE_EVENT_CLOSED:
 		s->ike_done = true;
@@ -456,6 +448,12 @@ static void fill_ike_config(struct session *s, struct ike_config *cfg, uint32_t 
 		.force_encap = p->force_encap,
 		.no_natt = !p->nat_traversal,
 		.l2tp_local_port = ESP_L2TP_PORT,
+		.auth_cert = p->ipsec_auth && !strcmp(p->ipsec_auth, "cert"),
+		.cert_file = p->cert_file,
+		.key_file = p->key_file,
+		.ca_file = p->ca_file,
+		.remote_id = p->remote_id,
+		.remote_name = p->gateway,
 	};
 }
 
