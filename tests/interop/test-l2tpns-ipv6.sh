@@ -37,6 +37,9 @@ for _ in $(seq 50); do
 done
 [ -n "${global:-}" ] || t_fail "no global IPv6 address from the gateway's RA"
 t_info "$tun has $global"
+# Split tunnel: the gateway's RA must not have taken the IPv6 default route.
+[ -z "$(ip -n "$CL_NS" -6 route show default dev "$tun")" ] ||
+	t_fail "split tunnel, yet an IPv6 default route points at $tun"
 ip netns exec "$CL_NS" ping -6 -n -c 3 -W 2 -I "$tun" 2001:db8:100::1 >"$STATE/ping6.log" 2>&1 ||
 	{ cat "$STATE/ping6.log" >&2; t_fail "ping6 2001:db8:100::1 through $tun failed"; }
 t_info "ping6 via $tun: $(grep -o '[0-9]* received' "$STATE/ping6.log")"

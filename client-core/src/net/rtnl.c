@@ -14,6 +14,7 @@
  *   instead of looping into the tunnel.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <linux/if_link.h>
@@ -115,6 +116,24 @@ static void rtnl_set_addrgenmode_none(struct net_rtnl *rtnl, struct rtnl_link *l
 			     rtnl_strerror(rtnl, r));
 }
 
+/* Per-device IPv6 settings of this network namespace; best effort (IPv6 may be off). */
+static void rtnl_ipv6_sysctl(struct net_rtnl *rtnl, const char *key, const char *value)
+{
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/%s", rtnl->ifname, key);
+	f = fopen(path, "we");
+	if (!f) {
+		rv_log_debug(NET_LOG, "cannot set %s: %s", path, strerror(errno));
+		return;
+	}
+
+	fputs(value, f);
+	if (fclose(f) != 0)
+		rv_log_debug(NET_LOG, "cannot set %s: %s", path, strerror(errno));
+}
+
 static int rtnl_link_up(struct net_rtnl *rtnl, struct rtnl_link *link, uint16_t mtu,
 			char **ret_error)
 {
@@ -160,6 +179,9 @@ static int rtnl_setup_link(struct net_rtnl *rtnl, const struct net_config *cfg,
 
 	/* Before the link goes up, when the kernel would make its own link-local. */
 	rtnl_set_addrgenmode_none(rtnl, link);
+	/* Split tunnel: the gateway's Router Advertisement must not take the IPv6 default route. */
+	if (!cfg->default_route)
+		rtnl_ipv6_sysctl(rtnl, "accept_ra_defrtr", "0");
 	r = rtnl_link_up(rtnl, link, cfg->mtu, ret_error);
 	rtnl_link_put(link);
 	return r;
