@@ -300,7 +300,6 @@ static enum session_reason ike_failure_reason(enum ike_failure f)
 	case IKE_FAILURE_TIMEOUT:
 		return SESSION_REASON_NO_ANSWER;
 	case IKE_FAILURE_AUTH_FAILED:
-	case IKE_FAILURE_CERT:
 		return SESSION_REASON_AUTH_FAILED;
 	case IKE_FAILURE_PEER_DELETED:
 		return SESSION_REASON_PEER_CLOSED;
@@ -448,12 +447,6 @@ static void fill_ike_config(struct session *s, struct ike_config *cfg, uint32_t 
 		.force_encap = p->force_encap,
 		.no_natt = !p->nat_traversal,
 		.l2tp_local_port = ESP_L2TP_PORT,
-		.auth_cert = p->ipsec_auth && !strcmp(p->ipsec_auth, "cert"),
-		.cert_file = p->cert_file,
-		.key_file = p->key_file,
-		.ca_file = p->ca_file,
-		.remote_id = p->remote_id,
-		.remote_name = p->gateway,
 	};
 }
 
