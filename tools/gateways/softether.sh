@@ -6,6 +6,7 @@
 #
 #   softether.sh start [--name NAME] [--mode raw-l2tp|ipsec-natt|ipsec-raw] [--nat]
 #   softether.sh stop  [--name NAME]
+#   softether.sh stop-server|start-server [--name NAME] [--mode ...]  (restart: config kept)
 #   softether.sh probe [--name NAME]   (SCCRQ, or IKE Main Mode message 1)
 #
 # Modes:
@@ -198,6 +199,17 @@ cmd_stop() {
 	rvt_topology_down
 }
 
+# stop-server / start-server: only the server process (by its PID); the
+# namespaces and the configuration it saved stay. A gateway restart.
+cmd_stop_server() {
+	rvt_stop vpnserver 150
+}
+
+cmd_start_server() {
+	start_server
+	wait_ready
+}
+
 # probe: one SCCRQ (raw-l2tp) or one IKE Main Mode message 1 (IPsec modes).
 # Mind issue 1854: leave >= 3 s before the next L2TP tunnel.
 cmd_probe() {
@@ -230,8 +242,10 @@ main() {
 	case $cmd in
 	start) cmd_start ;;
 	stop) cmd_stop ;;
+	stop-server) cmd_stop_server ;;
+	start-server) cmd_start_server ;;
 	probe) cmd_probe ;;
-	*) echo "usage: $0 start|stop|probe [--name NAME] [--mode raw-l2tp|ipsec-natt|ipsec-raw] [--nat]" >&2
+	*) echo "usage: $0 start|stop|stop-server|start-server|probe [--name NAME] [--mode raw-l2tp|ipsec-natt|ipsec-raw] [--nat]" >&2
 	   exit 2 ;;
 	esac
 }

@@ -5,6 +5,7 @@
 # pair (there is no L2TP server behind it).
 #
 #   strongswan.sh start [--name NAME] [--auth psk|cert] [--kernel netlink|libipsec] [--nat]
+#                       [--gw-cert valid|expired]   (expired: it ended 30 days ago)
 #   strongswan.sh stop  [--name NAME]
 #   strongswan.sh probe [--name NAME]                 (IKE Main Mode message 1)
 #   strongswan.sh swanctl [--name NAME] -- ARGS...    (swanctl against this charon)
@@ -115,8 +116,12 @@ make_pki() {
 	sw_env pki --gen --type rsa --size 2048 --outform pem >"$d/ca.key"
 	sw_env pki --self --ca --lifetime 30 --in "$d/ca.key" --dn "$dn, CN=roadvpn test CA" \
 		--outform pem >"$d/ca.crt"
+	local -a gw_life=(--lifetime 30)
+	[ "$GW_CERT" = expired ] && gw_life=(--dateform '%Y-%m-%d %H:%M:%S'
+		--not-before "$(date -u -d '-60 days' '+%Y-%m-%d %H:%M:%S')"
+		--not-after "$(date -u -d '-30 days' '+%Y-%m-%d %H:%M:%S')")
 	sw_env pki --gen --type rsa --size 2048 --outform pem >"$d/gw.key"
-	sw_env pki --pub --in "$d/gw.key" | sw_env pki --issue --lifetime 30 \
+	sw_env pki --pub --in "$d/gw.key" | sw_env pki --issue "${gw_life[@]}" \
 		--cacert "$d/ca.crt" --cakey "$d/ca.key" --dn "$GW_DN" \
 		--san "$RVT_GW_ADDR" --san "$GW_DNS" --flag serverAuth --flag ikeIntermediate \
 		--outform pem >"$d/gw.crt"
@@ -270,7 +275,7 @@ cmd_swanctl() {
 
 usage() {
 	echo "usage: $0 start|stop|probe [--name NAME] [--auth psk|cert]" \
-		"[--kernel netlink|libipsec] [--nat]" >&2
+		"[--kernel netlink|libipsec] [--nat] [--gw-cert valid|expired]" >&2
 	echo "       $0 swanctl [--name NAME] -- SWANCTL-ARGS..." >&2
 	exit 2
 }
@@ -280,6 +285,7 @@ main() {
 	AUTH=psk
 	KERNEL=netlink
 	NAT=no
+	GW_CERT=valid
 	[ $# -gt 0 ] && shift
 	while [ $# -gt 0 ]; do
 		case $1 in
@@ -287,12 +293,14 @@ main() {
 		--auth) AUTH=$2; shift 2 ;;
 		--kernel) KERNEL=$2; shift 2 ;;
 		--nat) NAT=yes; shift ;;
+		--gw-cert) GW_CERT=$2; shift 2 ;;
 		--) shift; break ;;
 		*) rvt_die "unknown argument $1" ;;
 		esac
 	done
 	case $AUTH in psk | cert) ;; *) rvt_die "unknown auth $AUTH" ;; esac
 	case $KERNEL in netlink | libipsec) ;; *) rvt_die "unknown kernel $KERNEL" ;; esac
+	case $GW_CERT in valid | expired) ;; *) rvt_die "unknown --gw-cert $GW_CERT" ;; esac
 	rvt_init "$name"
 	case $cmd in
 	start) cmd_start ;;

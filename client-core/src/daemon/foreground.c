@@ -85,12 +85,6 @@ static int check_profile(struct profile *p, const struct foreground_options *opt
 	if (opt->psk_file && read_secret_file(p, "psk", opt->psk_file) < 0)
 		return 2;
 
-	if (p->ipsec_enabled && strcmp(p->ipsec_auth, "psk")) {
-		fprintf(stderr, "roadvpnd: profile: [ipsec] auth=%s is not available in this build "
-				"yet; use auth=psk\n", p->ipsec_auth);
-		return 2;
-	}
-
 	missing = profile_missing_secrets(p);
 	if (missing[0]) {
 		g_autofree char *list = g_strjoinv(", ", missing);

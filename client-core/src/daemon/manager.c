@@ -376,13 +376,6 @@ static gboolean check_connectable(const struct profile *p, GError **error)
 {
 	g_auto(GStrv) missing = profile_missing_secrets(p);
 
-	/* Certificates come with the next part: refuse rather than pretend. */
-	if (p->ipsec_enabled && strcmp(p->ipsec_auth, "psk")) {
-		g_set_error(error, RV_ERROR, RV_ERROR_INVALID_PROFILE,
-			    "[ipsec] auth=%s is not available in this build yet; use auth=psk",
-			    p->ipsec_auth);
-		return FALSE;
-	}
 	if (missing[0]) {
 		g_autofree char *list = g_strjoinv(", ", missing);
 

@@ -7,6 +7,7 @@
 #include "crypto/cbc.h"
 #include "crypto/crypto.h"
 #include "crypto/dh.h"
+#include "crypto/x509.h"
 #include "ike.h"
 #include "util/reader.h"
 #include "util/writer.h"
@@ -76,7 +77,10 @@ enum isakmp_notify {
 #define IKE_ID_IPV4_ADDR 1
 #define IKE_ID_FQDN 2
 #define IKE_ID_USER_FQDN 3
+#define IKE_ID_DER_ASN1_DN 9
 #define IKE_ID_KEY_ID 11
+
+#define IKE_CERT_X509_SIG 4   /* RFC 2408 §3.9 certificate encoding */
 
 /* RFC 2409 Appendix A (phase 1) and RFC 2407 §4.5 (phase 2) attribute types */
 enum ike_attr {
@@ -100,6 +104,7 @@ enum esp_attr {
 
 #define IKE_LIFE_SECONDS 1
 #define IKE_AUTH_PSK 1
+#define IKE_AUTH_RSA_SIG 3
 
 #define ESP_ENCAP_TUNNEL 1
 #define ESP_ENCAP_TRANSPORT 2
@@ -107,7 +112,7 @@ enum esp_attr {
 #define ESP_ENCAP_UDP_TRANSPORT_DRAFT 61444
 
 #define IKE_NONCE_LEN 32
-#define IKE_MSG_MAX 2048
+#define IKE_MSG_MAX 4096    /* MM5 with a certificate chain (no fragmentation yet) */
 #define IKE_MAX_PAYLOADS 32
 #define IKE_MAX_PROPOSALS 24
 #define IKE_MAX_KEY 64
@@ -188,6 +193,7 @@ struct ike_p1_proposal {
 	uint16_t key_bits;   /* 0 for 3DES */
 	enum ike_hash hash;
 	unsigned int group;
+	uint16_t auth;       /* IKE_AUTH_PSK or IKE_AUTH_RSA_SIG */
 };
 
 /* ESP transform ids (RFC 2407 §4.4.4, RFC 4106 §8.4) and auth algorithms. */
@@ -273,6 +279,10 @@ int ike_prf(enum rv_hash_alg alg, const void *key, size_t key_len, const struct 
 int ike_keys_derive(struct ike_keys *k, const uint8_t *psk, size_t psk_len, const uint8_t *ni,
 		    size_t ni_len, const uint8_t *nr, size_t nr_len, const uint8_t *gxy,
 		    size_t gxy_len, const uint8_t cky_i[8], const uint8_t cky_r[8]);
+/* The same for signatures (RFC 2409 §5.1): SKEYID = prf(Ni_b | Nr_b, g^xy). */
+int ike_keys_derive_sig(struct ike_keys *k, const uint8_t *ni, size_t ni_len, const uint8_t *nr,
+			size_t nr_len, const uint8_t *gxy, size_t gxy_len, const uint8_t cky_i[8],
+			const uint8_t cky_r[8]);
 /* RFC 2409 App. B: Ka = K1 | K2 ... from SKEYID_e when it is too short. */
 int ike_keys_expand_enc(struct ike_keys *k);
 /* Phase 1 IV = hash(g^xi | g^xr) cut to the block length. */
@@ -355,10 +365,35 @@ struct ike_qm {
 #define IKE_MAX_QM 4
 #define IKE_MAX_CHILDREN 4
 
+/* DPD initiator state (dpd.c, RFC 3706 §5). */
+struct ike_dpd {
+	usec_t delay;               /* quiet this long before probing */
+	usec_t last_rx;             /* last sign of life from the gateway */
+	usec_t next_at;             /* probing: next R-U-THERE (or give up) */
+	uint32_t first_seq, seq;    /* the sequence numbers of this probe run */
+	unsigned int unanswered;
+	bool is_probing;
+};
+
+/* Child SA lifetimes (rekey.c). */
+struct ike_rekey {
+	uint32_t current_spi_in;    /* the child we send on and will rekey; 0 none */
+	usec_t current_up, current_life;
+	usec_t soft_at;             /* start the rekey Quick Mode; 0 = none planned */
+	struct {
+		uint32_t spi_in;
+		usec_t at;
+	} retire[IKE_MAX_CHILDREN]; /* replaced children, deleted after the grace period */
+	size_t n_retire;
+};
+
 struct ike {
 	struct ike_config cfg;
 	struct rv_secret *psk;
 	char *local_id;
+	struct rv_x509_cred *cred;     /* auth_cert: ours */
+	struct rv_x509_store *trust;   /* auth_cert: the gateway's CA(s) */
+	char *remote_id, *remote_name;
 	struct ike_ops ops;
 	void *user_data;
 	struct ike_proposals props;
@@ -371,7 +406,7 @@ struct ike {
 	char p1_desc[48];
 	uint8_t sa_i[1024];        /* our SA payload body (SAi_b) */
 	size_t sa_i_len;
-	uint8_t id_i[300];         /* our ID payload body (IDii_b) */
+	uint8_t id_i[512];         /* our ID payload body (IDii_b); a DN with certificates */
 	size_t id_i_len;
 	struct rv_dh *dh;
 	uint8_t gxi[RV_DH_MAX_LEN], gxr[RV_DH_MAX_LEN];
@@ -394,6 +429,9 @@ struct ike {
 	struct ike_qm qm[IKE_MAX_QM];
 	struct ike_child_sa children[IKE_MAX_CHILDREN];
 	size_t n_children;
+
+	struct ike_dpd dpd;
+	struct ike_rekey rekey;
 };
 
 /* ike_sa.c */
@@ -418,8 +456,27 @@ int ike_mm_rx(struct ike *ike, struct ike_msg *m, const uint8_t *raw, size_t raw
 	      usec_t now);
 void ike_mm_timeout(struct ike *ike);
 
+/* cert.c: RSA signatures (RFC 2409 §5.1) with X.509 certificates (RFC 4945) */
+int ike_cert_check_config(const struct ike_config *cfg, char *err, size_t err_size);
+int ike_cert_setup(struct ike *ike, const struct ike_config *cfg);
+void ike_cert_free(struct ike *ike);
+/* IDii = ID_DER_ASN1_DN of our subject (when no local_id is configured). */
+int ike_cert_id_i(struct ike *ike);
+/* MM3: one CR (X.509 signature) per trust anchor, naming it. */
+void ike_cert_build_cr(struct ike *ike, struct ike_builder *b);
+/* MM5: CERT (ours, then the chain) and SIG over hash_i. */
+int ike_cert_build_auth(struct ike *ike, struct ike_builder *b, const uint8_t *hash_i,
+			size_t hash_len);
+/* MM6: the gateway's chain, identity and SIG over hash_r; 0 or -EPROTO (failed). */
+int ike_cert_check_peer(struct ike *ike, const struct ike_msg *m, const uint8_t *hash_r,
+			size_t hash_len);
+/* "wrong pre-shared key?" or the certificate equivalent, for failure messages. */
+const char *ike_auth_hint(const struct ike *ike);
+
 /* quick_mode.c */
 int ike_qm_start(struct ike *ike, usec_t now);
+/* One of our Quick Modes is still under way. */
+bool ike_qm_pending(const struct ike *ike);
 int ike_qm_rx(struct ike *ike, struct ike_msg *m, const uint8_t *raw, size_t raw_len,
 	      usec_t now);
 struct ike_qm *ike_qm_find(struct ike *ike, uint32_t mid);
@@ -427,13 +484,26 @@ void ike_qm_tick(struct ike *ike, usec_t now);
 usec_t ike_qm_deadline(const struct ike *ike);
 void ike_qm_free_all(struct ike *ike);
 void ike_qm_refused(struct ike *ike, uint16_t notify, usec_t now);
-void ike_qm_connected(struct ike *ike);
+void ike_qm_connected(struct ike *ike, usec_t now);
 
 /* informational.c */
 int ike_info_rx(struct ike *ike, struct ike_msg *m, bool was_encrypted, usec_t now);
 /* One protected informational message carrying one payload. */
 int ike_info_send(struct ike *ike, uint8_t type, const uint8_t *body, size_t len);
 void ike_info_send_deletes(struct ike *ike, usec_t now);
+
+/* dpd.c: R-U-THERE when the gateway is quiet (RFC 3706 §5.3-5.5) */
+void ike_dpd_tick(struct ike *ike, usec_t now);
+usec_t ike_dpd_deadline(const struct ike *ike);
+/* An R-U-THERE-ACK from the gateway (spi: 16 bytes of cookies, data: sequence). */
+void ike_dpd_ack(struct ike *ike, const struct ike_notify *n, usec_t now);
+
+/* rekey.c: soft lifetimes, make-before-break */
+/* A child SA is up (info->child); marks a rekey in info->child.replaces_spi_in. */
+void ike_rekey_child_up(struct ike *ike, struct ike_event_info *info, usec_t now);
+void ike_rekey_child_gone(struct ike *ike, uint32_t spi_in);
+void ike_rekey_tick(struct ike *ike, usec_t now);
+usec_t ike_rekey_deadline(const struct ike *ike);
 
 /*
  * Protected messages start with HASH = prf(SKEYID_a, M-ID | [Ni_b |] rest),

@@ -1,9 +1,11 @@
 #pragma once
 /*
  * IKEv1 initiator (RFC 2407/2408/2409) for L2TP/IPsec: Main Mode with a
- * pre-shared key (Aggressive Mode on request), NAT-T (RFC 3947/3948 and
- * the drafts), Quick Mode for ESP transport mode on UDP/1701, DPD answers
- * (RFC 3706), Delete and Notify. The only header session/ includes from ike/.
+ * pre-shared key (Aggressive Mode on request) or RSA signatures with
+ * certificates (RFC 2409 §5.1, RFC 4945), NAT-T (RFC 3947/3948 and
+ * the drafts), Quick Mode for ESP transport mode on UDP/1701, DPD (RFC 3706)
+ * both ways, child SA rekey before expiry, Delete and Notify. The only
+ * header session/ includes from ike/.
  *
  * Pure protocol object: datagrams in through ike_rx(), out through ops->tx,
  * time as an argument. It owns no socket and never calls esp/: a finished
@@ -20,6 +22,15 @@
  * RFC 3948 NAT keepalive (one 0xFF byte every ~20 s) while info.nat_local.
  * IKE_EVENT_FAILED carries a failure code and a one-line message a user can
  * act on; ike_close() is still valid afterwards (it deletes what is up).
+ *
+ * Long-lived sessions (dpd.c, rekey.c): when the gateway announced DPD and
+ * no inbound traffic came for cfg.dpd_delay (the caller reports ESP with
+ * ike_note_inbound_activity()), R-U-THERE goes out every 5 s; five unanswered
+ * ones end in IKE_EVENT_FAILED / IKE_FAILURE_DEAD_PEER. At 80-90 % of a
+ * child's lifetime (or on ike_rekey_child()) a new Quick Mode starts on the
+ * same ISAKMP SA; its CHILD_UP names the SA it replaces (replaces_spi_in):
+ * send on the new one from then on, keep accepting the old one. After a
+ * grace period the old SA is deleted (Delete sent, CHILD_DELETED emitted).
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -57,6 +68,27 @@ struct ike_config {
 	uint32_t ike_lifetime;      /* seconds, 0 = 28800 (8 h) */
 	uint32_t esp_lifetime;      /* seconds, 0 = 3600 */
 	usec_t timeout;             /* give up on an unanswered request, 0 = 20 s */
+	usec_t dpd_delay;           /* no inbound traffic this long: R-U-THERE; 0 = 30 s */
+
+	/*
+	 * RSA signatures instead of the PSK (Main Mode only). cert_file is our
+	 * certificate (PEM, intermediates may follow) with key_file its PEM
+	 * key, or a PKCS#12 bundle with key_file NULL; key_password opens an
+	 * encrypted key or the bundle. The gateway's chain must lead to a CA
+	 * of ca_file, and its certificate must name remote_id when set
+	 * ("C=XX, O=Example, CN=vpn" or "dn:..." a DN, "fqdn:NAME",
+	 * "email:USER@NAME", "ipv4:A.B.C.D" or untagged as for local_id), else
+	 * remote_name in a subjectAltName (DNS for a host name, IP for an
+	 * address; remote_addr when remote_name is NULL). Our ID is our
+	 * certificate's subject DN unless local_id is set.
+	 */
+	bool auth_cert;
+	const char *cert_file, *key_file, *ca_file;
+	const struct rv_secret *key_password;
+	const char *remote_id;
+	const char *remote_name;    /* the gateway as configured: host name or address */
+	bool allow_wildcard;        /* accept "*.example.net" in the gateway's subjectAltName */
+	int64_t cert_time;          /* check validity at this UNIX time; 0 = the current time */
 };
 
 enum ike_event {
@@ -78,6 +110,8 @@ enum ike_failure {
 	IKE_FAILURE_PEER_ERROR,         /* another error notify from the gateway */
 	IKE_FAILURE_PROTOCOL,           /* the gateway answered something we did not offer */
 	IKE_FAILURE_INTERNAL,           /* crypto or send error on our side */
+	IKE_FAILURE_CERT,               /* the gateway's certificate, signature or identity refused */
+	IKE_FAILURE_DEAD_PEER,          /* DPD: the gateway stopped answering R-U-THERE */
 };
 
 enum ike_esp_cipher {
@@ -107,6 +141,7 @@ struct ike_child_sa {
 	char description[96];       /* "aes128-gcm16", "aes256-sha256 pfs=modp2048"; never keys */
 	bool by_peer;               /* the gateway started this Quick Mode */
 	uint32_t nat_oa_peer;       /* network order: gateway's original address (NAT-OA), 0 if none */
+	uint32_t replaces_spi_in;   /* a rekey: spi_in of the SA it replaces (send on this one now) */
 };
 
 struct ike_event_info {
@@ -151,6 +186,20 @@ void ike_tick(struct ike *ike, usec_t now);
 usec_t ike_next_deadline(const struct ike *ike);
 /* Delete payloads for what is up, then IKE_EVENT_CLOSED. */
 void ike_close(struct ike *ike, usec_t now);
+
+/*
+ * Inbound traffic from the gateway (ESP that authenticated) at `now`: the
+ * gateway is alive, DPD stays quiet. Cheap; call it from the tick with the
+ * time of the last packet rather than per packet.
+ */
+void ike_note_inbound_activity(struct ike *ike, usec_t now);
+/*
+ * Replace the current child SA now (e.g. its ESP sequence numbers run
+ * low). 0, -EALREADY (a rekey is under way), -ENOTCONN (phase 1 not up).
+ */
+int ike_rekey_child(struct ike *ike, usec_t now);
+/* Send a Delete for the child SA whose inbound SPI is spi_in; CHILD_DELETED follows. */
+int ike_delete_child(struct ike *ike, uint32_t spi_in, usec_t now);
 
 /* e.g. "aes256-sha256-modp2048" for the phase 1 SA in use; "" before MM2. */
 const char *ike_phase1_description(const struct ike *ike);

@@ -35,7 +35,11 @@ int ike_check_config(const struct ike_config *cfg, char *err, size_t err_size)
 		snprintf(err, err_size, "local id: cannot use \"%.60s\"", cfg->local_id);
 		return -EINVAL;
 	}
-	if (!cfg->psk || rv_secret_len(cfg->psk) == 0) {
+	if (cfg->auth_cert) {
+		r = ike_cert_check_config(cfg, err, err_size);
+		if (r < 0)
+			return r;
+	} else if (!cfg->psk || rv_secret_len(cfg->psk) == 0) {
 		snprintf(err, err_size, "a pre-shared key is required");
 		return -EINVAL;
 	}
@@ -62,9 +66,10 @@ struct ike *ike_new(const struct ike_config *cfg, const struct ike_ops *ops, voi
 	ike->cfg = *cfg;
 	ike->ops = *ops;
 	ike->user_data = user_data;
-	ike->psk = rv_secret_dup(cfg->psk);
+	ike->psk = cfg->psk ? rv_secret_dup(cfg->psk) : NULL;
 	ike->local_id = cfg->local_id ? strdup(cfg->local_id) : NULL;
-	if (!ike->psk || (cfg->local_id && !ike->local_id)) {
+	if ((cfg->psk && !ike->psk) || (cfg->local_id && !ike->local_id) ||
+	    (cfg->auth_cert && ike_cert_setup(ike, cfg) < 0)) {
 		ike_free(ike);
 		return NULL;
 	}
@@ -94,6 +99,7 @@ void ike_free(struct ike *ike)
 	rv_dh_free(ike->dh);
 	rv_secret_free(ike->psk);
 	free(ike->local_id);
+	ike_cert_free(ike);
 	rv_wipe(ike, sizeof(*ike));
 	free(ike);
 }
@@ -305,8 +311,8 @@ static int undecryptable(struct ike *ike)
 	if (ike->state != IKE_STATE_MM_I3)
 		return -EBADMSG;
 	return ike_fail(ike, 1, IKE_FAILURE_AUTH_FAILED, 0,
-			"authentication failed — wrong pre-shared key? (the gateway's answer "
-			"does not decrypt)");
+			"authentication failed — %s (the gateway's answer does not decrypt)",
+			ike_auth_hint(ike));
 }
 
 int ike_rx(struct ike *ike, const uint8_t *data, size_t len, bool natt, usec_t now)
@@ -344,6 +350,8 @@ int ike_rx(struct ike *ike, const uint8_t *data, size_t len, bool natt, usec_t n
 	if (r == -EBADMSG)
 		rv_log_debug(IKE_LOG, "dropped malformed message (exchange %u, %zu bytes)",
 			     m.exchange, msg_len);
+	else if (r == 0)
+		ike_note_inbound_activity(ike, now);  /* it authenticated: the gateway lives */
 	rv_wipe(buf, msg_len);
 	free(buf);
 	return r;
@@ -381,6 +389,8 @@ void ike_tick(struct ike *ike, usec_t now)
 		return;
 	}
 	ike_qm_tick(ike, now);
+	ike_dpd_tick(ike, now);
+	ike_rekey_tick(ike, now);
 }
 
 usec_t ike_next_deadline(const struct ike *ike)
@@ -391,6 +401,8 @@ usec_t ike_next_deadline(const struct ike *ike)
 		return d;
 	if (ike->p1_retx.is_armed)
 		d = ike->p1_retx.next_at;
+	d = rv_usec_min(d, ike_dpd_deadline(ike));
+	d = rv_usec_min(d, ike_rekey_deadline(ike));
 	return rv_usec_min(d, ike_qm_deadline(ike));
 }
 

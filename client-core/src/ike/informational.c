@@ -1,7 +1,8 @@
 /*
  * Informational exchanges (RFC 2408 §4.8, RFC 2409 §5.7): Notify and Delete,
  * protected by HASH(1) once phase 1 is up; DPD (RFC 3706) R-U-THERE answered
- * with R-U-THERE-ACK; Deletes sent on close.
+ * with R-U-THERE-ACK (and our own probes' ACKs handed to dpd.c); Deletes
+ * sent on close and for a child SA replaced by a rekey.
  *
  * Before phase 1 is up the gateway can only send cleartext notifies; they
  * are unauthenticated but they are all a user will ever get, so they end
@@ -66,7 +67,7 @@ static int phase1_error(struct ike *ike, uint16_t type)
 	}
 	if (ike->state == IKE_STATE_MM_I3 && means_wrong_psk(type))
 		return ike_fail(ike, 1, IKE_FAILURE_AUTH_FAILED, type,
-				"authentication failed — wrong pre-shared key? (gateway said %s)",
+				"authentication failed — %s (gateway said %s)", ike_auth_hint(ike),
 				notify_name(type));
 	if (type == ISAKMP_N_AUTHENTICATION_FAILED)
 		return ike_fail(ike, 1, IKE_FAILURE_AUTH_FAILED, type,
@@ -129,8 +130,11 @@ static int handle_notify(struct ike *ike, const struct ike_payload *p, usec_t no
 	case ISAKMP_N_DPD_R_U_THERE:
 		send_dpd_ack(ike, &n);
 		break;
+	case ISAKMP_N_DPD_R_U_THERE_ACK:
+		ike_dpd_ack(ike, &n, now);
+		break;
 	case ISAKMP_N_CONNECTED:
-		ike_qm_connected(ike);
+		ike_qm_connected(ike, now);
 		break;
 	}
 	return 0;
@@ -151,6 +155,7 @@ static void delete_child(struct ike *ike, size_t i)
 	memmove(&ike->children[i], &ike->children[i + 1],
 		sizeof(ike->children[0]) * (ike->n_children - i - 1));
 	ike->n_children--;
+	ike_rekey_child_gone(ike, info.child.spi_in);
 	snprintf(info.message, sizeof(info.message),
 		 "gateway deleted the IPsec SA %s (SPI in %08x, out %08x)", info.child.description,
 		 info.child.spi_in, info.child.spi_out);
@@ -203,8 +208,8 @@ int ike_info_rx(struct ike *ike, struct ike_msg *m, bool was_encrypted, usec_t n
 		if (ike_check_hash(ike, m, NULL, 0) < 0) {
 			if (ike->state == IKE_STATE_MM_I3)
 				return ike_fail(ike, 1, IKE_FAILURE_AUTH_FAILED, 0,
-						"authentication failed — wrong pre-shared key? "
-						"(the gateway's notify does not verify)");
+						"authentication failed — %s (the gateway's "
+						"notify does not verify)", ike_auth_hint(ike));
 			return -EBADMSG;
 		}
 	} else if (ike->is_p1_up) {
@@ -248,17 +253,47 @@ static void send_delete(struct ike *ike, uint8_t protocol, const uint8_t *spi, u
 	ike_info_send(ike, ISAKMP_PL_D, body, w.len);
 }
 
+static void send_delete_esp(struct ike *ike, uint32_t v)
+{
+	uint8_t spi[4] = { v >> 24, v >> 16, v >> 8, v };
+
+	send_delete(ike, ISAKMP_PROTO_ESP, spi, 4);
+}
+
+/* A child we replaced: Delete names our inbound SPI (RFC 2408 §3.15: the receiver's). */
+int ike_delete_child(struct ike *ike, uint32_t spi_in, usec_t now)
+{
+	struct ike_event_info info = { .phase = 2 };
+
+	if (ike->state != IKE_STATE_ESTABLISHED)
+		return -ENOTCONN;
+	send_delete_esp(ike, spi_in);
+	for (size_t i = 0; i < ike->n_children; i++) {
+		if (ike->children[i].spi_in != spi_in)
+			continue;
+		info.child = ike->children[i];
+		memmove(&ike->children[i], &ike->children[i + 1],
+			sizeof(ike->children[0]) * (ike->n_children - i - 1));
+		ike->n_children--;
+		break;
+	}
+	info.child.spi_in = spi_in;
+	ike_rekey_child_gone(ike, spi_in);
+	snprintf(info.message, sizeof(info.message),
+		 "deleted the old IPsec SA after the rekey (SPI in %08x, out %08x)", spi_in,
+		 info.child.spi_out);
+	rv_log_debug(IKE_LOG, "%s", info.message);
+	ike_emit(ike, IKE_EVENT_CHILD_DELETED, &info);
+	return 0;
+}
+
 /* Our inbound SPI for each child (what the gateway sends to), then the ISAKMP SA. */
 void ike_info_send_deletes(struct ike *ike, usec_t now)
 {
 	uint8_t cookies[16];
 
-	for (size_t i = 0; i < ike->n_children; i++) {
-		uint32_t v = ike->children[i].spi_in;
-		uint8_t spi[4] = { v >> 24, v >> 16, v >> 8, v };
-
-		send_delete(ike, ISAKMP_PROTO_ESP, spi, 4);
-	}
+	for (size_t i = 0; i < ike->n_children; i++)
+		send_delete_esp(ike, ike->children[i].spi_in);
 	ike->n_children = 0;
 	memcpy(cookies, ike->cky_i, 8);
 	memcpy(cookies + 8, ike->cky_r, 8);

@@ -1,5 +1,6 @@
 /*
- * Key derivation of RFC 2409: SKEYID for pre-shared keys (§5), SKEYID_d/a/e,
+ * Key derivation of RFC 2409: SKEYID for pre-shared keys (§5) and for
+ * signatures (§5.1: prf(Ni_b | Nr_b, g^xy), the nonces as the key), SKEYID_d/a/e,
  * the encryption key expansion and IVs of Appendix B, and the Quick Mode
  * KEYMAT of §5.5 (expanded K1 | K2 | ... for keys longer than the prf).
  * The prf is the HMAC of the negotiated hash.
@@ -28,6 +29,16 @@ static int skeyid_sub(struct ike_keys *k, const uint8_t *prev, const uint8_t *gx
 	return ike_prf(k->prf, k->skeyid, k->prf_len, iov, 5, out);
 }
 
+static int skeyid_subs(struct ike_keys *k, const uint8_t *gxy, size_t gxy_len,
+		       const uint8_t cky_i[8], const uint8_t cky_r[8])
+{
+	if (skeyid_sub(k, NULL, gxy, gxy_len, cky_i, cky_r, 0, k->skeyid_d) < 0 ||
+	    skeyid_sub(k, k->skeyid_d, gxy, gxy_len, cky_i, cky_r, 1, k->skeyid_a) < 0 ||
+	    skeyid_sub(k, k->skeyid_a, gxy, gxy_len, cky_i, cky_r, 2, k->skeyid_e) < 0)
+		return -EIO;
+	return 0;
+}
+
 /* k->prf must be set. SKEYID = prf(pre-shared-key, Ni_b | Nr_b). */
 int ike_keys_derive(struct ike_keys *k, const uint8_t *psk, size_t psk_len, const uint8_t *ni,
 		    size_t ni_len, const uint8_t *nr, size_t nr_len, const uint8_t *gxy,
@@ -36,12 +47,29 @@ int ike_keys_derive(struct ike_keys *k, const uint8_t *psk, size_t psk_len, cons
 	struct rv_iov nonces[] = { { ni, ni_len }, { nr, nr_len } };
 
 	k->prf_len = rv_hash_len(k->prf);
-	if (ike_prf(k->prf, psk, psk_len, nonces, 2, k->skeyid) < 0 ||
-	    skeyid_sub(k, NULL, gxy, gxy_len, cky_i, cky_r, 0, k->skeyid_d) < 0 ||
-	    skeyid_sub(k, k->skeyid_d, gxy, gxy_len, cky_i, cky_r, 1, k->skeyid_a) < 0 ||
-	    skeyid_sub(k, k->skeyid_a, gxy, gxy_len, cky_i, cky_r, 2, k->skeyid_e) < 0)
+	if (ike_prf(k->prf, psk, psk_len, nonces, 2, k->skeyid) < 0)
 		return -EIO;
-	return 0;
+	return skeyid_subs(k, gxy, gxy_len, cky_i, cky_r);
+}
+
+int ike_keys_derive_sig(struct ike_keys *k, const uint8_t *ni, size_t ni_len, const uint8_t *nr,
+			size_t nr_len, const uint8_t *gxy, size_t gxy_len, const uint8_t cky_i[8],
+			const uint8_t cky_r[8])
+{
+	uint8_t key[512];
+	struct rv_iov iov = { gxy, gxy_len };
+	int r;
+
+	if (ni_len + nr_len > sizeof(key))
+		return -EINVAL;
+	memcpy(key, ni, ni_len);
+	memcpy(key + ni_len, nr, nr_len);
+	k->prf_len = rv_hash_len(k->prf);
+	r = ike_prf(k->prf, key, ni_len + nr_len, &iov, 1, k->skeyid);
+	rv_wipe(key, sizeof(key));
+	if (r < 0)
+		return -EIO;
+	return skeyid_subs(k, gxy, gxy_len, cky_i, cky_r);
 }
 
 /*

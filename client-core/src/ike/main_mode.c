@@ -1,7 +1,8 @@
 /*
  * Phase 1 as initiator with a pre-shared key: Main Mode (RFC 2409 §5, §5.4)
  * and, only when configured, Aggressive Mode (its PSK hash travels in the
- * clear and can be cracked offline; the caller warns). NAT-D (RFC 3947
+ * clear and can be cracked offline; the caller warns); or Main Mode with RSA
+ * signatures (§5.1), whose certificate parts live in cert.c. NAT-D (RFC 3947
  * §3.2) goes in MM3 / AM1+AM3; a NAT on either side floats us to UDP/4500
  * before MM5 / AM3.
  *
@@ -13,6 +14,8 @@
  *   MM_I1: HDR, SA, VID...            --> <-- HDR, SA, VID...
  *   MM_I2: HDR, KE, Ni, NAT-D, NAT-D  --> <-- HDR, KE, Nr, NAT-D, NAT-D
  *   MM_I3: HDR*, IDii, HASH_I, N(IC)  --> <-- HDR*, IDir, HASH_R
+ *   with signatures, MM3 adds CR (our CAs); then
+ *          HDR*, IDii, CERT, SIG, N(IC) --> <-- HDR*, IDir, CERT, SIG
  *   AM_I1: HDR, SA, KE, Ni, IDii, VID --> <-- HDR, SA, KE, Nr, IDir, HASH_R, NAT-D..
  *          HDR*, HASH_I, NAT-D, NAT-D -->
  */
@@ -189,6 +192,9 @@ static int build_sa_i(struct ike *ike)
 {
 	struct rv_writer w = rv_writer_init(ike->sa_i, sizeof(ike->sa_i));
 
+	for (size_t i = 0; i < ike->props.n_p1; i++)
+		ike->props.p1[i].auth = ike->cfg.auth_cert ? IKE_AUTH_RSA_SIG : IKE_AUTH_PSK;
+
 	ike_sa_p1_build(&w, ike->props.p1, offer_count(ike), ike->cfg.ike_lifetime);
 	if (!rv_writer_ok(&w))
 		return -ENOSPC;
@@ -233,8 +239,11 @@ int ike_mm_start(struct ike *ike, usec_t now)
 
 	if (rv_random_bytes(ike->cky_i, 8) < 0 || rv_random_bytes(ike->ni, IKE_NONCE_LEN) < 0)
 		return -EIO;
-	r = ike_id_encode(ike->cfg.local_id, ike->cfg.local_addr, ike->id_i, sizeof(ike->id_i),
-			  &ike->id_i_len);
+	if (ike->cfg.auth_cert && !ike->cfg.local_id)
+		r = ike_cert_id_i(ike);
+	else
+		r = ike_id_encode(ike->cfg.local_id, ike->cfg.local_addr, ike->id_i,
+				  sizeof(ike->id_i), &ike->id_i_len);
 	if (r == 0)
 		r = build_sa_i(ike);
 	if (r == 0 && ike->cfg.aggressive)
@@ -253,7 +262,7 @@ static bool offered(const struct ike *ike, const struct ike_p1_proposal *p)
 		const struct ike_p1_proposal *o = &ike->props.p1[i];
 
 		if (o->enc == p->enc && o->hash == p->hash && o->group == p->group &&
-		    (o->enc == IKE_ENC_3DES || o->key_bits == p->key_bits))
+		    o->auth == p->auth && (o->enc == IKE_ENC_3DES || o->key_bits == p->key_bits))
 			return true;
 	}
 	return false;
@@ -293,8 +302,8 @@ static int derive_keys(struct ike *ike, const struct ike_msg *m)
 	const struct ike_payload *ke = ike_msg_find(m, ISAKMP_PL_KE);
 	const struct ike_payload *nr = ike_msg_find(m, ISAKMP_PL_NONCE);
 	uint8_t gxy[RV_DH_MAX_LEN];
-	size_t gxy_len = rv_dh_secret_len(rv_dh_group(ike->dh)), psk_len;
-	const uint8_t *psk = rv_secret_reveal(ike->psk, &psk_len);
+	size_t gxy_len = rv_dh_secret_len(rv_dh_group(ike->dh)), psk_len = 0;
+	const uint8_t *psk = ike->psk ? rv_secret_reveal(ike->psk, &psk_len) : NULL;
 	int r;
 
 	if (nr->len < 8 || nr->len > sizeof(ike->nr) || ke->len != ike->gx_len)
@@ -304,8 +313,12 @@ static int derive_keys(struct ike *ike, const struct ike_msg *m)
 	memcpy(ike->gxr, ke->body, ke->len);
 	memcpy(ike->nr, nr->body, nr->len);
 	ike->nr_len = nr->len;
-	r = ike_keys_derive(&ike->keys, psk, psk_len, ike->ni, IKE_NONCE_LEN, ike->nr,
-			    ike->nr_len, gxy, gxy_len, ike->cky_i, ike->cky_r);
+	if (ike->cfg.auth_cert)
+		r = ike_keys_derive_sig(&ike->keys, ike->ni, IKE_NONCE_LEN, ike->nr, ike->nr_len,
+					gxy, gxy_len, ike->cky_i, ike->cky_r);
+	else
+		r = ike_keys_derive(&ike->keys, psk, psk_len, ike->ni, IKE_NONCE_LEN, ike->nr,
+				    ike->nr_len, gxy, gxy_len, ike->cky_i, ike->cky_r);
 	rv_wipe(gxy, sizeof(gxy));
 	if (r == 0)
 		r = ike_keys_expand_enc(&ike->keys);
@@ -354,6 +367,8 @@ static int rx_mm2(struct ike *ike, const struct ike_msg *m, const uint8_t *raw, 
 			 ISAKMP_EXCH_MAIN, 0, 0);
 	ike_build_payload(&b, ISAKMP_PL_KE, ike->gxi, ike->gx_len);
 	ike_build_payload(&b, ISAKMP_PL_NONCE, ike->ni, IKE_NONCE_LEN);
+	if (ike->cfg.auth_cert)
+		ike_cert_build_cr(ike, &b);
 	if (peer_natt(ike) && build_natd(ike, &b) < 0)
 		return ike_fail(ike, 1, IKE_FAILURE_INTERNAL, 0, "hash failed");
 	if (ike_build_finish(&b, &out_len) < 0)
@@ -377,7 +392,10 @@ static void build_initial_contact(struct ike *ike, struct ike_builder *b)
 	ike_build_end(b, start);
 }
 
-/* MM5 (HDR*, IDii, HASH_I, N(INITIAL-CONTACT)) or AM3 (HDR*, HASH_I, NAT-D, NAT-D). */
+/*
+ * MM5 (HDR*, IDii, HASH_I | CERT.. SIG, N(INITIAL-CONTACT)) or AM3 (HDR*,
+ * HASH_I, NAT-D, NAT-D).
+ */
 static int send_auth(struct ike *ike, usec_t now)
 {
 	uint8_t hash_i[RV_HASH_MAX_LEN];
@@ -391,7 +409,12 @@ static int send_auth(struct ike *ike, usec_t now)
 			 is_am ? ISAKMP_EXCH_AGGRESSIVE : ISAKMP_EXCH_MAIN, 0, 0);
 	if (!is_am)
 		ike_build_payload(&b, ISAKMP_PL_ID, ike->id_i, ike->id_i_len);
-	ike_build_payload(&b, ISAKMP_PL_HASH, hash_i, ike->keys.prf_len);
+	if (ike->cfg.auth_cert) {
+		if (ike_cert_build_auth(ike, &b, hash_i, ike->keys.prf_len) < 0)
+			return -EIO;
+	} else {
+		ike_build_payload(&b, ISAKMP_PL_HASH, hash_i, ike->keys.prf_len);
+	}
 	if (is_am && peer_natt(ike) && build_natd(ike, &b) < 0)
 		return -EIO;
 	if (!is_am)
@@ -469,15 +492,28 @@ static int phase1_up(struct ike *ike, usec_t now)
 	return ike_qm_start(ike, now);
 }
 
+/* With signatures: chain, identity and SIG before anything else proceeds. */
+static int check_sig_r(struct ike *ike, const struct ike_msg *m)
+{
+	const struct ike_payload *id = ike_msg_find(m, ISAKMP_PL_ID);
+	uint8_t hash_r[RV_HASH_MAX_LEN];
+
+	if (p1_hash(ike, true, id->body, id->len, hash_r) < 0)
+		return ike_fail(ike, 1, IKE_FAILURE_INTERNAL, 0, "hash failed");
+	return ike_cert_check_peer(ike, m, hash_r, ike->keys.prf_len);
+}
+
 static int rx_mm6(struct ike *ike, const struct ike_msg *m, usec_t now)
 {
+	uint8_t proof = ike->cfg.auth_cert ? ISAKMP_PL_SIG : ISAKMP_PL_HASH;
 	int r;
 
-	if (!ike_msg_find(m, ISAKMP_PL_ID) || !ike_msg_find(m, ISAKMP_PL_HASH))
+	if (!ike_msg_find(m, ISAKMP_PL_ID) || !ike_msg_find(m, proof))
 		return ike_fail(ike, 1, IKE_FAILURE_AUTH_FAILED, 0,
-				"authentication failed — wrong pre-shared key? (the gateway's "
-				"answer does not decrypt)");
-	r = check_hash_r(ike, m);
+				"authentication failed — %s (the gateway's answer %s)",
+				ike_auth_hint(ike),
+				ike->cfg.auth_cert ? "has no ID or signature" : "does not decrypt");
+	r = ike->cfg.auth_cert ? check_sig_r(ike, m) : check_hash_r(ike, m);
 	if (r < 0)
 		return r;
 	memcpy(ike->p1_iv, ike->rx_next_iv, ike->keys.block_len);
@@ -574,9 +610,9 @@ void ike_mm_timeout(struct ike *ike)
 		return;
 	case IKE_STATE_MM_I3:
 		ike_fail(ike, 1, IKE_FAILURE_AUTH_FAILED, 0,
-			 "authentication failed — wrong pre-shared key? (no answer to our "
-			 "authentication within %u s%s)",
-			 secs, ike->is_natt ? "; or UDP 4500 is blocked" : "");
+			 "authentication failed — %s (no answer to our authentication within "
+			 "%u s%s)",
+			 ike_auth_hint(ike), secs, ike->is_natt ? "; or UDP 4500 is blocked" : "");
 		return;
 	case IKE_STATE_IDLE:
 	case IKE_STATE_ESTABLISHED:

@@ -375,7 +375,7 @@ void ike_sa_p1_build(struct rv_writer *w, const struct ike_p1_proposal *p, size_
 		if (p[i].key_bits)
 			ike_attr_basic(w, IKE_ATTR_KEY_LEN, p[i].key_bits);
 		ike_attr_basic(w, IKE_ATTR_HASH, p[i].hash);
-		ike_attr_basic(w, IKE_ATTR_AUTH, IKE_AUTH_PSK);
+		ike_attr_basic(w, IKE_ATTR_AUTH, p[i].auth ? p[i].auth : IKE_AUTH_PSK);
 		ike_attr_basic(w, IKE_ATTR_GROUP, (uint16_t)p[i].group);
 		ike_attr_basic(w, IKE_ATTR_LIFE_TYPE, IKE_LIFE_SECONDS);
 		ike_attr_u32(w, IKE_ATTR_LIFE_DURATION, lifetime);
@@ -472,8 +472,9 @@ int ike_sa_p1_parse(const struct ike_payload *sa, struct ike_p1_proposal *ret,
 		return -EBADMSG;
 	/* a responder picks exactly one transform of one proposal */
 	if (proto != ISAKMP_PROTO_ISAKMP || n_t != 1 || prop.next != ISAKMP_PL_NONE ||
-	    t.next != ISAKMP_PL_NONE || auth != IKE_AUTH_PSK)
+	    t.next != ISAKMP_PL_NONE || (auth != IKE_AUTH_PSK && auth != IKE_AUTH_RSA_SIG))
 		return -EPROTO;
+	p.auth = auth;
 	*ret = p;
 	*ret_life = life;
 	return 0;

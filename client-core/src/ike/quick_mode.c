@@ -405,17 +405,21 @@ static void remember_child(struct ike *ike, const struct ike_child_sa *c)
 	ike->n_children++;
 }
 
-static void child_up(struct ike *ike, struct ike_qm *qm)
+static void child_up(struct ike *ike, struct ike_qm *qm, usec_t now)
 {
 	struct ike_event_info info = { .phase = 2, .child = qm->child };
+	char rekey[32] = "";
 
 	qm->state = IKE_QM_DONE;
 	qm->deadline = 0;
 	rv_wipe(&qm->child, sizeof(qm->child));
 	remember_child(ike, &info.child);
-	snprintf(info.message, sizeof(info.message), "IPsec SA %s up (SPI in %08x, out %08x%s)",
+	ike_rekey_child_up(ike, &info, now);
+	if (info.child.replaces_spi_in)
+		snprintf(rekey, sizeof(rekey), ", rekey of %08x", info.child.replaces_spi_in);
+	snprintf(info.message, sizeof(info.message), "IPsec SA %s up (SPI in %08x, out %08x%s%s)",
 		 info.child.description, info.child.spi_in, info.child.spi_out,
-		 info.child.udp_encap ? ", UDP-encapsulated" : "");
+		 info.child.udp_encap ? ", UDP-encapsulated" : "", rekey);
 	rv_log_debug(IKE_LOG, "%s", info.message);
 	ike_emit(ike, IKE_EVENT_CHILD_UP, &info);
 }
@@ -505,7 +509,7 @@ static int rx_qm2(struct ike *ike, struct ike_qm *qm, const struct ike_msg *m,
 		qm->deadline = now + IKE_QM_COMMIT_WAIT;
 		return 0;
 	}
-	child_up(ike, qm);
+	child_up(ike, qm, now);
 	return 0;
 }
 
@@ -607,7 +611,7 @@ static int rx_peer_qm1(struct ike *ike, const struct ike_msg *m, const uint8_t *
 }
 
 /* HASH(3) = prf(SKEYID_a, 0 | M-ID | Ni_b | Nr_b) */
-static int rx_peer_qm3(struct ike *ike, struct ike_qm *qm, const struct ike_msg *m)
+static int rx_peer_qm3(struct ike *ike, struct ike_qm *qm, const struct ike_msg *m, usec_t now)
 {
 	uint8_t zero = 0, mid[4] = { qm->mid >> 24, qm->mid >> 16, qm->mid >> 8, qm->mid };
 	struct rv_iov iov[] = { { &zero, 1 }, { mid, 4 }, { qm->ni, qm->ni_len },
@@ -621,7 +625,7 @@ static int rx_peer_qm3(struct ike *ike, struct ike_qm *qm, const struct ike_msg 
 		return -EBADMSG;
 	memcpy(qm->iv, ike->rx_next_iv, ike->keys.block_len);
 	qm->child.by_peer = true;
-	child_up(ike, qm);
+	child_up(ike, qm, now);
 	return 0;
 }
 
@@ -638,7 +642,7 @@ int ike_qm_rx(struct ike *ike, struct ike_msg *m, const uint8_t *raw, size_t raw
 	case IKE_QM_I_WAIT2:
 		return rx_qm2(ike, qm, m, raw, raw_len, now);
 	case IKE_QM_R_WAIT3:
-		return rx_peer_qm3(ike, qm, m);
+		return rx_peer_qm3(ike, qm, m, now);
 	case IKE_QM_I_WAIT_CONNECTED:
 	case IKE_QM_DONE:
 		/* Windows sends a fourth message with INITIAL-CONTACT; nothing to do */
@@ -651,11 +655,20 @@ int ike_qm_rx(struct ike *ike, struct ike_msg *m, const uint8_t *raw, size_t raw
 }
 
 /* CONNECTED (commit bit): the SA may be used now. */
-void ike_qm_connected(struct ike *ike)
+void ike_qm_connected(struct ike *ike, usec_t now)
 {
 	for (size_t i = 0; i < IKE_MAX_QM; i++)
 		if (ike->qm[i].state == IKE_QM_I_WAIT_CONNECTED)
-			child_up(ike, &ike->qm[i]);
+			child_up(ike, &ike->qm[i], now);
+}
+
+bool ike_qm_pending(const struct ike *ike)
+{
+	for (size_t i = 0; i < IKE_MAX_QM; i++)
+		if (ike->qm[i].state == IKE_QM_I_WAIT2 ||
+		    ike->qm[i].state == IKE_QM_I_WAIT_CONNECTED)
+			return true;
+	return false;
 }
 
 static struct ike_qm *pending_initiator(struct ike *ike)
@@ -717,7 +730,7 @@ void ike_qm_tick(struct ike *ike, usec_t now)
 
 		if (qm->deadline && now >= qm->deadline) {
 			if (qm->state == IKE_QM_I_WAIT_CONNECTED)
-				child_up(ike, qm);
+				child_up(ike, qm, now);
 			else
 				qm_release(qm);
 			continue;

@@ -17,10 +17,21 @@ struct net_tun {
 	int fd;                  /* non-blocking, IFF_TUN | IFF_NO_PI */
 	int ifindex;
 	char name[IF_NAMESIZE];
+	bool vnet_hdr;           /* IFF_VNET_HDR: every read and write starts with a virtio_net_hdr */
+	unsigned int offloads;   /* TUN_F_* the kernel accepted (TUNSETOFFLOAD) */
 };
 
 /* Create a TUN device; `name_hint` may hold "%d" ("rvpn%d"). 0 or -errno. */
 int net_tun_open(const char *name_hint, struct net_tun *ret_tun);
+/*
+ * The same with IFF_VNET_HDR and TUNSETOFFLOAD (checksum, TSO4/6, and USO4/6
+ * on Linux >= 6.2): the kernel then hands over unsegmented TCP/UDP
+ * super-packets with partial checksums, and accepts them on write. Offloads
+ * the kernel refuses are dropped one group at a time; tun->offloads says
+ * what is on. Reads and writes must go through a user of the virtio header
+ * (session/dataplane.c), never net_tun_read_batch()/net_tun_write().
+ */
+int net_tun_open_offload(const char *name_hint, struct net_tun *ret_tun);
 /* Close the fd; the kernel deletes the non-persistent device. */
 void net_tun_close(struct net_tun *tun);
 
@@ -57,6 +68,27 @@ int net_udp_recv_batch(int fd, struct pkt **pkts, size_t n);
  * the caller drops or keeps the rest) or -errno when none could be sent.
  */
 int net_udp_send_batch(int fd, struct pkt *const *pkts, size_t n);
+
+/*
+ * UDP segmentation offload (UDP_SEGMENT): like net_udp_send_batch(), but
+ * each run of equal-length datagrams (the last of a run may be shorter)
+ * leaves in one message that the kernel, or the NIC, cuts up. Returns how
+ * many leading packets were sent, or -errno when none could be; -EIO means
+ * the egress device cannot do it: use net_udp_send_batch() on this socket.
+ */
+int net_udp_send_gso(int fd, struct pkt *const *pkts, size_t n);
+/* Ask for UDP_GRO on receive (Linux >= 5.0). 0 or -errno. */
+int net_udp_enable_gro(int fd);
+
+/* One receive buffer for net_udp_recv_gro(): up to 64 KiB of equal-sized datagrams back to back. */
+#define NET_GRO_BUF_SIZE 65536
+struct net_gro_buf {
+	uint8_t data[NET_GRO_BUF_SIZE];
+	size_t len;        /* bytes received; 0: nothing or truncated */
+	size_t seg_size;   /* each datagram's size (the last may be shorter) */
+};
+/* recvmmsg into up to n GRO buffers. Returns how many were filled, 0 or -errno. */
+int net_udp_recv_gro(int fd, struct net_gro_buf *bufs, size_t n);
 
 /*
  * Raw ESP socket (IP protocol 50) connected to the gateway, non-blocking.

@@ -18,10 +18,15 @@
 #include "net-private.h"
 
 #define TUN_DEFAULT_NAME "rvpn%d"
+/* Linux 6.2 (uapi if_tun.h); older headers lack them. */
+#ifndef TUN_F_USO4
+#define TUN_F_USO4 0x20
+#define TUN_F_USO6 0x40
+#endif
 
-int net_tun_open(const char *name_hint, struct net_tun *ret_tun)
+static int tun_open(const char *name_hint, short flags, struct net_tun *ret_tun)
 {
-	struct ifreq ifr = { .ifr_flags = IFF_TUN | IFF_NO_PI };
+	struct ifreq ifr = { .ifr_flags = flags };
 	int fd, ifindex;
 
 	if (!name_hint || !*name_hint)
@@ -49,10 +54,43 @@ int net_tun_open(const char *name_hint, struct net_tun *ret_tun)
 		return -e;
 	}
 
-	ret_tun->fd = fd;
-	ret_tun->ifindex = ifindex;
+	*ret_tun = (struct net_tun){ .fd = fd, .ifindex = ifindex };
 	snprintf(ret_tun->name, sizeof(ret_tun->name), "%s", ifr.ifr_name);
 	rv_log_debug(NET_LOG, "opened TUN %s (ifindex %d)", ret_tun->name, ifindex);
+	return 0;
+}
+
+int net_tun_open(const char *name_hint, struct net_tun *ret_tun)
+{
+	return tun_open(name_hint, IFF_TUN | IFF_NO_PI, ret_tun);
+}
+
+/* Most offloads first; USO needs Linux 6.2, TSO only a TUN with a vnet header. */
+static unsigned int tun_set_offloads(int fd)
+{
+	static const unsigned int tries[] = {
+		TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_USO4 | TUN_F_USO6,
+		TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6,
+		TUN_F_CSUM,
+	};
+
+	for (size_t i = 0; i < sizeof(tries) / sizeof(tries[0]); i++) {
+		if (ioctl(fd, TUNSETOFFLOAD, tries[i]) == 0)
+			return tries[i];
+	}
+	return 0;
+}
+
+int net_tun_open_offload(const char *name_hint, struct net_tun *ret_tun)
+{
+	int r = tun_open(name_hint, IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, ret_tun);
+
+	if (r < 0)
+		return r;
+
+	ret_tun->vnet_hdr = true;
+	ret_tun->offloads = tun_set_offloads(ret_tun->fd);
+	rv_log_debug(NET_LOG, "TUN %s offloads 0x%x", ret_tun->name, ret_tun->offloads);
 	return 0;
 }
 

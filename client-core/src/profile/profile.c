@@ -19,7 +19,9 @@ struct known_keys {
 static const struct known_keys known[] = {
 	{ "connection", { "name", "gateway", "reconnect", "allowed-users", "interface", NULL } },
 	{ "ipsec", { "enabled", "auth", "mode", "local-id", "psk", "psk-flags", "ike", "esp", "pfs",
-		     "ca", "cert", "key", "remote-id", "force-encap", "nat-traversal", NULL } },
+		     "ca", "cert", "key", "key-password", "remote-id", "allow-wildcard", "force-encap",
+		     "nat-traversal",
+		     "ike-lifetime", "esp-lifetime", "dpd-delay", NULL } },
 	{ "l2tp", { "hostname", "secret", NULL } },
 	{ "ppp", { "user", "password", "password-flags", "auth", "mtu", "mru", NULL } },
 	{ "ip", { "default-route", "routes", "dns", "ipv6", NULL } },
@@ -107,6 +109,24 @@ static gboolean get_bool(GKeyFile *kf, const char *group, const char *key, gbool
 	}
 
 	return invalid(error, group, key, "expected true or false, got '%s'", v);
+}
+
+static gboolean get_u32(GKeyFile *kf, const char *group, const char *key, guint min, guint max,
+			uint32_t *ret, GError **error)
+{
+	g_autofree char *v = get_string(kf, group, key);
+	guint64 n;
+
+	*ret = 0;
+	if (!v)
+		return TRUE;
+
+	if (!g_ascii_string_to_unsigned(v, 10, min, max, &n, NULL))
+		return invalid(error, group, key, "expected seconds from %u to %u, got '%s'", min,
+			       max, v);
+
+	*ret = (uint32_t)n;
+	return TRUE;
 }
 
 static gboolean get_u16(GKeyFile *kf, const char *group, const char *key, guint min, guint max,
@@ -295,9 +315,19 @@ static gboolean parse_ipsec(GKeyFile *kf, struct profile *p, GError **error)
 	if (!get_bool(kf, "ipsec", "nat-traversal", TRUE, &b, error))
 		return FALSE;
 	p->nat_traversal = b;
+
+	if (!get_bool(kf, "ipsec", "allow-wildcard", FALSE, &b, error))
+		return FALSE;
+	p->allow_wildcard = b;
 	if (p->force_encap && !p->nat_traversal)
 		return invalid(error, "ipsec", "force-encap",
 			       "UDP encapsulation needs nat-traversal=true");
+
+	/* short lifetimes are for tests; a day is as long as gateways allow */
+	if (!get_u32(kf, "ipsec", "ike-lifetime", 60, 86400, &p->ike_lifetime, error) ||
+	    !get_u32(kf, "ipsec", "esp-lifetime", 10, 86400, &p->esp_lifetime, error) ||
+	    !get_u32(kf, "ipsec", "dpd-delay", 1, 3600, &p->dpd_delay, error))
+		return FALSE;
 
 	p->local_id = get_string(kf, "ipsec", "local-id");
 	p->psk = get_secret(kf, "ipsec", "psk");
@@ -307,6 +337,7 @@ static gboolean parse_ipsec(GKeyFile *kf, struct profile *p, GError **error)
 	p->ca_file = get_string(kf, "ipsec", "ca");
 	p->cert_file = get_string(kf, "ipsec", "cert");
 	p->key_file = get_string(kf, "ipsec", "key");
+	p->key_password = get_secret(kf, "ipsec", "key-password");
 	p->remote_id = get_string(kf, "ipsec", "remote-id");
 	return TRUE;
 }
@@ -412,6 +443,7 @@ void profile_free(struct profile *p)
 	g_free(p->ca_file);
 	g_free(p->cert_file);
 	g_free(p->key_file);
+	rv_secret_free(p->key_password);
 	g_free(p->remote_id);
 	g_free(p->l2tp_hostname);
 	rv_secret_free(p->l2tp_secret);
@@ -421,12 +453,21 @@ void profile_free(struct profile *p)
 	g_free(p);
 }
 
+/* A PKCS#12 bundle always has a password; a PEM key may or may not. */
+static bool is_pkcs12(const char *path)
+{
+	return path && (g_str_has_suffix(path, ".p12") || g_str_has_suffix(path, ".pfx"));
+}
+
 GStrv profile_missing_secrets(const struct profile *p)
 {
 	g_autoptr(GStrvBuilder) b = g_strv_builder_new();
 
 	if (p->ipsec_enabled && !strcmp(p->ipsec_auth, "psk") && !p->psk)
 		g_strv_builder_add(b, "psk");
+	if (p->ipsec_enabled && !strcmp(p->ipsec_auth, "cert") && !p->key_password &&
+	    is_pkcs12(p->cert_file ? p->cert_file : p->key_file))
+		g_strv_builder_add(b, "key-password");
 	if (!p->password)
 		g_strv_builder_add(b, "password");
 	return g_strv_builder_end(b);
@@ -442,6 +483,8 @@ gboolean profile_set_secret(struct profile *p, const char *name, const char *val
 		slot = &p->password;
 	else if (!strcmp(name, "l2tp-secret"))
 		slot = &p->l2tp_secret;
+	else if (!strcmp(name, "key-password"))
+		slot = &p->key_password;
 
 	if (!slot) {
 		g_set_error(error, PROFILE_ERROR, PROFILE_ERROR_INVALID, "unknown secret '%s'", name);

@@ -47,9 +47,14 @@ struct profile {
 	char *esp_proposals;
 	char *pfs;
 	char *ca_file, *cert_file, *key_file;
+	struct rv_secret *key_password;  /* PKCS#12 or encrypted PEM key */
+	bool allow_wildcard;             /* accept *.example.com in the gateway's SAN */
 	char *remote_id;
 	bool force_encap;
 	bool nat_traversal;      /* announce NAT-T (default); false: raw ESP only */
+	uint32_t ike_lifetime;   /* seconds we propose; 0 = the IKE default (8 h) */
+	uint32_t esp_lifetime;   /* seconds; 0 = the IKE default (1 h) */
+	uint32_t dpd_delay;      /* seconds without traffic before DPD probes; 0 = 30 */
 
 	/* [l2tp] */
 	char *l2tp_hostname;

@@ -34,6 +34,8 @@ const char *session_phase_to_string(enum session_phase phase)
 		return "disconnected";
 	case SESSION_PHASE_FAILED:
 		return "failed";
+	case SESSION_PHASE_RECONNECT_WAIT:
+		return "reconnect-wait";
 	}
 
 	return "unknown";
@@ -65,6 +67,7 @@ const char *session_phase_label(enum session_phase phase)
 	case SESSION_PHASE_DISCONNECTING:
 	case SESSION_PHASE_DISCONNECTED:
 	case SESSION_PHASE_FAILED:
+	case SESSION_PHASE_RECONNECT_WAIT:
 		return "connection";
 	}
 

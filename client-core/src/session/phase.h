@@ -20,6 +20,7 @@ enum session_phase {
 	SESSION_PHASE_DISCONNECTING,
 	SESSION_PHASE_DISCONNECTED,
 	SESSION_PHASE_FAILED,
+	SESSION_PHASE_RECONNECT_WAIT,   /* connection lost, tunnel torn down, retry after back-off */
 };
 
 enum session_reason {

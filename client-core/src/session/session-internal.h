@@ -8,6 +8,7 @@
 #include "util/clock.h"
 #include "util/pkt.h"
 
+struct dataplane;
 struct esp_sa;
 struct ike;
 struct l2tp;
@@ -57,10 +58,7 @@ struct session {
 	GSource *timer;
 	struct net_state *net;
 	struct pkt_buf *rx_bufs;     /* SESSION_BATCH buffers for UDP reads */
-	struct pkt_buf *tun_bufs;    /* SESSION_BATCH buffers for TUN reads */
-	struct pkt *tx_queue[SESSION_BATCH];
-	size_t tx_queued;
-	bool batching_tx;
+	struct dataplane *dp;        /* TUN side, batching and offloads (dataplane.c) */
 	bool saw_port_unreachable;  /* ICMP port unreachable from the gateway */
 
 	/* IPsec (session-ipsec.c); all fds -1 in plain L2TP mode. */
@@ -79,6 +77,11 @@ struct session {
 	bool ike_closing, ike_done, ike_failed;
 
 	struct session_stats stats;
+
+	/* Reconnect (reconnect.c). */
+	bool was_up;                 /* reached UP at least once */
+	unsigned int reconnects;     /* attempts since the last UP */
+	guint reconnect_source;      /* back-off timer in RECONNECT_WAIT */
 };
 
 usec_t session_now(void);
@@ -105,6 +108,9 @@ int session_l2tp_tx_pkt(void *user_data, struct pkt *p);
 void session_l2tp_ppp_rx(void *user_data, const uint8_t *frame, size_t len, usec_t now);
 int session_ppp_tx(void *user_data, struct pkt *p);
 void session_ppp_ip_rx(void *user_data, bool is_ipv6, const uint8_t *data, size_t len);
+/* Bracket a batch of received datagrams, so IP packets for the TUN are coalesced. */
+void session_io_rx_begin(struct session *s);
+void session_io_rx_end(struct session *s);
 
 /* session-ipsec.c */
 int session_ipsec_start(struct session *s);
@@ -115,6 +121,17 @@ usec_t session_ipsec_next_deadline(const struct session *s);
 void session_ipsec_tick(struct session *s, usec_t now);
 void session_ipsec_close_sockets(struct session *s);
 void session_ipsec_free_sas(struct session *s);
+
+/* session.c: resolve the gateway, then IKE or L2TP (start and every reconnect) */
+void session_resolve(struct session *s);
+
+/* reconnect.c */
+void session_reconnect_note_phase(struct session *s, enum session_phase phase);
+/* After a teardown: true when this failure is worth another attempt. */
+bool session_reconnect_wanted(const struct session *s);
+/* Enter RECONNECT_WAIT and retry from resolve after the back-off. */
+void session_reconnect_schedule(struct session *s);
+void session_reconnect_cancel(struct session *s);
 
 /* session-net.c */
 void session_netconfig_apply(struct session *s);

@@ -1,16 +1,23 @@
 /*
  * The session's sockets, TUN device and single timer on the GLib main loop,
- * and the data path between them. Reads and writes are batched
- * (recvmmsg/sendmmsg, TUN read until EAGAIN) and every packet is built in
- * place in a pkt buffer with headroom: TUN -> PPP -> L2TP -> UDP costs no
- * copy and no allocation.
+ * and the data path between them. The TUN side and the send queue are
+ * session/dataplane.c: reads and writes are batched (recvmmsg/sendmmsg,
+ * TUN read until EAGAIN), the TUN carries TSO/USO super-packets split and
+ * coalesced in userspace when the kernel allows a vnet header, and every
+ * packet is built in place in a pkt buffer with headroom: TUN -> PPP ->
+ * L2TP -> UDP costs no allocation.
+ *
+ * ROADVPN_TUN_OFFLOAD=0 in the environment opens a plain TUN (one packet
+ * per system call), for comparison and as an escape hatch.
  */
 #include <errno.h>
 #include <glib-unix.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "dataplane.h"
 #include "l2tp/l2tp.h"
 #include "session-internal.h"
 #include "util/log.h"
@@ -61,24 +68,6 @@ static int data_fd(const struct session *s)
 	return s->ike ? session_ipsec_data_fd(s) : s->udp_fd;
 }
 
-static void flush_tx_queue(struct session *s)
-{
-	size_t sent = 0;
-
-	while (sent < s->tx_queued) {
-		int r = net_udp_send_batch(data_fd(s), s->tx_queue + sent, s->tx_queued - sent);
-
-		if (r <= 0) {
-			/* A full socket buffer drops the rest, as a router would. */
-			rv_log_debug("session", "udp send: %s", strerror(r < 0 ? -r : EAGAIN));
-			break;
-		}
-		sent += (size_t)r;
-	}
-
-	s->tx_queued = 0;
-}
-
 /* Control messages are built by L2TP in its own buffer; ESP needs room around them. */
 static int l2tp_tx_via_ipsec(struct session *s, const uint8_t *data, size_t len)
 {
@@ -115,14 +104,21 @@ int session_l2tp_tx_pkt(void *user_data, struct pkt *p)
 			return r;
 	}
 
-	if (s->batching_tx) {
-		s->tx_queue[s->tx_queued++] = p;
-		if (s->tx_queued == SESSION_BATCH)
-			flush_tx_queue(s);
-		return 0;
-	}
+	if (!s->dp)
+		return -ENOMEM;
+	return dataplane_send(s->dp, data_fd(s), p);
+}
 
-	return send(data_fd(s), p->data, p->len, MSG_DONTWAIT) < 0 ? -errno : 0;
+void session_io_rx_begin(struct session *s)
+{
+	if (s->dp)
+		dataplane_rx_begin(s->dp);
+}
+
+void session_io_rx_end(struct session *s)
+{
+	if (s->dp)
+		dataplane_flush(s->dp);
 }
 
 static gboolean on_udp_readable(gint fd, GIOCondition cond, gpointer user_data)
@@ -140,10 +136,12 @@ static gboolean on_udp_readable(gint fd, GIOCondition cond, gpointer user_data)
 	if (n == -ECONNREFUSED)
 		s->saw_port_unreachable = true;
 
+	session_io_rx_begin(s);
 	for (int i = 0; i < n && s->l2tp; i++) {
 		if (pkts[i]->len)
 			l2tp_rx(s->l2tp, pkts[i]->data, pkts[i]->len, now);
 	}
+	session_io_rx_end(s);
 
 	session_rearm_timer(s);
 	return G_SOURCE_CONTINUE;
@@ -175,10 +173,10 @@ void session_ppp_ip_rx(void *user_data, bool is_ipv6, const uint8_t *data, size_
 {
 	struct session *s = user_data;
 
-	if (s->tun.fd < 0 || s->phase != SESSION_PHASE_UP)
+	if (s->tun.fd < 0 || !s->dp || s->phase != SESSION_PHASE_UP)
 		return;
 
-	if (net_tun_write(&s->tun, data, len) < 0)
+	if (dataplane_deliver(s->dp, data, len) < 0)
 		return;
 
 	s->stats.packets_in++;
@@ -190,28 +188,31 @@ static bool ip_version_is_6(const struct pkt *p)
 	return p->len > 0 && (p->data[0] >> 4) == 6;
 }
 
+/* One IP packet from the TUN (the data plane calls this for each, then sends the batch). */
+static int dp_encap(void *user_data, struct pkt *p)
+{
+	struct session *s = user_data;
+	size_t len = p->len;
+	int r;
+
+	if (!s->ppp)
+		return -ENOTCONN;
+
+	r = ppp_send_ip(s->ppp, p, ip_version_is_6(p));
+	if (r < 0)
+		return r;
+	s->stats.packets_out++;
+	s->stats.bytes_out += len;
+	return 0;
+}
+
 static gboolean on_tun_readable(gint fd, GIOCondition cond, gpointer user_data)
 {
 	struct session *s = user_data;
 	SESSION_SCOPE(s);
-	struct pkt *pkts[SESSION_BATCH];
-	int n;
 
-	for (size_t i = 0; i < SESSION_BATCH; i++)
-		pkts[i] = pkt_buf_reset(&s->tun_bufs[i]);
-
-	n = net_tun_read_batch(&s->tun, pkts, SESSION_BATCH);
-	s->batching_tx = true;
-	for (int i = 0; i < n && s->ppp; i++) {
-		size_t len = pkts[i]->len;
-
-		if (ppp_send_ip(s->ppp, pkts[i], ip_version_is_6(pkts[i])) < 0)
-			continue;
-		s->stats.packets_out++;
-		s->stats.bytes_out += len;
-	}
-	s->batching_tx = false;
-	flush_tx_queue(s);
+	if (s->dp)
+		(void)dataplane_tun_input(s->dp);
 	return G_SOURCE_CONTINUE;
 }
 
@@ -219,11 +220,14 @@ static gboolean on_tun_readable(gint fd, GIOCondition cond, gpointer user_data)
 
 int session_io_init(struct session *s)
 {
+	static const struct dataplane_ops ops = { .encap = dp_encap };
+	const struct dataplane_config cfg = { .tun = &s->tun, .net_fd = -1 };
+
 	if (!s->rx_bufs)
 		s->rx_bufs = g_new(struct pkt_buf, SESSION_BATCH);
-	if (!s->tun_bufs)
-		s->tun_bufs = g_new(struct pkt_buf, SESSION_BATCH);
-	return 0;
+	if (!s->dp)
+		s->dp = dataplane_new(&cfg, &ops, s);
+	return s->dp ? 0 : -ENOMEM;
 }
 
 int session_io_open(struct session *s)
@@ -244,8 +248,13 @@ int session_io_open(struct session *s)
 int session_tun_open(struct session *s)
 {
 	const char *hint = s->profile->interface_name ? s->profile->interface_name : "rvpn%d";
-	int r = net_tun_open(hint, &s->tun);
+	const char *env = getenv("ROADVPN_TUN_OFFLOAD");
+	int r = -EOPNOTSUPP;
 
+	if (!env || strcmp(env, "0"))
+		r = net_tun_open_offload(hint, &s->tun);
+	if (r < 0)
+		r = net_tun_open(hint, &s->tun);
 	if (r < 0)
 		return r;
 
@@ -273,5 +282,5 @@ void session_io_close(struct session *s)
 	session_ipsec_close_sockets(s);
 
 	g_clear_pointer(&s->rx_bufs, g_free);
-	g_clear_pointer(&s->tun_bufs, g_free);
+	g_clear_pointer(&s->dp, dataplane_free);
 }

@@ -13,6 +13,11 @@
  * accepted while we keep sending on ours; strongSwan without kernel ESP
  * deletes the SA it could not install, which ends the connection with a
  * reason rather than a silent hang.
+ *
+ * Rekey, make-before-break: a CHILD_UP that replaces an SA moves sending to
+ * the new SA at once (SoftEther answers on the pair of whatever SA it last
+ * received on); the old inbound SA stays until IKE deletes it after its
+ * grace period. DPD learns of inbound ESP from the timer, not per packet.
  */
 #include <errno.h>
 #include <glib-unix.h>
@@ -28,6 +33,8 @@
 #define IKE_PORT 500
 #define NATT_PORT 4500
 #define NATT_KEEPALIVE_INTERVAL (20 * USEC_PER_SEC)
+/* Sequence numbers left when we rekey rather than run out (RFC 4303 §3.3.3). */
+#define ESP_SEQ_REKEY_MARGIN (1u << 28)
 
 /* SAs ------------------------------------------------------------------ */
 
@@ -202,10 +209,12 @@ static void read_batch(struct session *s, int fd, recv_batch_fn recv, input_fn i
 	if (n == -ECONNREFUSED)
 		s->saw_port_unreachable = true;
 
+	session_io_rx_begin(s);
 	for (int i = 0; i < n; i++) {
 		if (pkts[i]->len)
 			input(s, pkts[i], now);
 	}
+	session_io_rx_end(s);
 
 	session_rearm_timer(s);
 }
@@ -300,11 +309,14 @@ static enum session_reason ike_failure_reason(enum ike_failure f)
 	case IKE_FAILURE_TIMEOUT:
 		return SESSION_REASON_NO_ANSWER;
 	case IKE_FAILURE_AUTH_FAILED:
+	case IKE_FAILURE_CERT:
 		return SESSION_REASON_AUTH_FAILED;
 	case IKE_FAILURE_PEER_DELETED:
 		return SESSION_REASON_PEER_CLOSED;
 	case IKE_FAILURE_INTERNAL:
 		return SESSION_REASON_INTERNAL;
+	case IKE_FAILURE_DEAD_PEER:
+		return SESSION_REASON_PEER_DEAD;
 	}
 
 	return SESSION_REASON_IPSEC_NEGOTIATION;
@@ -346,6 +358,15 @@ static void on_child_up(struct session *s, const struct ike_child_sa *c)
 	rv_log_info("session", "IPsec SA up: %s, %s%s", c->description,
 		    c->udp_encap ? "ESP in UDP/4500" : "ESP (IP protocol 50)",
 		    c->by_peer ? " (started by the gateway)" : "");
+
+	/* A rekey: send on the new SA now; IKE deletes the old one after a grace period. */
+	if (!first && c->replaces_spi_in) {
+		rv_log_info("session", "IPsec SA rekeyed: now sending on SPI %08x (was %08x)",
+			    c->spi_out, esp_sa_spi(s->esp_out));
+		esp_sa_free(s->esp_out);
+		s->esp_out = out;
+		return;
+	}
 
 	/* The gateway's own Quick Mode: accept its SA inbound, keep sending on ours. */
 	if (!first) {
@@ -406,6 +427,7 @@ static void on_ike_event(void *user_data, enum ike_event ev, const struct ike_ev
 		on_child_up(s, &info->child);
 		break;
 	case IKE_EVENT_CHILD_DELETED:
+		rv_log_info("session", "%s", info->message);
 		on_child_deleted(s, &info->child);
 		return;
 	case IKE_EVENT_FAILED:
@@ -447,6 +469,17 @@ static void fill_ike_config(struct session *s, struct ike_config *cfg, uint32_t 
 		.force_encap = p->force_encap,
 		.no_natt = !p->nat_traversal,
 		.l2tp_local_port = ESP_L2TP_PORT,
+		.auth_cert = p->ipsec_auth && !strcmp(p->ipsec_auth, "cert"),
+		.cert_file = p->cert_file,
+		.key_file = p->key_file,
+		.ca_file = p->ca_file,
+		.remote_id = p->remote_id,
+		.remote_name = p->gateway,
+		.key_password = p->key_password,
+		.allow_wildcard = p->allow_wildcard,
+		.ike_lifetime = p->ike_lifetime,
+		.esp_lifetime = p->esp_lifetime,
+		.dpd_delay = (usec_t)p->dpd_delay * USEC_PER_SEC,
 	};
 }
 
@@ -492,8 +525,14 @@ usec_t session_ipsec_next_deadline(const struct session *s)
 
 void session_ipsec_tick(struct session *s, usec_t now)
 {
-	if (s->ike)
+	if (s->ike) {
+		/* DPD: ESP that authenticated since the last tick proves the gateway alive */
+		if (s->last_esp_rx)
+			ike_note_inbound_activity(s->ike, s->last_esp_rx);
+		if (s->esp_out && esp_sa_seq_left(s->esp_out) < ESP_SEQ_REKEY_MARGIN)
+			ike_rekey_child(s->ike, now);
 		ike_tick(s->ike, now);
+	}
 
 	if (s->nat_keepalive && s->natt_fd >= 0 && now >= s->next_keepalive) {
 		uint8_t ka[1];

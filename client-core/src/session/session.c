@@ -5,6 +5,10 @@
  * record what happened; the work runs from an idle callback so no layer is
  * ever re-entered or freed from inside its own callback.
  *
+ * A lost connection that was up may reconnect (reconnect.c): the teardown
+ * runs as for a failure, then, instead of finishing, the session waits and
+ * starts again from resolve.
+ *
  * Real-peer knowledge absorbed here: a CDN or StopCCN while PPP
  * authenticates is how l2tpns reports a wrong password (it sends no CHAP
  * Failure), so it is reported as a likely authentication failure.
@@ -57,6 +61,7 @@ void session_enter_phase(struct session *s, enum session_phase phase)
 	rv_log_info("session", "phase: %s -> %s", session_phase_to_string(s->phase),
 		    session_phase_to_string(phase));
 	s->phase = phase;
+	session_reconnect_note_phase(s, phase);
 	if (s->ops.phase_changed)
 		s->ops.phase_changed(s->user_data, phase);
 }
@@ -287,6 +292,10 @@ static void finish(struct session *s)
 	s->ppp = NULL;
 	ike_free(s->ike);
 	s->ike = NULL;
+	if (session_reconnect_wanted(s)) {
+		session_reconnect_schedule(s);
+		return;
+	}
 	s->finished = true;
 
 	/* The caller reports the failure line: it knows where the user reads it. */
@@ -312,6 +321,9 @@ static void teardown_step(struct session *s)
 	/* PPP cannot say goodbye over a call that is already gone. */
 	if (s->l2tp_failed || s->l2tp_done)
 		s->ppp_done = true;
+	/* Nor to a gateway that stopped answering: do not wait for it. */
+	if (s->has_failure && s->failure.reason == SESSION_REASON_PEER_DEAD)
+		s->ppp_done = s->l2tp_done = true;
 
 	if (s->ppp && !s->ppp_done && !s->ppp_closing) {
 		s->ppp_closing = true;
@@ -471,14 +483,20 @@ static void on_resolved(GObject *source, GAsyncResult *res, gpointer user_data)
 	session_rearm_timer(s);
 }
 
-void session_start(struct session *s)
+void session_resolve(struct session *s)
 {
 	g_autoptr(GResolver) resolver = g_resolver_get_default();
-	SESSION_SCOPE(s);
 
 	session_enter_phase(s, SESSION_PHASE_RESOLVING);
-	s->cancel = g_cancellable_new();
 	g_resolver_lookup_by_name_async(resolver, s->profile->gateway, s->cancel, on_resolved, s);
+}
+
+void session_start(struct session *s)
+{
+	SESSION_SCOPE(s);
+
+	s->cancel = g_cancellable_new();
+	session_resolve(s);
 }
 
 void session_stop(struct session *s)
@@ -490,6 +508,7 @@ void session_stop(struct session *s)
 
 	rv_log_info("session", "disconnecting");
 	s->stop_requested = true;
+	session_reconnect_cancel(s);
 	g_cancellable_cancel(s->cancel);
 	s->want_teardown = true;
 	session_schedule(s);
@@ -523,6 +542,7 @@ void session_free(struct session *s)
 	g_clear_object(&s->cancel);
 	if (s->advance_idle)
 		g_source_remove(s->advance_idle);
+	session_reconnect_cancel(s);
 	session_netconfig_undo(s);
 	session_io_close(s);
 	l2tp_free(s->l2tp);

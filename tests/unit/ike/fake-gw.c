@@ -148,15 +148,18 @@ static int rx_mm1(struct fake_gw *gw, const struct ike_msg *m)
 static void setup_keys(struct fake_gw *gw, const uint8_t *gxy, size_t gxy_len)
 {
 	struct ike_keys *k = &gw->k.keys;
+	int r;
 
 	k->prf = ike_hash_alg(gw->k.p1.hash);
 	k->cipher = ike_cbc_cipher(gw->k.p1.enc);
 	k->block_len = rv_cbc_block_len(k->cipher);
 	k->enc_key_len = ike_enc_key_len(&gw->k.p1);
-	if (ike_keys_derive(k, (const uint8_t *)gw->cfg.psk, strlen(gw->cfg.psk), gw->ni,
-			    gw->ni_len, gw->nr, sizeof(gw->nr), gxy, gxy_len, gw->k.cky_i,
-			    gw->k.cky_r) < 0 ||
-	    ike_keys_expand_enc(k) < 0 ||
+	r = gw->cfg.cred ? ike_keys_derive_sig(k, gw->ni, gw->ni_len, gw->nr, sizeof(gw->nr), gxy,
+					       gxy_len, gw->k.cky_i, gw->k.cky_r)
+			 : ike_keys_derive(k, (const uint8_t *)gw->cfg.psk, strlen(gw->cfg.psk),
+					   gw->ni, gw->ni_len, gw->nr, sizeof(gw->nr), gxy, gxy_len,
+					   gw->k.cky_i, gw->k.cky_r);
+	if (r < 0 || ike_keys_expand_enc(k) < 0 ||
 	    ike_iv_phase1(k, k->prf, gw->gxi, gw->gx_len, gw->gxr, gw->gx_len, gw->k.p1_iv) < 0)
 		abort();
 	gw->k.has_keys = true;
@@ -186,6 +189,7 @@ static int rx_mm3(struct fake_gw *gw, const struct ike_msg *m)
 	if (!ke || !ni || ni->len > sizeof(gw->ni))
 		return -EBADMSG;
 	gw->natd_seen = ike_msg_count(m, ISAKMP_PL_NATD) == 2;
+	gw->saw_cr = ike_msg_find(m, ISAKMP_PL_CR) != NULL;
 	gw->dh = rv_dh_new(gw->k.p1.group);
 	gw->gx_len = rv_dh_public_len(gw->k.p1.group);
 	if (!gw->dh || ke->len != gw->gx_len)
@@ -254,30 +258,93 @@ static void note_initial_contact(struct fake_gw *gw, const struct ike_msg *m)
 	}
 }
 
+/* The client's CERT + SIG over HASH_I: counts and checks them. */
+static void check_client_sig(struct fake_gw *gw, const struct ike_msg *m,
+			     const struct ike_payload *id)
+{
+	const struct ike_payload *cert = ike_msg_find(m, ISAKMP_PL_CERT);
+	const struct ike_payload *sig = ike_msg_find(m, ISAKMP_PL_SIG);
+	uint8_t want[RV_HASH_MAX_LEN];
+	struct rv_x509_cert *c;
+
+	gw->n_mm5_certs = (unsigned int)ike_msg_count(m, ISAKMP_PL_CERT);
+	gw->mm5_id_type = id->len ? id->body[0] : 0;
+	if (!cert || !sig || cert->len < 2 || cert->body[0] != IKE_CERT_X509_SIG)
+		return;
+	c = rv_x509_cert_from_der(cert->body + 1, cert->len - 1);
+	p1_hash(gw, false, id->body, id->len, want);
+	gw->mm5_sig_ok = c && rv_x509_verify_raw(c, want, gw->k.keys.prf_len, sig->body,
+						 sig->len) == 0;
+	rv_x509_cert_free(c);
+}
+
+/* MM6 with signatures: IDir, CERT, SIG over HASH_R. */
+static void build_mm6_sig(struct fake_gw *gw, struct ike_builder *b)
+{
+	const struct rv_x509_cert *me = rv_x509_cred_cert(gw->cfg.cred);
+	uint8_t id[512], der[2048], want[RV_HASH_MAX_LEN], sig[512];
+	size_t id_len, der_len, sig_len;
+
+	if (gw->cfg.id_r) {
+		memcpy(id, gw->cfg.id_r, gw->cfg.id_r_len);
+		id_len = gw->cfg.id_r_len;
+	} else {
+		memset(id, 0, 4);
+		id[0] = IKE_ID_DER_ASN1_DN;
+		if (rv_x509_cert_subject_der(me, id + 4, sizeof(id) - 4, &id_len) < 0)
+			abort();
+		id_len += 4;
+	}
+	p1_hash(gw, true, id, id_len, want);
+	if (rv_x509_sign_raw(gw->cfg.cred, want, gw->k.keys.prf_len, sig, sizeof(sig),
+			     &sig_len) < 0 || rv_x509_cert_der(me, der + 1, sizeof(der) - 1,
+								&der_len) < 0)
+		abort();
+	der[0] = IKE_CERT_X509_SIG;
+	if (gw->cfg.bad_sig)
+		sig[sig_len / 2] ^= 0x40;
+	ike_build_payload(b, ISAKMP_PL_ID, id, id_len);
+	if (!gw->cfg.no_cert)
+		ike_build_payload(b, ISAKMP_PL_CERT, der, der_len + 1);
+	ike_build_payload(b, ISAKMP_PL_SIG, sig, sig_len);
+}
+
 static int rx_mm5(struct fake_gw *gw, const uint8_t *msg, size_t len)
 {
 	static const uint8_t id_r[8] = { IKE_ID_IPV4_ADDR, 0, 0, 0, 0, 0, 0, 0 };
-	uint8_t buf[4096], last[16], want[RV_HASH_MAX_LEN], out[1024];
+	uint8_t buf[4096], last[16], want[RV_HASH_MAX_LEN], out[4096];
 	const struct ike_payload *id, *hash;
 	struct ike_builder b;
 	struct ike_msg m;
 	size_t out_len;
 
 	if (open_msg(gw, msg, len, gw->k.p1_iv, buf, &m, last) < 0 ||
-	    !(id = ike_msg_find(&m, ISAKMP_PL_ID)) || !(hash = ike_msg_find(&m, ISAKMP_PL_HASH)))
+	    !(id = ike_msg_find(&m, ISAKMP_PL_ID)))
 		goto mismatch;
-	p1_hash(gw, false, id->body, id->len, want);
-	if (hash->len != gw->k.keys.prf_len || memcmp(want, hash->body, hash->len))
-		goto mismatch;
+	if (gw->cfg.cred) {
+		check_client_sig(gw, &m, id);
+		if (!gw->mm5_sig_ok)
+			goto mismatch;
+	} else {
+		if (!(hash = ike_msg_find(&m, ISAKMP_PL_HASH)))
+			goto mismatch;
+		p1_hash(gw, false, id->body, id->len, want);
+		if (hash->len != gw->k.keys.prf_len || memcmp(want, hash->body, hash->len))
+			goto mismatch;
+	}
 	gw->mm5_ok = true;
 	note_initial_contact(gw, &m);
 	memcpy(gw->k.p1_iv, last, gw->k.keys.block_len);
 
-	/* MM6 with ID_IPV4_ADDR 0.0.0.0, as SoftEther sends */
-	p1_hash(gw, true, id_r, sizeof(id_r), want);
 	ike_build_header(&b, out, sizeof(out), gw->k.cky_i, gw->k.cky_r, ISAKMP_EXCH_MAIN, 0, 0);
-	ike_build_payload(&b, ISAKMP_PL_ID, id_r, sizeof(id_r));
-	ike_build_payload(&b, ISAKMP_PL_HASH, want, gw->k.keys.prf_len);
+	if (gw->cfg.cred) {
+		build_mm6_sig(gw, &b);
+	} else {
+		/* MM6 with ID_IPV4_ADDR 0.0.0.0, as SoftEther sends */
+		p1_hash(gw, true, id_r, sizeof(id_r), want);
+		ike_build_payload(&b, ISAKMP_PL_ID, id_r, sizeof(id_r));
+		ike_build_payload(&b, ISAKMP_PL_HASH, want, gw->k.keys.prf_len);
+	}
 	if (ike_build_finish(&b, &out_len) < 0 ||
 	    ike_encrypt(&gw->k, out, &out_len, sizeof(out), gw->k.p1_iv) < 0)
 		abort();

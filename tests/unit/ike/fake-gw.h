@@ -33,6 +33,12 @@ struct fake_gw_config {
 	bool oa_reserved_junk;       /* non-zero reserved bytes in its NAT-OA (Meraki) */
 	uint8_t esp_transform;       /* prefer this ESP transform id; 0 = the first offered */
 	uint16_t esp_auth;
+	/* RSA signatures (test-ike-cert.c): its credentials; NULL = PSK */
+	const struct rv_x509_cred *cred;
+	const uint8_t *id_r;         /* its IDir body; NULL = ID_DER_ASN1_DN of its subject */
+	size_t id_r_len;
+	bool bad_sig;                /* corrupt its SIG */
+	bool no_cert;                /* send no CERT payload */
 };
 
 struct fake_gw_msg {
@@ -75,6 +81,9 @@ struct fake_gw {
 	size_t n_out;
 
 	/* observations */
+	bool saw_cr, mm5_sig_ok;     /* CR in MM3; the client's MM5 signature verified */
+	uint8_t mm5_id_type;
+	unsigned int n_mm5_certs;
 	bool saw_initial_contact, mm5_ok, natd_seen, qm1_had_ke, qm1_had_nat_oa;
 	uint16_t qm1_encap, last_idcr_port;
 	uint8_t qm1_id_type;

@@ -99,6 +99,26 @@ static void test_secrets_supplied_later(void **state)
 	assert_null(missing[0]);
 }
 
+static void test_pkcs12_needs_its_password(void **state)
+{
+	g_autoptr(RvProfile) p = load("[connection]\ngateway=g\n[ipsec]\nauth=cert\n"
+				      "cert=/etc/roadvpn/me.p12\nca=/etc/roadvpn/ca.pem\n"
+				      "allow-wildcard=true\n[ppp]\nuser=u\npassword=x\n",
+				      NULL);
+	g_auto(GStrv) missing = NULL;
+
+	assert_non_null(p);
+	assert_true(p->allow_wildcard);
+	missing = profile_missing_secrets(p);
+	/* No PSK with certificates, but the bundle's password. */
+	assert_string_equal(missing[0], "key-password");
+	assert_null(missing[1]);
+	assert_true(profile_set_secret(p, "key-password", "test", NULL));
+	g_strfreev(missing);
+	missing = profile_missing_secrets(p);
+	assert_null(missing[0]);
+}
+
 static void test_invalid_fields_are_named(void **state)
 {
 	expect_invalid("[ppp]\nuser=u\n", "[connection] gateway");
@@ -156,6 +176,7 @@ int main(void)
 		cmocka_unit_test(test_full_profile),
 		cmocka_unit_test(test_defaults_are_safe),
 		cmocka_unit_test(test_secrets_supplied_later),
+		cmocka_unit_test(test_pkcs12_needs_its_password),
 		cmocka_unit_test(test_invalid_fields_are_named),
 		cmocka_unit_test(test_error_never_contains_secret),
 		cmocka_unit_test(test_missing_file),

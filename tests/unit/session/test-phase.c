@@ -59,8 +59,10 @@ static void test_phase_names_are_stable(void **state)
 	assert_string_equal(session_phase_to_string(SESSION_PHASE_L2TP_TUNNEL), "l2tp-tunnel");
 	assert_string_equal(session_phase_to_string(SESSION_PHASE_PPP_AUTH), "ppp-auth");
 	assert_string_equal(session_phase_to_string(SESSION_PHASE_UP), "up");
+	assert_string_equal(session_phase_to_string(SESSION_PHASE_RECONNECT_WAIT),
+			    "reconnect-wait");
 	assert_string_equal(session_reason_to_string(SESSION_REASON_AUTH_FAILED), "auth-failed");
-	for (int p = SESSION_PHASE_IDLE; p <= SESSION_PHASE_FAILED; p++)
+	for (int p = SESSION_PHASE_IDLE; p <= SESSION_PHASE_RECONNECT_WAIT; p++)
 		assert_string_not_equal(session_phase_to_string(p), "unknown");
 	for (int r = SESSION_REASON_NONE; r <= SESSION_REASON_INTERNAL; r++)
 		assert_string_not_equal(session_reason_to_string(r), "unknown");

@@ -1,0 +1,87 @@
+#pragma once
+/*
+ * The data plane of one connection: TUN <-> (PPP, L2TP, ESP done by the
+ * caller's encap/decap) <-> the network socket, batched both ways.
+ *
+ *   TUN read  -> ops->encap(ip)        -> dataplane_send() -> sendmmsg
+ *   recvmmsg  -> ops->decap(datagram)  -> dataplane_deliver() -> TUN write
+ *
+ * With a TUN opened by net_tun_open_offload() the TUN side moves 64 KiB
+ * super-packets: TSO/USO reads are cut into MSS-sized packets before encap,
+ * and consecutive TCP segments are merged before the TUN write.
+ *
+ * It runs either from the caller's event loop (dataplane_tun_input() /
+ * dataplane_net_input() when the fds are readable) or on a thread of its
+ * own (dataplane_start(): epoll over the TUN, the socket and an eventfd).
+ * In the thread the ops run on that thread: whatever they touch must not be
+ * used by another thread at the same time.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "net/net.h"
+#include "util/clock.h"
+#include "util/pkt.h"
+
+struct dataplane;
+
+struct dataplane_ops {
+	/* One IP packet from the TUN: frame it and hand the result to dataplane_send(). */
+	int (*encap)(void *user_data, struct pkt *p);
+	/*
+	 * One datagram from the socket: IP packets found in it go to
+	 * dataplane_deliver(). May be NULL when the caller receives itself
+	 * and never calls dataplane_net_input() or dataplane_start().
+	 */
+	void (*decap)(void *user_data, struct pkt *p, usec_t now);
+};
+
+struct dataplane_config {
+	const struct net_tun *tun;   /* borrowed; may be opened later; its vnet_hdr decides framing */
+	int net_fd;                  /* -1: set later with dataplane_set_net_fd() */
+	bool net_raw_esp;            /* net_fd is a raw ESP socket: strip the IP header */
+	bool udp_offload;            /* UDP_SEGMENT on send, UDP_GRO on receive (UDP sockets) */
+};
+
+struct dataplane_stats {
+	uint64_t tun_reads, tun_writes;       /* system calls */
+	uint64_t packets_out, bytes_out;      /* IP packets taken from the TUN and encapsulated */
+	uint64_t packets_in, bytes_in;        /* IP packets delivered to the TUN */
+	uint64_t send_drops, tun_write_errors;
+	uint64_t net_sends, net_recvs;        /* sendmmsg / recvmmsg calls */
+};
+
+struct dataplane *dataplane_new(const struct dataplane_config *cfg, const struct dataplane_ops *ops,
+				void *user_data);
+/* NULL-safe; stops the thread first. Does not close the fds. */
+void dataplane_free(struct dataplane *dp);
+void dataplane_set_net_fd(struct dataplane *dp, int fd, bool raw_esp);
+
+/* Read and encapsulate one batch from the TUN. Returns packets read or -errno. */
+int dataplane_tun_input(struct dataplane *dp);
+/* Receive and decapsulate one batch from the socket. Returns datagrams or -errno. */
+int dataplane_net_input(struct dataplane *dp, usec_t now);
+
+/*
+ * Queue a datagram for fd (inside encap: sent with the batch; outside: at
+ * once). p must stay valid until the batch ends. 0 or -errno.
+ */
+int dataplane_send(struct dataplane *dp, int fd, struct pkt *p);
+/*
+ * An IP packet for the TUN: between dataplane_rx_begin() and
+ * dataplane_flush() (always inside decap) TCP segments are coalesced and
+ * written with the batch, otherwise it is written at once. 0 or -errno.
+ */
+int dataplane_deliver(struct dataplane *dp, const uint8_t *ip, size_t len);
+/* A caller that receives datagrams itself brackets each batch with these two. */
+void dataplane_rx_begin(struct dataplane *dp);
+/* Write out whatever is queued either way and end the batch. */
+void dataplane_flush(struct dataplane *dp);
+
+/* Run on a thread of its own until dataplane_stop(). 0 or -errno. */
+int dataplane_start(struct dataplane *dp);
+void dataplane_stop(struct dataplane *dp);
+
+/* A snapshot; safe to call while the thread runs (counters may be torn, never freed). */
+void dataplane_get_stats(const struct dataplane *dp, struct dataplane_stats *ret);
