@@ -132,6 +132,23 @@ ft_expect 0 "$O" ft_as rvtest-allowed "$ROADVPN" disconnect gw
 wait_state gw disconnected 20
 check_clean "after disconnect"
 
+ft_info "NetworkManager mode: the tunnel comes up, the host network is left to the caller"
+ft_expect 0 "$O" ft_as rvtest-allowed gdbus call --system --dest org.roadvpn.Helper1 \
+	--object-path /org/roadvpn/Helper1 --method org.roadvpn.Helper1.Manager.Connect gw \
+	"{'password': <'$(cat "$PW")'>, 'configure-network': <false>}"
+wait_state gw up 30
+ft_grep "\"address\": \"${POOL_PREFIX//./\\.}[0-9]+\"" "$O.state"
+ft_grep "\"dns\": \\[\"$DNS1\", \"$DNS2\"\\]" "$O.state"
+nm_tun=$(ip -n "$CL_NS" -br link | awk '$1 ~ /^rvpn[0-9]+/ {sub(/@.*/, "", $1); print $1; exit}')
+[ -n "$nm_tun" ] || ft_fail "NM mode: no tunnel device"
+[ -z "$(ip -n "$CL_NS" -4 -o addr show dev "$nm_tun")" ] ||
+	ft_fail "NM mode: roadvpnd configured an address on $nm_tun"
+[ -z "$(ip -n "$CL_NS" route show 203.0.113.0/24)" ] || ft_fail "NM mode: roadvpnd added a route"
+cmp -s "$FT_STATE/before.resolv" "$RESOLV" || ft_fail "NM mode: roadvpnd changed resolv.conf"
+ft_expect 0 "$O" ft_as rvtest-allowed "$ROADVPN" disconnect gw
+wait_state gw disconnected 20
+check_clean "after the NetworkManager-mode connection"
+
 ft_info "a client killed mid-connect does not wedge the helper"
 ft_as rvtest-allowed "$ROADVPN" connect gw --wait --password-file "$PW" >"$O.k" 2>&1 </dev/null &
 pk=$!
