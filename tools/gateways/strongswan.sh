@@ -6,6 +6,9 @@
 #
 #   strongswan.sh start [--name NAME] [--auth psk|cert] [--kernel netlink|libipsec] [--nat]
 #                       [--gw-cert valid|expired]   (expired: it ended 30 days ago)
+#                       [--chain N]   (cert: N intermediate CAs, 0-3, between the root
+#                                      and both end certificates; charon sends its
+#                                      chain, CLIENT_CERT holds ours: fragmentation)
 #   strongswan.sh stop  [--name NAME]
 #   strongswan.sh probe [--name NAME]                 (IKE Main Mode message 1)
 #   strongswan.sh swanctl [--name NAME] -- ARGS...    (swanctl against this charon)
@@ -109,6 +112,22 @@ write_strongswan_conf() {
 	EOF
 }
 
+# --chain N: intermediate CAs int1 (under the root) ... intN; the end certificates'
+# issuer becomes intN ($ISSUER). Long DNs on purpose: the chains are for fragmentation.
+make_intermediates() {
+	local d=$1 i parent=ca
+	for ((i = 1; i <= CHAIN; i++)); do
+		sw_env pki --gen --type rsa --size 2048 --outform pem >"$d/int$i.key"
+		sw_env pki --pub --in "$d/int$i.key" | sw_env pki --issue --lifetime 30 --ca \
+			--cacert "$d/$parent.crt" --cakey "$d/$parent.key" \
+			--dn "$PKI_DN, OU=intermediate certification authority number $i, CN=roadvpn test intermediate CA $i" \
+			--outform pem >"$d/int$i.crt"
+		cp "$d/int$i.crt" "$RVT_STATE/swanctl/x509ca/"
+		parent=int$i
+	done
+	ISSUER=$parent
+}
+
 # The throwaway PKI: CA, gateway (SAN IP and DNS), client. Test keys only.
 make_pki() {
 	local d=$RVT_STATE/pki dn=$PKI_DN
@@ -116,20 +135,25 @@ make_pki() {
 	sw_env pki --gen --type rsa --size 2048 --outform pem >"$d/ca.key"
 	sw_env pki --self --ca --lifetime 30 --in "$d/ca.key" --dn "$dn, CN=roadvpn test CA" \
 		--outform pem >"$d/ca.crt"
+	make_intermediates "$d"
 	local -a gw_life=(--lifetime 30)
 	[ "$GW_CERT" = expired ] && gw_life=(--dateform '%Y-%m-%d %H:%M:%S'
 		--not-before "$(date -u -d '-60 days' '+%Y-%m-%d %H:%M:%S')"
 		--not-after "$(date -u -d '-30 days' '+%Y-%m-%d %H:%M:%S')")
 	sw_env pki --gen --type rsa --size 2048 --outform pem >"$d/gw.key"
 	sw_env pki --pub --in "$d/gw.key" | sw_env pki --issue "${gw_life[@]}" \
-		--cacert "$d/ca.crt" --cakey "$d/ca.key" --dn "$GW_DN" \
+		--cacert "$d/$ISSUER.crt" --cakey "$d/$ISSUER.key" --dn "$GW_DN" \
 		--san "$RVT_GW_ADDR" --san "$GW_DNS" --flag serverAuth --flag ikeIntermediate \
 		--outform pem >"$d/gw.crt"
 	sw_env pki --gen --type rsa --size 2048 --outform pem >"$d/client.key"
 	sw_env pki --pub --in "$d/client.key" | sw_env pki --issue --lifetime 30 \
-		--cacert "$d/ca.crt" --cakey "$d/ca.key" --dn "$dn, CN=client.example.net" \
+		--cacert "$d/$ISSUER.crt" --cakey "$d/$ISSUER.key" --dn "$dn, CN=client.example.net" \
 		--san client.example.net --san client@example.net --flag clientAuth \
 		--outform pem >"$d/client.crt"
+	# ours with its intermediates, nearest first (what the client sends in MM5)
+	cp "$d/client.crt" "$d/client-chain.crt"
+	local i
+	for ((i = CHAIN; i >= 1; i--)); do cat "$d/int$i.crt" >>"$d/client-chain.crt"; done
 	chmod 600 "$d"/*.key
 	cp "$d/ca.crt" "$RVT_STATE/swanctl/x509ca/"
 	cp "$d/gw.crt" "$RVT_STATE/swanctl/x509/"
@@ -230,7 +254,7 @@ write_client_env() {
 	local encap=raw pki=$RVT_STATE/pki
 	[ "$KERNEL" = libipsec ] || [ "$NAT" = yes ] && encap=udp
 	local -a certs=()
-	[ "$AUTH" = cert ] && certs=(CA="$pki/ca.crt" CLIENT_CERT="$pki/client.crt"
+	[ "$AUTH" = cert ] && certs=(CA="$pki/ca.crt" CLIENT_CERT="$pki/client-chain.crt"
 		CLIENT_KEY="$pki/client.key" GATEWAY_DN="$GW_DN"
 		GATEWAY_DNS="$GW_DNS")
 	rvt_write_env "$RVT_STATE/client.env" \
@@ -275,7 +299,7 @@ cmd_swanctl() {
 
 usage() {
 	echo "usage: $0 start|stop|probe [--name NAME] [--auth psk|cert]" \
-		"[--kernel netlink|libipsec] [--nat] [--gw-cert valid|expired]" >&2
+		"[--kernel netlink|libipsec] [--nat] [--gw-cert valid|expired] [--chain N]" >&2
 	echo "       $0 swanctl [--name NAME] -- SWANCTL-ARGS..." >&2
 	exit 2
 }
@@ -286,6 +310,7 @@ main() {
 	KERNEL=netlink
 	NAT=no
 	GW_CERT=valid
+	CHAIN=0
 	[ $# -gt 0 ] && shift
 	while [ $# -gt 0 ]; do
 		case $1 in
@@ -294,6 +319,7 @@ main() {
 		--kernel) KERNEL=$2; shift 2 ;;
 		--nat) NAT=yes; shift ;;
 		--gw-cert) GW_CERT=$2; shift 2 ;;
+		--chain) CHAIN=$2; shift 2 ;;
 		--) shift; break ;;
 		*) rvt_die "unknown argument $1" ;;
 		esac
@@ -301,6 +327,7 @@ main() {
 	case $AUTH in psk | cert) ;; *) rvt_die "unknown auth $AUTH" ;; esac
 	case $KERNEL in netlink | libipsec) ;; *) rvt_die "unknown kernel $KERNEL" ;; esac
 	case $GW_CERT in valid | expired) ;; *) rvt_die "unknown --gw-cert $GW_CERT" ;; esac
+	case $CHAIN in [0-3]) ;; *) rvt_die "--chain takes 0 to 3, not $CHAIN" ;; esac
 	rvt_init "$name"
 	case $cmd in
 	start) cmd_start ;;

@@ -46,7 +46,7 @@ enum isakmp_payload {
 	ISAKMP_PL_NATOA = 21,
 	ISAKMP_PL_NATD_DRAFT = 130,  /* drafts 00-03 */
 	ISAKMP_PL_NATOA_DRAFT = 131,
-	ISAKMP_PL_FRAG = 132,        /* Cisco/Microsoft fragmentation (not yet) */
+	ISAKMP_PL_FRAG = 132,        /* Cisco/Microsoft fragmentation (frag.c) */
 };
 
 /* RFC 2408 §3.14.1, RFC 2407 §4.6.3, RFC 3706 */
@@ -112,7 +112,7 @@ enum esp_attr {
 #define ESP_ENCAP_UDP_TRANSPORT_DRAFT 61444
 
 #define IKE_NONCE_LEN 32
-#define IKE_MSG_MAX 4096    /* MM5 with a certificate chain (no fragmentation yet) */
+#define IKE_MSG_MAX 8192    /* MM5 with a certificate chain (sent in fragments) */
 #define IKE_MAX_PAYLOADS 32
 #define IKE_MAX_PROPOSALS 24
 #define IKE_MAX_KEY 64
@@ -313,6 +313,40 @@ enum ike_vendor {
 enum ike_vendor ike_vendor_lookup(const uint8_t *vid, size_t len, const char **ret_name);
 void ike_vendor_build_ours(struct ike_builder *b, bool with_natt);
 
+/* ---- fragmentation (frag.c): the Cisco/Microsoft IKEv1 scheme, payload 132 ---- */
+
+#define IKE_FRAG_MAX 32               /* fragments of one message we reassemble */
+#define IKE_FRAG_TOTAL_MAX 65536      /* bytes of one reassembled message */
+#define IKE_FRAG_HDR_LEN 8            /* generic header + ID, number, flags */
+#define IKE_FRAG_SIZE_DEFAULT 1280    /* charon's fragment_size: the whole IP datagram */
+#define IKE_FRAG_SIZE_MIN 576
+#define IKE_FRAG_DATAGRAM_MAX 8192
+
+struct ike_frag_rx {
+	bool is_active;
+	uint16_t id;
+	uint8_t last;                 /* the number flagged LAST; 0 = not seen yet */
+	uint8_t n;                    /* fragments held */
+	size_t total;                 /* their bytes */
+	usec_t expires;
+	uint8_t *part[IKE_FRAG_MAX];  /* by number - 1 */
+	uint16_t part_len[IKE_FRAG_MAX];
+};
+
+/*
+ * One datagram whose first payload is a fragment. Returns 1 with the whole
+ * message in *ret (malloc'd, the caller frees it), 0 when kept, -EAGAIN for
+ * a duplicate, -EBADMSG when malformed or when it broke the set (dropped).
+ */
+int ike_frag_rx_add(struct ike_frag_rx *fr, const uint8_t *msg, size_t len, usec_t now,
+		    uint8_t **ret, size_t *ret_len);
+void ike_frag_rx_reset(struct ike_frag_rx *fr);  /* frees what is held */
+void ike_frag_rx_tick(struct ike_frag_rx *fr, usec_t now);
+usec_t ike_frag_rx_deadline(const struct ike_frag_rx *fr);
+/* The gateway takes fragments and msg does not fit one datagram. */
+bool ike_frag_wanted(const struct ike *ike, size_t len);
+int ike_frag_tx(struct ike *ike, const uint8_t *msg, size_t len, uint16_t id);
+
 /* ---- the SA object (ike_sa.c) ---- */
 
 enum ike_state {
@@ -331,6 +365,7 @@ struct ike_retx {
 	size_t len;
 	bool natt;
 	bool is_armed;
+	uint16_t frag_id;     /* the fragment ID msg goes with, when it goes in fragments */
 	usec_t first_sent, next_at, interval;
 	uint8_t last_rx[20];  /* SHA1 of the request that made us send msg (responder repeats) */
 	bool has_last_rx;
@@ -424,6 +459,8 @@ struct ike {
 	bool peer_natt_rfc, peer_natt_draft, peer_dpd;
 	bool nat_local, nat_remote, is_natt;  /* is_natt: floated to 4500 */
 	bool peer_fragmentation;
+	uint16_t frag_tx_id;       /* the last fragment ID we used */
+	struct ike_frag_rx frag_rx;
 
 	struct ike_retx p1_retx;
 	struct ike_qm qm[IKE_MAX_QM];

@@ -31,6 +31,11 @@
  * same ISAKMP SA; its CHILD_UP names the SA it replaces (replaces_spi_in):
  * send on the new one from then on, keep accepting the old one. After a
  * grace period the old SA is deleted (Delete sent, CHILD_DELETED emitted).
+ *
+ * Large messages (frag.c): we announce the FRAGMENTATION vendor ID; when the
+ * gateway does too, a message over cfg.fragment_size (MM5 with a certificate
+ * chain) is sent as IKEv1 fragments, and the gateway's fragments are
+ * reassembled before anything else sees them.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -69,6 +74,14 @@ struct ike_config {
 	uint32_t esp_lifetime;      /* seconds, 0 = 3600 */
 	usec_t timeout;             /* give up on an unanswered request, 0 = 20 s */
 	usec_t dpd_delay;           /* no inbound traffic this long: R-U-THERE; 0 = 30 s */
+	/*
+	 * IKEv1 fragmentation (Cisco/Microsoft scheme, frag.c): when the gateway
+	 * announced it, a message whose datagram (IPv4 and UDP headers and the
+	 * NAT-T marker counted) would exceed this goes in fragments that fit
+	 * it. 0 = 1280 (as charon); at least 576. Gateway fragments are always
+	 * reassembled.
+	 */
+	uint16_t fragment_size;
 
 	/*
 	 * RSA signatures instead of the PSK (Main Mode only). cert_file is our

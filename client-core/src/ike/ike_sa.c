@@ -8,6 +8,8 @@
  * The dispatcher parses the whole message (header, decryption, payload
  * chain) before any exchange handler sees it; handlers commit the IV only
  * after the message authenticated, so a forged packet cannot derail the chain.
+ * IKEv1 fragments (frag.c) are reassembled first; a whole train goes out
+ * and is retransmitted under one fragment ID.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -41,6 +43,12 @@ int ike_check_config(const struct ike_config *cfg, char *err, size_t err_size)
 			return r;
 	} else if (!cfg->psk || rv_secret_len(cfg->psk) == 0) {
 		snprintf(err, err_size, "a pre-shared key is required");
+		return -EINVAL;
+	}
+	if (cfg->fragment_size &&
+	    (cfg->fragment_size < IKE_FRAG_SIZE_MIN || cfg->fragment_size > IKE_FRAG_DATAGRAM_MAX)) {
+		snprintf(err, err_size, "fragment size %u outside %u..%u", cfg->fragment_size,
+			 IKE_FRAG_SIZE_MIN, IKE_FRAG_DATAGRAM_MAX);
 		return -EINVAL;
 	}
 	if (cfg->force_encap && cfg->no_natt) {
@@ -87,6 +95,8 @@ struct ike *ike_new(const struct ike_config *cfg, const struct ike_ops *ops, voi
 		ike->cfg.ike_lifetime = 28800;
 	if (!ike->cfg.esp_lifetime)
 		ike->cfg.esp_lifetime = 3600;
+	if (!ike->cfg.fragment_size)
+		ike->cfg.fragment_size = IKE_FRAG_SIZE_DEFAULT;
 	ike->timeout = cfg->timeout ? cfg->timeout : 20 * USEC_PER_SEC;
 	return ike;
 }
@@ -96,6 +106,7 @@ void ike_free(struct ike *ike)
 	if (!ike)
 		return;
 	ike_qm_free_all(ike);
+	ike_frag_rx_reset(&ike->frag_rx);
 	rv_dh_free(ike->dh);
 	rv_secret_free(ike->psk);
 	free(ike->local_id);
@@ -167,10 +178,14 @@ void ike_note_request(struct ike_retx *retx, const uint8_t *data, size_t len)
 	retx->has_last_rx = rv_hash(RV_HASH_SHA1, data, len, retx->last_rx) == 0;
 }
 
-static int tx(struct ike *ike, const uint8_t *msg, size_t len)
+/* One message out: whole, or as fragments with frag_id when it is too large for one datagram. */
+static int tx(struct ike *ike, const uint8_t *msg, size_t len, uint16_t frag_id)
 {
-	int r = ike->ops.tx(ike->user_data, msg, len, ike->is_natt);
+	int r;
 
+	if (ike_frag_wanted(ike, len))
+		return ike_frag_tx(ike, msg, len, frag_id);
+	r = ike->ops.tx(ike->user_data, msg, len, ike->is_natt);
 	return r < 0 ? r : 0;
 }
 
@@ -182,6 +197,9 @@ static int tx(struct ike *ike, const uint8_t *msg, size_t len)
 int ike_send(struct ike *ike, struct ike_retx *retx, const uint8_t *msg, size_t len,
 	     usec_t now)
 {
+	/* every new message has its own fragment ID; its retransmissions keep it */
+	uint16_t frag_id = ++ike->frag_tx_id;
+
 	if (retx) {
 		if (len > sizeof(retx->msg))
 			return -ENOSPC;
@@ -192,8 +210,9 @@ int ike_send(struct ike *ike, struct ike_retx *retx, const uint8_t *msg, size_t 
 		retx->first_sent = now;
 		retx->interval = IKE_RETX_FIRST;
 		retx->next_at = now + IKE_RETX_FIRST;
+		retx->frag_id = frag_id;
 	}
-	return tx(ike, msg, len);
+	return tx(ike, msg, len, frag_id);
 }
 
 /* Pad the body with zeros to the block length (RFC 2408 §3.1), encrypt it in place. */
@@ -271,7 +290,7 @@ static bool answer_retransmit(struct ike *ike, const uint8_t *data, size_t len)
 	if (!retx)
 		return false;
 	rv_log_debug(IKE_LOG, "retransmitted request, answering again (%zu bytes)", retx->len);
-	tx(ike, retx->msg, retx->len);
+	tx(ike, retx->msg, retx->len, retx->frag_id);
 	return true;
 }
 
@@ -315,13 +334,71 @@ static int undecryptable(struct ike *ike)
 			ike_auth_hint(ike));
 }
 
+/* A whole message whose header parsed (first payload `first`): decrypt, index, dispatch. */
+static int rx_message(struct ike *ike, struct ike_msg *m, int first, const uint8_t *data,
+		      size_t msg_len, usec_t now)
+{
+	uint8_t *buf;
+	bool is_enc;
+	int r;
+
+	if (answer_retransmit(ike, data, msg_len))
+		return -EAGAIN;
+	buf = malloc(msg_len);
+	if (!buf)
+		return -ENOMEM;
+	memcpy(buf, data, msg_len);
+	is_enc = m->flags & ISAKMP_FLAG_ENC;
+	r = is_enc ? decrypt(ike, m, buf, msg_len) : 0;
+	if (r == 0)
+		r = ike_msg_parse_chain(m, (uint8_t)first, buf + ISAKMP_HDR_LEN,
+					msg_len - ISAKMP_HDR_LEN);
+	if (r < 0 && is_enc)
+		r = undecryptable(ike);
+	else if (r == 0)
+		r = dispatch(ike, m, data, msg_len, is_enc, now);
+	if (r == -EBADMSG)
+		rv_log_debug(IKE_LOG, "dropped malformed message (exchange %u, %zu bytes)",
+			     m->exchange, msg_len);
+	else if (r == 0)
+		ike_note_inbound_activity(ike, now);  /* it authenticated: the gateway lives */
+	rv_wipe(buf, msg_len);
+	free(buf);
+	return r;
+}
+
+/*
+ * A fragment: kept until its set is complete, then the whole message goes
+ * the normal way. It must carry the cookies of the fragments and may not be
+ * a fragment itself.
+ */
+static int rx_fragment(struct ike *ike, const uint8_t *data, size_t len, usec_t now)
+{
+	struct ike_msg m;
+	uint8_t *whole;
+	size_t whole_len, msg_len;
+	int first, r;
+
+	r = ike_frag_rx_add(&ike->frag_rx, data, len, now, &whole, &whole_len);
+	if (r != 1)
+		return r;
+	first = ike_msg_parse_header(whole, whole_len, &m, &msg_len);
+	if (first == ISAKMP_PL_FRAG || (first >= 0 && memcmp(whole, data, 16)))
+		first = -EBADMSG;
+	r = first < 0 ? first : rx_message(ike, &m, first, whole, msg_len, now);
+	if (r == -EBADMSG && first < 0)
+		rv_log_debug(IKE_LOG, "dropped a reassembled message that is not one (%zu bytes)",
+			     whole_len);
+	rv_wipe(whole, whole_len);
+	free(whole);
+	return r;
+}
+
 int ike_rx(struct ike *ike, const uint8_t *data, size_t len, bool natt, usec_t now)
 {
 	struct ike_msg m;
-	uint8_t *buf;
 	size_t msg_len;
-	int first, r;
-	bool is_enc;
+	int first;
 
 	if (ike->state == IKE_STATE_IDLE || ike->state == IKE_STATE_CLOSED ||
 	    ike->state == IKE_STATE_FAILED)
@@ -331,30 +408,9 @@ int ike_rx(struct ike *ike, const uint8_t *data, size_t len, bool natt, usec_t n
 		return first;
 	if (!cookies_ok(ike, &m))
 		return -ENOMSG;
-	if (answer_retransmit(ike, data, msg_len))
-		return -EAGAIN;
-
-	buf = malloc(msg_len);
-	if (!buf)
-		return -ENOMEM;
-	memcpy(buf, data, msg_len);
-	is_enc = m.flags & ISAKMP_FLAG_ENC;
-	r = is_enc ? decrypt(ike, &m, buf, msg_len) : 0;
-	if (r == 0)
-		r = ike_msg_parse_chain(&m, (uint8_t)first, buf + ISAKMP_HDR_LEN,
-					msg_len - ISAKMP_HDR_LEN);
-	if (r < 0 && is_enc)
-		r = undecryptable(ike);
-	else if (r == 0)
-		r = dispatch(ike, &m, data, msg_len, is_enc, now);
-	if (r == -EBADMSG)
-		rv_log_debug(IKE_LOG, "dropped malformed message (exchange %u, %zu bytes)",
-			     m.exchange, msg_len);
-	else if (r == 0)
-		ike_note_inbound_activity(ike, now);  /* it authenticated: the gateway lives */
-	rv_wipe(buf, msg_len);
-	free(buf);
-	return r;
+	if (first == ISAKMP_PL_FRAG)
+		return rx_fragment(ike, data, msg_len, now);
+	return rx_message(ike, &m, first, data, msg_len, now);
 }
 
 int ike_start(struct ike *ike, usec_t now)
@@ -372,7 +428,7 @@ bool ike_retx_tick(struct ike *ike, struct ike_retx *retx, usec_t now)
 	if (now - retx->first_sent >= ike->timeout)
 		return true;
 	rv_log_debug(IKE_LOG, "retransmitting (%zu bytes)", retx->len);
-	tx(ike, retx->msg, retx->len);
+	tx(ike, retx->msg, retx->len, retx->frag_id);
 	retx->interval = retx->interval * 2 > IKE_RETX_MAX ? IKE_RETX_MAX : retx->interval * 2;
 	retx->next_at = now + retx->interval;
 	if (retx->next_at > retx->first_sent + ike->timeout)
@@ -388,6 +444,7 @@ void ike_tick(struct ike *ike, usec_t now)
 		ike_mm_timeout(ike);
 		return;
 	}
+	ike_frag_rx_tick(&ike->frag_rx, now);
 	ike_qm_tick(ike, now);
 	ike_dpd_tick(ike, now);
 	ike_rekey_tick(ike, now);
@@ -401,6 +458,7 @@ usec_t ike_next_deadline(const struct ike *ike)
 		return d;
 	if (ike->p1_retx.is_armed)
 		d = ike->p1_retx.next_at;
+	d = rv_usec_min(d, ike_frag_rx_deadline(&ike->frag_rx));
 	d = rv_usec_min(d, ike_dpd_deadline(ike));
 	d = rv_usec_min(d, ike_rekey_deadline(ike));
 	return rv_usec_min(d, ike_qm_deadline(ike));

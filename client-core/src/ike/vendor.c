@@ -1,7 +1,7 @@
 /*
  * Vendor IDs (RFC 2408 §3.16). We send RFC 3947 NAT-T, the draft-02 NAT-T
- * ID that strongSwan and Windows-era gateways also key on, and DPD (RFC
- * 3706). Everything else is recognised for the debug log only; IDs that
+ * ID that strongSwan and Windows-era gateways also key on, DPD (RFC 3706)
+ * and FRAGMENTATION. Everything else is recognised for the debug log only; IDs that
  * carry version bytes (MS NT5, Cisco Unity, FRAGMENTATION) match by prefix.
  */
 #include <string.h>
@@ -74,11 +74,16 @@ enum ike_vendor ike_vendor_lookup(const uint8_t *vid, size_t len, const char **r
 	return IKE_VID_UNKNOWN;
 }
 
-/* vendors[0], [1] and the DPD ID with its version bytes 01 00. */
+/*
+ * vendors[0], [1], the DPD ID with its version bytes 01 00, and FRAGMENTATION
+ * with the capability word 0x80000000 (IKE fragmentation; frag.c).
+ */
 void ike_vendor_build_ours(struct ike_builder *b, bool with_natt)
 {
 	static const uint8_t dpd[16] = { 0xaf, 0xca, 0xd7, 0x13, 0x68, 0xa1, 0xf1, 0xc9,
 					 0x6b, 0x86, 0x96, 0xfc, 0x77, 0x57, 0x01, 0x00 };
+	static const uint8_t frag[20] = { 0x40, 0x48, 0xb7, 0xd5, 0x6e, 0xbc, 0xe8, 0x85, 0x25, 0xe7,
+					  0xde, 0x7f, 0x00, 0xd6, 0xc2, 0xd3, 0x80, 0x00, 0x00, 0x00 };
 
 	/* Without the NAT-T VIDs a gateway cannot ask for (or fake) NAT-T: raw ESP. */
 	if (with_natt) {
@@ -86,4 +91,5 @@ void ike_vendor_build_ours(struct ike_builder *b, bool with_natt)
 		ike_build_payload(b, ISAKMP_PL_VID, vendors[1].id, 16);
 	}
 	ike_build_payload(b, ISAKMP_PL_VID, dpd, 16);
+	ike_build_payload(b, ISAKMP_PL_VID, frag, sizeof(frag));
 }

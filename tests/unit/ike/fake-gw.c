@@ -11,6 +11,8 @@ static const uint8_t vid_draft02[16] = { 0xcd, 0x60, 0x46, 0x43, 0x35, 0xdf, 0x2
 					 0x7c, 0xfd, 0xb2, 0xfc, 0x68, 0xb6, 0xa4, 0x48 };
 static const uint8_t vid_dpd[16] = { 0xaf, 0xca, 0xd7, 0x13, 0x68, 0xa1, 0xf1, 0xc9,
 				     0x6b, 0x86, 0x96, 0xfc, 0x77, 0x57, 0x01, 0x00 };
+static const uint8_t vid_frag[20] = { 0x40, 0x48, 0xb7, 0xd5, 0x6e, 0xbc, 0xe8, 0x85, 0x25, 0xe7,
+				      0xde, 0x7f, 0x00, 0xd6, 0xc2, 0xd3, 0x80, 0x00, 0x00, 0x00 };
 
 void fake_gw_init(struct fake_gw *gw, const struct fake_gw_config *cfg)
 {
@@ -77,15 +79,59 @@ static int pick_p1(struct fake_gw *gw, const struct ike_payload *sa)
 	return -ENOENT;
 }
 
-static void finish_clear(struct fake_gw *gw, struct ike_builder *b)
+/* One fragment message: header with the message's cookies, M-ID 0, then payload 132. */
+static void queue_fragment(struct fake_gw *gw, const uint8_t *msg, uint8_t num, bool last,
+			   const uint8_t *data, size_t len)
 {
 	struct fake_gw_msg *o = out_slot(gw);
+	size_t total = ISAKMP_HDR_LEN + 8 + len;
+
+	memcpy(o->data, msg, 16);
+	o->data[16] = ISAKMP_PL_FRAG;
+	o->data[17] = ISAKMP_VERSION;
+	o->data[18] = ISAKMP_EXCH_MAIN;
+	memset(o->data + 19, 0, 5);
+	o->data[24] = 0;
+	o->data[25] = 0;
+	o->data[26] = (uint8_t)(total >> 8);
+	o->data[27] = (uint8_t)total;
+	o->data[28] = 0;
+	o->data[29] = 0;
+	o->data[30] = (uint8_t)((len + 8) >> 8);
+	o->data[31] = (uint8_t)(len + 8);
+	o->data[32] = 0;
+	o->data[33] = 0x42;   /* fragment ID 0x0042 */
+	o->data[34] = num;
+	o->data[35] = last ? 1 : 0;
+	memcpy(o->data + 36, data, len);
+	o->len = total;
+	gw->n_frags_out++;
+}
+
+static void queue_built(struct fake_gw *gw, const uint8_t *buf, size_t len)
+{
+	struct fake_gw_msg *o;
+	size_t n = gw->cfg.frag_size, off = 0;
+	uint8_t num = 1;
+
+	if (gw->cfg.fragmentation && n && len > n) {
+		for (; off < len; off += n, num++)
+			queue_fragment(gw, buf, num, off + n >= len, buf + off,
+				       len - off < n ? len - off : n);
+		return;
+	}
+	o = out_slot(gw);
+	memcpy(o->data, buf, len);
+	o->len = len;
+}
+
+static void finish_clear(struct fake_gw *gw, struct ike_builder *b)
+{
 	size_t len;
 
 	if (ike_build_finish(b, &len) < 0)
 		abort();
-	memcpy(o->data, b->w.buf, len);
-	o->len = len;
+	queue_built(gw, b->w.buf, len);
 }
 
 int fake_gw_clear_notify(struct fake_gw *gw, const uint8_t cky_i[8], uint16_t type)
@@ -114,6 +160,10 @@ static int rx_mm1(struct fake_gw *gw, const struct ike_msg *m)
 
 	gw->n_mm1++;
 	memcpy(gw->k.cky_i, m->cky_i, 8);
+	for (size_t i = 0; i < m->n; i++)
+		if (m->pl[i].type == ISAKMP_PL_VID && m->pl[i].len == 20 &&
+		    !memcmp(m->pl[i].body, vid_frag, 20))
+			gw->saw_frag_vid = true;
 	if (gw->cfg.refuse_p1)
 		return fake_gw_clear_notify(gw, m->cky_i, ISAKMP_N_NO_PROPOSAL_CHOSEN);
 	if (!sa || sa->len > sizeof(gw->sa_i) || pick_p1(gw, sa) < 0)
@@ -140,6 +190,8 @@ static int rx_mm1(struct fake_gw *gw, const struct ike_msg *m)
 	if (gw->cfg.natt_draft)
 		ike_build_payload(&b, ISAKMP_PL_VID, vid_draft02, 16);
 	ike_build_payload(&b, ISAKMP_PL_VID, vid_dpd, 16);
+	if (gw->cfg.fragmentation)
+		ike_build_payload(&b, ISAKMP_PL_VID, vid_frag, 20);
 	finish_clear(gw, &b);
 	gw->p1_state = 1;
 	return 0;
@@ -283,7 +335,7 @@ static void build_mm6_sig(struct fake_gw *gw, struct ike_builder *b)
 {
 	const struct rv_x509_cert *me = rv_x509_cred_cert(gw->cfg.cred);
 	uint8_t id[512], der[2048], want[RV_HASH_MAX_LEN], sig[512];
-	size_t id_len, der_len, sig_len;
+	size_t id_len, der_len, sig_len, n_chain = rv_x509_cred_chain_len(gw->cfg.cred);
 
 	if (gw->cfg.id_r) {
 		memcpy(id, gw->cfg.id_r, gw->cfg.id_r_len);
@@ -306,13 +358,19 @@ static void build_mm6_sig(struct fake_gw *gw, struct ike_builder *b)
 	ike_build_payload(b, ISAKMP_PL_ID, id, id_len);
 	if (!gw->cfg.no_cert)
 		ike_build_payload(b, ISAKMP_PL_CERT, der, der_len + 1);
+	for (size_t i = 0; i < n_chain && !gw->cfg.no_cert; i++) {
+		if (rv_x509_cert_der(rv_x509_cred_chain(gw->cfg.cred, i), der + 1,
+				     sizeof(der) - 1, &der_len) < 0)
+			abort();
+		ike_build_payload(b, ISAKMP_PL_CERT, der, der_len + 1);
+	}
 	ike_build_payload(b, ISAKMP_PL_SIG, sig, sig_len);
 }
 
 static int rx_mm5(struct fake_gw *gw, const uint8_t *msg, size_t len)
 {
 	static const uint8_t id_r[8] = { IKE_ID_IPV4_ADDR, 0, 0, 0, 0, 0, 0, 0 };
-	uint8_t buf[4096], last[16], want[RV_HASH_MAX_LEN], out[4096];
+	uint8_t buf[8192], last[16], want[RV_HASH_MAX_LEN], out[8192];
 	const struct ike_payload *id, *hash;
 	struct ike_builder b;
 	struct ike_msg m;
@@ -348,22 +406,13 @@ static int rx_mm5(struct fake_gw *gw, const uint8_t *msg, size_t len)
 	if (ike_build_finish(&b, &out_len) < 0 ||
 	    ike_encrypt(&gw->k, out, &out_len, sizeof(out), gw->k.p1_iv) < 0)
 		abort();
-	memcpy(out_slot(gw)->data, out, out_len);
-	gw->out[gw->n_out - 1].len = out_len;
+	queue_built(gw, out, out_len);
 	gw->p1_state = 3;
 	return 0;
 mismatch:
 	if (gw->cfg.psk_mismatch_notify)
 		fake_gw_clear_notify(gw, gw->k.cky_i, gw->cfg.psk_mismatch_notify);
 	return -EACCES;
-}
-
-static void queue_built(struct fake_gw *gw, const uint8_t *buf, size_t len)
-{
-	struct fake_gw_msg *o = out_slot(gw);
-
-	memcpy(o->data, buf, len);
-	o->len = len;
 }
 
 static int send_info(struct fake_gw *gw, uint8_t type, const uint8_t *body, size_t len)
@@ -768,7 +817,7 @@ static int rx_info(struct fake_gw *gw, const struct ike_msg *m)
 
 static int rx_protected(struct fake_gw *gw, const uint8_t *msg, size_t len)
 {
-	uint8_t buf[4096], iv[16], last[16];
+	uint8_t buf[8192], iv[16], last[16];
 	struct ike_msg hdr, m;
 	size_t msg_len;
 	bool is_qm;
@@ -868,7 +917,7 @@ static int rx_am1(struct fake_gw *gw, const struct ike_msg *m)
 static int rx_am3(struct fake_gw *gw, const uint8_t *msg, size_t len, const uint8_t *id_i,
 		  size_t id_len)
 {
-	uint8_t buf[4096], last[16], want[RV_HASH_MAX_LEN];
+	uint8_t buf[8192], last[16], want[RV_HASH_MAX_LEN];
 	const struct ike_payload *hash;
 	struct ike_msg m;
 
@@ -885,6 +934,39 @@ static int rx_am3(struct fake_gw *gw, const uint8_t *msg, size_t len, const uint
 	return 0;
 }
 
+/*
+ * The client's fragments: in order only (the client sends them so), each
+ * with M-ID 0, the Main Mode exchange type and a plain 8-byte header.
+ */
+static int rx_fragment(struct fake_gw *gw, const uint8_t *msg, size_t len)
+{
+	size_t plen = len > 32 ? (size_t)msg[30] << 8 | msg[31] : 0, data_len;
+	uint16_t id = len > 33 ? (uint16_t)(msg[32] << 8 | msg[33]) : 0;
+
+	if (plen < 8 || 28 + plen > len || msg[18] != ISAKMP_EXCH_MAIN || msg[20] | msg[21] |
+	    msg[22] | msg[23] || msg[19] & ISAKMP_FLAG_ENC)
+		return -EBADMSG;
+	gw->n_frags_in++;
+	gw->frag_in_max = len > gw->frag_in_max ? len : gw->frag_in_max;
+	if (msg[34] == 1) {
+		gw->frag_len = 0;
+		gw->frag_next = 1;
+		gw->frag_id = id;
+	}
+	data_len = plen - 8;
+	if (msg[34] != gw->frag_next || id != gw->frag_id ||
+	    gw->frag_len + data_len > sizeof(gw->frag_buf))
+		return -EBADMSG;
+	memcpy(gw->frag_buf + gw->frag_len, msg + 36, data_len);
+	gw->frag_len += data_len;
+	gw->frag_next++;
+	if (!(msg[35] & 1))
+		return 0;
+	gw->n_frag_msgs_in++;
+	gw->frag_next = 0;
+	return fake_gw_rx(gw, gw->frag_buf, gw->frag_len);
+}
+
 int fake_gw_rx(struct fake_gw *gw, const uint8_t *msg, size_t len)
 {
 	struct ike_msg m;
@@ -893,6 +975,8 @@ int fake_gw_rx(struct fake_gw *gw, const uint8_t *msg, size_t len)
 
 	if (first < 0)
 		return first;
+	if (first == ISAKMP_PL_FRAG)
+		return rx_fragment(gw, msg, msg_len);
 	if (gw->p1_state == 2 && gw->is_aggressive)
 		return rx_am3(gw, msg, len, gw->am_id, gw->am_id_len);
 	if (gw->p1_state == 2)

@@ -39,10 +39,17 @@ struct fake_gw_config {
 	size_t id_r_len;
 	bool bad_sig;                /* corrupt its SIG */
 	bool no_cert;                /* send no CERT payload */
+	/*
+	 * IKEv1 fragmentation: announce FRAGMENTATION in MM2; with frag_size,
+	 * send any message longer than that as fragments of frag_size bytes of
+	 * data each. Fragments from the client are reassembled either way.
+	 */
+	bool fragmentation;
+	size_t frag_size;
 };
 
 struct fake_gw_msg {
-	uint8_t data[4096];
+	uint8_t data[8192];
 	size_t len;
 };
 
@@ -76,8 +83,17 @@ struct fake_gw {
 	bool qm_is_own;
 	int qm_state;                /* 0 none, 1 our QM2 sent, 2 own QM1 sent, 3 done */
 
+	/* the client's fragments, reassembled in order (its own simple code, not frag.c) */
+	uint8_t frag_buf[8192];
+	size_t frag_len;
+	unsigned int frag_next;      /* the fragment number expected next */
+	uint16_t frag_id;
+	unsigned int n_frags_in, n_frag_msgs_in, n_frags_out;
+	size_t frag_in_max;          /* largest fragment datagram from the client */
+	bool saw_frag_vid;           /* FRAGMENTATION vendor ID (20 bytes, 80000000) in MM1 */
+
 	/* replies waiting for the test to deliver */
-	struct fake_gw_msg out[8];
+	struct fake_gw_msg out[12];
 	size_t n_out;
 
 	/* observations */
