@@ -230,8 +230,8 @@ int main(int argc, char **argv)
 			break;
 	}
 	if (argc - i != 2) {
-		fprintf(stderr, "usage: %s [--offload|--tun-offload|--udp-offload] [--suite gcm|cbc|3des] "
-			"NS_A NS_B\n", argv[0]);
+		fprintf(stderr, "usage: %s [--offload|--tun-offload|--udp-offload] "
+			"[--suite gcm|cbc|3des] NS_A NS_B\n", argv[0]);
 		return 2;
 	}
 

@@ -21,7 +21,8 @@ SUITE=${SUITE:-gcm}
 PEER=$BUILD/tools/bench/roadvpn-bench-peer
 NSA=rvbench-a
 NSB=rvbench-b
-TUN_MTU=1400
+TUN_MTU=${TUN_MTU:-1400}
+VETH_MTU=${VETH_MTU:-1500}
 OUT=$(mktemp -d /tmp/rvbench.XXXXXX)
 PEER_PID=
 SERVER_PID=
@@ -56,8 +57,8 @@ setup_ns() {
 	for ns in $NSA $NSB; do
 		ip -n $ns link set lo up
 	done
-	ip -n $NSA link set rvbench-va up
-	ip -n $NSB link set rvbench-vb up
+	ip -n $NSA link set rvbench-va mtu "$VETH_MTU" up
+	ip -n $NSB link set rvbench-vb mtu "$VETH_MTU" up
 }
 
 # CPU ticks (user + system) of a process so far.
@@ -97,14 +98,15 @@ s = e.get("sum_received") or e.get("sum")
 if "sum_received" not in e and "lost_percent" in s:
     s = dict(s, bits_per_second=s["bits_per_second"] * (1 - s["lost_percent"] / 100.0),
              bytes=s["bytes"] * (1 - s["lost_percent"] / 100.0))
-print("%.2f %d %.0f" % (s["bits_per_second"] / 1e9, s["bytes"],
-                        e["cpu_utilization_percent"]["host_total"]))
+print("%.2f %d %.0f %s" % (s["bits_per_second"] / 1e9, s["bytes"],
+                           e["cpu_utilization_percent"]["host_total"],
+                           e.get("sum_sent", {}).get("retransmits", "-")))
 EOF
 }
 
 # run_iperf LABEL DST PID-to-charge-or-empty iperf3-args...
 run_iperf() {
-	local label=$1 dst=$2 pid=$3 t0 t1 res gbps bytes hcpu cpu_s
+	local label=$1 dst=$2 pid=$3 t0 t1 res gbps bytes hcpu retr cpu_s
 	shift 3
 	t0=0
 	[ -n "$pid" ] && t0=$(cpu_ticks "$pid")
@@ -112,14 +114,16 @@ run_iperf() {
 		die "iperf3 $label failed"
 	[ -n "$pid" ] && t1=$(cpu_ticks "$pid")
 	res=$(parse_iperf "$OUT/iperf.json")
-	read -r gbps bytes hcpu <<<"$res"
+	read -r gbps bytes hcpu retr <<<"$res"
 	if [ -n "$pid" ]; then
 		cpu_s=$(awk -v t=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }')
-		printf "  %-28s %7s Gbit/s   data planes %6s CPU s  %6s CPU s/GB   iperf3 client CPU %s%%\n" \
+		printf "  %-32s %6s Gbit/s  data planes %5s CPU s %5s CPU s/GB  client CPU %3s%%  retr %s\n" \
 			"$label" "$gbps" "$cpu_s" \
-			"$(awk -v c="$cpu_s" -v b="$bytes" 'BEGIN { printf "%.2f", b ? c / (b / 1e9) : 0 }')" "$hcpu"
+			"$(awk -v c="$cpu_s" -v b="$bytes" 'BEGIN { printf "%.2f", b ? c / (b / 1e9) : 0 }')" \
+			"$hcpu" "$retr"
 	else
-		printf "  %-28s %7s Gbit/s   %-41s iperf3 client CPU %s%%\n" "$label" "$gbps" "" "$hcpu"
+		printf "  %-32s %6s Gbit/s  %-38s client CPU %3s%%  retr %s\n" "$label" "$gbps" "" \
+			"$hcpu" "$retr"
 	fi
 }
 

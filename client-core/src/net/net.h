@@ -17,7 +17,7 @@ struct net_tun {
 	int fd;                  /* non-blocking, IFF_TUN | IFF_NO_PI */
 	int ifindex;
 	char name[IF_NAMESIZE];
-	bool vnet_hdr;           /* IFF_VNET_HDR: every read and write starts with a virtio_net_hdr */
+	bool vnet_hdr;           /* IFF_VNET_HDR: reads and writes start with a virtio_net_hdr */
 	unsigned int offloads;   /* TUN_F_* the kernel accepted (TUNSETOFFLOAD) */
 };
 

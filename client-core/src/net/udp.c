@@ -21,7 +21,7 @@
 #include "net-private.h"
 
 #define UDP_BATCH_MAX 64
-#define UDP_SOCKBUF (1 << 20)
+#define UDP_SOCKBUF (1 << 22)
 
 static int udp_bind(int fd, uint16_t port)
 {

@@ -250,28 +250,29 @@ static void fix_segment(const struct l4_info *in, uint8_t *d, size_t plen, size_
 	}
 }
 
-int dp_gso_split(const struct dp_vnet_hdr *h, const uint8_t *ip, size_t len, struct pkt **out,
-		 size_t max_out)
+int dp_gso_split(const struct dp_vnet_hdr *h, const uint8_t *ip, size_t len, size_t first,
+		 struct pkt **out, size_t max_out)
 {
 	struct l4_info in;
-	size_t n = 0, mss = h->gso_size;
+	size_t n = 0, mss = h->gso_size, payload;
 
 	if (!max_out)
 		return -EBADMSG;
 	if (!is_gso(h))
-		return copy_single(h, ip, len, out[0]);
+		return first ? 0 : copy_single(h, ip, len, out[0]);
 	if (!mss || parse_l4(ip, len, &in) < 0 || len <= in.hlen)
 		return -EBADMSG;
 
-	for (size_t off = 0; off < len - in.hlen; off += mss, n++) {
-		size_t plen = len - in.hlen - off < mss ? len - in.hlen - off : mss;
-		uint8_t *d = n < max_out ? pkt_room(out[n], in.hlen + plen) : NULL;
+	payload = len - in.hlen;
+	for (size_t off = first * mss; off < payload && n < max_out; off += mss, n++) {
+		size_t plen = payload - off < mss ? payload - off : mss;
+		uint8_t *d = pkt_room(out[n], in.hlen + plen);
 
 		if (!d)
 			return -EBADMSG;
 		memcpy(d, ip, in.hlen);
 		memcpy(d + in.hlen, ip + in.hlen + off, plen);
-		fix_segment(&in, d, plen, n, off, off + plen == len - in.hlen);
+		fix_segment(&in, d, plen, first + n, off, off + plen == payload);
 	}
 
 	return (int)n;

@@ -31,10 +31,12 @@ size_t dp_gso_count(const struct dp_vnet_hdr *h, const uint8_t *ip, size_t len);
  * Copy one packet read from the TUN into out[0..), splitting a TSO/USO
  * super-packet into MSS-sized packets with their own IP/TCP/UDP headers and
  * full checksums, and finishing a partial checksum on a single packet.
- * Each out[i] must be empty (pkt_buf_reset). Returns the count or -EBADMSG.
+ * Makes packets first, first + 1, ... of dp_gso_count(), at most max_out
+ * (a small MSS gives more than a batch holds). Each out[i] must be empty
+ * (pkt_buf_reset). Returns how many were made or -EBADMSG.
  */
-int dp_gso_split(const struct dp_vnet_hdr *h, const uint8_t *ip, size_t len, struct pkt **out,
-		 size_t max_out);
+int dp_gso_split(const struct dp_vnet_hdr *h, const uint8_t *ip, size_t len, size_t first,
+		 struct pkt **out, size_t max_out);
 
 /*
  * TCP receive coalescing (GRO) for writes to the TUN: consecutive in-order

@@ -48,7 +48,8 @@ struct dataplane {
 	bool udp_offload;
 	bool gso_broken;            /* the egress device said EIO: plain sendmmsg from now on */
 	bool net_gro;               /* UDP_GRO is on for net_fd */
-	int udp_fd_cache;           /* the last fd found to be a UDP socket */
+	int proto_fd;               /* the last tx fd whose protocol was looked up */
+	bool proto_fd_is_udp;
 	struct net_gro_buf *gro_bufs;
 
 	struct pkt_buf *slots;      /* TUN side */
@@ -72,17 +73,18 @@ struct dataplane {
 
 /* Sending ------------------------------------------------------------------ */
 
+/* UDP GSO is for UDP sockets only, not the raw ESP one; looked up once per fd. */
 static bool is_udp_socket(struct dataplane *dp, int fd)
 {
 	int proto = 0;
 	socklen_t len = sizeof(proto);
 
-	if (fd == dp->udp_fd_cache)
-		return true;
-	if (getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &proto, &len) < 0 || proto != IPPROTO_UDP)
-		return false;
-	dp->udp_fd_cache = fd;
-	return true;
+	if (fd != dp->proto_fd) {
+		dp->proto_fd = fd;
+		dp->proto_fd_is_udp = !getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &proto, &len) &&
+				      proto == IPPROTO_UDP;
+	}
+	return dp->proto_fd_is_udp;
 }
 
 static int send_some(struct dataplane *dp, struct pkt *const *pkts, size_t n)
@@ -94,12 +96,15 @@ static int send_some(struct dataplane *dp, struct pkt *const *pkts, size_t n)
 		return net_udp_send_batch(dp->tx_fd, pkts, n);
 
 	r = net_udp_send_gso(dp->tx_fd, pkts, n);
-	if (r != -EIO)
-		return r;
-	/* No checksum offload on the egress device: UDP GSO cannot work there. */
-	rv_log_debug(DP_LOG, "UDP GSO refused (EIO); sending datagrams one by one");
-	dp->gso_broken = true;
-	return net_udp_send_batch(dp->tx_fd, pkts, n);
+	if (r == -EIO) {
+		/* No checksum offload on the egress device: UDP GSO cannot work there. */
+		rv_log_debug(DP_LOG, "UDP GSO refused (EIO); sending datagrams one by one");
+		dp->gso_broken = true;
+	}
+	/* Datagrams above the path MTU: GSO refuses them, a plain send fragments them. */
+	if (r == -EIO || r == -EINVAL || r == -EMSGSIZE)
+		r = net_udp_send_batch(dp->tx_fd, pkts, n);
+	return r;
 }
 
 static void flush_tx(struct dataplane *dp)
@@ -166,35 +171,41 @@ static int tun_input_plain(struct dataplane *dp)
 	return n;
 }
 
-/* Cut one super-packet into slots[*used..] and encapsulate the pieces. */
+/*
+ * Cut one super-packet into slots[*used..] and encapsulate the pieces; when
+ * the slots run out (a small MSS), send what is queued and go on from slot 0.
+ */
 static void tun_input_super(struct dataplane *dp, size_t len, size_t *used)
 {
 	const uint8_t *ip = dp->tun_buf + DP_VNET_HDR_LEN;
 	struct pkt *pkts[DP_SLOTS];
 	struct dp_vnet_hdr h;
-	size_t k;
-	int n;
+	size_t k, done = 0;
 
 	dp_vnet_hdr_parse(dp->tun_buf, &h);
 	k = dp_gso_count(&h, ip, len);
-	if (k > DP_SLOTS)
-		return;
-	if (*used + k > DP_SLOTS) {
-		flush_tx(dp);
-		*used = 0;
-	}
+	while (done < k) {
+		size_t room;
+		int n;
 
-	for (size_t i = 0; i < k; i++)
-		pkts[i] = pkt_buf_reset(&dp->slots[*used + i]);
-	n = dp_gso_split(&h, ip, len, pkts, k);
-	if (n < 0) {
-		rv_log_debug(DP_LOG, "malformed packet from the TUN dropped");
-		return;
-	}
+		if (*used == DP_SLOTS || (done == 0 && *used + k > DP_SLOTS)) {
+			flush_tx(dp);
+			*used = 0;
+		}
+		room = DP_SLOTS - *used < k - done ? DP_SLOTS - *used : k - done;
+		for (size_t i = 0; i < room; i++)
+			pkts[i] = pkt_buf_reset(&dp->slots[*used + i]);
 
-	for (int i = 0; i < n; i++)
-		encap_one(dp, pkts[i]);
-	*used += (size_t)n;
+		n = dp_gso_split(&h, ip, len, done, pkts, room);
+		if (n <= 0) {
+			rv_log_debug(DP_LOG, "malformed packet from the TUN dropped");
+			return;
+		}
+		for (int i = 0; i < n; i++)
+			encap_one(dp, pkts[i]);
+		*used += (size_t)n;
+		done += (size_t)n;
+	}
 }
 
 /* The 64 KiB buffers of a vnet-header TUN, made when the TUN first needs them. */
@@ -463,7 +474,7 @@ struct dataplane *dataplane_new(const struct dataplane_config *cfg, const struct
 		return NULL;
 
 	*dp = (struct dataplane){ .tun = cfg->tun, .ops = *ops, .user_data = user_data,
-				  .net_fd = -1, .udp_offload = cfg->udp_offload, .udp_fd_cache = -1,
+				  .net_fd = -1, .udp_offload = cfg->udp_offload, .proto_fd = -1,
 				  .tx_fd = -1, .epfd = -1, .evfd = -1 };
 	dp->slots = calloc(DP_SLOTS, sizeof(*dp->slots));
 	dp->rx_bufs = calloc(DP_RX_BATCH, sizeof(*dp->rx_bufs));

@@ -221,7 +221,8 @@ static gboolean on_tun_readable(gint fd, GIOCondition cond, gpointer user_data)
 int session_io_init(struct session *s)
 {
 	static const struct dataplane_ops ops = { .encap = dp_encap };
-	const struct dataplane_config cfg = { .tun = &s->tun, .net_fd = -1 };
+	/* UDP GSO on send (plain L2TP and ESP in UDP); receiving stays with the handlers here. */
+	const struct dataplane_config cfg = { .tun = &s->tun, .net_fd = -1, .udp_offload = true };
 
 	if (!s->rx_bufs)
 		s->rx_bufs = g_new(struct pkt_buf, SESSION_BATCH);

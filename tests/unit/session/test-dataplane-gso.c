@@ -93,7 +93,7 @@ static int split(const struct dp_vnet_hdr *h, const uint8_t *ip, size_t len, str
 {
 	for (int i = 0; i < 8; i++)
 		out[i] = pkt_buf_reset(&bufs[i]);
-	return dp_gso_split(h, ip, len, out, 8);
+	return dp_gso_split(h, ip, len, 0, out, 8);
 }
 
 static void test_tso4_split(void **state)
@@ -181,10 +181,33 @@ static void test_split_malformed(void **state)
 	assert_int_equal(split(&h, super, 40, out), -EBADMSG);
 	/* checksum offset past the end */
 	assert_int_equal(split(&csum, super, len, out), -EBADMSG);
-	/* more segments than room */
-	h.gso_size = 1;
+	/* no room at all */
 	super[32] = 8 << 4;
-	assert_int_equal(dp_gso_split(&h, super, len, out, 2), -EBADMSG);
+	assert_int_equal(dp_gso_split(&h, super, len, 0, out, 0), -EBADMSG);
+}
+
+/* More segments than one batch holds: made in pieces, the same as in one go. */
+static void test_split_in_pieces(void **state)
+{
+	struct dp_vnet_hdr h = { .flags = VIRTIO_NET_HDR_F_NEEDS_CSUM,
+				 .gso_type = VIRTIO_NET_HDR_GSO_TCPV4, .gso_size = MSS,
+				 .csum_start = 20, .csum_offset = 16 };
+	size_t len = make_tcp4(super, PAYLOAD, 77, 0x18);
+	uint8_t whole[NSEG][MSS + 52];
+	struct pkt *out[8];
+
+	assert_int_equal(split(&h, super, len, out), NSEG);
+	for (int i = 0; i < NSEG; i++)
+		memcpy(whole[i], out[i]->data, out[i]->len);
+
+	for (size_t first = 0; first < NSEG; first++) {
+		out[0] = pkt_buf_reset(&bufs[0]);
+		assert_int_equal(dp_gso_split(&h, super, len, first, out, 1), 1);
+		assert_memory_equal(out[0]->data, whole[first], out[0]->len);
+	}
+	/* past the end: nothing */
+	out[0] = pkt_buf_reset(&bufs[0]);
+	assert_int_equal(dp_gso_split(&h, super, len, NSEG, out, 1), 0);
 }
 
 static void test_gro_roundtrip(void **state)
@@ -261,6 +284,7 @@ int main(void)
 		cmocka_unit_test(test_uso6_split),
 		cmocka_unit_test(test_single_needs_csum),
 		cmocka_unit_test(test_split_malformed),
+		cmocka_unit_test(test_split_in_pieces),
 		cmocka_unit_test(test_gro_roundtrip),
 		cmocka_unit_test(test_gro_refuses),
 	};
