@@ -35,7 +35,7 @@ int rv_crypto_init(void)
 	return init_result;
 }
 
-static const char *hash_name(enum rv_hash_alg alg)
+const char *rv_hash_ossl_name(enum rv_hash_alg alg)
 {
 	switch (alg) {
 	case RV_HASH_MD4:
@@ -89,7 +89,7 @@ int rv_hash_v(enum rv_hash_alg alg, const struct rv_iov *iov, size_t n, uint8_t 
 	if (rv_crypto_init() < 0)
 		return -EIO;
 
-	md = EVP_MD_fetch(ctx_for(alg), hash_name(alg), NULL);
+	md = EVP_MD_fetch(ctx_for(alg), rv_hash_ossl_name(alg), NULL);
 	ctx = EVP_MD_CTX_new();
 	ok = md && ctx && EVP_DigestInit_ex2(ctx, md, NULL);
 	for (size_t i = 0; ok && i < n; i++)
@@ -120,7 +120,7 @@ int rv_hmac_v(enum rv_hash_alg alg, const void *key, size_t key_len, const struc
 	if (rv_crypto_init() < 0)
 		return -EIO;
 
-	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)hash_name(alg), 0);
+	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)rv_hash_ossl_name(alg), 0);
 	params[1] = OSSL_PARAM_construct_end();
 
 	mac = EVP_MAC_fetch(ctx_for(alg), "HMAC", NULL);

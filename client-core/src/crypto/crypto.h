@@ -29,6 +29,8 @@ struct rv_iov {
 int rv_crypto_init(void);
 
 size_t rv_hash_len(enum rv_hash_alg alg);
+/* OpenSSL's name of the digest ("SHA2-256"), for the EVP fetches in crypto/. */
+const char *rv_hash_ossl_name(enum rv_hash_alg alg);
 /* Hash the concatenation of iov[0..n); out must hold rv_hash_len(alg). 0 or -EIO. */
 int rv_hash_v(enum rv_hash_alg alg, const struct rv_iov *iov, size_t n, uint8_t *out);
 int rv_hash(enum rv_hash_alg alg, const void *data, size_t len, uint8_t *out);

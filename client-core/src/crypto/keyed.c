@@ -179,24 +179,10 @@ int rv_cipher_gcm_open(struct rv_cipher *c, const uint8_t *nonce, const uint8_t 
 	return 0;
 }
 
+/* MD4 is for MS-CHAP only: never a data-path MAC. */
 static const char *mac_digest_name(enum rv_hash_alg alg)
 {
-	switch (alg) {
-	case RV_HASH_MD4:
-		return NULL;
-	case RV_HASH_MD5:
-		return "MD5";
-	case RV_HASH_SHA1:
-		return "SHA1";
-	case RV_HASH_SHA256:
-		return "SHA2-256";
-	case RV_HASH_SHA384:
-		return "SHA2-384";
-	case RV_HASH_SHA512:
-		return "SHA2-512";
-	}
-
-	return NULL;
+	return alg == RV_HASH_MD4 ? NULL : rv_hash_ossl_name(alg);
 }
 
 struct rv_mac *rv_mac_new(enum rv_hash_alg alg, const uint8_t *key, size_t key_len)

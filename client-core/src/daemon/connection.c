@@ -255,25 +255,10 @@ const char *rv_connection_state(const struct rv_connection *c)
 	return rv_dbus_connection_get_state(c->iface);
 }
 
-static const char *level_name(enum rv_log_level level)
-{
-	switch (level) {
-	case RV_LOG_ERROR:
-		return "error";
-	case RV_LOG_WARNING:
-		return "warning";
-	case RV_LOG_INFO:
-		return "info";
-	case RV_LOG_DEBUG:
-		return "debug";
-	}
-	return "?";
-}
-
 void rv_connection_log(struct rv_connection *c, enum rv_log_level level, const char *component,
 		       const char *msg)
 {
-	char *line = g_strdup_printf("%s %s: %s", level_name(level), component, msg);
+	char *line = g_strdup_printf("%s %s: %s", rv_log_level_name(level), component, msg);
 
 	/* D-Bus strings must be UTF-8; peer text is escaped already, this is the last guard. */
 	if (!g_utf8_validate(line, -1, NULL)) {

@@ -51,7 +51,7 @@ bool rv_log_debug_enabled(const char *component)
 	return false;
 }
 
-static const char *level_name(enum rv_log_level level)
+const char *rv_log_level_name(enum rv_log_level level)
 {
 	switch (level) {
 	case RV_LOG_ERROR:
@@ -81,7 +81,7 @@ void rv_logv(enum rv_log_level level, const char *component, const char *fmt, va
 		return;
 	}
 
-	fprintf(stderr, "roadvpn %s: %s: %s\n", level_name(level), component, msg);
+	fprintf(stderr, "roadvpn %s: %s: %s\n", rv_log_level_name(level), component, msg);
 }
 
 void rv_log(enum rv_log_level level, const char *component, const char *fmt, ...)

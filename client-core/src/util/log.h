@@ -24,6 +24,8 @@ void rv_log_set_level(enum rv_log_level max_level);
 /* Comma-separated component list for debug output; "all" enables every one. */
 void rv_log_set_debug(const char *components);
 bool rv_log_debug_enabled(const char *component);
+/* "error", "warning", "info", "debug" */
+const char *rv_log_level_name(enum rv_log_level level);
 
 void rv_log(enum rv_log_level level, const char *component, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
