@@ -26,8 +26,9 @@ static usec_t dpd_delay(const struct ike *ike)
 
 static bool dpd_active(const struct ike *ike)
 {
+	/* not in a rekey's Main Mode object (p1rekey.c): DPD runs on the SA in use */
 	return ike->peer_dpd && ike->is_p1_up && ike->state == IKE_STATE_ESTABLISHED &&
-	       ike->dpd.last_rx;
+	       ike->dpd.last_rx && !ike->parent;
 }
 
 void ike_note_inbound_activity(struct ike *ike, usec_t now)

@@ -422,6 +422,22 @@ struct ike_rekey {
 	size_t n_retire;
 };
 
+/*
+ * ISAKMP SA rekey (p1rekey.c): a second Main Mode in an object of its own
+ * (`next`) while the current SA keeps serving, then a switch-over.
+ */
+struct ike_p1rekey {
+	usec_t soft_at;             /* start the next Main Mode; 0 = none planned */
+	usec_t hard_at;             /* the current ISAKMP SA expires; 0 = not up */
+	struct ike *next;           /* the Main Mode under way */
+	bool is_next_up;            /* next authenticated: switch once no Quick Mode is in flight */
+	bool is_next_failed;
+	bool is_old_deleted;        /* the gateway deleted the current SA meanwhile */
+	usec_t switch_due;          /* next up, waiting for a Quick Mode on the old SA */
+	enum ike_failure failure;   /* why the last attempt failed */
+	char reason[256];
+};
+
 struct ike {
 	struct ike_config cfg;
 	struct rv_secret *psk;
@@ -469,6 +485,8 @@ struct ike {
 
 	struct ike_dpd dpd;
 	struct ike_rekey rekey;
+	struct ike_p1rekey p1rk;
+	struct ike *parent;        /* set in a rekey Main Mode's object: no Quick Mode, no IC */
 };
 
 /* ike_sa.c */
@@ -528,6 +546,8 @@ int ike_info_rx(struct ike *ike, struct ike_msg *m, bool was_encrypted, usec_t n
 /* One protected informational message carrying one payload. */
 int ike_info_send(struct ike *ike, uint8_t type, const uint8_t *body, size_t len);
 void ike_info_send_deletes(struct ike *ike, usec_t now);
+/* A Delete for the ISAKMP SA itself (its cookies), protected with its keys. */
+void ike_info_send_delete_isakmp(struct ike *ike);
 
 /* dpd.c: R-U-THERE when the gateway is quiet (RFC 3706 §5.3-5.5) */
 void ike_dpd_tick(struct ike *ike, usec_t now);
@@ -541,6 +561,17 @@ void ike_rekey_child_up(struct ike *ike, struct ike_event_info *info, usec_t now
 void ike_rekey_child_gone(struct ike *ike, uint32_t spi_in);
 void ike_rekey_tick(struct ike *ike, usec_t now);
 usec_t ike_rekey_deadline(const struct ike *ike);
+
+/* p1rekey.c: a new ISAKMP SA before the current one expires (make-before-break) */
+void ike_p1rekey_up(struct ike *ike, usec_t now);    /* phase 1 (first or new) is up */
+/* A datagram whose cookies are not the current SA's; -ENOMSG when not the rekey's either. */
+int ike_p1rekey_rx(struct ike *ike, const uint8_t *data, size_t len, bool natt, usec_t now);
+void ike_p1rekey_tick(struct ike *ike, usec_t now);
+usec_t ike_p1rekey_deadline(const struct ike *ike);
+/* The gateway deleted the current ISAKMP SA: true when a rekey under way absorbs it. */
+bool ike_p1rekey_old_deleted(struct ike *ike);
+void ike_p1rekey_close(struct ike *ike);  /* drop the rekey (Delete for it when up) */
+void ike_p1rekey_free(struct ike *ike);
 
 /*
  * Protected messages start with HASH = prf(SKEYID_a, M-ID | [Ni_b |] rest),

@@ -31,6 +31,12 @@
  * same ISAKMP SA; its CHILD_UP names the SA it replaces (replaces_spi_in):
  * send on the new one from then on, keep accepting the old one. After a
  * grace period the old SA is deleted (Delete sent, CHILD_DELETED emitted).
+ * The ISAKMP SA itself (p1rekey.c) is renewed the same way at 80-90 % of
+ * its negotiated lifetime (cfg.ike_lifetime or the gateway's shorter one): a
+ * new Main Mode beside it, then Quick Mode, DPD and Delete use the new one
+ * and the old one is deleted. No event: the children stay as they are. A
+ * rekey that fails is retried; only when the old ISAKMP SA expires does
+ * IKE_EVENT_FAILED come, with the reason.
  *
  * Large messages (frag.c): we announce the FRAGMENTATION vendor ID; when the
  * gateway does too, a message over cfg.fragment_size (MM5 with a certificate

@@ -105,6 +105,7 @@ void ike_free(struct ike *ike)
 {
 	if (!ike)
 		return;
+	ike_p1rekey_free(ike);
 	ike_qm_free_all(ike);
 	ike_frag_rx_reset(&ike->frag_rx);
 	rv_dh_free(ike->dh);
@@ -407,7 +408,7 @@ int ike_rx(struct ike *ike, const uint8_t *data, size_t len, bool natt, usec_t n
 	if (first < 0)
 		return first;
 	if (!cookies_ok(ike, &m))
-		return -ENOMSG;
+		return ike_p1rekey_rx(ike, data, len, natt, now);
 	if (first == ISAKMP_PL_FRAG)
 		return rx_fragment(ike, data, msg_len, now);
 	return rx_message(ike, &m, first, data, msg_len, now);
@@ -448,6 +449,7 @@ void ike_tick(struct ike *ike, usec_t now)
 	ike_qm_tick(ike, now);
 	ike_dpd_tick(ike, now);
 	ike_rekey_tick(ike, now);
+	ike_p1rekey_tick(ike, now);
 }
 
 usec_t ike_next_deadline(const struct ike *ike)
@@ -461,6 +463,7 @@ usec_t ike_next_deadline(const struct ike *ike)
 	d = rv_usec_min(d, ike_frag_rx_deadline(&ike->frag_rx));
 	d = rv_usec_min(d, ike_dpd_deadline(ike));
 	d = rv_usec_min(d, ike_rekey_deadline(ike));
+	d = rv_usec_min(d, ike_p1rekey_deadline(ike));
 	return rv_usec_min(d, ike_qm_deadline(ike));
 }
 
@@ -470,6 +473,7 @@ void ike_close(struct ike *ike, usec_t now)
 
 	if (ike->state == IKE_STATE_CLOSED)
 		return;
+	ike_p1rekey_close(ike);
 	if (ike->is_p1_up)
 		ike_info_send_deletes(ike, now);
 	ike->state = IKE_STATE_CLOSED;

@@ -194,6 +194,8 @@ static int handle_deletes(struct ike *ike, const struct ike_msg *m)
 			 !memcmp(d.spis, ike->cky_i, 8) && !memcmp(d.spis + 8, ike->cky_r, 8))
 			is_isakmp_gone = true;
 	}
+	if (is_isakmp_gone && ike_p1rekey_old_deleted(ike))
+		return 0;
 	if (is_isakmp_gone)
 		return ike_fail(ike, 1, IKE_FAILURE_PEER_DELETED, 0,
 				"gateway deleted the IKE SA (it closed the connection)");
@@ -290,11 +292,16 @@ int ike_delete_child(struct ike *ike, uint32_t spi_in, usec_t now)
 /* Our inbound SPI for each child (what the gateway sends to), then the ISAKMP SA. */
 void ike_info_send_deletes(struct ike *ike, usec_t now)
 {
-	uint8_t cookies[16];
-
 	for (size_t i = 0; i < ike->n_children; i++)
 		send_delete_esp(ike, ike->children[i].spi_in);
 	ike->n_children = 0;
+	ike_info_send_delete_isakmp(ike);
+}
+
+void ike_info_send_delete_isakmp(struct ike *ike)
+{
+	uint8_t cookies[16];
+
 	memcpy(cookies, ike->cky_i, 8);
 	memcpy(cookies + 8, ike->cky_r, 8);
 	send_delete(ike, ISAKMP_PROTO_ISAKMP, cookies, 16);

@@ -417,7 +417,8 @@ static int send_auth(struct ike *ike, usec_t now)
 	}
 	if (is_am && peer_natt(ike) && build_natd(ike, &b) < 0)
 		return -EIO;
-	if (!is_am)
+	/* not in a rekey: charon would take INITIAL-CONTACT as a reboot and drop the children */
+	if (!is_am && !ike->parent)
 		build_initial_contact(ike, &b);
 	if (ike_build_finish(&b, &len) < 0 ||
 	    ike_encrypt(ike, ike->p1_retx.msg, &len, sizeof(ike->p1_retx.msg), ike->p1_iv) < 0)
@@ -487,8 +488,9 @@ static int phase1_up(struct ike *ike, usec_t now)
 	snprintf(info.message, sizeof(info.message), "IKE SA %s established%s", ike->p1_desc,
 		 ike->is_natt ? " (NAT-T)" : "");
 	ike_emit(ike, IKE_EVENT_PHASE1_UP, &info);
-	if (ike->state != IKE_STATE_ESTABLISHED)
+	if (ike->state != IKE_STATE_ESTABLISHED || ike->parent)
 		return 0;
+	ike_p1rekey_up(ike, now);
 	return ike_qm_start(ike, now);
 }
 

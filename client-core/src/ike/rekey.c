@@ -141,7 +141,9 @@ void ike_rekey_tick(struct ike *ike, usec_t now)
 	if (ike->state != IKE_STATE_ESTABLISHED)
 		return;
 	delete_retired(ike, now);
-	if (rk->soft_at && now >= rk->soft_at && ike->state == IKE_STATE_ESTABLISHED)
+	/* not while a new ISAKMP SA is negotiated: the gateway may delete the old one under it */
+	if (rk->soft_at && now >= rk->soft_at && ike->state == IKE_STATE_ESTABLISHED &&
+	    !ike->p1rk.next)
 		ike_rekey_child(ike, now);
 }
 
@@ -153,7 +155,7 @@ usec_t ike_rekey_deadline(const struct ike *ike)
 	if (ike->state != IKE_STATE_ESTABLISHED)
 		return d;
 	/* a pending Quick Mode keeps the soft deadline: ike_rekey_child() waits for it */
-	if (rk->soft_at && !ike_qm_pending(ike))
+	if (rk->soft_at && !ike_qm_pending(ike) && !ike->p1rk.next)
 		d = rk->soft_at;
 	for (size_t i = 0; i < rk->n_retire; i++)
 		d = rv_usec_min(d, rk->retire[i].at);

@@ -242,6 +242,7 @@ static int rx_mm3(struct fake_gw *gw, const struct ike_msg *m)
 		return -EBADMSG;
 	gw->natd_seen = ike_msg_count(m, ISAKMP_PL_NATD) == 2;
 	gw->saw_cr = ike_msg_find(m, ISAKMP_PL_CR) != NULL;
+	rv_dh_free(gw->dh);
 	gw->dh = rv_dh_new(gw->k.p1.group);
 	gw->gx_len = rv_dh_public_len(gw->k.p1.group);
 	if (!gw->dh || ke->len != gw->gx_len)
@@ -872,6 +873,7 @@ static int rx_am1(struct fake_gw *gw, const struct ike_msg *m)
 	memcpy(gw->sa_i, sa->body, sa->len);
 	gw->sa_i_len = sa->len;
 	rv_random_bytes(gw->k.cky_r, 8);
+	rv_dh_free(gw->dh);
 	gw->dh = rv_dh_new(gw->k.p1.group);
 	gw->gx_len = rv_dh_public_len(gw->k.p1.group);
 	if (!gw->dh || ke->len != gw->gx_len)
@@ -967,6 +969,48 @@ static int rx_fragment(struct fake_gw *gw, const uint8_t *msg, size_t len)
 	return fake_gw_rx(gw, gw->frag_buf, gw->frag_len);
 }
 
+/* A message on the ISAKMP SA the client's rekey replaced: handled with its keys. */
+static int rx_old_sa(struct fake_gw *gw, const uint8_t *msg, size_t len)
+{
+	struct ike tmp = gw->k;
+	int r;
+
+	gw->k = gw->old_k;
+	r = rx_protected(gw, msg, len);
+	gw->old_k = gw->k;
+	gw->k = tmp;
+	return r;
+}
+
+/* MM1 with new cookies while an ISAKMP SA is up: the client's phase 1 rekey. */
+static int rx_rekey_mm1(struct fake_gw *gw, const struct ike_msg *m)
+{
+	gw->n_p1_rekey++;
+	if (gw->cfg.refuse_p1_rekey)
+		return fake_gw_clear_notify(gw, m->cky_i, ISAKMP_N_NO_PROPOSAL_CHOSEN);
+	if (gw->cfg.ignore_p1_rekey)
+		return 0;
+	gw->old_k = gw->k;
+	gw->has_old_k = true;
+	gw->p1_state = 0;
+	gw->saw_initial_contact = false;
+	return 1;
+}
+
+int fake_gw_delete_old_isakmp(struct fake_gw *gw)
+{
+	struct ike tmp = gw->k;
+	uint8_t spi[16];
+	int r;
+
+	gw->k = gw->old_k;
+	memcpy(spi, gw->k.cky_i, 8);
+	memcpy(spi + 8, gw->k.cky_r, 8);
+	r = fake_gw_delete(gw, ISAKMP_PROTO_ISAKMP, spi, 16);
+	gw->k = tmp;
+	return r;
+}
+
 int fake_gw_rx(struct fake_gw *gw, const uint8_t *msg, size_t len)
 {
 	struct ike_msg m;
@@ -975,6 +1019,16 @@ int fake_gw_rx(struct fake_gw *gw, const uint8_t *msg, size_t len)
 
 	if (first < 0)
 		return first;
+	if (gw->has_old_k && !memcmp(m.cky_i, gw->old_k.cky_i, 8) &&
+	    memcmp(m.cky_i, gw->k.cky_i, 8))
+		return rx_old_sa(gw, msg, msg_len);
+	if (gw->p1_state == 3 && memcmp(m.cky_i, gw->k.cky_i, 8) && first == ISAKMP_PL_SA &&
+	    m.exchange == ISAKMP_EXCH_MAIN) {
+		int r = rx_rekey_mm1(gw, &m);
+
+		if (r <= 0)
+			return r;
+	}
 	if (first == ISAKMP_PL_FRAG)
 		return rx_fragment(gw, msg, msg_len);
 	if (gw->p1_state == 2 && gw->is_aggressive)

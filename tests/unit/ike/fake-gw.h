@@ -46,6 +46,9 @@ struct fake_gw_config {
 	 */
 	bool fragmentation;
 	size_t frag_size;
+	/* the client's phase 1 rekey (a second Main Mode while one is up) */
+	bool refuse_p1_rekey;        /* NO-PROPOSAL-CHOSEN to it */
+	bool ignore_p1_rekey;        /* no answer */
 };
 
 struct fake_gw_msg {
@@ -92,6 +95,11 @@ struct fake_gw {
 	size_t frag_in_max;          /* largest fragment datagram from the client */
 	bool saw_frag_vid;           /* FRAGMENTATION vendor ID (20 bytes, 80000000) in MM1 */
 
+	/* the ISAKMP SA a phase 1 rekey replaced: its messages still decrypt */
+	struct ike old_k;
+	bool has_old_k;
+	unsigned int n_p1_rekey;     /* MM1s of phase 1 rekeys seen */
+
 	/* replies waiting for the test to deliver */
 	struct fake_gw_msg out[12];
 	size_t n_out;
@@ -118,5 +126,7 @@ int fake_gw_rx(struct fake_gw *gw, const uint8_t *msg, size_t len);
 int fake_gw_notify(struct fake_gw *gw, uint16_t type, uint8_t protocol, const uint8_t *spi,
 		   size_t spi_len, const uint8_t *data, size_t data_len);
 int fake_gw_delete(struct fake_gw *gw, uint8_t protocol, const uint8_t *spi, size_t spi_len);
+/* A Delete for the ISAKMP SA the client's rekey replaced, protected with its keys. */
+int fake_gw_delete_old_isakmp(struct fake_gw *gw);
 /* The same, in the clear (as a gateway does before phase 1 is up). */
 int fake_gw_clear_notify(struct fake_gw *gw, const uint8_t cky_i[8], uint16_t type);

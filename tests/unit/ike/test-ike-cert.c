@@ -5,7 +5,8 @@
  * then the gateway's MM6 refused for each reason (unknown CA, expired,
  * wrong remote-id, IDir not in its certificate, bad SIG, no CERT), always
  * with IKE_FAILURE_CERT, a message naming what it presented, and no Quick
- * Mode sent. Config checks. Certificates are made at test time.
+ * Mode sent. Config checks. A phase 1 rekey with signatures. Certificates
+ * are made at test time.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -123,6 +124,20 @@ static struct ike_config client_cfg(void)
 	};
 }
 
+static void h_pump(struct harness *h)
+{
+	for (int round = 0; round < 8; round++) {
+		while (h->delivered < h->n_sent) {
+			size_t i = h->delivered++;
+
+			fake_gw_rx(&h->gw, h->sent[i], h->sent_len[i]);
+		}
+		for (size_t i = 0; i < h->gw.n_out; i++)
+			ike_rx(h->ike, h->gw.out[i].data, h->gw.out[i].len, false, h->now);
+		h->gw.n_out = 0;
+	}
+}
+
 static struct harness *h_run(const struct ike_config *cfg, const char *gw_cert,
 			     void (*tweak)(struct fake_gw_config *g))
 {
@@ -144,16 +159,7 @@ static struct harness *h_run(const struct ike_config *cfg, const char *gw_cert,
 	h->ike = ike_new(cfg, &ops, h);
 	assert_non_null(h->ike);
 	assert_int_equal(ike_start(h->ike, h->now), 0);
-	for (int round = 0; round < 8; round++) {
-		while (h->delivered < h->n_sent) {
-			size_t i = h->delivered++;
-
-			fake_gw_rx(&h->gw, h->sent[i], h->sent_len[i]);
-		}
-		for (size_t i = 0; i < h->gw.n_out; i++)
-			ike_rx(h->ike, h->gw.out[i].data, h->gw.out[i].len, false, h->now);
-		h->gw.n_out = 0;
-	}
+	h_pump(h);
 	return h;
 }
 
@@ -195,6 +201,37 @@ static void test_signatures_through_quick_mode(void **state)
 	assert_int_equal(h->info[1].child.spi_in, h->gw.spi_client_in);
 	assert_memory_equal(h->info[1].child.enc_key_out, h->gw.enc_client_out,
 			    h->info[1].child.enc_key_len);
+	h_free(h);
+}
+
+/* Phase 1 rekey with signatures: a whole new signed Main Mode, then the switch. */
+static void test_signatures_p1_rekey(void **state)
+{
+	struct ike_config cfg = client_cfg();
+	struct harness *h;
+	uint8_t old_cky[8];
+	usec_t at;
+
+	cfg.ike_lifetime = 100;
+	h = h_run(&cfg, f.gw_cert, NULL);
+	assert_int_equal(h->n_ev, 2);
+	memcpy(old_cky, h->gw.k.cky_i, 8);
+	h->gw.mm5_sig_ok = false;
+	at = h->ike->p1rk.soft_at;
+	assert_true(at >= h->now + 80 * USEC_PER_SEC && at <= h->now + 90 * USEC_PER_SEC);
+	h->now = at;
+	ike_note_inbound_activity(h->ike, at);
+	ike_tick(h->ike, at);
+	h_pump(h);
+	assert_int_equal(h->gw.n_p1_rekey, 1);
+	assert_int_equal(h->gw.p1_state, 3);
+	assert_true(h->gw.mm5_sig_ok);
+	assert_false(h->gw.saw_initial_contact);
+	assert_memory_not_equal(h->gw.k.cky_i, old_cky, 8);
+	assert_memory_equal(h->ike->cky_i, h->gw.k.cky_i, 8);
+	assert_int_equal(h->gw.n_delete_isakmp, 1);
+	assert_null(h->ike->p1rk.next);
+	assert_int_equal(h->n_ev, 2);  /* nothing for the session to act on */
 	h_free(h);
 }
 
@@ -402,6 +439,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_ca_and_expired),
 		cmocka_unit_test(test_signature_and_id_binding),
 		cmocka_unit_test(test_config_checks),
+		cmocka_unit_test(test_signatures_p1_rekey),
 	};
 
 	/* IKE_DEBUG=1 shows the engine's debug log */
