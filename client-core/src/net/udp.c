@@ -50,9 +50,11 @@ static int udp_setup(int fd, uint32_t gateway4, uint16_t port, uint16_t want_por
 	if (want_port) {
 		int r = udp_bind(fd, want_port);
 
+		/* Users with a system charon or xl2tpd see why our port differs. */
 		if (r < 0)
-			rv_log_debug(NET_LOG, "UDP port %u unavailable (%s), using an ephemeral port",
-				     want_port, strerror(-r));
+			rv_log_info(NET_LOG, "local UDP port %u is unavailable (%s; another IKE or "
+					     "L2TP daemon?), using an ephemeral port",
+				    want_port, strerror(-r));
 	}
 
 	/* Best effort: bursts of a fast tunnel overflow the default buffers. */
