@@ -57,7 +57,7 @@ grep -q 'IPsec SA up: .*ESP (IP protocol 50)' "$T_LOG" || t_fail "no raw-ESP IPs
 t_info "$(grep -m1 -o 'IPsec SA up: .*' "$T_LOG")"
 [ "$T_RC" -eq 3 ] || t_fail "exit status $T_RC, expected 3 (no answer)"
 t_last_line_matches '^roadvpnd: L2TP[^:]*: ' 'no L2TP answer from .* through IPsec' \
-	'ESP may be blocked'
+	'not one ESP packet came back' 'ESP may be blocked'
 t_check_clean
 t_check_no_password "$PASSWORD" "$PSK"
 

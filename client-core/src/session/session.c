@@ -106,10 +106,18 @@ static void on_l2tp_failed(struct session *s, const struct l2tp_event_info *info
 		session_fail(s, SESSION_REASON_PROTOCOL, info->result_code, "%s", info->message);
 		return;
 	case L2TP_FAILURE_NO_ANSWER:
+		/* Whether any ESP came back tells a blocked path from a missing L2TP server. */
+		if (s->ike && !s->last_esp_rx) {
+			session_fail(s, SESSION_REASON_NO_ANSWER, 0,
+				     "no L2TP answer from %s through IPsec (%s): not one ESP packet "
+				     "came back, so ESP may be blocked on the way",
+				     gateway_text(s), info->message);
+			return;
+		}
 		if (s->ike) {
 			session_fail(s, SESSION_REASON_NO_ANSWER, 0,
-				     "no L2TP answer from %s through IPsec (%s): ESP may be blocked "
-				     "on the way, or the gateway has no L2TP server",
+				     "no L2TP answer from %s through IPsec (%s), although ESP flows: "
+				     "the gateway may have no L2TP server",
 				     gateway_text(s), info->message);
 			return;
 		}
