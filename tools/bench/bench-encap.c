@@ -19,42 +19,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "bench-crypto.h"
 #include "bench-stack.h"
-#include "crypto/keyed.h"
 
 #define IP_LEN 1400
-#define BATCH 64
-#define RUNS 5
-
-struct suite {
-	const char *name;
-	struct esp_sa_params prm;
-};
-
-static const uint8_t enc_key[36] = "bench-encap-encryption-key-01234567";
-static const uint8_t integ_key[32] = "bench-encap-integrity-key-012345";
-
-static const struct suite suites[] = {
-	{ "aes128-gcm16", { 0, ESP_CIPHER_AES_GCM16, enc_key, 20, ESP_INTEG_NONE, NULL, 0 } },
-	{ "aes256-cbc-sha1", { 0, ESP_CIPHER_AES_CBC, enc_key, 32, ESP_INTEG_HMAC_SHA1_96,
-			       integ_key, 20 } },
-	{ "3des-cbc-sha1", { 0, ESP_CIPHER_3DES_CBC, enc_key, 24, ESP_INTEG_HMAC_SHA1_96,
-			     integ_key, 20 } },
-};
-
-/* Keyed contexts for the crypto-only path, mirroring what an SA holds. */
-struct raw {
-	struct rv_cipher *enc, *dec;
-	struct rv_mac *mac;
-	bool is_gcm;
-	size_t iv_len, body_len, icv_len, total_len;
-};
+#define BATCH BENCH_BATCH
 
 struct ctx {
 	struct bench_end a, b;
-	struct raw raw;
+	struct bench_raw raw;
 	size_t esp_len;       /* length of one sealed packet */
 	uint64_t delivered;
 };
@@ -64,47 +38,6 @@ static struct pkt_buf sealed[BATCH];
 static struct pkt *sent[BATCH];
 static size_t n_sent;
 static double run_seconds = 0.3;
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-typedef void (*step_fn)(struct ctx *x);
-
-/* Median ns per packet of `work` over RUNS runs; `prepare` is not timed. */
-static double measure(step_fn prepare, step_fn work, struct ctx *x)
-{
-	double per_run[RUNS];
-
-	for (int r = 0; r < RUNS; r++) {
-		uint64_t timed = 0, packets = 0;
-
-		while (timed < (uint64_t)(run_seconds * 1e9)) {
-			uint64_t t0;
-
-			prepare(x);
-			t0 = now_ns();
-			work(x);
-			timed += now_ns() - t0;
-			packets += BATCH;
-		}
-		per_run[r] = (double)timed / (double)packets;
-	}
-
-	qsort(per_run, RUNS, sizeof(per_run[0]), cmp_double);
-	return per_run[RUNS / 2];
-}
 
 /* An IPv4/UDP packet of IP_LEN bytes, 203.0.113.1 -> 203.0.113.2. */
 static void fill_ip(struct pkt_buf *b)
@@ -135,28 +68,34 @@ static void ip_rx(struct bench_end *e, const uint8_t *data, size_t len)
 
 /* The full path ------------------------------------------------------- */
 
-static void prepare_encap(struct ctx *x)
+static void prepare_encap(void *c)
 {
 	for (int i = 0; i < BATCH; i++)
 		fill_ip(&bufs[i]);
 }
 
-static void work_encap(struct ctx *x)
+static void work_encap(void *c)
 {
+	struct ctx *x = c;
+
 	for (int i = 0; i < BATCH; i++)
 		if (bench_encap(&x->a, &bufs[i].pkt) < 0)
 			abort();
 }
 
 /* Fresh sequence numbers for every batch: encap (untimed), then decap (timed). */
-static void prepare_decap(struct ctx *x)
+static void prepare_decap(void *c)
 {
+	struct ctx *x = c;
+
 	prepare_encap(x);
 	work_encap(x);
 }
 
-static void work_decap(struct ctx *x)
+static void work_decap(void *c)
 {
+	struct ctx *x = c;
+
 	for (int i = 0; i < BATCH; i++)
 		if (bench_decap(&x->b, &bufs[i].pkt, 0) < 0)
 			abort();
@@ -164,45 +103,23 @@ static void work_decap(struct ctx *x)
 
 /* Crypto only --------------------------------------------------------- */
 
-static const uint8_t nonce[RV_GCM_NONCE_LEN] = "bench-nonce";
-static const uint8_t iv[16] = "bench-iv-bench-";
-
-static void raw_fill(struct pkt_buf *b, size_t len)
+static void prepare_raw_seal(void *c)
 {
-	struct pkt *p = pkt_buf_reset(b);
+	struct ctx *x = c;
 
-	memset(pkt_put(p, len), 0x42, len);
-}
-
-static void raw_seal_one(struct raw *r, uint8_t *d)
-{
-	uint8_t *body = d + 8 + r->iv_len, *icv = body + r->body_len;
-	struct rv_iov iov = { d, 8 + r->iv_len + r->body_len };
-	int ret;
-
-	if (r->is_gcm) {
-		ret = rv_cipher_gcm_seal(r->enc, nonce, d, 8, body, r->body_len, icv, r->icv_len);
-	} else {
-		ret = rv_cipher_cbc(r->enc, iv, body, r->body_len);
-		ret = ret ? ret : rv_mac_v(r->mac, &iov, 1, icv, r->icv_len);
-	}
-	if (ret < 0)
-		abort();
-}
-
-static void prepare_raw_seal(struct ctx *x)
-{
 	for (int i = 0; i < BATCH; i++)
-		raw_fill(&bufs[i], x->raw.total_len);
+		bench_fill(&bufs[i], x->raw.total_len);
 }
 
-static void work_raw_seal(struct ctx *x)
+static void work_raw_seal(void *c)
 {
+	struct ctx *x = c;
+
 	for (int i = 0; i < BATCH; i++)
-		raw_seal_one(&x->raw, bufs[i].pkt.data);
+		bench_raw_seal(&x->raw, bufs[i].pkt.data);
 }
 
-static void prepare_raw_open(struct ctx *x)
+static void prepare_raw_open(void *c)
 {
 	for (int i = 0; i < BATCH; i++) {
 		struct pkt *p = pkt_buf_reset(&bufs[i]);
@@ -211,56 +128,27 @@ static void prepare_raw_open(struct ctx *x)
 	}
 }
 
-static void work_raw_open(struct ctx *x)
+static void work_raw_open(void *c)
 {
-	struct raw *r = &x->raw;
+	struct ctx *x = c;
 
-	for (int i = 0; i < BATCH; i++) {
-		uint8_t *d = bufs[i].pkt.data, *body = d + 8 + r->iv_len;
-		struct rv_iov iov = { d, 8 + r->iv_len + r->body_len };
-		int ret;
-
-		if (r->is_gcm) {
-			ret = rv_cipher_gcm_open(r->dec, nonce, d, 8, body, r->body_len,
-						 body + r->body_len, r->icv_len);
-		} else {
-			ret = rv_mac_verify_v(r->mac, &iov, 1, body + r->body_len, r->icv_len);
-			ret = ret ? ret : rv_cipher_cbc(r->dec, iv, body, r->body_len);
-		}
-		if (ret < 0)
-			abort();
-	}
+	for (int i = 0; i < BATCH; i++)
+		bench_raw_open(&x->raw, bufs[i].pkt.data);
 }
 
 /* The same bytes through the cipher as the ESP packets the stack produced. */
 static void raw_setup(struct ctx *x, const struct esp_sa_params *prm)
 {
-	struct raw *r = &x->raw;
-	enum rv_cipher_alg alg = prm->cipher == ESP_CIPHER_AES_GCM16 ? RV_CIPHER_AES_GCM :
-				 prm->cipher == ESP_CIPHER_3DES_CBC ? RV_CIPHER_3DES_CBC :
-								      RV_CIPHER_AES_CBC;
-	size_t key_len = prm->enc_key_len - (alg == RV_CIPHER_AES_GCM ? 4 : 0);
-
-	r->is_gcm = alg == RV_CIPHER_AES_GCM;
-	r->iv_len = r->is_gcm ? 8 : rv_cipher_block_len(alg);
-	r->icv_len = r->is_gcm ? 16 : 12;
-	r->total_len = x->esp_len;
-	r->body_len = x->esp_len - 8 - r->iv_len - r->icv_len;
-	r->enc = rv_cipher_new(alg, prm->enc_key, key_len, true);
-	r->dec = rv_cipher_new(alg, prm->enc_key, key_len, false);
-	r->mac = r->is_gcm ? NULL : rv_mac_new(RV_HASH_SHA1, prm->integ_key, prm->integ_key_len);
-	if (!r->enc || !r->dec || (!r->is_gcm && !r->mac))
-		abort();
-
+	bench_raw_setup(&x->raw, prm, x->esp_len);
 	for (int i = 0; i < BATCH; i++) {
-		raw_fill(&sealed[i], r->total_len);
-		raw_seal_one(r, sealed[i].pkt.data);
+		bench_fill(&sealed[i], x->raw.total_len);
+		bench_raw_seal(&x->raw, sealed[i].pkt.data);
 	}
 }
 
 /* Suites -------------------------------------------------------------- */
 
-static int setup_pair(struct ctx *x, const struct suite *s)
+static int setup_pair(struct ctx *x, const struct bench_suite *s)
 {
 	struct esp_sa_params ab = s->prm, ba = s->prm;
 
@@ -283,7 +171,7 @@ static int setup_pair(struct ctx *x, const struct suite *s)
 	return 0;
 }
 
-static int bench_suite(const struct suite *s)
+static int bench_suite(const struct bench_suite *s)
 {
 	struct ctx *x = calloc(1, sizeof(*x));
 	double enc, dec, seal, open;
@@ -292,19 +180,17 @@ static int bench_suite(const struct suite *s)
 		return -1;
 	raw_setup(x, &s->prm);
 
-	enc = measure(prepare_encap, work_encap, x);
-	seal = measure(prepare_raw_seal, work_raw_seal, x);
-	dec = measure(prepare_decap, work_decap, x);
-	open = measure(prepare_raw_open, work_raw_open, x);
+	enc = bench_measure(prepare_encap, work_encap, x, run_seconds);
+	seal = bench_measure(prepare_raw_seal, work_raw_seal, x, run_seconds);
+	dec = bench_measure(prepare_decap, work_decap, x, run_seconds);
+	open = bench_measure(prepare_raw_open, work_raw_open, x, run_seconds);
 
 	printf("%-16s %5zu  encap %8.1f  seal %8.1f  x%.2f  | decap %8.1f  open %8.1f  x%.2f"
 	       "  | both x%.2f  %6.2f Gbit/s/core\n",
 	       s->name, x->esp_len, enc, seal, enc / seal, dec, open, dec / open,
 	       (enc + dec) / (seal + open), IP_LEN * 8 / (enc + dec));
 
-	rv_cipher_free(x->raw.enc);
-	rv_cipher_free(x->raw.dec);
-	rv_mac_free(x->raw.mac);
+	bench_raw_free(&x->raw);
 	bench_end_free(&x->a);
 	bench_end_free(&x->b);
 	free(x);
@@ -322,10 +208,10 @@ int main(int argc, char **argv)
 
 	printf("bench-encap: %d-byte IP packets, PPP+L2TP+UDP+ESP, batches of %d, median of %d "
 	       "runs of %.2f s;\nns per packet; ratio = full path / crypto only on the same bytes\n",
-	       IP_LEN, BATCH, RUNS, run_seconds);
+	       IP_LEN, BATCH, BENCH_RUNS, run_seconds);
 	printf("%-16s %5s  %-30s | %-30s | %s\n", "suite", "esp-B", "encap (full, crypto, ratio)",
 	       "decap (full, crypto, ratio)", "encap+decap");
-	for (size_t i = 0; i < sizeof(suites) / sizeof(suites[0]); i++)
-		ret |= bench_suite(&suites[i]) < 0;
+	for (size_t i = 0; i < bench_n_suites; i++)
+		ret |= bench_suite(&bench_suites[i]) < 0;
 	return ret;
 }
