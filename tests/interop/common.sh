@@ -208,6 +208,25 @@ t_check_clean() {
 	cmp -s "$STATE/before.resolv" "$T_RESOLV" || t_fail "resolv.conf not restored byte for byte"
 }
 
+# t_check_data_path: while connected, the data path runs where the
+# environment says: on roadvpnd's own "rv-dataplane" thread by default (the
+# ping that just went through proves that thread moves the traffic, since
+# the main loop no longer reads the TUN or the data socket), or on the main
+# loop with ROADVPN_DATAPLANE_THREAD=0.
+t_check_data_path() {
+	local line threads
+	line=$(grep -m1 'data path:' "$T_LOG") || t_fail "no 'data path:' line in the log"
+	threads=$(cat /proc/"$T_PID"/task/*/comm 2>/dev/null)
+	if [ "${ROADVPN_DATAPLANE_THREAD:-1}" = 0 ]; then
+		grep -q 'main loop' <<<"$line" || t_fail "data path not on the main loop: $line"
+		! grep -qx rv-dataplane <<<"$threads" || t_fail "an rv-dataplane thread runs anyway"
+	else
+		grep -q 'own thread' <<<"$line" || t_fail "data path not on its own thread: $line"
+		grep -qx rv-dataplane <<<"$threads" || t_fail "no rv-dataplane thread in roadvpnd"
+	fi
+	t_info "${line#*session: }"
+}
+
 # t_session PROFILE: one full, successful session with every check.
 t_session() {
 	local tun addr
@@ -227,6 +246,7 @@ t_session() {
 	ip netns exec "$CL_NS" ping -n -c 3 -W 2 -I "$tun" "$PING" >"$STATE/ping-$T_SESSION.log" 2>&1 ||
 		{ cat "$STATE/ping-$T_SESSION.log" >&2; t_fail "ping $PING through $tun failed"; }
 	t_info "ping $PING via $tun: $(grep -o '[0-9]* received' "$STATE/ping-$T_SESSION.log")"
+	t_check_data_path
 	ip -n "$CL_NS" route show 203.0.113.0/24 | grep -q "dev $tun" ||
 		t_fail "no route 203.0.113.0/24 via $tun"
 	grep -q "^nameserver $DNS1\$" "$T_RESOLV" || t_fail "DNS $DNS1 not in the namespace's resolv.conf"
@@ -323,6 +343,7 @@ t_ipsec_session() {
 	ip netns exec "$CL_NS" ping -n -c 5 -W 2 -I "$tun" "$PING" >"$STATE/ping-$T_SESSION.log" 2>&1 ||
 		{ cat "$STATE/ping-$T_SESSION.log" >&2; t_fail "ping $PING through $tun failed"; }
 	t_info "ping $PING via $tun: $(grep -o '[0-9]* received' "$STATE/ping-$T_SESSION.log")"
+	t_check_data_path
 	grep -q "^nameserver $DNS1\$" "$T_RESOLV" || t_fail "DNS $DNS1 not in the namespace's resolv.conf"
 	kill -INT "$T_PID"
 	t_wait_exit 25

@@ -3,7 +3,9 @@
 # roadvpnd against l2tpns + FreeRADIUS with CHAP-MD5: once without and once
 # with L2TP tunnel authentication (Challenge/Challenge Response AVPs).
 # The second session also meets l2tpns's stray CDN for the first one
-# (allow_duplicate_users no), which the client must ignore.
+# (allow_duplicate_users no), which the client must ignore. The first runs
+# its data path on the main loop (ROADVPN_DATAPLANE_THREAD=0, the fallback),
+# the second on its own thread (the default).
 set -euo pipefail
 # shellcheck source=common.sh
 . "$(dirname "$0")/common.sh"
@@ -12,7 +14,9 @@ t_require
 rvt_need_cmd /usr/sbin/l2tpns freeradius
 t_start_peer l2tpns chap
 t_default_profile "$STATE/chap.profile" chap
+export ROADVPN_DATAPLANE_THREAD=0
 t_session "$STATE/chap.profile"
+unset ROADVPN_DATAPLANE_THREAD
 
 t_info "again, with the tunnel secret"
 T_TUNNEL_SECRET=${TUNNEL_SECRET:?}

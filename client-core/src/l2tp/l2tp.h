@@ -88,6 +88,31 @@ usec_t l2tp_next_deadline(const struct l2tp *l);
  */
 int l2tp_send_ppp(struct l2tp *l, struct pkt *p);
 
+/*
+ * Framing of the session's data messages, for a data path that runs apart
+ * from the l2tp object (a data-plane thread): everything needed to build
+ * and recognise them, copied out so that the object itself is not shared.
+ */
+struct l2tp_data_framing {
+	uint16_t tunnel_id, session_id;           /* ours: inbound messages carry these */
+	uint16_t peer_tunnel_id, peer_session_id; /* the gateway's: outbound ones carry these */
+};
+
+/*
+ * The framing while the session is up with unsequenced data. False
+ * otherwise: with sequencing (rare; only when the LNS demands it) Ns is
+ * state of the object, so data must go through l2tp_send_ppp()/l2tp_rx().
+ */
+bool l2tp_get_data_framing(const struct l2tp *l, struct l2tp_data_framing *ret);
+/* Push an unsequenced data header for f into p's headroom. 0 or -ENOBUFS. */
+int l2tp_data_push(const struct l2tp_data_framing *f, struct pkt *p);
+/*
+ * Strip the header of a plain data message of f's session, leaving the PPP
+ * frame in p. -ENOMSG for anything else (control, sequenced or another
+ * session's data, malformed), with p untouched: that is l2tp_rx()'s.
+ */
+int l2tp_data_pull(const struct l2tp_data_framing *f, struct pkt *p);
+
 /* Clean teardown: CDN then StopCCN; L2TP_EVENT_CLOSED when acknowledged or timed out. */
 void l2tp_close(struct l2tp *l, usec_t now);
 

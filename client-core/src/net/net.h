@@ -77,8 +77,11 @@ int net_udp_send_batch(int fd, struct pkt *const *pkts, size_t n);
  * the egress device cannot do it: use net_udp_send_batch() on this socket.
  */
 int net_udp_send_gso(int fd, struct pkt *const *pkts, size_t n);
-/* Ask for UDP_GRO on receive (Linux >= 5.0). 0 or -errno. */
-int net_udp_enable_gro(int fd);
+/*
+ * UDP_GRO on receive (Linux >= 5.0): on, the socket must be read with
+ * net_udp_recv_gro(), which says where each datagram ends. 0 or -errno.
+ */
+int net_udp_set_gro(int fd, bool on);
 
 /* One receive buffer for net_udp_recv_gro(): up to 64 KiB of equal-sized datagrams back to back. */
 #define NET_GRO_BUF_SIZE 65536

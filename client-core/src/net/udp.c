@@ -301,11 +301,11 @@ int net_udp_send_gso(int fd, struct pkt *const *pkts, size_t n)
 	return (int)sent;
 }
 
-int net_udp_enable_gro(int fd)
+int net_udp_set_gro(int fd, bool on)
 {
-	int one = 1;
+	int v = on;
 
-	return setsockopt(fd, SOL_UDP, UDP_GRO, &one, sizeof(one)) < 0 ? -errno : 0;
+	return setsockopt(fd, SOL_UDP, UDP_GRO, &v, sizeof(v)) < 0 ? -errno : 0;
 }
 
 static size_t gro_seg_size(struct msghdr *m, size_t len)

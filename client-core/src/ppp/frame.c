@@ -206,21 +206,18 @@ int ppp_rx(struct ppp *ppp, const uint8_t *frame, size_t len, usec_t now)
 	return r == -EPROTO ? 0 : r;
 }
 
-/*
- * Send an IP packet to the peer: FF 03 and the protocol go into p's
- * headroom in place. Returns 0, -ENOTCONN before the NCP is open, -ENOSPC
- * without headroom, or the tx error.
- */
-int ppp_send_ip(struct ppp *ppp, struct pkt *p, bool is_ipv6)
+bool ppp_ip_is_open(const struct ppp *ppp, bool is_ipv6)
 {
-	const struct ppp_fsm *f = is_ipv6 ? &ppp->ipv6cp : &ppp->ipcp;
+	if (!ppp || ppp->has_failed || ppp->phase != PPP_PHASE_NETWORK)
+		return false;
+	return ppp_fsm_is_open(is_ipv6 ? &ppp->ipv6cp : &ppp->ipcp);
+}
+
+int ppp_ip_push(struct pkt *p, bool is_ipv6)
+{
 	uint16_t proto = is_ipv6 ? PPP_PROTO_IPV6 : PPP_PROTO_IPV4;
-	uint8_t *h;
+	uint8_t *h = pkt_push(p, 4);
 
-	if (ppp->has_failed || ppp->phase != PPP_PHASE_NETWORK || !ppp_fsm_is_open(f))
-		return -ENOTCONN;
-
-	h = pkt_push(p, 4);
 	if (!h)
 		return -ENOSPC;
 
@@ -228,5 +225,37 @@ int ppp_send_ip(struct ppp *ppp, struct pkt *p, bool is_ipv6)
 	h[1] = 0x03;
 	h[2] = (uint8_t)(proto >> 8);
 	h[3] = (uint8_t)proto;
+	return 0;
+}
+
+int ppp_ip_pull(struct pkt *p)
+{
+	struct rv_reader payload;
+	uint16_t proto;
+
+	if (parse_frame(p->data, p->len, &proto, &payload) < 0)
+		return 0;
+	if (proto != PPP_PROTO_IPV4 && proto != PPP_PROTO_IPV6)
+		return 0;
+
+	pkt_pull(p, p->len - payload.len);
+	return proto == PPP_PROTO_IPV6 ? 6 : 4;
+}
+
+/*
+ * Send an IP packet to the peer: FF 03 and the protocol go into p's
+ * headroom in place. Returns 0, -ENOTCONN before the NCP is open, -ENOSPC
+ * without headroom, or the tx error.
+ */
+int ppp_send_ip(struct ppp *ppp, struct pkt *p, bool is_ipv6)
+{
+	int r;
+
+	if (!ppp_ip_is_open(ppp, is_ipv6))
+		return -ENOTCONN;
+
+	r = ppp_ip_push(p, is_ipv6);
+	if (r < 0)
+		return r;
 	return ppp->ops.tx(ppp->user_data, p);
 }

@@ -116,6 +116,21 @@ usec_t ppp_next_deadline(const struct ppp *ppp);
 int ppp_send_ip(struct ppp *ppp, struct pkt *p, bool is_ipv6);
 
 /*
+ * IP framing for a data path that runs apart from the ppp object (a
+ * data-plane thread). ppp_ip_is_open() says whether IPv4 or IPv6 may flow
+ * now; the push and pull functions are pure.
+ */
+bool ppp_ip_is_open(const struct ppp *ppp, bool is_ipv6);
+/* Push FF 03 and the IPv4/IPv6 protocol into p's headroom, as ppp_send_ip() does. 0 or -ENOSPC. */
+int ppp_ip_push(struct pkt *p, bool is_ipv6);
+/*
+ * If the frame in p carries IPv4 or IPv6 (with or without FF 03 and PFC),
+ * strip the PPP header and return 4 or 6; otherwise 0 and p is untouched
+ * (a control frame: that is ppp_rx()'s).
+ */
+int ppp_ip_pull(struct pkt *p);
+
+/*
  * Clean close: LCP Terminate-Request; PPP_EVENT_TERMINATED when acked or
  * timed out (at once when LCP is not open). Also valid after
  * PPP_EVENT_FAILED, so the gateway still hears a Terminate.

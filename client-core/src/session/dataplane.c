@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -245,14 +246,22 @@ static int tun_input_vnet(struct dataplane *dp)
 	return reads;
 }
 
+static void batch(struct dataplane *dp, bool begin)
+{
+	if (dp->ops.batch)
+		dp->ops.batch(dp->user_data, begin);
+}
+
 int dataplane_tun_input(struct dataplane *dp)
 {
 	int n;
 
+	batch(dp, true);
 	dp->in_encap = true;
 	n = dp->tun->vnet_hdr ? tun_input_vnet(dp) : tun_input_plain(dp);
 	dp->in_encap = false;
 	flush_tx(dp);
+	batch(dp, false);
 	return n;
 }
 
@@ -309,6 +318,18 @@ int dataplane_deliver(struct dataplane *dp, const uint8_t *ip, size_t len)
 	return tun_write(dp, no_offload, ip, len);
 }
 
+int dataplane_write_tun(const struct dataplane *dp, const uint8_t *ip, size_t len)
+{
+	static const uint8_t no_offload[DP_VNET_HDR_LEN];
+	struct iovec iov[2] = { { (void *)no_offload, DP_VNET_HDR_LEN }, { (void *)ip, len } };
+	ssize_t r;
+
+	do {
+		r = dp->tun->vnet_hdr ? writev(dp->tun->fd, iov, 2) : write(dp->tun->fd, ip, len);
+	} while (r < 0 && errno == EINTR);
+	return r < 0 ? -errno : 0;
+}
+
 void dataplane_rx_begin(struct dataplane *dp)
 {
 	dp->in_decap = true;
@@ -329,6 +350,7 @@ static int net_input_gro(struct dataplane *dp, usec_t now)
 	int n = net_udp_recv_gro(dp->net_fd, dp->gro_bufs, DP_GRO_BUFS);
 
 	dp->stats.net_recvs++;
+	batch(dp, true);
 	dataplane_rx_begin(dp);
 	for (int i = 0; i < n; i++) {
 		struct net_gro_buf *b = &dp->gro_bufs[i];
@@ -344,6 +366,7 @@ static int net_input_gro(struct dataplane *dp, usec_t now)
 	}
 
 	dataplane_flush(dp);
+	batch(dp, false);
 	return n;
 }
 
@@ -359,6 +382,7 @@ int dataplane_net_input(struct dataplane *dp, usec_t now)
 		pkts[i] = pkt_buf_reset(&dp->rx_bufs[i]);
 
 	dp->stats.net_recvs++;
+	batch(dp, true);
 	dataplane_rx_begin(dp);
 	n = dp->net_raw_esp ? net_esp_raw_recv_batch(dp->net_fd, pkts, DP_RX_BATCH) :
 			      net_udp_recv_batch(dp->net_fd, pkts, DP_RX_BATCH);
@@ -368,6 +392,7 @@ int dataplane_net_input(struct dataplane *dp, usec_t now)
 	}
 
 	dataplane_flush(dp);
+	batch(dp, false);
 	return n;
 }
 
@@ -444,6 +469,9 @@ int dataplane_start(struct dataplane *dp)
 		return r;
 	}
 
+	/* So that top -H, perf and the tests can tell it apart. */
+	(void)pthread_setname_np(dp->thread, "rv-dataplane");
+
 	dp->running = true;
 	return 0;
 }
@@ -504,6 +532,9 @@ void dataplane_free(struct dataplane *dp)
 
 void dataplane_set_net_fd(struct dataplane *dp, int fd, bool raw_esp)
 {
+	if (dp->net_gro && dp->net_fd != fd)
+		(void)net_udp_set_gro(dp->net_fd, false);
+
 	dp->net_fd = fd;
 	dp->net_raw_esp = raw_esp;
 	dp->net_gro = false;
@@ -513,7 +544,19 @@ void dataplane_set_net_fd(struct dataplane *dp, int fd, bool raw_esp)
 	/* GRO buffers only when the kernel will fill them: 256 KiB is not idle memory to waste. */
 	if (!dp->gro_bufs)
 		dp->gro_bufs = malloc(DP_GRO_BUFS * sizeof(*dp->gro_bufs));
-	dp->net_gro = dp->gro_bufs && net_udp_enable_gro(fd) == 0;
+	dp->net_gro = dp->gro_bufs && net_udp_set_gro(fd, true) == 0;
+}
+
+bool dataplane_is_running(const struct dataplane *dp)
+{
+	return dp && dp->running;
+}
+
+void dataplane_describe(const struct dataplane *dp, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s, TUN %s, UDP %s", dp->running ? "own thread" : "main loop",
+		 dp->tun->vnet_hdr ? "with offloads (TSO/USO, coalescing)" : "one packet per call",
+		 dp->net_gro ? "GSO and GRO" : dp->udp_offload ? "GSO" : "plain");
 }
 
 void dataplane_get_stats(const struct dataplane *dp, struct dataplane_stats *ret)

@@ -35,6 +35,13 @@ struct dataplane_ops {
 	 * and never calls dataplane_net_input() or dataplane_start().
 	 */
 	void (*decap)(void *user_data, struct pkt *p, usec_t now);
+	/*
+	 * Optional: called with true before and false after each batch of
+	 * encap or decap calls (a TUN read, a socket receive), on the thread
+	 * that runs them. A caller whose ops share state with another thread
+	 * takes its lock here: once per batch, never per packet.
+	 */
+	void (*batch)(void *user_data, bool begin);
 };
 
 struct dataplane_config {
@@ -56,6 +63,11 @@ struct dataplane *dataplane_new(const struct dataplane_config *cfg, const struct
 				void *user_data);
 /* NULL-safe; stops the thread first. Does not close the fds. */
 void dataplane_free(struct dataplane *dp);
+/*
+ * The socket to receive from (-1: none). A UDP socket gets UDP_GRO while it
+ * is the data plane's (with udp_offload); replacing it turns GRO off again,
+ * so that whoever reads it next gets one datagram per receive.
+ */
 void dataplane_set_net_fd(struct dataplane *dp, int fd, bool raw_esp);
 
 /* Read and encapsulate one batch from the TUN. Returns packets read or -errno. */
@@ -74,14 +86,26 @@ int dataplane_send(struct dataplane *dp, int fd, struct pkt *p);
  * written with the batch, otherwise it is written at once. 0 or -errno.
  */
 int dataplane_deliver(struct dataplane *dp, const uint8_t *ip, size_t len);
+/*
+ * One IP packet to the TUN at once, from any thread, even while the data
+ * plane thread runs: no batch state, no coalescing, not counted. 0 or -errno.
+ */
+int dataplane_write_tun(const struct dataplane *dp, const uint8_t *ip, size_t len);
 /* A caller that receives datagrams itself brackets each batch with these two. */
 void dataplane_rx_begin(struct dataplane *dp);
 /* Write out whatever is queued either way and end the batch. */
 void dataplane_flush(struct dataplane *dp);
 
-/* Run on a thread of its own until dataplane_stop(). 0 or -errno. */
+/*
+ * Run on a thread of its own until dataplane_stop(). 0 or -errno. Until it
+ * stops, only dataplane_get_stats() may be called from other threads; the
+ * fds stay open and their readiness belongs to the thread.
+ */
 int dataplane_start(struct dataplane *dp);
 void dataplane_stop(struct dataplane *dp);
+bool dataplane_is_running(const struct dataplane *dp);
+/* One line for the log: where it runs and which offloads are on. */
+void dataplane_describe(const struct dataplane *dp, char *buf, size_t size);
 
 /* A snapshot; safe to call while the thread runs (counters may be torn, never freed). */
 void dataplane_get_stats(const struct dataplane *dp, struct dataplane_stats *ret);

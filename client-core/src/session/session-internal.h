@@ -1,7 +1,10 @@
 #pragma once
 /* Private to session/: the session object and the seams between its files. */
 #include <gio/gio.h>
+#include <pthread.h>
+#include <stdatomic.h>
 
+#include "l2tp/l2tp.h"
 #include "net/net.h"
 #include "ppp/ppp.h"
 #include "session/session.h"
@@ -11,10 +14,41 @@
 struct dataplane;
 struct esp_sa;
 struct ike;
-struct l2tp;
+struct session_punt;
 
 #define SESSION_BATCH 32
 #define SESSION_MAX_INBOUND_SA 4
+
+/*
+ * The data path on its own thread while the session is UP (session-fast.c).
+ * The thread owns the TUN and the data socket; the main loop keeps the l2tp,
+ * ppp and ike objects and gets their packets through a one-way ring.
+ */
+struct session_fast {
+	/*
+	 * Held by the thread for each batch and by the main loop whenever it
+	 * touches what the thread reads: the ESP SAs (session-ipsec.c) and the
+	 * framing below. Never held across a call into l2tp, ppp or ike.
+	 */
+	pthread_mutex_t lock;
+	bool running;
+	/* Copied from l2tp and ppp by session_fast_refresh(). */
+	bool framing_ok;
+	struct l2tp_data_framing framing;
+	bool ipv4, ipv6;
+	/* Fixed while running. */
+	bool ipsec;
+	int net_fd;
+	/* Thread -> main loop: packets that are not IP data (control, IKE). */
+	struct session_punt *ring;
+	atomic_size_t head, tail;
+	bool punted;                 /* in this batch: wake the main loop at its end */
+	int wake_fd;                 /* eventfd */
+	guint wake_watch;
+	atomic_uint_fast64_t punt_drops;
+	atomic_uint_fast64_t last_ppp_rx;   /* for LCP echo: traffic proves the link */
+	usec_t noted_ppp_rx;
+};
 
 struct session {
 	const struct profile *profile;
@@ -72,10 +106,12 @@ struct session {
 	bool esp_udp_encap;
 	bool nat_keepalive;
 	usec_t next_keepalive;
-	usec_t last_esp_rx;
+	_Atomic usec_t last_esp_rx;    /* also written by the data-plane thread */
 	bool want_l2tp_start;
 	bool ike_closing, ike_done, ike_failed;
 
+	struct session_fast fast;
+	/* Packets the main loop moved itself; the data plane counts its own (session_get_stats). */
 	struct session_stats stats;
 
 	/* Reconnect (reconnect.c). */
@@ -112,9 +148,36 @@ void session_ppp_ip_rx(void *user_data, bool is_ipv6, const uint8_t *data, size_
 void session_io_rx_begin(struct session *s);
 void session_io_rx_end(struct session *s);
 
+/* Main loop watches on the TUN and the UDP/1701 socket: off while the data plane thread runs. */
+void session_io_watch_data(struct session *s, bool on);
+/* Add the data plane's counters to s->stats before it goes away. */
+void session_io_fold_stats(struct session *s);
+
+/* session-fast.c */
+void session_fast_init(struct session *s);
+void session_fast_destroy(struct session *s);
+/* At UP: move the data path to its own thread (stays on the main loop when it cannot). */
+void session_fast_start(struct session *s);
+/* Join the thread and give the fds back to the main loop. Idempotent. */
+void session_fast_stop(struct session *s);
+/* Copy the framing from l2tp and ppp after they may have changed. */
+void session_fast_refresh(struct session *s);
+/* From the timer: tell PPP about data the thread received (LCP echo stays quiet). */
+void session_fast_note_activity(struct session *s);
+/* dataplane ops while the thread runs (the lock is held). */
+int session_fast_encap(struct session *s, struct pkt *p);
+void session_fast_decap(void *user_data, struct pkt *p, usec_t now);
+void session_fast_batch(void *user_data, bool begin);
+
 /* session-ipsec.c */
 int session_ipsec_start(struct session *s);
+/* The main loop's sealing (control traffic): takes s->fast.lock. */
 int session_ipsec_seal(struct session *s, struct pkt *p);
+/* Caller holds s->fast.lock: seal, and open an ESP packet down to its L2TP datagram. */
+int session_ipsec_seal_locked(struct session *s, struct pkt *p);
+int session_ipsec_open_locked(struct session *s, struct pkt *p, usec_t now);
+/* Main loop watch on the ESP socket that carries data: off while the thread runs. */
+void session_ipsec_watch_data(struct session *s, bool on);
 int session_ipsec_send(struct session *s, struct pkt *p);
 int session_ipsec_data_fd(const struct session *s);
 usec_t session_ipsec_next_deadline(const struct session *s);

@@ -7,6 +7,11 @@
  * packet is built in place in a pkt buffer with headroom: TUN -> PPP ->
  * L2TP -> UDP costs no allocation.
  *
+ * Once the session is UP the TUN and the data socket move to the data
+ * plane's own thread (session-fast.c); the handlers here then serve only
+ * the time before and after, and the main loop's own control traffic is
+ * sent directly, never through the thread's batch.
+ *
  * ROADVPN_TUN_OFFLOAD=0 in the environment opens a plain TUN (one packet
  * per system call), for comparison and as an escape hatch.
  */
@@ -106,18 +111,21 @@ int session_l2tp_tx_pkt(void *user_data, struct pkt *p)
 
 	if (!s->dp)
 		return -ENOMEM;
+	/* The thread's send queue is its own: the main loop sends at once. */
+	if (s->fast.running)
+		return send(data_fd(s), p->data, p->len, MSG_DONTWAIT) < 0 ? -errno : 0;
 	return dataplane_send(s->dp, data_fd(s), p);
 }
 
 void session_io_rx_begin(struct session *s)
 {
-	if (s->dp)
+	if (s->dp && !s->fast.running)
 		dataplane_rx_begin(s->dp);
 }
 
 void session_io_rx_end(struct session *s)
 {
-	if (s->dp)
+	if (s->dp && !s->fast.running)
 		dataplane_flush(s->dp);
 }
 
@@ -176,9 +184,15 @@ void session_ppp_ip_rx(void *user_data, bool is_ipv6, const uint8_t *data, size_
 	if (s->tun.fd < 0 || !s->dp || s->phase != SESSION_PHASE_UP)
 		return;
 
-	if (dataplane_deliver(s->dp, data, len) < 0)
+	/* The data plane counts what it delivers itself. */
+	if (!s->fast.running) {
+		(void)dataplane_deliver(s->dp, data, len);
 		return;
+	}
 
+	/* A rare IP packet that came through the main loop (the framing was changing). */
+	if (dataplane_write_tun(s->dp, data, len) < 0)
+		return;
 	s->stats.packets_in++;
 	s->stats.bytes_in += len;
 }
@@ -188,22 +202,20 @@ static bool ip_version_is_6(const struct pkt *p)
 	return p->len > 0 && (p->data[0] >> 4) == 6;
 }
 
-/* One IP packet from the TUN (the data plane calls this for each, then sends the batch). */
+/*
+ * One IP packet from the TUN (the data plane calls this for each, then
+ * sends the batch): on the thread with the copied framing, else through
+ * the ppp and l2tp objects. The data plane counts it.
+ */
 static int dp_encap(void *user_data, struct pkt *p)
 {
 	struct session *s = user_data;
-	size_t len = p->len;
-	int r;
 
+	if (s->fast.running)
+		return session_fast_encap(s, p);
 	if (!s->ppp)
 		return -ENOTCONN;
-
-	r = ppp_send_ip(s->ppp, p, ip_version_is_6(p));
-	if (r < 0)
-		return r;
-	s->stats.packets_out++;
-	s->stats.bytes_out += len;
-	return 0;
+	return ppp_send_ip(s->ppp, p, ip_version_is_6(p));
 }
 
 static gboolean on_tun_readable(gint fd, GIOCondition cond, gpointer user_data)
@@ -220,8 +232,12 @@ static gboolean on_tun_readable(gint fd, GIOCondition cond, gpointer user_data)
 
 int session_io_init(struct session *s)
 {
-	static const struct dataplane_ops ops = { .encap = dp_encap };
-	/* UDP GSO on send (plain L2TP and ESP in UDP); receiving stays with the handlers here. */
+	static const struct dataplane_ops ops = {
+		.encap = dp_encap,
+		.decap = session_fast_decap,
+		.batch = session_fast_batch,
+	};
+	/* UDP GSO on send (plain L2TP and ESP in UDP), and UDP GRO once the thread receives. */
 	const struct dataplane_config cfg = { .tun = &s->tun, .net_fd = -1, .udp_offload = true };
 
 	if (!s->rx_bufs)
@@ -263,8 +279,37 @@ int session_tun_open(struct session *s)
 	return 0;
 }
 
+void session_io_watch_data(struct session *s, bool on)
+{
+	g_clear_handle_id(&s->tun_watch, g_source_remove);
+	if (on && s->tun.fd >= 0)
+		s->tun_watch = g_unix_fd_add(s->tun.fd, G_IO_IN, on_tun_readable, s);
+
+	if (s->udp_fd < 0)
+		return;
+	g_clear_handle_id(&s->udp_watch, g_source_remove);
+	if (on)
+		s->udp_watch = g_unix_fd_add(s->udp_fd, G_IO_IN, on_udp_readable, s);
+}
+
+void session_io_fold_stats(struct session *s)
+{
+	struct dataplane_stats d;
+
+	if (!s->dp)
+		return;
+	dataplane_get_stats(s->dp, &d);
+	s->stats.packets_in += d.packets_in;
+	s->stats.bytes_in += d.bytes_in;
+	s->stats.packets_out += d.packets_out;
+	s->stats.bytes_out += d.bytes_out;
+}
+
 void session_io_close(struct session *s)
 {
+	session_fast_stop(s);
+	session_io_fold_stats(s);
+
 	g_clear_handle_id(&s->udp_watch, g_source_remove);
 	g_clear_handle_id(&s->tun_watch, g_source_remove);
 

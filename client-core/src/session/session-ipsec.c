@@ -18,6 +18,10 @@
  * the new SA at once (SoftEther answers on the pair of whatever SA it last
  * received on); the old inbound SA stays until IKE deletes it after its
  * grace period. DPD learns of inbound ESP from the timer, not per packet.
+ *
+ * While the session is UP the data-plane thread seals and opens with these
+ * SAs (session-fast.c): every change to them here, and every seal from the
+ * main loop, happens under s->fast.lock.
  */
 #include <errno.h>
 #include <glib-unix.h>
@@ -81,7 +85,17 @@ static struct esp_sa *new_sa(const struct ike_child_sa *c, bool inbound)
 	return inbound ? esp_sa_new_inbound(&p) : esp_sa_new_outbound(&p);
 }
 
-/* Keep every inbound SA the gateway may use; the oldest goes when full. */
+static void lock_sas(struct session *s)
+{
+	pthread_mutex_lock(&s->fast.lock);
+}
+
+static void unlock_sas(struct session *s)
+{
+	pthread_mutex_unlock(&s->fast.lock);
+}
+
+/* Keep every inbound SA the gateway may use; the oldest goes when full. Lock held. */
 static void add_inbound(struct session *s, struct esp_sa *sa)
 {
 	if (s->n_esp_in == SESSION_MAX_INBOUND_SA) {
@@ -103,6 +117,7 @@ static struct esp_sa *find_inbound(struct session *s, uint32_t spi)
 	return NULL;
 }
 
+/* Lock held. */
 static void remove_inbound(struct session *s, uint32_t spi)
 {
 	for (size_t i = 0; i < s->n_esp_in; i++) {
@@ -118,6 +133,7 @@ static void remove_inbound(struct session *s, uint32_t spi)
 
 void session_ipsec_free_sas(struct session *s)
 {
+	lock_sas(s);
 	for (size_t i = 0; i < s->n_esp_in; i++)
 		esp_sa_free(s->esp_in[i]);
 	s->n_esp_in = 0;
@@ -125,6 +141,7 @@ void session_ipsec_free_sas(struct session *s)
 	s->esp_out = NULL;
 	esp_sa_free(s->esp_out_spare);
 	s->esp_out_spare = NULL;
+	unlock_sas(s);
 }
 
 /* Sending ------------------------------------------------------------- */
@@ -135,7 +152,7 @@ static int esp_fd(const struct session *s)
 }
 
 /* Seal one L2TP datagram (in p) as ESP: inner UDP 1701 -> 1701, then ESP. */
-int session_ipsec_seal(struct session *s, struct pkt *p)
+int session_ipsec_seal_locked(struct session *s, struct pkt *p)
 {
 	int r;
 
@@ -148,6 +165,16 @@ int session_ipsec_seal(struct session *s, struct pkt *p)
 		r = esp_seal(s->esp_out, p, ESP_NEXT_HEADER_UDP);
 	if (r == -EKEYEXPIRED)
 		rv_log_warning("session", "ESP sequence numbers used up; the SA needs a rekey");
+	return r;
+}
+
+int session_ipsec_seal(struct session *s, struct pkt *p)
+{
+	int r;
+
+	lock_sas(s);
+	r = session_ipsec_seal_locked(s, p);
+	unlock_sas(s);
 	return r;
 }
 
@@ -167,7 +194,7 @@ int session_ipsec_data_fd(const struct session *s)
 
 /* Receiving ------------------------------------------------------------ */
 
-static void esp_input(struct session *s, struct pkt *p, usec_t now)
+int session_ipsec_open_locked(struct session *s, struct pkt *p, usec_t now)
 {
 	struct esp_sa *sa = find_inbound(s, esp_packet_spi(p->data, p->len));
 	uint8_t nh = 0;
@@ -175,20 +202,30 @@ static void esp_input(struct session *s, struct pkt *p, usec_t now)
 
 	if (!sa) {
 		rv_log_debug("session", "ESP for an unknown SPI dropped");
-		return;
+		return -ENOENT;
 	}
 
 	r = esp_open(sa, p, &nh);
 	if (r < 0) {
 		rv_log_debug("session", "ESP packet dropped: %s", strerror(-r));
-		return;
+		return r;
 	}
 
 	s->last_esp_rx = now;
 	if (nh != ESP_NEXT_HEADER_UDP || esp_udp_pull(p, ESP_L2TP_PORT, NULL) < 0)
-		return;
+		return -EPROTO;
+	return 0;
+}
 
-	if (s->l2tp)
+static void esp_input(struct session *s, struct pkt *p, usec_t now)
+{
+	int r;
+
+	lock_sas(s);
+	r = session_ipsec_open_locked(s, p, now);
+	unlock_sas(s);
+
+	if (!r && s->l2tp)
 		l2tp_rx(s->l2tp, p->data, p->len, now);
 }
 
@@ -354,7 +391,9 @@ static void on_child_up(struct session *s, const struct ike_child_sa *c)
 		return;
 	}
 
+	lock_sas(s);
 	add_inbound(s, in);
+	unlock_sas(s);
 	rv_log_info("session", "IPsec SA up: %s, %s%s", c->description,
 		    c->udp_encap ? "ESP in UDP/4500" : "ESP (IP protocol 50)",
 		    c->by_peer ? " (started by the gateway)" : "");
@@ -363,19 +402,25 @@ static void on_child_up(struct session *s, const struct ike_child_sa *c)
 	if (!first && c->replaces_spi_in) {
 		rv_log_info("session", "IPsec SA rekeyed: now sending on SPI %08x (was %08x)",
 			    c->spi_out, esp_sa_spi(s->esp_out));
+		lock_sas(s);
 		esp_sa_free(s->esp_out);
 		s->esp_out = out;
+		unlock_sas(s);
 		return;
 	}
 
 	/* The gateway's own Quick Mode: accept its SA inbound, keep sending on ours. */
 	if (!first) {
+		lock_sas(s);
 		esp_sa_free(s->esp_out_spare);
 		s->esp_out_spare = out;
+		unlock_sas(s);
 		return;
 	}
 
+	lock_sas(s);
 	s->esp_out = out;
+	unlock_sas(s);
 	if (choose_data_path(s, c) < 0) {
 		session_fail(s, SESSION_REASON_INTERNAL, 0, "cannot open the ESP socket: %s",
 			     strerror(errno));
@@ -385,7 +430,8 @@ static void on_child_up(struct session *s, const struct ike_child_sa *c)
 	s->want_l2tp_start = true;
 }
 
-static void on_child_deleted(struct session *s, const struct ike_child_sa *c)
+/* Lock held. True when the SA we send on was deleted and none is left. */
+static bool delete_sa_pair(struct session *s, const struct ike_child_sa *c)
 {
 	remove_inbound(s, c->spi_in);
 
@@ -395,12 +441,22 @@ static void on_child_deleted(struct session *s, const struct ike_child_sa *c)
 	}
 
 	if (!s->esp_out || esp_sa_spi(s->esp_out) != c->spi_out)
-		return;
+		return false;
 
 	esp_sa_free(s->esp_out);
 	s->esp_out = s->esp_out_spare;
 	s->esp_out_spare = NULL;
-	if (!s->esp_out)
+	return !s->esp_out;
+}
+
+static void on_child_deleted(struct session *s, const struct ike_child_sa *c)
+{
+	bool none_left;
+
+	lock_sas(s);
+	none_left = delete_sa_pair(s, c);
+	unlock_sas(s);
+	if (none_left)
 		session_fail(s, SESSION_REASON_PEER_CLOSED, 0,
 			     "the gateway deleted the IPsec SA (SPI %08x)", c->spi_out);
 }
@@ -527,9 +583,15 @@ void session_ipsec_tick(struct session *s, usec_t now)
 {
 	if (s->ike) {
 		/* DPD: ESP that authenticated since the last tick proves the gateway alive */
-		if (s->last_esp_rx)
-			ike_note_inbound_activity(s->ike, s->last_esp_rx);
-		if (s->esp_out && esp_sa_seq_left(s->esp_out) < ESP_SEQ_REKEY_MARGIN)
+		usec_t last_rx = s->last_esp_rx;
+		bool seq_low;
+
+		if (last_rx)
+			ike_note_inbound_activity(s->ike, last_rx);
+		lock_sas(s);
+		seq_low = s->esp_out && esp_sa_seq_left(s->esp_out) < ESP_SEQ_REKEY_MARGIN;
+		unlock_sas(s);
+		if (seq_low)
 			ike_rekey_child(s->ike, now);
 		ike_tick(s->ike, now);
 	}
@@ -541,6 +603,22 @@ void session_ipsec_tick(struct session *s, usec_t now)
 		/* RFC 3948 2.3: keep the NAT mapping alive; loss is harmless. */
 		(void)send(s->natt_fd, ka, len, MSG_DONTWAIT);
 		s->next_keepalive = now + NATT_KEEPALIVE_INTERVAL;
+	}
+}
+
+void session_ipsec_watch_data(struct session *s, bool on)
+{
+	if (s->esp_udp_encap && s->natt_fd >= 0) {
+		g_clear_handle_id(&s->natt_watch, g_source_remove);
+		if (on)
+			s->natt_watch = g_unix_fd_add(s->natt_fd, G_IO_IN, on_natt_readable, s);
+		return;
+	}
+
+	if (s->esp_raw_fd >= 0) {
+		g_clear_handle_id(&s->esp_raw_watch, g_source_remove);
+		if (on)
+			s->esp_raw_watch = g_unix_fd_add(s->esp_raw_fd, G_IO_IN, on_raw_esp_readable, s);
 	}
 }
 

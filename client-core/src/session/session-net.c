@@ -101,6 +101,7 @@ void session_netconfig_apply(struct session *s)
 	}
 
 	session_enter_phase(s, SESSION_PHASE_UP);
+	session_fast_start(s);
 	log_connected(s, &cfg);
 }
 

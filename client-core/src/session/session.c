@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dataplane.h"
 #include "ike/ike.h"
 #include "l2tp/l2tp.h"
 #include "net/net.h"
@@ -28,7 +29,8 @@
 
 #define TEARDOWN_STEP_TIMEOUT (5 * USEC_PER_SEC)
 
-static struct session *current;
+/* Per thread: a data-plane thread runs no session code that logs for a connection. */
+static _Thread_local struct session *current;
 
 struct session *session_enter(struct session *s)
 {
@@ -324,6 +326,8 @@ static void teardown_step(struct session *s)
 
 	if (s->phase != SESSION_PHASE_DISCONNECTING && s->phase != SESSION_PHASE_FAILED)
 		session_enter_phase(s, SESSION_PHASE_DISCONNECTING);
+	/* The goodbyes go through the l2tp and ppp objects, on the main loop. */
+	session_fast_stop(s);
 	session_netconfig_undo(s);
 
 	/* PPP cannot say goodbye over a call that is already gone. */
@@ -429,6 +433,7 @@ void session_on_timer(struct session *s)
 {
 	usec_t now = session_now();
 
+	session_fast_note_activity(s);
 	if (s->l2tp)
 		l2tp_tick(s->l2tp, now);
 	if (s->ppp)
@@ -535,6 +540,7 @@ struct session *session_new(const struct session_config *cfg, const struct sessi
 	s->udp_fd = -1;
 	s->tun.fd = -1;
 	s->ike_fd = s->natt_fd = s->esp_raw_fd = -1;
+	session_fast_init(s);
 	return s;
 }
 
@@ -553,6 +559,7 @@ void session_free(struct session *s)
 	session_reconnect_cancel(s);
 	session_netconfig_undo(s);
 	session_io_close(s);
+	session_fast_destroy(s);
 	l2tp_free(s->l2tp);
 	ppp_free(s->ppp);
 	ike_free(s->ike);
@@ -571,5 +578,13 @@ const struct session_failure *session_get_failure(const struct session *s)
 
 void session_get_stats(const struct session *s, struct session_stats *ret)
 {
+	struct dataplane_stats d = { 0 };
+
+	if (s->dp)
+		dataplane_get_stats(s->dp, &d);
 	*ret = s->stats;
+	ret->packets_in += d.packets_in;
+	ret->bytes_in += d.bytes_in;
+	ret->packets_out += d.packets_out;
+	ret->bytes_out += d.bytes_out;
 }
