@@ -108,6 +108,26 @@ static void patch_ids(const struct l2tp *l, uint8_t *buf, size_t len, uint8_t fl
 	}
 }
 
+/* The data-plane thread's parser: a pulled frame lies inside the datagram; a refusal leaves it be. */
+static void check_data_pull(const struct l2tp *l, uint8_t *buf, size_t n)
+{
+	struct l2tp_data_framing f;
+	struct pkt p;
+
+	if (!l2tp_get_data_framing(l, &f))
+		return;
+
+	pkt_init(&p, buf, n, 0);
+	p.len = n;
+	if (l2tp_data_pull(&f, &p) < 0) {
+		if (p.data != buf || p.len != n)
+			abort();
+		return;
+	}
+	if (p.data < buf + 6 || p.data + p.len > buf + n || memchr(p.data, 0x7e, p.len) == p.data + p.len)
+		abort();
+}
+
 static void run_records(struct l2tp *l, struct rv_reader *r, usec_t now)
 {
 	static uint8_t buf[4096];
@@ -125,6 +145,7 @@ static void run_records(struct l2tp *l, struct rv_reader *r, usec_t now)
 		patch_ids(l, buf, n, flags);
 		now += ((flags >> 2) & 0x1f) * 250 * USEC_PER_MSEC;
 		l2tp_tick(l, now);
+		check_data_pull(l, buf, n);
 		l2tp_rx(l, buf, n, now);
 		l2tp_tick(l, now);
 		if (l2tp_is_session_up(l)) {

@@ -132,6 +132,23 @@ static void note_challenge(struct fuzz_ctx *c, const uint8_t *f, size_t len)
 		memcpy(c->chap_challenge, f + off + 7, 16);
 }
 
+/* The data-plane thread's parser: IP is pulled from at most 4 header bytes; anything else is left be. */
+static void check_ip_pull(const uint8_t *frame, size_t len)
+{
+	static uint8_t buf[65536];
+	struct pkt p;
+	int version;
+
+	memcpy(buf, frame, len);
+	pkt_init(&p, buf, len, 0);
+	p.len = len;
+	version = ppp_ip_pull(&p);
+	if (version == 0 ? p.data != buf || p.len != len :
+	    (version != 4 && version != 6) || p.data < buf + 1 || p.data > buf + 4 ||
+	    p.data + p.len != buf + len)
+		__builtin_trap();
+}
+
 static void run_op(struct fuzz_ctx *c, uint8_t op, struct rv_reader *r)
 {
 	const uint8_t *frame;
@@ -145,6 +162,7 @@ static void run_op(struct fuzz_ctx *c, uint8_t op, struct rv_reader *r)
 			return;
 		}
 		note_challenge(c, frame, len);
+		check_ip_pull(frame, len);
 		ppp_rx(c->ppp, frame, len, c->now);
 		return;
 	case 1:

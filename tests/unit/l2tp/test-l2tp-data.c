@@ -223,6 +223,121 @@ static void test_send_sequenced_by_config(void **state)
 	assert_int_equal(f->pkt[0], 0x08);
 }
 
+/* The framing a data-plane thread copies: none before the session is up or with sequencing. */
+static void test_framing_availability(void **state)
+{
+	struct fake_lns *f = *state;
+	struct l2tp_data_framing fr;
+
+	assert_false(l2tp_get_data_framing(NULL, &fr));
+	fake_start(f, T0);
+	assert_false(l2tp_get_data_framing(f->l, &fr));
+	fake_stop(f);
+
+	memset(f, 0, sizeof(*f));
+	fake_handshake(f, T0);
+	assert_true(l2tp_get_data_framing(f->l, &fr));
+	assert_int_equal(fr.tunnel_id, f->lac_tunnel_id);
+	assert_int_equal(fr.session_id, f->lac_session_id);
+	assert_int_equal(fr.peer_tunnel_id, 4);
+	assert_int_equal(fr.peer_session_id, 77);
+	fake_stop(f);
+
+	memset(f, 0, sizeof(*f));
+	f->cfg.sequence_data = true;
+	fake_handshake(f, T0);
+	assert_false(l2tp_get_data_framing(f->l, &fr));
+}
+
+/* l2tp_data_push() writes exactly what l2tp_send_ppp() sends. */
+static void test_framing_push_matches_send(void **state)
+{
+	struct fake_lns *f = *state;
+	static struct pkt_buf b;
+	struct l2tp_data_framing fr;
+	struct pkt *p;
+
+	fake_handshake(f, T0);
+	assert_true(l2tp_get_data_framing(f->l, &fr));
+	send_frame(f, &b);
+
+	p = pkt_buf_reset(&b);
+	memcpy(pkt_put(p, sizeof(lcp)), lcp, sizeof(lcp));
+	assert_int_equal(l2tp_data_push(&fr, p), 0);
+	assert_int_equal(p->len, f->pkt_len);
+	assert_memory_equal(p->data, f->pkt, p->len);
+
+	pkt_init(p, b.storage, sizeof(b.storage), 5);
+	assert_int_equal(l2tp_data_push(&fr, p), -ENOBUFS);
+}
+
+/* Every header variant l2tp_rx() takes as data, except sequenced ones, is pulled to the PPP frame. */
+static void test_framing_pull(void **state)
+{
+	struct fake_lns *f = *state;
+	const uint16_t plain[] = { 0, 0x4000, 0x0200, 0x0100, 0x4300 };
+	struct l2tp_data_framing fr;
+	uint8_t buf[256];
+	struct pkt p;
+	size_t len;
+
+	fake_handshake(f, T0);
+	assert_true(l2tp_get_data_framing(f->l, &fr));
+	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++) {
+		len = build(f, buf, plain[i], 3, f->lac_session_id);
+		/* Padding after a Length-bounded message is trimmed off. */
+		memset(buf + len, 0xee, 4);
+		pkt_init(&p, buf, sizeof(buf), 0);
+		p.len = len + ((plain[i] & 0x4000) ? 4 : 0);
+		assert_int_equal(l2tp_data_pull(&fr, &p), 0);
+		assert_int_equal(p.len, sizeof(lcp));
+		assert_memory_equal(p.data, lcp, sizeof(lcp));
+	}
+}
+
+/* Anything else is left untouched for l2tp_rx(). */
+static void test_framing_pull_refuses(void **state)
+{
+	struct fake_lns *f = *state;
+	struct l2tp_data_framing fr;
+	uint8_t buf[256];
+	struct pkt p;
+	size_t len;
+
+	fake_handshake(f, T0);
+	assert_true(l2tp_get_data_framing(f->l, &fr));
+
+	/* sequenced, another session, a control message, a wrong version, every truncation */
+	len = build(f, buf, 0x0800, 0, f->lac_session_id);
+	pkt_init(&p, buf, sizeof(buf), 0);
+	p.len = len;
+	assert_int_equal(l2tp_data_pull(&fr, &p), -ENOMSG);
+	assert_ptr_equal(p.data, buf);
+	assert_int_equal(p.len, len);
+
+	len = build(f, buf, 0, 0, (uint16_t)(f->lac_session_id + 1));
+	p.len = len;
+	assert_int_equal(l2tp_data_pull(&fr, &p), -ENOMSG);
+
+	len = build(f, buf, 0x4000, 0, f->lac_session_id);
+	buf[0] |= 0x80;
+	p.len = len;
+	assert_int_equal(l2tp_data_pull(&fr, &p), -ENOMSG);
+
+	len = build(f, buf, 0, 0, f->lac_session_id);
+	buf[1] = 3;
+	p.len = len;
+	assert_int_equal(l2tp_data_pull(&fr, &p), -ENOMSG);
+
+	len = build(f, buf, 0x4200, 2, f->lac_session_id);
+	for (size_t n = 0; n < 12; n++) {
+		p.len = n;
+		assert_int_equal(l2tp_data_pull(&fr, &p), -ENOMSG);
+		assert_ptr_equal(p.data, buf);
+		assert_int_equal(p.len, n);
+	}
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -235,6 +350,10 @@ int main(void)
 		T(test_send_unsequenced),
 		T(test_send_sequenced_when_required),
 		T(test_send_sequenced_by_config),
+		T(test_framing_availability),
+		T(test_framing_push_matches_send),
+		T(test_framing_pull),
+		T(test_framing_pull_refuses),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -262,6 +262,67 @@ static void test_ip_data_both_ways(void **state)
 	h_free(h);
 }
 
+/* What a data-plane thread copies: whether IP may flow, and the pure push/pull of the framing. */
+static void test_ip_framing_for_threads(void **state)
+{
+	struct harness *h = h_new(NULL);
+	struct pkt_buf b;
+	struct pkt *p = pkt_buf_reset(&b);
+	const struct h_frame *f;
+	struct {
+		const char *frame;
+		size_t len;
+		int version;  /* 0: left for ppp_rx() */
+		size_t header;
+	} cases[] = {
+		{ "\xff\x03\x00\x21" "abc", 7, 4, 4 },
+		{ "\x21" "abc", 4, 4, 1 },                 /* PFC, no FF 03 */
+		{ "\xff\x03\x21" "abc", 6, 4, 3 },
+		{ "\xff\x03\x00\x57" "abc", 7, 6, 4 },
+		{ "\x57" "abc", 4, 6, 1 },
+		{ "\xff\x03\xc0\x21\x09\x01\x00\x04", 8, 0, 0 },  /* LCP */
+		{ "\x80\x21\x01", 3, 0, 0 },             /* IPCP */
+		{ "\x00\x20" "abc", 5, 0, 0 },            /* even low octet: malformed */
+		{ "\xff\x03", 2, 0, 0 },
+		{ "", 0, 0, 0 },
+	};
+
+	assert_false(ppp_ip_is_open(NULL, false));
+	h_to_network(h);
+	assert_false(ppp_ip_is_open(h->ppp, false));
+	h_ipcp_up(h);
+	assert_true(ppp_ip_is_open(h->ppp, false));
+	assert_false(ppp_ip_is_open(h->ppp, true));
+
+	/* push == what ppp_send_ip() sends */
+	memcpy(pkt_put(p, 3), "abc", 3);
+	assert_int_equal(ppp_send_ip(h->ppp, p, false), 0);
+	f = h_next_frame(h);
+	p = pkt_buf_reset(&b);
+	memcpy(pkt_put(p, 3), "abc", 3);
+	assert_int_equal(ppp_ip_push(p, false), 0);
+	assert_int_equal(p->len, f->len);
+	assert_memory_equal(p->data, f->data, f->len);
+	p = pkt_buf_reset(&b);
+	assert_int_equal(ppp_ip_push(p, true), 0);
+	assert_memory_equal(p->data, "\xff\x03\x00\x57", 4);
+	pkt_init(p, b.storage, sizeof(b.storage), 3);
+	assert_int_equal(ppp_ip_push(p, false), -ENOSPC);
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint8_t buf[16];
+		struct pkt q;
+
+		memcpy(buf, cases[i].frame, cases[i].len);
+		pkt_init(&q, buf, sizeof(buf), 0);
+		q.len = cases[i].len;
+		assert_int_equal(ppp_ip_pull(&q), cases[i].version);
+		assert_ptr_equal(q.data, buf + cases[i].header);
+		assert_int_equal(q.len, cases[i].len - cases[i].header);
+	}
+	h_free(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -275,6 +336,7 @@ int main(void)
 		cmocka_unit_test(test_ipv6cp_zero_peer_iid_naked),
 		cmocka_unit_test(test_ipv6cp_protocol_reject_not_fatal),
 		cmocka_unit_test(test_ip_data_both_ways),
+		cmocka_unit_test(test_ip_framing_for_threads),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
