@@ -3,8 +3,10 @@
  * vectors: RFC 3602 section 4 cases 1-3 (AES-CBC), NIST SP 800-67 appendix B
  * (TDEA; one block with a zero IV is ECB), the McGrew-Viega GCM spec test
  * cases 3, 4 and 16 (96-bit IV), RFC 2202 and RFC 4231 (HMAC, truncated as
- * RFC 2403/2404/4868 use them). Each context is used several times to show
- * that per-call re-initialisation keeps the key.
+ * RFC 2403/2404/4868 use them, and in full with keys longer than a block),
+ * and HMAC against OpenSSL's EVP_MAC at every key length around the block
+ * size. Each context is used several times to show that per-call
+ * re-initialisation keeps the key.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -185,14 +187,18 @@ static const struct mac_vector mac_vectors[] = {
 	  "546573742057697468205472756e636174696f6e", "a3b6167473100ee06e0c796c2955552b" },
 };
 
-static void run_mac(const struct mac_vector *v)
+/*
+ * The MAC of data, computed and verified three times on one context with
+ * the data split across two iovs, then a flipped bit and an over-long
+ * output length rejected.
+ */
+static void check_mac(enum rv_hash_alg alg, const uint8_t *key, size_t key_len,
+		      const uint8_t *data, size_t data_len, const uint8_t *want, size_t mac_len)
 {
-	uint8_t key[32], data[64], want[32], out[32];
-	size_t key_len = unhex(v->key, key, sizeof(key));
-	size_t data_len = unhex(v->data, data, sizeof(data));
-	size_t mac_len = unhex(v->mac, want, sizeof(want));
-	struct rv_mac *m = rv_mac_new(v->alg, key, key_len);
-	struct rv_iov split[2] = { { data, 3 }, { data + 3, data_len - 3 } };
+	struct rv_mac *m = rv_mac_new(alg, key, key_len);
+	size_t cut = data_len < 3 ? data_len : 3;
+	struct rv_iov split[2] = { { data, cut }, { data + cut, data_len - cut } };
+	uint8_t out[RV_HASH_MAX_LEN], bad[RV_HASH_MAX_LEN];
 
 	assert_non_null(m);
 	for (int round = 0; round < 3; round++) {
@@ -201,10 +207,21 @@ static void run_mac(const struct mac_vector *v)
 		assert_int_equal(rv_mac_verify_v(m, split, 2, want, mac_len), 0);
 	}
 
-	want[mac_len - 1] ^= 0x80;
-	assert_int_equal(rv_mac_verify_v(m, split, 2, want, mac_len), -EBADMSG);
-	assert_int_equal(rv_mac_v(m, split, 2, out, 65), -EINVAL);
+	memcpy(bad, want, mac_len);
+	bad[mac_len - 1] ^= 0x80;
+	assert_int_equal(rv_mac_verify_v(m, split, 2, bad, mac_len), -EBADMSG);
+	assert_int_equal(rv_mac_v(m, split, 2, out, rv_hash_len(alg) + 1), -EINVAL);
 	rv_mac_free(m);
+}
+
+static void run_mac(const struct mac_vector *v)
+{
+	uint8_t key[32], data[64], want[32];
+	size_t key_len = unhex(v->key, key, sizeof(key));
+	size_t data_len = unhex(v->data, data, sizeof(data));
+	size_t mac_len = unhex(v->mac, want, sizeof(want));
+
+	check_mac(v->alg, key, key_len, data, data_len, want, mac_len);
 }
 
 static void test_hmac_truncated_vectors(void **state)
@@ -216,6 +233,86 @@ static void test_hmac_truncated_vectors(void **state)
 	rv_mac_free(NULL);
 }
 
+/* Keys longer than the hash block, which RFC 2104 hashes first; all 0xaa in both RFCs. */
+struct long_key_vector {
+	enum rv_hash_alg alg;
+	size_t key_len;
+	const char *text, *mac; /* full, untruncated MAC */
+};
+
+#define RFC2202_TEXT6 "Test Using Larger Than Block-Size Key - Hash Key First"
+#define RFC2202_TEXT7 "Test Using Larger Than Block-Size Key and Larger Than One Block-Size Data"
+#define RFC4231_TEXT7 "This is a test using a larger than block-size key and a larger than " \
+		      "block-size data. The key needs to be hashed before being used by the " \
+		      "HMAC algorithm."
+
+static const struct long_key_vector long_key_vectors[] = {
+	/* RFC 2202 test cases 6 and 7: 80-byte key, 64-byte block */
+	{ RV_HASH_MD5, 80, RFC2202_TEXT6, "6b1ab7fe4bd7bf8f0b62e6ce61b9d0cd" },
+	{ RV_HASH_MD5, 80, RFC2202_TEXT7, "6f630fad67cda0ee1fb1f562db3aa53e" },
+	{ RV_HASH_SHA1, 80, RFC2202_TEXT6, "aa4ae5e15272d00e95705637ce8a3b55ed402112" },
+	{ RV_HASH_SHA1, 80, RFC2202_TEXT7, "e8e99d0f45237d786d6bbaa7965c7808bbff1a91" },
+	/* RFC 4231 test cases 6 and 7: 131-byte key (SHA-384/512 have a 128-byte block) */
+	{ RV_HASH_SHA256, 131, RFC2202_TEXT6,
+	  "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54" },
+	{ RV_HASH_SHA256, 131, RFC4231_TEXT7,
+	  "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2" },
+	{ RV_HASH_SHA384, 131, RFC2202_TEXT6,
+	  "4ece084485813e9088d2c63a041bc5b44f9ef1012a2b588f3cd11f05033ac4c6"
+	  "0c2ef6ab4030fe8296248df163f44952" },
+	{ RV_HASH_SHA512, 131, RFC4231_TEXT7,
+	  "e37b6a775dc87dbaa4dfa9f96e5e3ffddebd71f8867289865df5a32d20cdc944"
+	  "b6022cac3c4982b10d5eeb55c3e4de15134676fb6de0446065c97440fa8c6a58" },
+};
+
+static void test_hmac_long_key_vectors(void **state)
+{
+	for (size_t i = 0; i < sizeof(long_key_vectors) / sizeof(long_key_vectors[0]); i++) {
+		const struct long_key_vector *v = &long_key_vectors[i];
+		uint8_t key[131], want[RV_HASH_MAX_LEN];
+		size_t mac_len = unhex(v->mac, want, sizeof(want));
+
+		assert_int_equal(mac_len, rv_hash_len(v->alg));
+		memset(key, 0xaa, v->key_len);
+		check_mac(v->alg, key, v->key_len, (const uint8_t *)v->text, strlen(v->text),
+			  want, mac_len);
+	}
+}
+
+/* rv_mac against rv_hmac_v, which is OpenSSL's EVP_MAC HMAC. */
+static void check_against_evp(enum rv_hash_alg alg, const uint8_t *key, size_t key_len,
+			      const uint8_t *data, size_t data_len)
+{
+	struct rv_iov iov = { data, data_len };
+	uint8_t want[RV_HASH_MAX_LEN];
+
+	assert_int_equal(rv_hmac_v(alg, key, key_len, &iov, 1, want), 0);
+	check_mac(alg, key, key_len, data, data_len, want, rv_hash_len(alg));
+}
+
+/*
+ * Against OpenSSL's own HMAC (rv_hmac_v, EVP_MAC) for every key length up
+ * to twice the largest block: both sides of the hash-the-key boundary, for
+ * each digest, with an empty message, one under a block and one over two.
+ */
+static void test_hmac_matches_evp_at_every_key_length(void **state)
+{
+	static const enum rv_hash_alg algs[] = { RV_HASH_MD5, RV_HASH_SHA1, RV_HASH_SHA256,
+						 RV_HASH_SHA384, RV_HASH_SHA512 };
+	static const size_t data_lens[] = { 0, 55, 300 };
+	uint8_t key[2 * 128 + 1], data[300];
+
+	for (size_t i = 0; i < sizeof(key); i++)
+		key[i] = (uint8_t)(i * 7 + 1);
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i * 13 + 5);
+
+	for (size_t a = 0; a < sizeof(algs) / sizeof(algs[0]); a++)
+		for (size_t key_len = 0; key_len <= sizeof(key); key_len++)
+			for (size_t d = 0; d < sizeof(data_lens) / sizeof(data_lens[0]); d++)
+				check_against_evp(algs[a], key, key_len, data, data_lens[d]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -223,6 +320,8 @@ int main(void)
 		cmocka_unit_test(test_cbc_rejects_partial_block_and_bad_key),
 		cmocka_unit_test(test_gcm_vectors),
 		cmocka_unit_test(test_hmac_truncated_vectors),
+		cmocka_unit_test(test_hmac_long_key_vectors),
+		cmocka_unit_test(test_hmac_matches_evp_at_every_key_length),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
