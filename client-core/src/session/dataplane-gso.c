@@ -166,13 +166,14 @@ static int parse_l4(const uint8_t *ip, size_t len, struct l4_info *in)
 	if (in->ip_hlen < 20 || in->ip_hlen + 8 > len)
 		return -EBADMSG;
 
-	if (in->proto == IPPROTO_TCP_)
+	/* A TCP header is at least 20 bytes: read its length only when they are there. */
+	if (in->proto == IPPROTO_TCP_ && in->ip_hlen + 20 <= len)
 		l4 = (size_t)(ip[in->ip_hlen + 12] >> 4) * 4;
 	else if (in->proto == IPPROTO_UDP_)
 		l4 = 8;
 	else
 		return -EBADMSG;
-	if (l4 < 8 || in->ip_hlen + l4 > len)
+	if (l4 < (in->proto == IPPROTO_TCP_ ? 20 : 8) || in->ip_hlen + l4 > len)
 		return -EBADMSG;
 	in->hlen = in->ip_hlen + l4;
 	return 0;

@@ -179,6 +179,10 @@ static void test_split_malformed(void **state)
 	/* TCP header claims more than the packet holds */
 	super[32] = 15 << 4;
 	assert_int_equal(split(&h, super, 40, out), -EBADMSG);
+	/* a TCP header shorter than 20 bytes, or cut before its length field */
+	super[32] = 2 << 4;
+	assert_int_equal(split(&h, super, len, out), -EBADMSG);
+	assert_int_equal(split(&h, super, 20 + 12, out), -EBADMSG);
 	/* checksum offset past the end */
 	assert_int_equal(split(&csum, super, len, out), -EBADMSG);
 	/* no room at all */
