@@ -1,7 +1,7 @@
 /*
  * Userspace TSO/USO splitting and TCP coalescing for the TUN vnet header
- * (session/dataplane-gso.c). Checksums are verified with an independent
- * RFC 1071 sum over big-endian words.
+ * (session/dataplane-gso.c). Test packets and checksum checks come from
+ * gso-test-pkt.c, an independent RFC 1071 sum over big-endian words.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -13,77 +13,35 @@
 #include <cmocka.h>
 #include <linux/virtio_net.h>
 
+#include "gso-test-pkt.h"
 #include "session/dataplane-gso.h"
 
 #define MSS 1000
 #define NSEG 3
 #define PAYLOAD (MSS * NSEG - 100) /* last segment is short */
 
-static uint32_t sum16(const uint8_t *p, size_t len, uint32_t sum)
+static void assert_l4_csum_ok(const uint8_t *ip, size_t len)
 {
-	for (size_t i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	return sum;
-}
-
-static uint16_t fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)sum;
-}
-
-/* A valid L4 checksum sums (with the pseudo header) to 0xffff. */
-static void assert_l4_csum_ok(const uint8_t *ip, size_t len, bool v6)
-{
-	size_t ihl = v6 ? 40 : (size_t)(ip[0] & 0xf) * 4, l4 = len - ihl;
-	uint8_t proto = v6 ? ip[6] : ip[9];
-	uint32_t s = v6 ? sum16(ip + 8, 32, 0) : sum16(ip + 12, 8, 0);
-
-	s += proto + (uint32_t)l4;
-	assert_int_equal(fold(sum16(ip + ihl, l4, s)), 0xffff);
+	assert_true(tpkt_l4_csum_ok(ip, len));
 }
 
 static void assert_ip4_csum_ok(const uint8_t *ip)
 {
-	assert_int_equal(fold(sum16(ip, 20, 0)), 0xffff);
+	assert_true(tpkt_ip4_csum_ok(ip));
 }
 
+static uint16_t get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+/* A TCP/IPv4 packet with 12 bytes of options, IP id 0x1234, the payload of stream offset 0. */
 static size_t make_tcp4(uint8_t *b, size_t payload, uint32_t seq, uint8_t flags)
 {
-	size_t len = 20 + 32 + payload;
+	struct tpkt_flow f = tpkt_flow_default(false, 6);
 
-	memset(b, 0, len);
-	b[0] = 0x45;
-	b[2] = (uint8_t)(len >> 8);
-	b[3] = (uint8_t)len;
-	b[4] = 0x12;
-	b[5] = 0x34;
-	b[6] = 0x40;
-	b[8] = 64;
-	b[9] = 6;
-	memcpy(b + 12, (uint8_t[]){ 203, 0, 113, 1, 203, 0, 113, 2 }, 8);
-	b[20] = 0x13;
-	b[21] = 0x89;
-	b[22] = 0xc0;
-	b[23] = 0x01;
-	b[24] = (uint8_t)(seq >> 24);
-	b[25] = (uint8_t)(seq >> 16);
-	b[26] = (uint8_t)(seq >> 8);
-	b[27] = (uint8_t)seq;
-	b[31] = 7;       /* ack */
-	b[32] = 8 << 4;  /* 32-byte header: 12 bytes of options (NOP NOP timestamp) */
-	b[33] = flags;
-	b[35] = 0xff;
-	b[40] = 1;
-	b[41] = 1;
-	b[42] = 8;
-	b[43] = 10;
-	for (size_t i = 0; i < payload; i++)
-		b[52 + i] = (uint8_t)(i * 7);
-	return len;
+	f.seq = seq;
+	return tpkt_build(b, &f, 0, 0, payload, flags);
 }
 
 static struct pkt_buf bufs[8];
@@ -119,7 +77,7 @@ static void test_tso4_split(void **state)
 		assert_int_equal(s[33], i == NSEG - 1 ? 0x19 : 0x10);
 		assert_memory_equal(s + 52, super + 52 + i * MSS, plen);
 		assert_ip4_csum_ok(s);
-		assert_l4_csum_ok(s, out[i]->len, false);
+		assert_l4_csum_ok(s, out[i]->len);
 	}
 }
 
@@ -127,28 +85,19 @@ static void test_uso6_split(void **state)
 {
 	struct dp_vnet_hdr h = { .flags = VIRTIO_NET_HDR_F_NEEDS_CSUM, .gso_type = 5,
 				 .gso_size = 500, .csum_start = 40, .csum_offset = 6 };
-	size_t payload = 1200, len = 40 + 8 + payload;
+	struct tpkt_flow f = tpkt_flow_default(true, 17);
+	size_t len = tpkt_build(super, &f, 0, 0, 1200, 0);
 	struct pkt *out[8];
-
-	memset(super, 0, len);
-	super[0] = 0x60;
-	super[6] = 17;
-	super[7] = 64;
-	super[23] = 1;
-	super[39] = 2;
-	super[40] = 0x30;
-	super[42] = 0x30;
-	for (size_t i = 0; i < payload; i++)
-		super[48 + i] = (uint8_t)i;
 
 	assert_int_equal(split(&h, super, len, out), 3);
 	for (int i = 0; i < 3; i++) {
 		const uint8_t *s = out[i]->data;
 		size_t plen = i < 2 ? 500 : 200;
 
-		assert_int_equal(s[4] << 8 | s[5], 8 + plen);   /* IPv6 payload length */
-		assert_int_equal(s[44] << 8 | s[45], 8 + plen); /* UDP length */
-		assert_l4_csum_ok(s, out[i]->len, true);
+		assert_int_equal(get16(s + 4), 8 + plen);   /* IPv6 payload length */
+		assert_int_equal(get16(s + 44), 8 + plen);  /* UDP length */
+		assert_memory_equal(s + 48, super + 48 + i * 500, plen);
+		assert_l4_csum_ok(s, out[i]->len);
 	}
 }
 
@@ -158,14 +107,14 @@ static void test_single_needs_csum(void **state)
 	struct dp_vnet_hdr h = { .flags = VIRTIO_NET_HDR_F_NEEDS_CSUM, .csum_start = 20,
 				 .csum_offset = 16 };
 	size_t len = make_tcp4(super, 333, 5, 0x10);
-	uint16_t pseudo = fold(sum16(super + 12, 8, 6 + (uint32_t)(len - 20)));
+	uint16_t pseudo = tpkt_pseudo_sum(super, len - 20);
 	struct pkt *out[8];
 
 	super[36] = (uint8_t)(pseudo >> 8);
 	super[37] = (uint8_t)pseudo;
 	assert_int_equal(split(&h, super, len, out), 1);
 	assert_int_equal(out[0]->len, len);
-	assert_l4_csum_ok(out[0]->data, len, false);
+	assert_l4_csum_ok(out[0]->data, len);
 }
 
 static void test_split_malformed(void **state)
@@ -223,7 +172,6 @@ static void test_gro_roundtrip(void **state)
 	size_t len = make_tcp4(super, PAYLOAD, 42, 0x18), out_len;
 	struct dp_vnet_hdr got;
 	struct pkt *out[8];
-	uint32_t s;
 
 	assert_int_equal(split(&h, super, len, out), NSEG);
 	for (int i = 0; i < NSEG; i++) {
@@ -244,8 +192,7 @@ static void test_gro_roundtrip(void **state)
 	assert_int_equal(g.buf[33], 0x18);
 	assert_ip4_csum_ok(g.buf);
 	/* The TCP checksum field holds the pseudo-header sum for the kernel to finish. */
-	s = sum16(g.buf + 12, 8, 6 + (uint32_t)(len - 20));
-	assert_int_equal(g.buf[36] << 8 | g.buf[37], fold(s));
+	assert_int_equal(get16(g.buf + 36), tpkt_pseudo_sum(g.buf, len - 20));
 	assert_int_equal(g.len, 0);
 }
 
