@@ -423,7 +423,7 @@ static void gro_start(struct dp_gro *g, const struct dp_l4 *in, const uint8_t *i
 		g->next_seq = get32(l4 + 4) + (uint32_t)g->mss;
 		g->closed = l4[13] & TCP_PSH;
 	} else {
-		/* Without USO on the TUN the kernel refuses UDP super-packets. */
+		/* Kernels before 6.2, which refuse TUN_F_USO, refuse GSO_UDP_L4 writes too. */
 		g->closed = !g->udp_ok;
 	}
 }

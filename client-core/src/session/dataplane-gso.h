@@ -62,7 +62,7 @@ struct dp_gro {
 	uint8_t hdr[DP_VNET_HDR_LEN];
 	uint8_t buf[DP_SUPER_MAX];
 	size_t len;        /* bytes in buf; 0 = nothing pending */
-	bool udp_ok;       /* set by the caller: the TUN took TUN_F_USO4/6 (net_tun.uso) */
+	bool udp_ok;       /* set by the caller from net_tun.uso: the kernel takes USO writes */
 	struct dp_l4 l4;   /* headers of the pending packet */
 	size_t mss;        /* payload of its first segment */
 	unsigned int segs;
