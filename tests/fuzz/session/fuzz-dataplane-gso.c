@@ -101,7 +101,7 @@ static void check_segment(const struct pkt *p, const struct orig *o, uint16_t he
 		abort();
 }
 
-/* The kernel's contract: a partial checksum holding the pseudo-header sum over the whole L4 part. */
+/* The kernel's contract: the partial checksum is the pseudo-header sum over the whole L4 part. */
 static void check_seal(const uint8_t *ip, size_t len, const struct dp_vnet_hdr *h)
 {
 	size_t field = (size_t)h->csum_start + h->csum_offset;
@@ -119,7 +119,8 @@ static void check_super(const uint8_t *ip, size_t len, const struct dp_vnet_hdr 
 	check_seal(ip, len, h);
 	for (size_t i = 0; i < n_origs; i++)
 		out[i] = pkt_buf_reset(&bufs[i]);
-	if (dp_gso_count(h, ip, len) != n_origs || dp_gso_split(h, ip, len, 0, out, n_origs) != (int)n_origs)
+	if (dp_gso_count(h, ip, len) != n_origs ||
+	    dp_gso_split(h, ip, len, 0, out, n_origs) != (int)n_origs)
 		abort();
 	for (size_t i = 0; i < n_origs; i++)
 		check_segment(out[i], &origs[i], get16(origs[0].data + 4), i);

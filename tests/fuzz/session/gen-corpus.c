@@ -43,7 +43,8 @@ static void put_len16(size_t len)
 }
 
 /* op 0: deliver one packet of f */
-static void deliver(const struct tpkt_flow *f, size_t idx, size_t off, size_t payload, uint8_t flags)
+static void deliver(const struct tpkt_flow *f, size_t idx, size_t off, size_t payload,
+		    uint8_t flags)
 {
 	uint8_t p[2048];
 	size_t len = tpkt_build(p, f, idx, off, payload, flags);
