@@ -19,6 +19,7 @@ struct net_tun {
 	char name[IF_NAMESIZE];
 	bool vnet_hdr;           /* IFF_VNET_HDR: reads and writes start with a virtio_net_hdr */
 	unsigned int offloads;   /* TUN_F_* the kernel accepted (TUNSETOFFLOAD) */
+	bool uso;                /* TUN_F_USO4/6 among them: writes may be UDP super-packets */
 };
 
 /* Create a TUN device; `name_hint` may hold "%d" ("rvpn%d"). 0 or -errno. */
@@ -28,7 +29,8 @@ int net_tun_open(const char *name_hint, struct net_tun *ret_tun);
  * on Linux >= 6.2): the kernel then hands over unsegmented TCP/UDP
  * super-packets with partial checksums, and accepts them on write. Offloads
  * the kernel refuses are dropped one group at a time; tun->offloads says
- * what is on. Reads and writes must go through a user of the virtio header
+ * what is on, and tun->uso whether UDP super-packets may be written. Reads
+ * and writes must go through a user of the virtio header
  * (session/dataplane.c), never net_tun_read_batch()/net_tun_write().
  */
 int net_tun_open_offload(const char *name_hint, struct net_tun *ret_tun);

@@ -90,6 +90,7 @@ int net_tun_open_offload(const char *name_hint, struct net_tun *ret_tun)
 
 	ret_tun->vnet_hdr = true;
 	ret_tun->offloads = tun_set_offloads(ret_tun->fd);
+	ret_tun->uso = (ret_tun->offloads & (TUN_F_USO4 | TUN_F_USO6)) == (TUN_F_USO4 | TUN_F_USO6);
 	rv_log_debug(NET_LOG, "TUN %s offloads 0x%x", ret_tun->name, ret_tun->offloads);
 	return 0;
 }

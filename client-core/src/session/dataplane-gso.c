@@ -3,9 +3,11 @@
  * (virtio-net header, virtio spec 5.1.6): the kernel hands us TCP (TSO) and
  * UDP (USO, Linux >= 6.2) super-packets of up to 64 KiB with a partial
  * checksum, and we cut them into MSS-sized packets before PPP/L2TP/ESP;
- * on the way back, consecutive segments of one TCP flow are merged into one
- * super-packet so the kernel takes a whole window in one write. This is what
- * takes the TUN from one system call per packet to one per 64 KiB.
+ * on the way back, consecutive segments of one TCP flow (IPv4 or IPv6), or
+ * equal-sized datagrams of one UDP flow when the TUN takes USO, are merged
+ * into one super-packet so the kernel takes a whole window in one write.
+ * This is what takes the TUN from one system call per packet to one per
+ * 64 KiB.
  *
  * Checksums (RFC 1071) are summed over native 32-bit words and folded; the
  * one's complement sum does not depend on byte order, so a value stored
@@ -14,13 +16,8 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <string.h>
-#include <linux/virtio_net.h>
 
 #include "dataplane-gso.h"
-
-#ifndef VIRTIO_NET_HDR_GSO_UDP_L4
-#define VIRTIO_NET_HDR_GSO_UDP_L4 5
-#endif
 
 #define IPPROTO_TCP_ 6
 #define IPPROTO_UDP_ 17
@@ -28,7 +25,9 @@
 #define TCP_PSH 0x08
 #define TCP_ACK 0x10
 #define TCP_CWR 0x80
-#define IP4_MAX_LEN 65535
+#define IP4_DF 0x4000
+#define TCP_CSUM_OFFSET 16
+#define UDP_CSUM_OFFSET 6
 
 /* Checksums ------------------------------------------------------------ */
 
@@ -66,12 +65,12 @@ static uint16_t csum_fold(uint64_t sum)
 	return (uint16_t)sum;
 }
 
-/* Store the final checksum; 0 becomes 0xffff (the same in one's complement, required for UDP). */
-static void csum_store(uint8_t *field, uint64_t sum)
+/* Store the final checksum; UDP sends 0 as 0xffff (0 means none), equal in one's complement. */
+static void csum_store(uint8_t *field, uint64_t sum, bool udp)
 {
 	uint16_t c = (uint16_t)~csum_fold(sum);
 
-	if (!c)
+	if (!c && udp)
 		c = 0xffff;
 	memcpy(field, &c, 2);
 }
@@ -97,7 +96,7 @@ static uint64_t pseudo_sum(const uint8_t *ip, bool v6, uint8_t proto, size_t l4_
 static void ip4_csum(uint8_t *ip, size_t ihl)
 {
 	ip[10] = ip[11] = 0;
-	csum_store(ip + 10, csum_add(0, ip, ihl));
+	csum_store(ip + 10, csum_add(0, ip, ihl), false);
 }
 
 /* Headers -------------------------------------------------------------- */
@@ -145,14 +144,7 @@ void dp_vnet_hdr_write(uint8_t *b, const struct dp_vnet_hdr *h)
 	memcpy(b + 8, &h->csum_offset, 2);
 }
 
-struct l4_info {
-	bool v6;
-	uint8_t proto;
-	size_t ip_hlen;
-	size_t hlen; /* IP + TCP/UDP header */
-};
-
-static int parse_l4(const uint8_t *ip, size_t len, struct l4_info *in)
+static int parse_l4(const uint8_t *ip, size_t len, struct dp_l4 *in)
 {
 	size_t l4;
 
@@ -166,16 +158,35 @@ static int parse_l4(const uint8_t *ip, size_t len, struct l4_info *in)
 	if (in->ip_hlen < 20 || in->ip_hlen + 8 > len)
 		return -EBADMSG;
 
-	if (in->proto == IPPROTO_TCP_)
+	/* A TCP header is at least 20 bytes: read its length only when they are there. */
+	if (in->proto == IPPROTO_TCP_ && in->ip_hlen + 20 <= len)
 		l4 = (size_t)(ip[in->ip_hlen + 12] >> 4) * 4;
 	else if (in->proto == IPPROTO_UDP_)
 		l4 = 8;
 	else
 		return -EBADMSG;
-	if (l4 < 8 || in->ip_hlen + l4 > len)
+	if (l4 < (in->proto == IPPROTO_TCP_ ? 20 : 8) || in->ip_hlen + l4 > len)
 		return -EBADMSG;
 	in->hlen = in->ip_hlen + l4;
 	return 0;
+}
+
+static size_t csum_offset(const struct dp_l4 *in)
+{
+	return in->proto == IPPROTO_TCP_ ? TCP_CSUM_OFFSET : UDP_CSUM_OFFSET;
+}
+
+/* IP (and UDP) length fields for an L4 part of l4_len bytes, then the IPv4 header checksum. */
+static void set_lengths(uint8_t *ip, const struct dp_l4 *in, size_t l4_len)
+{
+	if (in->proto == IPPROTO_UDP_)
+		put16(ip + in->ip_hlen + 4, (uint16_t)l4_len);
+	if (in->v6) {
+		put16(ip + 4, (uint16_t)l4_len);
+		return;
+	}
+	put16(ip + 2, (uint16_t)(in->ip_hlen + l4_len));
+	ip4_csum(ip, in->ip_hlen);
 }
 
 /* Splitting ------------------------------------------------------------- */
@@ -187,7 +198,7 @@ static bool is_gso(const struct dp_vnet_hdr *h)
 
 size_t dp_gso_count(const struct dp_vnet_hdr *h, const uint8_t *ip, size_t len)
 {
-	struct l4_info in;
+	struct dp_l4 in;
 
 	if (!is_gso(h) || !h->gso_size || parse_l4(ip, len, &in) < 0 || len <= in.hlen)
 		return 1;
@@ -217,43 +228,40 @@ static int copy_single(const struct dp_vnet_hdr *h, const uint8_t *ip, size_t le
 	if (start >= len || field + 2 > len)
 		return -EBADMSG;
 	/* The field holds the pseudo-header sum: summing over it completes the checksum. */
-	csum_store(d + field, csum_add(0, d + start, len - start));
+	csum_store(d + field, csum_add(0, d + start, len - start),
+		   h->csum_offset == UDP_CSUM_OFFSET);
 	return 1;
 }
 
-static void fix_segment(const struct l4_info *in, uint8_t *d, size_t plen, size_t idx,
+static void fix_tcp_segment(uint8_t *tcp, size_t idx, size_t offset, bool last)
+{
+	put32(tcp + 4, get32(tcp + 4) + (uint32_t)offset);
+	if (!last)
+		tcp[13] &= (uint8_t)~(TCP_FIN | TCP_PSH);
+	if (idx)
+		tcp[13] &= (uint8_t)~TCP_CWR;
+}
+
+static void fix_segment(const struct dp_l4 *in, uint8_t *d, size_t plen, size_t idx,
 			size_t offset, bool last)
 {
-	uint8_t *l4 = d + in->ip_hlen;
+	uint8_t *l4 = d + in->ip_hlen, *field = l4 + csum_offset(in);
 	size_t l4_len = in->hlen - in->ip_hlen + plen;
 
-	if (in->v6) {
-		put16(d + 4, (uint16_t)l4_len);
-	} else {
-		put16(d + 2, (uint16_t)(in->hlen + plen));
+	if (in->proto == IPPROTO_TCP_)
+		fix_tcp_segment(l4, idx, offset, last);
+	if (!in->v6)
 		put16(d + 4, (uint16_t)(get16(d + 4) + idx));
-		ip4_csum(d, in->ip_hlen);
-	}
-
-	if (in->proto == IPPROTO_TCP_) {
-		put32(l4 + 4, get32(l4 + 4) + (uint32_t)offset);
-		if (!last)
-			l4[13] &= (uint8_t)~(TCP_FIN | TCP_PSH);
-		if (idx)
-			l4[13] &= (uint8_t)~TCP_CWR;
-		l4[16] = l4[17] = 0;
-		csum_store(l4 + 16, csum_add(pseudo_sum(d, in->v6, in->proto, l4_len), l4, l4_len));
-	} else {
-		put16(l4 + 4, (uint16_t)l4_len);
-		l4[6] = l4[7] = 0;
-		csum_store(l4 + 6, csum_add(pseudo_sum(d, in->v6, in->proto, l4_len), l4, l4_len));
-	}
+	set_lengths(d, in, l4_len);
+	field[0] = field[1] = 0;
+	csum_store(field, csum_add(pseudo_sum(d, in->v6, in->proto, l4_len), l4, l4_len),
+		   in->proto == IPPROTO_UDP_);
 }
 
 int dp_gso_split(const struct dp_vnet_hdr *h, const uint8_t *ip, size_t len, size_t first,
 		 struct pkt **out, size_t max_out)
 {
-	struct l4_info in;
+	struct dp_l4 in;
 	size_t n = 0, mss = h->gso_size, payload;
 
 	if (!max_out)
@@ -280,92 +288,220 @@ int dp_gso_split(const struct dp_vnet_hdr *h, const uint8_t *ip, size_t len, siz
 
 /* Coalescing ------------------------------------------------------------ */
 
+#define GRO_MAX_LEN 65535 /* IPv4's total length; IPv6 keeps to the same 64 KiB */
+#define GRO_MAX_SEGS 64   /* the kernel's UDP_MAX_SEGMENTS (newer kernels take 128) */
+
+/* IPv4 without options or fragmentation, or IPv6 without extension headers; bounded by len. */
+static bool gro_parse_ip(const uint8_t *ip, size_t len, struct dp_l4 *in)
+{
+	if (len < 20 || len > GRO_MAX_LEN)
+		return false;
+	in->v6 = ip[0] >> 4 == 6;
+	if (in->v6) {
+		if (len < 40)
+			return false;
+		in->ip_hlen = 40;
+		in->proto = ip[6];
+		return get16(ip + 4) == len - 40;
+	}
+	in->ip_hlen = 20;
+	in->proto = ip[9];
+	return ip[0] == 0x45 && !(get16(ip + 6) & ~IP4_DF) && get16(ip + 2) == len;
+}
+
+/* TCP data with ACK and at most PSH, or a UDP datagram with a checksum (0 in UDPv4: none). */
+static bool gro_parse_l4(const uint8_t *ip, size_t len, struct dp_l4 *in)
+{
+	const uint8_t *l4 = ip + in->ip_hlen;
+	size_t l4_len = len - in->ip_hlen;
+
+	if (in->proto == IPPROTO_UDP_) {
+		in->hlen = in->ip_hlen + 8;
+		return l4_len > 8 && get16(l4 + 4) == l4_len && get16(l4 + 6) != 0;
+	}
+	if (in->proto != IPPROTO_TCP_ || l4_len < 20)
+		return false;
+	in->hlen = in->ip_hlen + (size_t)(l4[12] >> 4) * 4;
+	return in->hlen >= in->ip_hlen + 20 && in->hlen < len && (l4[13] & TCP_ACK) &&
+	       !(l4[13] & ~(TCP_ACK | TCP_PSH));
+}
+
+static bool gro_parse(const uint8_t *ip, size_t len, struct dp_l4 *in)
+{
+	return gro_parse_ip(ip, len, in) && gro_parse_l4(ip, len, in);
+}
+
 bool dp_gro_candidate(const uint8_t *ip, size_t len)
 {
-	size_t hlen;
-	uint8_t flags;
+	struct dp_l4 in;
 
-	/* IPv4 without options, not a fragment, TCP. */
-	if (len < 40 || ip[0] != 0x45 || ip[9] != IPPROTO_TCP_ || (get16(ip + 6) & 0x3fff) ||
-	    get16(ip + 2) != len)
+	return gro_parse(ip, len, &in);
+}
+
+/*
+ * The packet's own checksums hold. The kernel does not check a super-packet
+ * with a partial checksum, so one it would have dropped must not hide in one.
+ */
+static bool gro_csums_ok(const uint8_t *ip, size_t len, const struct dp_l4 *in)
+{
+	size_t l4_len = len - in->ip_hlen;
+	uint64_t sum = pseudo_sum(ip, in->v6, in->proto, l4_len);
+
+	if (!in->v6 && csum_fold(csum_add(0, ip, in->ip_hlen)) != 0xffff)
 		return false;
-
-	hlen = 20 + (size_t)(ip[32] >> 4) * 4;
-	flags = ip[33];
-	return hlen >= 40 && hlen < len && (flags & TCP_ACK) && !(flags & ~(TCP_ACK | TCP_PSH));
+	return csum_fold(csum_add(sum, ip + in->ip_hlen, l4_len)) == 0xffff;
 }
 
-/* Same flow and header apart from what changes per segment (IP id and checksum, seq, window, PSH). */
-static bool same_flow(const struct dp_gro *g, const uint8_t *ip, size_t hlen)
+/* Equal but for what changes per packet: IPv4 total length, id, checksum; IPv6 payload length. */
+static bool same_ip_fields(const uint8_t *a, const uint8_t *b, bool v6)
 {
-	const uint8_t *p = g->buf;
-
-	return hlen == g->hlen && p[1] == ip[1] && p[8] == ip[8] && p[6] == ip[6] &&
-	       !memcmp(p + 12, ip + 12, 8) &&              /* addresses */
-	       !memcmp(p + 20, ip + 20, 4) &&              /* ports */
-	       !memcmp(p + 28, ip + 28, 4) &&              /* ack */
-	       !memcmp(p + 40, ip + 40, hlen - 40);        /* TCP options */
+	if (v6)
+		return !memcmp(a, b, 4) && !memcmp(a + 6, b + 6, 34);
+	return !memcmp(a, b, 2) && !memcmp(a + 6, b + 6, 4) && !memcmp(a + 12, b + 12, 8);
 }
 
-static void gro_start(struct dp_gro *g, const uint8_t *ip, size_t len, size_t hlen)
+/*
+ * IPv4 ids count up by one per segment, as the kernel's segmentation makes
+ * them again; with DF the id means nothing (RFC 6864), so a fixed one is
+ * fine too, as in the kernel's own GRO.
+ */
+static bool ip4_id_follows(const struct dp_gro *g, const uint8_t *ip)
 {
+	uint16_t head = get16(g->buf + 4), id = get16(ip + 4);
+
+	return id == (uint16_t)(head + g->segs) || ((get16(ip + 6) & IP4_DF) && id == head);
+}
+
+/* Equal but for what changes per segment: TCP sequence, flags, checksum; UDP length, checksum. */
+static bool same_l4_fields(const struct dp_l4 *in, const uint8_t *a, const uint8_t *b)
+{
+	if (in->proto == IPPROTO_UDP_)
+		return !memcmp(a, b, 4);
+	/* ports; ack and header length; window (as the kernel's GRO); urgent pointer and options */
+	return !memcmp(a, b, 4) && !memcmp(a + 8, b + 8, 5) && !memcmp(a + 14, b + 14, 2) &&
+	       !memcmp(a + 18, b + 18, in->hlen - in->ip_hlen - 18);
+}
+
+static bool gro_same_flow(const struct dp_gro *g, const struct dp_l4 *in, const uint8_t *ip)
+{
+	const uint8_t *l4 = ip + in->ip_hlen;
+
+	if (in->v6 != g->l4.v6 || in->proto != g->l4.proto || in->hlen != g->l4.hlen)
+		return false;
+	if (!same_ip_fields(g->buf, ip, in->v6) || (!in->v6 && !ip4_id_follows(g, ip)))
+		return false;
+	if (!same_l4_fields(in, g->buf + in->ip_hlen, l4))
+		return false;
+	return in->proto != IPPROTO_TCP_ || get32(l4 + 4) == g->next_seq;
+}
+
+/* Room for one more segment of at most the first one's size, within what the kernel takes. */
+static bool gro_fits(const struct dp_gro *g, size_t payload)
+{
+	return !g->closed && g->segs < GRO_MAX_SEGS && payload <= g->mss &&
+	       g->len + payload <= GRO_MAX_LEN;
+}
+
+static bool gro_can_append(const struct dp_gro *g, const struct dp_l4 *in, const uint8_t *ip,
+			   size_t len)
+{
+	/* Checksums last, being the dearest; the head's once, when a first packet joins it. */
+	return gro_fits(g, len - in->hlen) && gro_same_flow(g, in, ip) &&
+	       (g->segs > 1 || gro_csums_ok(g->buf, g->len, &g->l4)) && gro_csums_ok(ip, len, in);
+}
+
+static void gro_start(struct dp_gro *g, const struct dp_l4 *in, const uint8_t *ip, size_t len)
+{
+	const uint8_t *l4 = ip + in->ip_hlen;
+
 	memcpy(g->buf, ip, len);
 	g->len = len;
-	g->hlen = hlen;
-	g->mss = len - hlen;
-	g->last_payload = g->mss;
+	g->l4 = *in;
+	g->mss = len - in->hlen;
 	g->segs = 1;
-	g->next_seq = get32(ip + 24) + (uint32_t)(len - hlen);
-	g->closed = ip[33] & TCP_PSH;
+	if (in->proto == IPPROTO_TCP_) {
+		g->next_seq = get32(l4 + 4) + (uint32_t)g->mss;
+		g->closed = l4[13] & TCP_PSH;
+	} else {
+		/* Kernels before 6.2, which refuse TUN_F_USO, refuse GSO_UDP_L4 writes too. */
+		g->closed = !g->udp_ok;
+	}
+}
+
+static void gro_append(struct dp_gro *g, const struct dp_l4 *in, const uint8_t *ip, size_t len)
+{
+	size_t payload = len - in->hlen;
+	uint8_t flags = ip[in->ip_hlen + 13];
+
+	memcpy(g->buf + g->len, ip + in->hlen, payload);
+	g->len += payload;
+	g->segs++;
+	g->closed = payload < g->mss;
+	if (in->proto != IPPROTO_TCP_)
+		return;
+	g->next_seq += (uint32_t)payload;
+	/* The kernel's segmentation leaves PSH on the last segment only. */
+	g->buf[in->ip_hlen + 13] |= flags & TCP_PSH;
+	g->closed = g->closed || (flags & TCP_PSH);
 }
 
 bool dp_gro_add(struct dp_gro *g, const uint8_t *ip, size_t len)
 {
-	size_t hlen = 20 + (size_t)(ip[32] >> 4) * 4, plen = len - hlen;
+	struct dp_l4 in;
 
+	if (!gro_parse(ip, len, &in))
+		return false;
 	if (!g->len) {
-		gro_start(g, ip, len, hlen);
+		gro_start(g, &in, ip, len);
 		return true;
 	}
-
-	if (g->closed || g->segs >= 64 || plen > g->mss || g->len + plen > IP4_MAX_LEN ||
-	    get32(ip + 24) != g->next_seq || !same_flow(g, ip, hlen))
+	if (!gro_can_append(g, &in, ip, len))
 		return false;
-
-	memcpy(g->buf + g->len, ip + hlen, plen);
-	g->len += plen;
-	g->segs++;
-	g->next_seq += (uint32_t)plen;
-	g->last_payload = plen;
-	memcpy(g->buf + 34, ip + 34, 2);                     /* newest window */
-	g->buf[33] |= ip[33] & TCP_PSH;
-	g->closed = plen < g->mss || (ip[33] & TCP_PSH);
+	gro_append(g, &in, ip, len);
 	return true;
+}
+
+static uint8_t gro_gso_type(const struct dp_l4 *in)
+{
+	if (in->proto == IPPROTO_UDP_)
+		return VIRTIO_NET_HDR_GSO_UDP_L4;
+	return in->v6 ? VIRTIO_NET_HDR_GSO_TCPV6 : VIRTIO_NET_HDR_GSO_TCPV4;
+}
+
+/*
+ * Lengths of the whole super-packet; as the kernel expects of a GSO write
+ * (NEEDS_CSUM), the L4 checksum field holds the pseudo-header sum over the
+ * whole L4 length, not inverted, which the kernel adjusts per segment.
+ */
+static struct dp_vnet_hdr gro_seal(struct dp_gro *g)
+{
+	const struct dp_l4 *in = &g->l4;
+	size_t l4_len = g->len - in->ip_hlen;
+	uint16_t partial;
+
+	set_lengths(g->buf, in, l4_len);
+	partial = csum_fold(pseudo_sum(g->buf, in->v6, in->proto, l4_len));
+	memcpy(g->buf + in->ip_hlen + csum_offset(in), &partial, 2);
+	return (struct dp_vnet_hdr){
+		.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM,
+		.gso_type = gro_gso_type(in),
+		.hdr_len = (uint16_t)in->hlen,
+		.gso_size = (uint16_t)g->mss,
+		.csum_start = (uint16_t)in->ip_hlen,
+		.csum_offset = (uint16_t)csum_offset(in),
+	};
 }
 
 size_t dp_gro_finish(struct dp_gro *g)
 {
 	struct dp_vnet_hdr h = { 0 };
 	size_t len = g->len;
-	uint16_t partial;
 
-	if (g->segs > 1) {
-		put16(g->buf + 2, (uint16_t)len);
-		ip4_csum(g->buf, 20);
-		/* NEEDS_CSUM: the TCP checksum field holds the pseudo-header sum, not inverted. */
-		partial = csum_fold(pseudo_sum(g->buf, false, IPPROTO_TCP_, len - 20));
-		memcpy(g->buf + 36, &partial, 2);
-		h = (struct dp_vnet_hdr){
-			.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM,
-			.gso_type = VIRTIO_NET_HDR_GSO_TCPV4,
-			.hdr_len = (uint16_t)g->hlen,
-			.gso_size = (uint16_t)g->mss,
-			.csum_start = 20,
-			.csum_offset = 16,
-		};
-	}
-
+	/* A single packet goes out as it came, its checksums untouched. */
+	if (g->segs > 1)
+		h = gro_seal(g);
 	dp_vnet_hdr_write(g->hdr, &h);
 	g->len = 0;
+	g->segs = 0;
 	return len;
 }
