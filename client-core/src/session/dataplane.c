@@ -4,7 +4,8 @@
  * (research: ~1 us per call on the reference VM against ~0.5 us of
  * AES-GCM per packet), so everything here is about calls per packet:
  * recvmmsg/sendmmsg on the socket, and with IFF_VNET_HDR one TUN read per
- * TSO/USO super-packet and one TUN write per coalesced TCP window.
+ * TSO/USO super-packet and one TUN write per coalesced TCP window or
+ * UDP burst.
  *
  * Buffers: DP_SLOTS packet buffers on the TUN side, enough for one 64 KiB
  * super-packet cut at a 1400-byte MSS; the encapsulated datagrams are
@@ -216,7 +217,11 @@ static int vnet_buffers(struct dataplane *dp)
 		dp->tun_buf = malloc(DP_VNET_HDR_LEN + DP_SUPER_MAX);
 	if (!dp->gro)
 		dp->gro = calloc(1, sizeof(*dp->gro));
-	return dp->tun_buf && dp->gro ? 0 : -ENOMEM;
+	if (!dp->tun_buf || !dp->gro)
+		return -ENOMEM;
+	/* UDP super-packets only to a TUN that took USO, i.e. a kernel that accepts them. */
+	dp->gro->udp_ok = dp->tun->uso;
+	return 0;
 }
 
 static int tun_input_vnet(struct dataplane *dp)

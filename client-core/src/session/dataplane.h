@@ -8,7 +8,8 @@
  *
  * With a TUN opened by net_tun_open_offload() the TUN side moves 64 KiB
  * super-packets: TSO/USO reads are cut into MSS-sized packets before encap,
- * and consecutive TCP segments are merged before the TUN write.
+ * and consecutive TCP segments or equal-sized UDP datagrams of one flow
+ * (IPv4 and IPv6) are merged before the TUN write.
  *
  * It runs either from the caller's event loop (dataplane_tun_input() /
  * dataplane_net_input() when the fds are readable) or on a thread of its
@@ -82,7 +83,7 @@ int dataplane_net_input(struct dataplane *dp, usec_t now);
 int dataplane_send(struct dataplane *dp, int fd, struct pkt *p);
 /*
  * An IP packet for the TUN: between dataplane_rx_begin() and
- * dataplane_flush() (always inside decap) TCP segments are coalesced and
+ * dataplane_flush() (always inside decap) TCP and UDP are coalesced and
  * written with the batch, otherwise it is written at once. 0 or -errno.
  */
 int dataplane_deliver(struct dataplane *dp, const uint8_t *ip, size_t len);

@@ -49,6 +49,7 @@
 #define TCP_ACK 0x10
 #define TCP_PSH 0x08
 #define WAIT_MS 2000
+#define LO_IFINDEX 1  /* in a new network namespace */
 
 static struct nl_sock *sk;
 static struct net_tun tun_in, tun_out;
@@ -118,6 +119,37 @@ static int setup_sysctls(void)
 	return 0;
 }
 
+/*
+ * IPv6 installs the local route of a new address from a work queue, even
+ * with NODAD: until then datagrams to it are dropped. Wait until one sent
+ * to ourselves (over lo, up in this namespace for that) arrives.
+ */
+static int wait_ipv6_local(const char *addr)
+{
+	struct sockaddr_in6 a = { .sin6_family = AF_INET6 };
+	socklen_t alen = sizeof(a);
+	int s = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	int r = -1;
+
+	inet_pton(AF_INET6, addr, &a.sin6_addr);
+	if (s < 0 || bind(s, (struct sockaddr *)&a, sizeof(a)) < 0 ||
+	    getsockname(s, (struct sockaddr *)&a, &alen) < 0)
+		goto out;
+
+	for (int i = 0; i < WAIT_MS / 10 && r < 0; i++) {
+		char c = 0;
+
+		(void)sendto(s, &c, 1, 0, (struct sockaddr *)&a, sizeof(a));
+		usleep(10000);
+		if (recv(s, &c, 1, 0) == 1)
+			r = 0;
+	}
+out:
+	if (s >= 0)
+		close(s);
+	return r;
+}
+
 static int setup_tuns(void)
 {
 	sk = nl_socket_alloc();
@@ -127,14 +159,14 @@ static int setup_tuns(void)
 		return -1;
 	printf("# TUN %s offloads 0x%x (USO %s)\n", tun_in.name, tun_in.offloads,
 	       tun_in.uso ? "on" : "off");
-	if (link_up(tun_in.ifindex) < 0 || link_up(tun_out.ifindex) < 0)
+	if (link_up(LO_IFINDEX) < 0 || link_up(tun_in.ifindex) < 0 || link_up(tun_out.ifindex) < 0)
 		return -1;
 	if (add_addr(tun_in.ifindex, "203.0.113.2/24") < 0 ||
 	    add_addr(tun_in.ifindex, "2001:db8::2/64") < 0 ||
 	    add_addr(tun_out.ifindex, "198.51.100.1/24") < 0 ||
 	    add_addr(tun_out.ifindex, "2001:db8:1::1/64") < 0)
 		return -1;
-	return 0;
+	return wait_ipv6_local("2001:db8::2");
 }
 
 /* ---- packets ---- */
