@@ -272,21 +272,30 @@ int dataplane_tun_input(struct dataplane *dp)
 
 /* TUN output ------------------------------------------------------------------ */
 
-static int tun_write(struct dataplane *dp, const uint8_t *hdr, const uint8_t *ip, size_t len)
+/* A vnet header that asks nothing of the kernel: one ordinary packet. */
+static const uint8_t no_offload[DP_VNET_HDR_LEN];
+
+/* One write to the TUN, behind hdr when not NULL. 0 or -errno; touches no state. */
+static int tun_write_raw(const struct net_tun *tun, const uint8_t *hdr, const uint8_t *ip,
+			 size_t len)
 {
 	struct iovec iov[2] = { { (void *)hdr, DP_VNET_HDR_LEN }, { (void *)ip, len } };
 	ssize_t r;
 
 	do {
-		r = hdr ? writev(dp->tun->fd, iov, 2) : write(dp->tun->fd, ip, len);
+		r = hdr ? writev(tun->fd, iov, 2) : write(tun->fd, ip, len);
 	} while (r < 0 && errno == EINTR);
+	return r < 0 ? -errno : 0;
+}
+
+static int tun_write(struct dataplane *dp, const uint8_t *hdr, const uint8_t *ip, size_t len)
+{
+	int r = tun_write_raw(dp->tun, hdr, ip, len);
 
 	dp->stats.tun_writes++;
-	if (r < 0) {
+	if (r < 0)
 		dp->stats.tun_write_errors++;
-		return -errno;
-	}
-	return 0;
+	return r;
 }
 
 static void flush_gro(struct dataplane *dp)
@@ -301,8 +310,6 @@ static void flush_gro(struct dataplane *dp)
 
 int dataplane_deliver(struct dataplane *dp, const uint8_t *ip, size_t len)
 {
-	static const uint8_t no_offload[DP_VNET_HDR_LEN];
-
 	dp->stats.packets_in++;
 	dp->stats.bytes_in += len;
 	if (!dp->tun->vnet_hdr)
@@ -325,14 +332,7 @@ int dataplane_deliver(struct dataplane *dp, const uint8_t *ip, size_t len)
 
 int dataplane_write_tun(const struct dataplane *dp, const uint8_t *ip, size_t len)
 {
-	static const uint8_t no_offload[DP_VNET_HDR_LEN];
-	struct iovec iov[2] = { { (void *)no_offload, DP_VNET_HDR_LEN }, { (void *)ip, len } };
-	ssize_t r;
-
-	do {
-		r = dp->tun->vnet_hdr ? writev(dp->tun->fd, iov, 2) : write(dp->tun->fd, ip, len);
-	} while (r < 0 && errno == EINTR);
-	return r < 0 ? -errno : 0;
+	return tun_write_raw(dp->tun, dp->tun->vnet_hdr ? no_offload : NULL, ip, len);
 }
 
 void dataplane_rx_begin(struct dataplane *dp)

@@ -59,15 +59,10 @@ void session_fast_destroy(struct session *s)
 
 /* Thread side ------------------------------------------------------------ */
 
-static bool ip_is_6(const struct pkt *p)
-{
-	return p->len > 0 && (p->data[0] >> 4) == 6;
-}
-
 int session_fast_encap(struct session *s, struct pkt *p)
 {
 	struct session_fast *f = &s->fast;
-	bool is_ipv6 = ip_is_6(p);
+	bool is_ipv6 = session_pkt_is_ipv6(p);
 	int r;
 
 	/* Not (yet) open for this IP version: dropped, as ppp_send_ip() would. */

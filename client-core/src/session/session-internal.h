@@ -153,6 +153,12 @@ void session_io_watch_data(struct session *s, bool on);
 /* Add the data plane's counters to s->stats before it goes away. */
 void session_io_fold_stats(struct session *s);
 
+/* The IP version of the packet in p, from its first nibble. */
+static inline bool session_pkt_is_ipv6(const struct pkt *p)
+{
+	return p->len > 0 && (p->data[0] >> 4) == 6;
+}
+
 /* session-fast.c */
 void session_fast_init(struct session *s);
 void session_fast_destroy(struct session *s);

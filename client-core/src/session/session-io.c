@@ -197,11 +197,6 @@ void session_ppp_ip_rx(void *user_data, bool is_ipv6, const uint8_t *data, size_
 	s->stats.bytes_in += len;
 }
 
-static bool ip_version_is_6(const struct pkt *p)
-{
-	return p->len > 0 && (p->data[0] >> 4) == 6;
-}
-
 /*
  * One IP packet from the TUN (the data plane calls this for each, then
  * sends the batch): on the thread with the copied framing, else through
@@ -215,7 +210,7 @@ static int dp_encap(void *user_data, struct pkt *p)
 		return session_fast_encap(s, p);
 	if (!s->ppp)
 		return -ENOTCONN;
-	return ppp_send_ip(s->ppp, p, ip_version_is_6(p));
+	return ppp_send_ip(s->ppp, p, session_pkt_is_ipv6(p));
 }
 
 static gboolean on_tun_readable(gint fd, GIOCondition cond, gpointer user_data)
