@@ -3,7 +3,8 @@
 # shellcheck source-path=SCRIPTDIR
 # l2tpns + FreeRADIUS as a real LNS in a network namespace pair.
 #
-#   l2tpns.sh start [--name NAME] [--debug N]   -> prints the client parameters,
+#   l2tpns.sh start [--name NAME] [--debug N] [--users N]
+#                                               -> prints the client parameters,
 #                                                  writes $STATE/client.env
 #   l2tpns.sh stop  [--name NAME]
 #   l2tpns.sh probe [--name NAME]               -> one SCCRQ, expects an SCCRP
@@ -12,7 +13,9 @@
 # (198.51.100.2). User alice / alice-secret via RADIUS (PAP and CHAP-MD5;
 # l2tpns has no MS-CHAP). Tunnel secret rvt-tunnel-secret: used only when the
 # LAC sends a Challenge AVP. Pool 203.0.113.0/25, LNS 203.0.113.254, DNS
-# 203.0.113.253/.252, IPv6 prefix 2001:db8:100::/64.
+# 203.0.113.253/.252, IPv6 prefix 2001:db8:100::/64. --users N adds user1 ...
+# userN with alice's password: l2tpns drops a user's older session when the
+# same user logs in again, so N sessions at once need N users.
 #
 # Quirks absorbed here (research/peer-l2tpns-softether-raw-l2tp.md):
 #  - l2tpns answers L2TP only once it is cluster master; the default election
@@ -127,6 +130,10 @@ write_radius_conf() {
 		}
 	EOF
 	printf 'alice\tCleartext-Password := "alice-secret"\n' >"$d/raddb/users"
+	local i
+	for ((i = 1; i <= ${L2TPNS_USERS:-0}; i++)); do
+		printf 'user%d\tCleartext-Password := "alice-secret"\n' "$i" >>"$d/raddb/users"
+	done
 }
 
 write_l2tpns_conf() {
@@ -232,6 +239,7 @@ main() {
 		case $1 in
 		--name) name=$2; shift 2 ;;
 		--debug) L2TPNS_DEBUG=$2; shift 2 ;;
+		--users) L2TPNS_USERS=$2; shift 2 ;;
 		*) rvt_die "unknown argument $1" ;;
 		esac
 	done
@@ -240,7 +248,7 @@ main() {
 	start) cmd_start ;;
 	stop) cmd_stop ;;
 	probe) cmd_probe ;;
-	*) echo "usage: $0 start|stop|probe [--name NAME] [--debug 0-5]" >&2; exit 2 ;;
+	*) echo "usage: $0 start|stop|probe [--name NAME] [--debug 0-5] [--users N]" >&2; exit 2 ;;
 	esac
 }
 
