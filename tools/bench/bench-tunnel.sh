@@ -11,8 +11,9 @@
 # in each of MODES (default "plain --tun-offload --offload": no offloads,
 # TUN vnet header only, TUN + UDP GSO/GRO), runs iperf3 TCP with 1 and 4
 # flows and a UDP flood through the tunnel, then the same on the bare veth.
-# Prints Gbit/s and the data planes' CPU seconds per GB carried. Everything
-# it creates is removed on exit; the default namespace is not touched.
+# Prints Gbit/s and the data planes' CPU seconds per GB carried (the peers'
+# packet and system-call counters go to stderr). Everything it creates is
+# removed on exit; the default namespace is not touched.
 set -euo pipefail
 
 BUILD=${1:-build-rel}
@@ -82,10 +83,11 @@ start_peer() {
 	ip netns exec $NSA ping -c 1 -W 2 203.0.113.2 >/dev/null || die "no ping through the tunnel"
 }
 
+# The peers' counters (packets per system call) go with the diagnostics, to stderr.
 stop_peer() {
 	stop_pid "$PEER_PID"
 	PEER_PID=
-	sed 's/^/    /' "$OUT/peer.err"
+	sed "s/^/    ${1:-}: /" "$OUT/peer.err" >&2
 }
 
 # iperf3 JSON -> "Gbit/s bytes host-cpu%" (what the receiver got).
@@ -144,6 +146,6 @@ for mode in ${MODES:-plain --tun-offload --offload}; do
 	[ "$mode" = plain ] && mode=
 	start_peer "$mode"
 	run_set "tunnel ${mode:-plain}" 203.0.113.2 "$PEER_PID" $((TUN_MTU - 28))
-	stop_peer
+	stop_peer "${mode:-plain}"
 done
 run_set "veth (no tunnel)" 198.51.100.2 "" 1472
