@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "auth.h"
 #include "caps.h"
 #include "crypto/crypto.h"
 #include "dbus/errors.h"
@@ -110,12 +109,10 @@ int service_run(const struct service_options *opt)
 		return 1;
 	}
 
-	rv_auth_init();
 	svc.manager = rv_manager_new(bus, env_or(opt->profiles_dir, "ROADVPN_PROFILES_DIR",
 						 DEFAULT_PROFILES_DIR), &error);
 	if (!svc.manager) {
 		fprintf(stderr, "roadvpnd: cannot export objects: %s\n", error->message);
-		rv_auth_shutdown();
 		return 1;
 	}
 
@@ -128,7 +125,6 @@ int service_run(const struct service_options *opt)
 
 	g_bus_unown_name(owner);
 	rv_manager_free(svc.manager);
-	rv_auth_shutdown();
 	g_dbus_connection_flush_sync(bus, NULL, NULL);
 	g_main_loop_unref(svc.loop);
 	return svc.exit_code;
