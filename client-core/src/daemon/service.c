@@ -86,7 +86,7 @@ static void setup(const struct service_options *opt)
 {
 	rv_log_set_debug(opt->debug);
 	if (rv_crypto_init() < 0)
-		rv_log_warning("roadvpnd", "OpenSSL legacy provider unavailable: MS-CHAPv2 will fail");
+		rv_log_warning("roadvpnd", "OpenSSL failed to initialise");
 
 	(void)RV_ERROR;   /* register the org.roadvpn.Error names before any reply */
 	rv_runstate_init(env_or(opt->state_dir, "ROADVPN_STATE_DIR", NULL));
