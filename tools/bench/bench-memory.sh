@@ -154,7 +154,8 @@ measure "$N"
 			echo "plain L2TP sessions to l2tpns") (polkit, private bus):"
 	python3 "$REPORT" table "0=$FT_STATE/memory-sample-0.txt" \
 		"1=$FT_STATE/memory-sample-1.txt" "$N=$FT_STATE/memory-sample-$N.txt"
-	echo "  where the RSS with 1 connection goes (all mappings: memory-mappings-1.txt):"
+	echo "  where the RSS with 1 connection goes (every mapping:" \
+		"${MEMORY_OUT:-$FT_STATE}/memory-mappings-1.txt):"
 	sed 's/^/  /' "$FT_STATE/memory-top-1.txt"
 } >"$FT_STATE/memory.txt"
 
