@@ -12,7 +12,6 @@ PACKAGES=(
 	# build
 	meson ninja-build pkg-config gcc clang libclang-rt-14-dev
 	libglib2.0-dev libglib2.0-bin libssl-dev libnl-3-dev libnl-route-3-dev libcmocka-dev
-	libpolkit-gobject-1-dev
 	# run and test
 	iproute2 iputils-ping tcpdump tshark nftables procps psmisc python3 util-linux
 	dbus-daemon polkitd

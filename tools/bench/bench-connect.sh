@@ -6,7 +6,7 @@
 # (all its threads, from /proc/PID/task/*/schedstat, ns), and its RSS once
 # connected. The log is polled every 5 ms, so wall times carry about 5 ms.
 #
-#   sudo ROADVPND=build-rel/client-core/src/daemon/roadvpnd tools/bench/bench-connect.sh [N]
+#   sudo ROADVPND=build-bench/client-core/src/daemon/roadvpnd tools/bench/bench-connect.sh [N]
 set -euo pipefail
 N=${1:-10}
 . "$(dirname "$0")/../../tests/interop/common.sh"

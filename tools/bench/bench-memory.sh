@@ -19,6 +19,9 @@
 # threads for 0, 1 and N connections, the increment per connection
 # ((N - 1 connection) / (N - 1)), and where the RSS of one connection goes,
 # per mapping. MEMORY_OUT=DIR keeps the samples and the full mapping tables.
+#
+# MEMORY_GATEWAY=softether runs the same against the local SoftEther in
+# L2TP/IPsec mode (NAT-T, MS-CHAPv2, user alice for every connection).
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 BUILD=${1:-build-bench}
@@ -29,16 +32,28 @@ export ROADVPN=${ROADVPN:-$PWD/$BUILD/cli/roadvpn}
 . "$HERE/../../tests/frontends/harness.sh"
 GW=$FT_SRC/tools/gateways
 REPORT=$HERE/memory-report.py
+GATEWAY_KIND=${MEMORY_GATEWAY:-l2tpns}
 
 ft_require
 if [ -z "${FT_INNER:-}" ]; then
 	[ "$N" -ge 2 ] || ft_fail "N must be at least 2 (the increment is (N - 1) / (N - 1))"
-	command -v /usr/sbin/l2tpns >/dev/null && command -v freeradius >/dev/null ||
-		ft_skip "l2tpns or freeradius missing"
 	FT_GW_NAME=bm$$
-	trap '"$GW/l2tpns.sh" stop --name "$FT_GW_NAME" >/dev/null 2>&1 || true' EXIT
-	"$GW/l2tpns.sh" start --name "$FT_GW_NAME" --users "$N" >/dev/null ||
-		ft_fail "could not start l2tpns"
+	gw_args=()
+	case $GATEWAY_KIND in
+	l2tpns)
+		command -v /usr/sbin/l2tpns >/dev/null && command -v freeradius >/dev/null ||
+			ft_skip "l2tpns or freeradius missing"
+		gw_args=(--users "$N")
+		;;
+	softether)
+		[ -x /usr/libexec/softether/vpnserver/vpnserver ] || ft_skip "SoftEther missing"
+		gw_args=(--mode ipsec-natt)
+		;;
+	*) ft_fail "MEMORY_GATEWAY is l2tpns or softether, not '$GATEWAY_KIND'" ;;
+	esac
+	trap '"$GW/$GATEWAY_KIND.sh" stop --name "$FT_GW_NAME" >/dev/null 2>&1 || true' EXIT
+	"$GW/$GATEWAY_KIND.sh" start --name "$FT_GW_NAME" "${gw_args[@]}" >/dev/null ||
+		ft_fail "could not start $GATEWAY_KIND"
 	export FT_CLIENT_ENV=/tmp/roadvpn-test/$FT_GW_NAME/client.env
 	ft_run_inner "$@"
 	[ "$FT_RC" -eq 0 ] || exit "$FT_RC"
@@ -54,19 +69,26 @@ fi
 . "$FT_CLIENT_ENV"
 trap ft_stop_roadvpnd EXIT
 
-# profile NAME USER: plain L2TP to the gateway, no routes, no DNS (N
-# connections would fight over the namespace's resolv.conf), password stored.
+# profile NAME USER: to the gateway, no routes, no DNS (N connections would
+# fight over the namespace's resolv.conf), secrets stored. l2tpns: plain
+# L2TP, CHAP, one user each; SoftEther: L2TP/IPsec, MS-CHAPv2, alice.
 profile() {
+	local ipsec="enabled=false" user=$2 auth=chap
+	if [ "$GATEWAY_KIND" = softether ]; then
+		ipsec="enabled=true
+psk=$PSK"
+		user=$USER auth=mschapv2
+	fi
 	cat >"$FT_STATE/connections/$1.conf" <<-EOF
 		[connection]
 		gateway=$GATEWAY
 		reconnect=false
 		[ipsec]
-		enabled=false
+		$ipsec
 		[ppp]
-		user=$2
+		user=$user
 		password=$PASSWORD
-		auth=chap
+		auth=$auth
 		[ip]
 		default-route=false
 		dns=false
@@ -127,11 +149,13 @@ check_up "$N"
 measure "$N"
 
 {
-	echo "roadvpnd $("$ROADVPND" --version | cut -d' ' -f2), idle ${IDLE} s," \
-		"plain L2TP sessions to l2tpns (polkit, private bus):"
+	echo "roadvpnd $("$ROADVPND" --version | cut -d' ' -f2), idle ${IDLE} s, $(
+		[ "$GATEWAY_KIND" = softether ] && echo "L2TP/IPsec sessions to SoftEther" ||
+			echo "plain L2TP sessions to l2tpns") (polkit, private bus):"
 	python3 "$REPORT" table "0=$FT_STATE/memory-sample-0.txt" \
 		"1=$FT_STATE/memory-sample-1.txt" "$N=$FT_STATE/memory-sample-$N.txt"
-	echo "  where the RSS with 1 connection goes (all mappings: memory-mappings-1.txt):"
+	echo "  where the RSS with 1 connection goes (every mapping:" \
+		"${MEMORY_OUT:-$FT_STATE}/memory-mappings-1.txt):"
 	sed 's/^/  /' "$FT_STATE/memory-top-1.txt"
 } >"$FT_STATE/memory.txt"
 

@@ -7,7 +7,7 @@
 # LNS on the same two vCPUs, so the figure is a check that TCP works
 # through the offload path at all, not roadvpnd's ceiling.
 #
-#   sudo ROADVPND=build-rel/client-core/src/daemon/roadvpnd tools/bench/bench-session.sh [SECONDS]
+#   sudo ROADVPND=build-bench/client-core/src/daemon/roadvpnd tools/bench/bench-session.sh [SECONDS]
 #
 # ROADVPN_TUN_OFFLOAD=0 in the environment runs the same with a plain TUN.
 set -euo pipefail

@@ -3,7 +3,7 @@
 #
 #   sudo tools/bench/bench-tunnel.sh [BUILD_DIR [SECONDS]]
 #
-# Builds nothing: BUILD_DIR (default build-rel, a --buildtype=release build
+# Builds nothing: BUILD_DIR (default build-bench, a --buildtype=release build
 # without sanitizers) must hold tools/bench/roadvpn-bench-peer. Creates two
 # network namespaces joined by a veth (underlay 198.51.100.0/24), starts
 # roadvpn-bench-peer (one TUN per namespace, overlay 203.0.113.1 <-> .2,
@@ -16,7 +16,7 @@
 # removed on exit; the default namespace is not touched.
 set -euo pipefail
 
-BUILD=${1:-build-rel}
+BUILD=${1:-build-bench}
 SECS=${2:-5}
 SUITE=${SUITE:-gcm}
 PEER=$BUILD/tools/bench/roadvpn-bench-peer

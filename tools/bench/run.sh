@@ -12,8 +12,8 @@
 #            (bench-tunnel.sh)
 #   connect  connect time to a local SoftEther, L2TP/IPsec: median of 10,
 #            roadvpnd's CPU vs waiting (bench-connect.sh)
-#   memory   roadvpnd's RSS idle with 1 and with 20 connections
-#            (bench-memory.sh)
+#   memory   roadvpnd's RSS idle with 1 and with 20 connections, plain
+#            L2TP to l2tpns and L2TP/IPsec to SoftEther (bench-memory.sh)
 # and, only when named, `session` (iperf3 through a real roadvpnd session
 # to l2tpns, bench-session.sh).
 #
@@ -83,8 +83,13 @@ run_part() {
 	encap) "$BUILD/tools/bench/bench-encap" "$(pick 0.3 0.05)" ;;
 	tunnel) tools/bench/bench-tunnel.sh "$BUILD" "$(pick 5 1)" ;;
 	connect) ROADVPND=$roadvpnd tools/bench/bench-connect.sh "$(pick 10 3)" ;;
-	memory) MEMORY_OUT=$PWD/$BUILD/bench-memory tools/bench/bench-memory.sh "$BUILD" \
-		"$(pick 20 5)" "$(pick 5 2)" ;;
+	memory)
+		local gw
+		for gw in l2tpns softether; do
+			MEMORY_GATEWAY=$gw MEMORY_OUT=$PWD/$BUILD/bench-memory-$gw \
+				tools/bench/bench-memory.sh "$BUILD" "$(pick 20 5)" "$(pick 5 2)" || return
+		done
+		;;
 	session) ROADVPND=$roadvpnd tools/bench/bench-session.sh "$(pick 3 1)" ;;
 	esac
 }

@@ -12,27 +12,46 @@
 #include <openssl/rand.h>
 
 #include "crypto.h"
+#include "util/log.h"
 
-static OSSL_LIB_CTX *legacy_ctx;
 static int init_result = -EIO;
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+static OSSL_LIB_CTX *legacy_ctx;
+static pthread_once_t legacy_once = PTHREAD_ONCE_INIT;
 
-static void load_providers(void)
+/*
+ * Nothing here prints OpenSSL's error queue, so its error strings (a table
+ * of several hundred KiB of resident memory once loaded) are never needed.
+ */
+static void init_openssl(void)
 {
-	legacy_ctx = OSSL_LIB_CTX_new();
-	if (!legacy_ctx)
-		return;
-
-	if (!OSSL_PROVIDER_load(legacy_ctx, "default") || !OSSL_PROVIDER_load(legacy_ctx, "legacy"))
-		return;
-
-	init_result = 0;
+	if (OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS, NULL))
+		init_result = 0;
 }
 
 int rv_crypto_init(void)
 {
-	pthread_once(&init_once, load_providers);
+	pthread_once(&init_once, init_openssl);
 	return init_result;
+}
+
+/* Only MS-CHAPv2 needs it: a process that never uses it never maps legacy.so. */
+static void load_legacy(void)
+{
+	OSSL_LIB_CTX *ctx = OSSL_LIB_CTX_new();
+
+	if (ctx && OSSL_PROVIDER_load(ctx, "default") && OSSL_PROVIDER_load(ctx, "legacy")) {
+		legacy_ctx = ctx;
+		return;
+	}
+	OSSL_LIB_CTX_free(ctx);
+	rv_log_warning("crypto", "OpenSSL legacy provider unavailable: MS-CHAPv2 (MD4, DES) fails");
+}
+
+static OSSL_LIB_CTX *legacy(void)
+{
+	pthread_once(&legacy_once, load_legacy);
+	return legacy_ctx;
 }
 
 const char *rv_hash_ossl_name(enum rv_hash_alg alg)
@@ -80,13 +99,19 @@ static OSSL_LIB_CTX *ctx_for(enum rv_hash_alg alg)
 	return alg == RV_HASH_MD4 ? legacy_ctx : NULL;
 }
 
+/* OpenSSL is initialised, and the legacy context loaded if alg needs it. */
+static bool ready_for(enum rv_hash_alg alg)
+{
+	return rv_crypto_init() == 0 && (alg != RV_HASH_MD4 || legacy());
+}
+
 int rv_hash_v(enum rv_hash_alg alg, const struct rv_iov *iov, size_t n, uint8_t *out)
 {
 	EVP_MD *md;
 	EVP_MD_CTX *ctx;
 	int ok;
 
-	if (rv_crypto_init() < 0)
+	if (!ready_for(alg))
 		return -EIO;
 
 	md = EVP_MD_fetch(ctx_for(alg), rv_hash_ossl_name(alg), NULL);
@@ -117,7 +142,7 @@ int rv_hmac_v(enum rv_hash_alg alg, const void *key, size_t key_len, const struc
 	size_t out_len = 0;
 	int ok;
 
-	if (rv_crypto_init() < 0)
+	if (!ready_for(alg))
 		return -EIO;
 
 	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)rv_hash_ossl_name(alg), 0);
@@ -141,7 +166,7 @@ int rv_des_ecb_encrypt(const uint8_t key[8], const uint8_t in[8], uint8_t out[8]
 	int out_len = 0;
 	int ok;
 
-	if (rv_crypto_init() < 0)
+	if (rv_crypto_init() < 0 || !legacy())
 		return -EIO;
 
 	cipher = EVP_CIPHER_fetch(legacy_ctx, "DES-ECB", NULL);

@@ -25,7 +25,10 @@ struct rv_iov {
 	size_t len;
 };
 
-/* Load providers once; returns 0 or -EIO (legacy provider missing, etc.). */
+/*
+ * Initialise OpenSSL once; 0 or -EIO. The legacy context is loaded on the
+ * first MD4 or DES use (a warning is logged once if that fails).
+ */
 int rv_crypto_init(void);
 
 size_t rv_hash_len(enum rv_hash_alg alg);

@@ -20,11 +20,10 @@
 typedef void (*rv_auth_fn)(GDBusMethodInvocation *inv, uid_t uid, bool authorized,
 			   gpointer user_data);
 
-/* Ask for `action` on behalf of the invocation's sender. uid 0 needs no polkit. */
+/*
+ * Ask for `action` on behalf of the invocation's sender, over the bus the
+ * invocation came in on. uid 0 needs no polkit; when polkitd cannot be
+ * reached, everyone else is refused.
+ */
 void rv_auth_check(GDBusMethodInvocation *inv, const char *action, rv_auth_fn done,
 		   gpointer user_data);
-
-/* Connect to polkitd (start-up, before taking the bus name). 0 or -1 (root-only mode). */
-int rv_auth_init(void);
-/* Release the polkit authority (at exit). */
-void rv_auth_shutdown(void);

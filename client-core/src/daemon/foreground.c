@@ -124,7 +124,7 @@ int foreground_run(const struct foreground_options *opt)
 					   "that can be cracked offline");
 
 	if (rv_crypto_init() < 0)
-		rv_log_warning("roadvpnd", "OpenSSL legacy provider unavailable: MS-CHAPv2 will fail");
+		rv_log_warning("roadvpnd", "OpenSSL failed to initialise");
 
 	cfg.profile = profile;
 	fg.loop = g_main_loop_new(NULL, FALSE);

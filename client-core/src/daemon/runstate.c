@@ -8,8 +8,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <glib/gstdio.h>
-#include <netlink/route/link.h>
-#include <netlink/route/route.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
@@ -63,36 +61,18 @@ void rv_runstate_forget(const char *ifname)
 	g_unlink(path);
 }
 
-static void delete_link(struct nl_sock *sk, const char *ifname)
+static void delete_link(const char *ifname)
 {
-	struct rtnl_link *link = NULL;
-
-	if (rtnl_link_get_kernel(sk, 0, ifname, &link) < 0)
-		return;
-	if (rtnl_link_delete(sk, link) == 0)
+	if (net_stale_link_delete(ifname) == 0)
 		rv_log_info("roadvpnd", "removed stale device %s", ifname);
-	rtnl_link_put(link);
 }
 
-static void delete_gateway_route(struct nl_sock *sk, const char *gateway)
+static void delete_gateway_route(const char *gateway)
 {
-	struct rtnl_route *route = rtnl_route_alloc();
-	struct nl_addr *dst = NULL;
+	uint32_t gw;
 
-	if (!route || nl_addr_parse(gateway, AF_INET, &dst) < 0) {
-		rtnl_route_put(route);
-		return;
-	}
-
-	nl_addr_set_prefixlen(dst, 32);
-	rtnl_route_set_family(route, AF_INET);
-	rtnl_route_set_table(route, RT_TABLE_MAIN);
-	rtnl_route_set_protocol(route, RTPROT_STATIC);
-	rtnl_route_set_dst(route, dst);
-	if (rtnl_route_delete(sk, route, 0) == 0)
+	if (inet_pton(AF_INET, gateway, &gw) == 1 && net_stale_gateway_route_delete(gw) == 0)
 		rv_log_info("roadvpnd", "removed stale route %s/32", gateway);
-	nl_addr_put(dst);
-	rtnl_route_put(route);
 }
 
 static bool pid_alive(int pid)
@@ -101,7 +81,7 @@ static bool pid_alive(int pid)
 }
 
 /* Undo one record; false when its owner still runs. */
-static bool replay(struct nl_sock *sk, const char *path)
+static bool replay(const char *path)
 {
 	g_autoptr(GKeyFile) kf = g_key_file_new();
 	g_autofree char *ifname = NULL, *gateway = NULL;
@@ -116,9 +96,9 @@ static bool replay(struct nl_sock *sk, const char *path)
 	ifname = g_key_file_get_string(kf, "connection", "interface", NULL);
 	gateway = g_key_file_get_string(kf, "connection", "gateway", NULL);
 	if (ifname && g_str_has_prefix(ifname, "rvpn"))
-		delete_link(sk, ifname);
+		delete_link(ifname);
 	if (gateway && *gateway && g_key_file_get_boolean(kf, "connection", "full-tunnel", NULL))
-		delete_gateway_route(sk, gateway);
+		delete_gateway_route(gateway);
 	g_unlink(path);
 	return true;
 }
@@ -126,23 +106,18 @@ static bool replay(struct nl_sock *sk, const char *path)
 int rv_runstate_cleanup(void)
 {
 	g_autoptr(GDir) d = g_dir_open(dir(), 0, NULL);
-	struct nl_sock *sk = nl_socket_alloc();
 	const char *entry;
 	int n = 0;
 
-	if (sk && nl_connect(sk, NETLINK_ROUTE) < 0)
-		g_clear_pointer(&sk, nl_socket_free);
-
-	while (sk && d && (entry = g_dir_read_name(d))) {
+	while (d && (entry = g_dir_read_name(d))) {
 		g_autofree char *path = NULL;
 
 		if (!g_str_has_prefix(entry, "conn-") || !g_str_has_suffix(entry, ".state"))
 			continue;
 		path = g_build_filename(dir(), entry, NULL);
-		n += replay(sk, path);
+		n += replay(path);
 	}
 
-	nl_socket_free(sk);
 	n += net_dns_restore_stale();
 	if (n)
 		rv_log_info("roadvpnd", "cleaned up %d stale item(s) from a previous run", n);

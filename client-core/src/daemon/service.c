@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "auth.h"
 #include "caps.h"
 #include "crypto/crypto.h"
 #include "dbus/errors.h"
@@ -87,7 +86,7 @@ static void setup(const struct service_options *opt)
 {
 	rv_log_set_debug(opt->debug);
 	if (rv_crypto_init() < 0)
-		rv_log_warning("roadvpnd", "OpenSSL legacy provider unavailable: MS-CHAPv2 will fail");
+		rv_log_warning("roadvpnd", "OpenSSL failed to initialise");
 
 	(void)RV_ERROR;   /* register the org.roadvpn.Error names before any reply */
 	rv_runstate_init(env_or(opt->state_dir, "ROADVPN_STATE_DIR", NULL));
@@ -110,12 +109,10 @@ int service_run(const struct service_options *opt)
 		return 1;
 	}
 
-	rv_auth_init();
 	svc.manager = rv_manager_new(bus, env_or(opt->profiles_dir, "ROADVPN_PROFILES_DIR",
 						 DEFAULT_PROFILES_DIR), &error);
 	if (!svc.manager) {
 		fprintf(stderr, "roadvpnd: cannot export objects: %s\n", error->message);
-		rv_auth_shutdown();
 		return 1;
 	}
 
@@ -128,7 +125,6 @@ int service_run(const struct service_options *opt)
 
 	g_bus_unown_name(owner);
 	rv_manager_free(svc.manager);
-	rv_auth_shutdown();
 	g_dbus_connection_flush_sync(bus, NULL, NULL);
 	g_main_loop_unref(svc.loop);
 	return svc.exit_code;

@@ -4,6 +4,8 @@
  * net_config_apply() stacks (rtnl.c, dns.c) and the pure helpers they share.
  */
 #include <arpa/inet.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -49,7 +51,35 @@ const char *net_route4_str(const struct net_route4 *r, char buf[NET_ROUTE4_STRLE
 int net_plan_routes(const struct net_config *cfg, struct net_route4 *out, size_t max);
 /* Whether one of the routes contains `addr` (network byte order). */
 bool net_routes_cover(const struct net_route4 *routes, size_t n, uint32_t addr);
-/* A libnl error code as the errno the kernel most likely returned. */
-int net_nl_errno(int nlerr);
-/* strerror() of net_nl_errno(), or libnl's text when there is no errno. */
-const char *net_nl_strerror(int nlerr);
+
+/* netlink.c: one rtnetlink request at a time, on a socket of our own. */
+#define NET_NL_MSG_MAX 8192	/* a link object with all its attributes fits */
+
+struct net_nl_msg {
+	union {
+		struct nlmsghdr hdr;
+		uint8_t buf[NET_NL_MSG_MAX];
+	} u;
+};
+
+struct net_nl {
+	int fd;
+	uint32_t seq;
+};
+
+int net_nl_open(struct net_nl *nl);
+void net_nl_close(struct net_nl *nl);
+/* Start a request (NLM_F_REQUEST | flags); returns its family header of hdr_len bytes, zeroed. */
+void *net_nl_msg_init(struct net_nl_msg *m, uint16_t type, uint16_t flags, size_t hdr_len);
+/* Append an attribute (or open/close a nested one). */
+void net_nl_put(struct net_nl_msg *m, uint16_t type, const void *data, size_t len);
+struct rtattr *net_nl_nest_start(struct net_nl_msg *m, uint16_t type);
+void net_nl_nest_end(struct net_nl_msg *m, struct rtattr *nest);
+/*
+ * Send m and wait for the kernel: with NLM_F_ACK in its flags until the ACK,
+ * else until the reply. The first reply object is copied to `reply` if
+ * given. 0, or the kernel's -errno (-ENOMSG: no reply came).
+ */
+int net_nl_transact(struct net_nl *nl, struct net_nl_msg *m, struct net_nl_msg *reply);
+/* An attribute of a reply whose family header is hdr_len bytes, or NULL. */
+const struct rtattr *net_nl_attr(const struct net_nl_msg *reply, size_t hdr_len, uint16_t type);

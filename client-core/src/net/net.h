@@ -1,7 +1,7 @@
 #pragma once
 /*
  * The host side of a connection: the TUN device, its addresses and routes
- * (netlink through libnl-route-3), and DNS (systemd-resolved over D-Bus when
+ * (rtnetlink), and DNS (systemd-resolved over D-Bus when
  * it runs, else a managed /etc/resolv.conf restored afterwards). Everything
  * applied is recorded so that net_config_undo() removes exactly that, on
  * disconnect, on failure and on SIGTERM.
@@ -180,3 +180,13 @@ void net_dns_set_use_resolved(bool use);
  * backups. Best effort; returns how many files were restored.
  */
 int net_dns_restore_stale(void);
+
+/*
+ * Crash recovery, for a helper restarted after its predecessor died: remove
+ * a TUN device left behind (by name), and the gateway /32 route that
+ * net_config_apply() pins for a full tunnel (RTPROT_STATIC in the main
+ * table, which does not go away with the device). 0 when something was
+ * removed, -errno otherwise (-ENODEV, -ESRCH: nothing was there).
+ */
+int net_stale_link_delete(const char *ifname);
+int net_stale_gateway_route_delete(uint32_t gateway4);

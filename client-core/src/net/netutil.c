@@ -1,14 +1,12 @@
 /*
- * Small pure helpers for the net module: address and route formatting, the
- * route plan of a connection, and libnl error codes turned back into the
- * errno text a user recognises ("File exists", not "Object exists").
+ * Small pure helpers for the net module: address and route formatting and
+ * the route plan of a connection.
  */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <netlink/errno.h>
 
 #include "net-private.h"
 
@@ -97,34 +95,4 @@ bool net_routes_cover(const struct net_route4 *routes, size_t n, uint32_t addr)
 			return true;
 	}
 	return false;
-}
-
-int net_nl_errno(int nlerr)
-{
-	static const int map[][2] = {
-		{ NLE_EXIST, EEXIST },		{ NLE_NOADDR, EADDRNOTAVAIL },
-		{ NLE_PERM, EPERM },		{ NLE_NOACCESS, EACCES },
-		{ NLE_NODEV, ENODEV },		{ NLE_INVAL, EINVAL },
-		{ NLE_OBJ_NOTFOUND, ESRCH },	{ NLE_AF_NOSUPPORT, EAFNOSUPPORT },
-		{ NLE_RANGE, ERANGE },		{ NLE_BUSY, EBUSY },
-		{ NLE_AGAIN, EAGAIN },		{ NLE_NOMEM, ENOMEM },
-		{ NLE_OPNOTSUPP, EOPNOTSUPP },	{ NLE_PROTO_MISMATCH, EPROTONOSUPPORT },
-		{ NLE_MSGSIZE, EMSGSIZE },
-		{ NLE_BAD_SOCK, EBADF },	{ NLE_INTR, EINTR },
-	};
-
-	if (nlerr < 0)
-		nlerr = -nlerr;
-	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
-		if (map[i][0] == nlerr)
-			return map[i][1];
-	}
-	return 0;
-}
-
-const char *net_nl_strerror(int nlerr)
-{
-	int e = net_nl_errno(nlerr);
-
-	return e ? strerror(e) : nl_geterror(nlerr);
 }

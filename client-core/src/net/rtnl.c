@@ -1,5 +1,5 @@
 /*
- * Addresses, MTU and routes of the TUN through rtnetlink (libnl-route-3).
+ * Addresses, MTU and routes of the TUN through rtnetlink (netlink.c).
  * Every object we add is recorded, and undo deletes exactly those in reverse
  * order, so routes or addresses someone else owns are never touched.
  *
@@ -17,14 +17,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
+#include <linux/if_addr.h>
 #include <linux/if_link.h>
-#include <linux/rtnetlink.h>
-#include <netlink/errno.h>
-#include <netlink/netlink.h>
-#include <netlink/route/addr.h>
-#include <netlink/route/link.h>
-#include <netlink/route/link/inet6.h>
-#include <netlink/route/route.h>
 
 #include "util/log.h"
 #include "net-private.h"
@@ -35,12 +30,34 @@ enum rtnl_action_kind {
 	RTNL_ACTION_ROUTE,
 };
 
+/* An address on the TUN, as added and as deleted again. */
+struct rtnl_addr {
+	uint8_t family;
+	uint8_t prefix_len;
+	uint8_t flags;		/* IFA_F_* */
+	bool has_peer;
+	uint8_t local[16];
+	uint8_t peer[16];
+};
+
+/* An IPv4 unicast route in the main table: dst/prefix_len dev ifindex [via gateway]. */
+struct rtnl_route4 {
+	uint32_t dst;
+	uint32_t gateway;	/* 0: a device route (scope link) */
+	uint8_t prefix_len;
+	int ifindex;
+};
+
 struct rtnl_action {
 	enum rtnl_action_kind kind;
-	struct rtnl_addr *addr;
-	struct rtnl_route *route;
-	unsigned int old_flags;
-	unsigned int old_mtu;
+	union {
+		struct {
+			unsigned int old_flags;
+			unsigned int old_mtu;
+		} link;
+		struct rtnl_addr addr;
+		struct rtnl_route4 route;
+	} u;
 	char what[96];		/* for the undo log line */
 };
 
@@ -48,29 +65,12 @@ struct rtnl_action {
 #define RTNL_MAX_ACTIONS (NET_MAX_ROUTES + 8)
 
 struct net_rtnl {
-	struct nl_sock *sk;
+	struct net_nl nl;
 	int ifindex;
 	char ifname[IF_NAMESIZE];
-	int last_errno;		/* the kernel's errno of the last failed request */
 	struct rtnl_action actions[RTNL_MAX_ACTIONS];
 	size_t n_actions;
 };
-
-/* libnl folds errnos into a few codes (ENETUNREACH becomes "Unspecific failure"). */
-static int rtnl_err_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
-{
-	struct net_rtnl *rtnl = arg;
-
-	rtnl->last_errno = -e->error;
-	return NL_STOP;
-}
-
-static const char *rtnl_strerror(struct net_rtnl *rtnl, int nlerr)
-{
-	if (rtnl->last_errno > 0)
-		return strerror(rtnl->last_errno);
-	return net_nl_strerror(nlerr);
-}
 
 static struct rtnl_action *rtnl_record(struct net_rtnl *rtnl, enum rtnl_action_kind kind,
 				       const char *what)
@@ -87,33 +87,67 @@ static struct rtnl_action *rtnl_record(struct net_rtnl *rtnl, enum rtnl_action_k
 	return a;
 }
 
-static struct nl_addr *addr4(uint32_t addr, uint8_t prefix_len)
-{
-	struct nl_addr *a = nl_addr_build(AF_INET, &addr, sizeof(addr));
-
-	if (a)
-		nl_addr_set_prefixlen(a, prefix_len);
-	return a;
-}
-
 /* ---- link ---- */
 
-static void rtnl_set_addrgenmode_none(struct net_rtnl *rtnl, struct rtnl_link *link)
+/* RTM_SETLINK for our TUN: `change` of the flags set to `flags`, MTU if non-zero. */
+static int rtnl_set_link(struct net_rtnl *rtnl, unsigned int flags, unsigned int change,
+			 uint32_t mtu)
 {
-	struct rtnl_link *change = rtnl_link_alloc();
-	int r = -NLE_NOMEM;
+	struct net_nl_msg m;
+	struct ifinfomsg *ifi = net_nl_msg_init(&m, RTM_SETLINK, NLM_F_ACK, sizeof(*ifi));
 
-	if (change) {
-		rtnl_link_inet6_set_addr_gen_mode(change, IN6_ADDR_GEN_MODE_NONE);
-		rtnl->last_errno = 0;
-		r = rtnl_link_change(rtnl->sk, link, change, 0);
-		rtnl_link_put(change);
-	}
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = rtnl->ifindex;
+	ifi->ifi_flags = flags;
+	ifi->ifi_change = change;
+	if (mtu)
+		net_nl_put(&m, IFLA_MTU, &mtu, sizeof(mtu));
+	return net_nl_transact(&rtnl->nl, &m, NULL);
+}
+
+/* The TUN's flags and MTU now. 0 or -errno (-ENODEV when it is gone). */
+static int rtnl_get_link(struct net_rtnl *rtnl, unsigned int *ret_flags, unsigned int *ret_mtu)
+{
+	struct net_nl_msg m, reply;
+	struct ifinfomsg *ifi = net_nl_msg_init(&m, RTM_GETLINK, 0, sizeof(*ifi));
+	const struct rtattr *mtu;
+	int r;
+
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = rtnl->ifindex;
+	r = net_nl_transact(&rtnl->nl, &m, &reply);
+	if (r < 0)
+		return r;
+	if (reply.u.hdr.nlmsg_type != RTM_NEWLINK)
+		return -EBADMSG;
+
+	mtu = net_nl_attr(&reply, sizeof(*ifi), IFLA_MTU);
+	*ret_flags = ((const struct ifinfomsg *)NLMSG_DATA(&reply.u.hdr))->ifi_flags;
+	*ret_mtu = mtu && RTA_PAYLOAD(mtu) >= 4 ? *(const uint32_t *)RTA_DATA(mtu) : 0;
+	return 0;
+}
+
+static void rtnl_set_addrgenmode_none(struct net_rtnl *rtnl)
+{
+	struct net_nl_msg m;
+	struct ifinfomsg *ifi = net_nl_msg_init(&m, RTM_SETLINK, NLM_F_ACK, sizeof(*ifi));
+	struct rtattr *spec, *inet6;
+	uint8_t mode = IN6_ADDR_GEN_MODE_NONE;
+	int r;
+
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = rtnl->ifindex;
+	spec = net_nl_nest_start(&m, IFLA_AF_SPEC);
+	inet6 = net_nl_nest_start(&m, AF_INET6);
+	net_nl_put(&m, IFLA_INET6_ADDR_GEN_MODE, &mode, sizeof(mode));
+	net_nl_nest_end(&m, inet6);
+	net_nl_nest_end(&m, spec);
+	r = net_nl_transact(&rtnl->nl, &m, NULL);
 
 	/* IPv6 may be disabled on this host: then there is no link-local to avoid. */
 	if (r < 0)
 		rv_log_debug(NET_LOG, "cannot set addrgenmode none on %s: %s", rtnl->ifname,
-			     rtnl_strerror(rtnl, r));
+			     strerror(-r));
 }
 
 /* Per-device IPv6 settings of this network namespace; best effort (IPv6 may be off). */
@@ -134,100 +168,88 @@ static void rtnl_ipv6_sysctl(struct net_rtnl *rtnl, const char *key, const char 
 		rv_log_debug(NET_LOG, "cannot set %s: %s", path, strerror(errno));
 }
 
-static int rtnl_link_up(struct net_rtnl *rtnl, struct rtnl_link *link, uint16_t mtu,
-			char **ret_error)
+static int rtnl_link_up(struct net_rtnl *rtnl, unsigned int old_flags, unsigned int old_mtu,
+			uint16_t mtu, char **ret_error)
 {
-	struct rtnl_link *change = rtnl_link_alloc();
 	struct rtnl_action *a;
 	int r;
 
-	if (!change)
-		return -ENOMEM;
-	if (mtu)
-		rtnl_link_set_mtu(change, mtu);
-	rtnl_link_set_flags(change, IFF_UP);
-
-	rtnl->last_errno = 0;
-	r = rtnl_link_change(rtnl->sk, link, change, 0);
-	rtnl_link_put(change);
+	r = rtnl_set_link(rtnl, IFF_UP, IFF_UP, mtu);
 	if (r < 0) {
 		*ret_error = net_strdup_printf("cannot bring %s up with MTU %u: %s", rtnl->ifname,
-					       mtu, rtnl_strerror(rtnl, r));
+					       mtu, strerror(-r));
 		return -EIO;
 	}
 
 	a = rtnl_record(rtnl, RTNL_ACTION_LINK, "link settings");
-	a->old_flags = rtnl_link_get_flags(link);
-	a->old_mtu = rtnl_link_get_mtu(link);
-	rv_log_debug(NET_LOG, "%s up, MTU %u", rtnl->ifname, mtu ? mtu : a->old_mtu);
+	a->u.link.old_flags = old_flags;
+	a->u.link.old_mtu = old_mtu;
+	rv_log_debug(NET_LOG, "%s up, MTU %u", rtnl->ifname, mtu ? mtu : old_mtu);
 	return 0;
 }
 
 static int rtnl_setup_link(struct net_rtnl *rtnl, const struct net_config *cfg,
 			   char **ret_error)
 {
-	struct rtnl_link *link = NULL;
+	unsigned int flags, mtu;
 	int r;
 
-	rtnl->last_errno = 0;
-	r = rtnl_link_get_kernel(rtnl->sk, rtnl->ifindex, NULL, &link);
+	r = rtnl_get_link(rtnl, &flags, &mtu);
 	if (r < 0) {
 		*ret_error = net_strdup_printf("cannot find %s (ifindex %d): %s", rtnl->ifname,
-					       rtnl->ifindex, rtnl_strerror(rtnl, r));
+					       rtnl->ifindex, strerror(-r));
 		return -ENODEV;
 	}
 
 	/* Before the link goes up, when the kernel would make its own link-local. */
-	rtnl_set_addrgenmode_none(rtnl, link);
+	rtnl_set_addrgenmode_none(rtnl);
 	/* Split tunnel: the gateway's Router Advertisement must not take the IPv6 default route. */
 	if (!cfg->default_route)
 		rtnl_ipv6_sysctl(rtnl, "accept_ra_defrtr", "0");
-	r = rtnl_link_up(rtnl, link, cfg->mtu, ret_error);
-	rtnl_link_put(link);
-	return r;
+	return rtnl_link_up(rtnl, flags, mtu, cfg->mtu, ret_error);
 }
 
-static void rtnl_undo_link(struct net_rtnl *rtnl, const struct rtnl_action *a)
+static int rtnl_undo_link(struct net_rtnl *rtnl, const struct rtnl_action *a)
 {
-	struct rtnl_link *link = NULL, *change;
-	int r;
-
-	if (rtnl_link_get_kernel(rtnl->sk, rtnl->ifindex, NULL, &link) < 0)
-		return;		/* the TUN is gone already: nothing left to put back */
-
-	change = rtnl_link_alloc();
-	if (change) {
-		rtnl_link_set_mtu(change, a->old_mtu);
-		if (!(a->old_flags & IFF_UP))
-			rtnl_link_unset_flags(change, IFF_UP);
-		r = rtnl_link_change(rtnl->sk, link, change, 0);
-		if (r < 0)
-			rv_log_warning(NET_LOG, "cannot restore %s settings: %s", rtnl->ifname,
-				       net_nl_strerror(r));
-		rtnl_link_put(change);
-	}
-	rtnl_link_put(link);
+	return rtnl_set_link(rtnl, a->u.link.old_flags & IFF_UP, IFF_UP, a->u.link.old_mtu);
 }
 
 /* ---- addresses ---- */
 
-static int rtnl_add_addr(struct net_rtnl *rtnl, struct rtnl_addr *addr, const char *what,
+/* RTM_NEWADDR or RTM_DELADDR for one of our addresses. */
+static int rtnl_addr_request(struct net_rtnl *rtnl, uint16_t type, uint16_t flags,
+			     const struct rtnl_addr *addr)
+{
+	size_t len = addr->family == AF_INET ? 4 : 16;
+	struct net_nl_msg m;
+	struct ifaddrmsg *ifa = net_nl_msg_init(&m, type, NLM_F_ACK | flags, sizeof(*ifa));
+
+	ifa->ifa_family = addr->family;
+	ifa->ifa_prefixlen = addr->prefix_len;
+	ifa->ifa_flags = addr->flags;
+	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
+	ifa->ifa_index = (unsigned int)rtnl->ifindex;
+	net_nl_put(&m, IFA_LOCAL, addr->local, len);
+	/* IFA_ADDRESS is the far end of a point-to-point link, else the address itself. */
+	net_nl_put(&m, IFA_ADDRESS, addr->has_peer ? addr->peer : addr->local, len);
+	return net_nl_transact(&rtnl->nl, &m, NULL);
+}
+
+static int rtnl_add_addr(struct net_rtnl *rtnl, const struct rtnl_addr *addr, const char *what,
 			 char **ret_error)
 {
 	struct rtnl_action *a;
 	int r;
 
-	rtnl->last_errno = 0;
-	r = rtnl_addr_add(rtnl->sk, addr, NLM_F_EXCL);
+	r = rtnl_addr_request(rtnl, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, addr);
 	if (r < 0) {
 		*ret_error = net_strdup_printf("cannot add address %s to %s: %s", what,
-					       rtnl->ifname, rtnl_strerror(rtnl, r));
-		rtnl_addr_put(addr);
+					       rtnl->ifname, strerror(-r));
 		return -EIO;
 	}
 
 	a = rtnl_record(rtnl, RTNL_ACTION_ADDR, what);
-	a->addr = addr;
+	a->u.addr = *addr;
 	rv_log_debug(NET_LOG, "added address %s to %s", what, rtnl->ifname);
 	return 0;
 }
@@ -235,116 +257,73 @@ static int rtnl_add_addr(struct net_rtnl *rtnl, struct rtnl_addr *addr, const ch
 static int rtnl_add_addr4(struct net_rtnl *rtnl, const struct net_config *cfg,
 			  char **ret_error)
 {
-	struct rtnl_addr *addr = rtnl_addr_alloc();
-	struct nl_addr *local = addr4(cfg->local4, 32);
-	struct nl_addr *peer = cfg->peer4 ? addr4(cfg->peer4, 32) : NULL;
+	struct rtnl_addr addr = { .family = AF_INET, .prefix_len = 32, .has_peer = cfg->peer4 != 0 };
 	char l[INET_ADDRSTRLEN], p[INET_ADDRSTRLEN], what[2 * INET_ADDRSTRLEN + 8];
-	int r = -ENOMEM;
 
-	if (addr && local && (peer || !cfg->peer4)) {
-		rtnl_addr_set_ifindex(addr, rtnl->ifindex);
-		rtnl_addr_set_family(addr, AF_INET);
-		rtnl_addr_set_local(addr, local);
-		if (peer)
-			rtnl_addr_set_peer(addr, peer);
-		rtnl_addr_set_prefixlen(addr, 32);
-		snprintf(what, sizeof(what), "%s%s%s", net_ip4_str(cfg->local4, l),
-			 peer ? " peer " : "/32", peer ? net_ip4_str(cfg->peer4, p) : "");
-		r = rtnl_add_addr(rtnl, addr, what, ret_error);
-		addr = NULL;
-	}
-
-	rtnl_addr_put(addr);
-	nl_addr_put(local);
-	nl_addr_put(peer);
-	return r;
+	memcpy(addr.local, &cfg->local4, 4);
+	memcpy(addr.peer, &cfg->peer4, 4);
+	snprintf(what, sizeof(what), "%s%s%s", net_ip4_str(cfg->local4, l),
+		 addr.has_peer ? " peer " : "/32", addr.has_peer ? net_ip4_str(cfg->peer4, p) : "");
+	return rtnl_add_addr(rtnl, &addr, what, ret_error);
 }
 
 static int rtnl_add_addr6(struct net_rtnl *rtnl, const struct net_config *cfg,
 			  char **ret_error)
 {
-	struct in6_addr ll = { .s6_addr = { 0xfe, 0x80 } };
+	/* A point-to-point link has nobody to collide with. */
+	struct rtnl_addr addr = { .family = AF_INET6, .prefix_len = 64, .flags = IFA_F_NODAD,
+				  .local = { 0xfe, 0x80 } };
 	char what[INET6_ADDRSTRLEN + 4];
-	struct rtnl_addr *addr = rtnl_addr_alloc();
-	struct nl_addr *local;
-	int r = -ENOMEM;
 
-	memcpy(&ll.s6_addr[8], cfg->local_iid, 8);
-	local = nl_addr_build(AF_INET6, &ll, sizeof(ll));
-	if (addr && local) {
-		nl_addr_set_prefixlen(local, 64);
-		rtnl_addr_set_ifindex(addr, rtnl->ifindex);
-		rtnl_addr_set_family(addr, AF_INET6);
-		rtnl_addr_set_local(addr, local);
-		rtnl_addr_set_prefixlen(addr, 64);
-		/* A point-to-point link has nobody to collide with. */
-		rtnl_addr_set_flags(addr, IFA_F_NODAD);
-		inet_ntop(AF_INET6, &ll, what, sizeof(what));
-		strcat(what, "/64");
-		r = rtnl_add_addr(rtnl, addr, what, ret_error);
-		addr = NULL;
-	}
-
-	rtnl_addr_put(addr);
-	nl_addr_put(local);
-	return r;
+	memcpy(&addr.local[8], cfg->local_iid, 8);
+	inet_ntop(AF_INET6, addr.local, what, sizeof(what));
+	strcat(what, "/64");
+	return rtnl_add_addr(rtnl, &addr, what, ret_error);
 }
 
 /* ---- routes ---- */
 
-static struct rtnl_route *route4_new(const struct net_route4 *dst, int ifindex, uint32_t gw)
+/* RTM_NEWROUTE or RTM_DELROUTE for one of our routes. */
+static int rtnl_route_request(struct net_rtnl *rtnl, uint16_t type, uint16_t flags,
+			      const struct rtnl_route4 *route)
 {
-	struct rtnl_route *route = rtnl_route_alloc();
-	struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
-	struct nl_addr *d = addr4(dst->dst, dst->prefix_len);
-	struct nl_addr *g = gw ? addr4(gw, 32) : NULL;
+	struct net_nl_msg m;
+	struct rtmsg *rtm = net_nl_msg_init(&m, type, NLM_F_ACK | flags, sizeof(*rtm));
+	uint32_t oif = (uint32_t)route->ifindex;
 
-	if (!route || !nh || !d || (gw && !g)) {
-		rtnl_route_put(route);
-		rtnl_route_nh_free(nh);
-		nl_addr_put(d);
-		nl_addr_put(g);
-		return NULL;
-	}
-
-	rtnl_route_set_family(route, AF_INET);
-	rtnl_route_set_table(route, RT_TABLE_MAIN);
-	rtnl_route_set_protocol(route, RTPROT_STATIC);
-	rtnl_route_set_type(route, RTN_UNICAST);
-	rtnl_route_set_scope(route, gw ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK);
-	rtnl_route_set_dst(route, d);
-	rtnl_route_nh_set_ifindex(nh, ifindex);
-	if (g)
-		rtnl_route_nh_set_gateway(nh, g);
-	rtnl_route_add_nexthop(route, nh);
-	nl_addr_put(d);
-	nl_addr_put(g);
-	return route;
+	rtm->rtm_family = AF_INET;
+	rtm->rtm_dst_len = route->prefix_len;
+	rtm->rtm_table = RT_TABLE_MAIN;
+	rtm->rtm_protocol = RTPROT_STATIC;
+	rtm->rtm_type = RTN_UNICAST;
+	rtm->rtm_scope = route->gateway ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
+	if (route->prefix_len)
+		net_nl_put(&m, RTA_DST, &route->dst, 4);
+	net_nl_put(&m, RTA_OIF, &oif, sizeof(oif));
+	if (route->gateway)
+		net_nl_put(&m, RTA_GATEWAY, &route->gateway, 4);
+	return net_nl_transact(&rtnl->nl, &m, NULL);
 }
 
 /* 0 added, 1 already there (tolerated only when `may_exist`), -EIO with *ret_error. */
-static int rtnl_add_route(struct net_rtnl *rtnl, struct rtnl_route *route, const char *what,
-			  bool may_exist, char **ret_error)
+static int rtnl_add_route(struct net_rtnl *rtnl, const struct rtnl_route4 *route,
+			  const char *what, bool may_exist, char **ret_error)
 {
 	struct rtnl_action *a;
 	int r;
 
-	rtnl->last_errno = 0;
-	r = rtnl_route_add(rtnl->sk, route, NLM_F_EXCL);
-	if (r == -NLE_EXIST && may_exist) {
+	r = rtnl_route_request(rtnl, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, route);
+	if (r == -EEXIST && may_exist) {
 		rv_log_debug(NET_LOG, "route %s exists already, left alone", what);
-		rtnl_route_put(route);
 		return 1;
 	}
 	if (r < 0) {
-		*ret_error = net_strdup_printf("cannot add route %s: %s", what,
-					       rtnl_strerror(rtnl, r));
-		rtnl_route_put(route);
+		*ret_error = net_strdup_printf("cannot add route %s: %s", what, strerror(-r));
 		return -EIO;
 	}
 
 	a = rtnl_record(rtnl, RTNL_ACTION_ROUTE, what);
-	a->route = route;
+	a->u.route = *route;
 	rv_log_debug(NET_LOG, "added route %s", what);
 	return 0;
 }
@@ -355,14 +334,14 @@ static int rtnl_add_tun_routes(struct net_rtnl *rtnl, const struct net_route4 *p
 	char dst[NET_ROUTE4_STRLEN], what[NET_ROUTE4_STRLEN + IF_NAMESIZE + 8];
 
 	for (size_t i = 0; i < n; i++) {
-		struct rtnl_route *route = route4_new(&plan[i], rtnl->ifindex, 0);
+		const struct rtnl_route4 route = { .dst = plan[i].dst,
+						   .prefix_len = plan[i].prefix_len,
+						   .ifindex = rtnl->ifindex };
 		int r;
 
-		if (!route)
-			return -ENOMEM;
 		snprintf(what, sizeof(what), "%s via %s", net_route4_str(&plan[i], dst),
 			 rtnl->ifname);
-		r = rtnl_add_route(rtnl, route, what, false, ret_error);
+		r = rtnl_add_route(rtnl, &route, what, false, ret_error);
 		if (r < 0)
 			return r;
 	}
@@ -373,45 +352,43 @@ static int rtnl_add_tun_routes(struct net_rtnl *rtnl, const struct net_route4 *p
 static int rtnl_gateway_path(struct net_rtnl *rtnl, uint32_t gateway4, uint32_t *ret_via,
 			     int *ret_ifindex)
 {
-	struct nl_addr *dst = addr4(gateway4, 32);
-	struct rtnl_route *found = NULL;
-	struct rtnl_nexthop *nh;
-	struct nl_addr *via;
+	struct net_nl_msg m, reply;
+	struct rtmsg *rtm = net_nl_msg_init(&m, RTM_GETROUTE, 0, sizeof(*rtm));
+	const struct rtmsg *found;
+	const struct rtattr *oif, *via;
 	int r;
 
-	if (!dst)
-		return -ENOMEM;
-	rtnl->last_errno = 0;
-	r = rtnl_route_lookup(rtnl->sk, dst, &found);
-	nl_addr_put(dst);
+	rtm->rtm_family = AF_INET;
+	rtm->rtm_dst_len = 32;
+	net_nl_put(&m, RTA_DST, &gateway4, 4);
+	r = net_nl_transact(&rtnl->nl, &m, &reply);
 	if (r < 0)
-		return rtnl->last_errno > 0 ? -rtnl->last_errno : -net_nl_errno(r);
+		return r;
+	if (reply.u.hdr.nlmsg_type != RTM_NEWROUTE)
+		return -EBADMSG;
 
-	nh = rtnl_route_get_nnexthops(found) == 1 ? rtnl_route_nexthop_n(found, 0) : NULL;
-	r = -ENETUNREACH;
-	if (nh && rtnl_route_get_type(found) == RTN_UNICAST) {
-		via = rtnl_route_nh_get_gateway(nh);
-		*ret_via = via && nl_addr_get_len(via) == 4 ?
-			*(const uint32_t *)nl_addr_get_binary_addr(via) : 0;
-		*ret_ifindex = rtnl_route_nh_get_ifindex(nh);
-		r = 0;
-	}
-	rtnl_route_put(found);
-	return r;
+	found = NLMSG_DATA(&reply.u.hdr);
+	oif = net_nl_attr(&reply, sizeof(*found), RTA_OIF);
+	via = net_nl_attr(&reply, sizeof(*found), RTA_GATEWAY);
+	/* One unicast path (not local, not a multipath route): that is what we pin. */
+	if (found->rtm_type != RTN_UNICAST || !oif || RTA_PAYLOAD(oif) < 4 ||
+	    net_nl_attr(&reply, sizeof(*found), RTA_MULTIPATH))
+		return -ENETUNREACH;
+	*ret_ifindex = (int)*(const uint32_t *)RTA_DATA(oif);
+	*ret_via = via && RTA_PAYLOAD(via) == 4 ? *(const uint32_t *)RTA_DATA(via) : 0;
+	return 0;
 }
 
 static int rtnl_add_gateway_route(struct net_rtnl *rtnl, const struct net_config *cfg,
 				  char **ret_error)
 {
-	const struct net_route4 host = { .dst = cfg->gateway4, .prefix_len = 32 };
 	char gw[INET_ADDRSTRLEN], via[INET_ADDRSTRLEN], dev[IF_NAMESIZE] = "?";
 	char what[2 * INET_ADDRSTRLEN + IF_NAMESIZE + 16];
-	struct rtnl_route *route;
-	uint32_t next_hop = 0;
-	int ifindex = 0, r;
+	struct rtnl_route4 route = { .dst = cfg->gateway4, .prefix_len = 32 };
+	int r;
 
-	r = rtnl_gateway_path(rtnl, cfg->gateway4, &next_hop, &ifindex);
-	if (r < 0 || ifindex == rtnl->ifindex) {
+	r = rtnl_gateway_path(rtnl, cfg->gateway4, &route.gateway, &route.ifindex);
+	if (r < 0 || route.ifindex == rtnl->ifindex) {
 		/* Local or unreachable gateway: nothing to pin, not worth failing for. */
 		rv_log_warning(NET_LOG, "no path to gateway %s to keep: %s",
 			       net_ip4_str(cfg->gateway4, gw),
@@ -419,41 +396,40 @@ static int rtnl_add_gateway_route(struct net_rtnl *rtnl, const struct net_config
 		return 0;
 	}
 
-	if_indextoname((unsigned int)ifindex, dev);
+	if_indextoname((unsigned int)route.ifindex, dev);
 	snprintf(what, sizeof(what), "%s/32%s%s dev %s", net_ip4_str(cfg->gateway4, gw),
-		 next_hop ? " via " : "", next_hop ? net_ip4_str(next_hop, via) : "", dev);
-	route = route4_new(&host, ifindex, next_hop);
-	if (!route)
-		return -ENOMEM;
-	r = rtnl_add_route(rtnl, route, what, true, ret_error);
+		 route.gateway ? " via " : "", route.gateway ? net_ip4_str(route.gateway, via) : "",
+		 dev);
+	r = rtnl_add_route(rtnl, &route, what, true, ret_error);
 	return r < 0 ? r : 0;
 }
 
 /* ---- apply / undo ---- */
 
-static void rtnl_undo_action(struct net_rtnl *rtnl, struct rtnl_action *a)
+static void rtnl_undo_action(struct net_rtnl *rtnl, const struct rtnl_action *a)
 {
 	int r = 0;
 
 	switch (a->kind) {
 	case RTNL_ACTION_LINK:
-		rtnl_undo_link(rtnl, a);
+		r = rtnl_undo_link(rtnl, a);
 		break;
 	case RTNL_ACTION_ADDR:
-		r = rtnl_addr_delete(rtnl->sk, a->addr, 0);
-		rtnl_addr_put(a->addr);
+		r = rtnl_addr_request(rtnl, RTM_DELADDR, 0, &a->u.addr);
 		break;
 	case RTNL_ACTION_ROUTE:
-		r = rtnl_route_delete(rtnl->sk, a->route, 0);
-		rtnl_route_put(a->route);
+		r = rtnl_route_request(rtnl, RTM_DELROUTE, 0, &a->u.route);
 		break;
 	}
 
 	/* Gone with the device (or removed by someone else) is fine. */
-	if (r < 0 && r != -NLE_OBJ_NOTFOUND && r != -NLE_NODEV && r != -NLE_NOADDR)
-		rv_log_warning(NET_LOG, "cannot remove %s: %s", a->what, net_nl_strerror(r));
+	if (r < 0 && r != -ESRCH && r != -ENOENT && r != -ENODEV && r != -EADDRNOTAVAIL)
+		rv_log_warning(NET_LOG, "cannot %s %s: %s",
+			       a->kind == RTNL_ACTION_LINK ? "restore" : "remove", a->what,
+			       strerror(-r));
 	else
-		rv_log_debug(NET_LOG, "removed %s", a->what);
+		rv_log_debug(NET_LOG, "%s %s", a->kind == RTNL_ACTION_LINK ? "restored" : "removed",
+			     a->what);
 }
 
 void net_rtnl_undo(struct net_rtnl *rtnl)
@@ -464,7 +440,7 @@ void net_rtnl_undo(struct net_rtnl *rtnl)
 	while (rtnl->n_actions > 0)
 		rtnl_undo_action(rtnl, &rtnl->actions[--rtnl->n_actions]);
 
-	nl_socket_free(rtnl->sk);
+	net_nl_close(&rtnl->nl);
 	free(rtnl);
 }
 
@@ -504,13 +480,9 @@ static struct net_rtnl *rtnl_new(const struct net_config *cfg, char **ret_error)
 	rtnl->ifindex = cfg->ifindex;
 	snprintf(rtnl->ifname, sizeof(rtnl->ifname), "%s", cfg->ifname ? cfg->ifname : "?");
 
-	rtnl->sk = nl_socket_alloc();
-	r = rtnl->sk ? nl_connect(rtnl->sk, NETLINK_ROUTE) : -NLE_NOMEM;
-	if (!r)
-		r = nl_socket_modify_err_cb(rtnl->sk, NL_CB_CUSTOM, rtnl_err_cb, rtnl);
+	r = net_nl_open(&rtnl->nl);
 	if (r < 0) {
-		*ret_error = net_strdup_printf("cannot open rtnetlink: %s", net_nl_strerror(r));
-		nl_socket_free(rtnl->sk);
+		*ret_error = net_strdup_printf("cannot open rtnetlink: %s", strerror(-r));
 		free(rtnl);
 		return NULL;
 	}

@@ -1,5 +1,5 @@
 /*
- * net: the pure helpers (route plan, prefixes, libnl errors, resolv.conf
+ * net: the pure helpers (route plan, prefixes, netlink messages, resolv.conf
  * text), the resolv.conf back end on temporary files (byte-exact restore,
  * symlinks into resolved's run dir, a rewrite by someone else, recovery
  * after a crash) and the UDP socket over loopback. No root needed.
@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <netinet/in.h>
-#include <netlink/errno.h>
+#include <linux/if_link.h>
 #include <cmocka.h>
 
 #include "net/net-private.h"
@@ -90,13 +90,41 @@ static void test_routes_cover(void **state)
 	assert_true(net_routes_cover(all, 2, ip4("1.2.3.4")));
 }
 
-static void test_nl_errors_read_like_errno(void **state)
+static void test_nl_message_attributes(void **state)
 {
-	assert_int_equal(net_nl_errno(-NLE_EXIST), EEXIST);
-	assert_string_equal(net_nl_strerror(-NLE_EXIST), "File exists");
-	assert_string_equal(net_nl_strerror(-NLE_NODEV), "No such device");
-	assert_int_equal(net_nl_errno(-NLE_FAILURE), 0);
-	assert_string_equal(net_nl_strerror(-NLE_FAILURE), nl_geterror(-NLE_FAILURE));
+	struct net_nl_msg m;
+	struct ifinfomsg *ifi = net_nl_msg_init(&m, RTM_SETLINK, NLM_F_ACK, sizeof(*ifi));
+	const struct rtattr *mtu, *spec, *inet6;
+	struct rtattr *outer, *inner;
+	uint32_t want_mtu = 1400;
+	uint8_t mode = 1;
+	int left;
+
+	ifi->ifi_index = 7;
+	net_nl_put(&m, IFLA_MTU, &want_mtu, sizeof(want_mtu));
+	outer = net_nl_nest_start(&m, IFLA_AF_SPEC);
+	inner = net_nl_nest_start(&m, AF_INET6);
+	net_nl_put(&m, IFLA_INET6_ADDR_GEN_MODE, &mode, sizeof(mode));
+	net_nl_nest_end(&m, inner);
+	net_nl_nest_end(&m, outer);
+
+	assert_int_equal(m.u.hdr.nlmsg_type, RTM_SETLINK);
+	assert_int_equal(m.u.hdr.nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK);
+	/* header 16 + ifinfomsg 16 + MTU 8 + AF_SPEC 4 + (AF_INET6 4 + (mode 5, padded 8)) */
+	assert_int_equal(m.u.hdr.nlmsg_len, 16 + 16 + 8 + 4 + 4 + 8);
+	mtu = net_nl_attr(&m, sizeof(*ifi), IFLA_MTU);
+	assert_non_null(mtu);
+	assert_int_equal(*(const uint32_t *)RTA_DATA(mtu), 1400);
+	spec = net_nl_attr(&m, sizeof(*ifi), IFLA_AF_SPEC);
+	assert_non_null(spec);
+	assert_int_equal(spec->rta_len, 4 + 4 + 8);	/* a nest ends after its padding */
+	inet6 = RTA_DATA(spec);
+	assert_int_equal(inet6->rta_type, AF_INET6);
+	assert_int_equal(inet6->rta_len, 4 + 8);
+	left = (int)RTA_PAYLOAD(inet6);
+	assert_true(RTA_OK((const struct rtattr *)RTA_DATA(inet6), left));
+	assert_int_equal(((const struct rtattr *)RTA_DATA(inet6))->rta_type, IFLA_INET6_ADDR_GEN_MODE);
+	assert_null(net_nl_attr(&m, sizeof(*ifi), IFLA_IFNAME));
 }
 
 /* ---- resolv.conf text ---- */
@@ -531,7 +559,7 @@ int main(void)
 		cmocka_unit_test(test_route_plan_full_tunnel_first_then_split_deduplicated),
 		cmocka_unit_test(test_route_plan_rejects_long_prefix),
 		cmocka_unit_test(test_routes_cover),
-		cmocka_unit_test(test_nl_errors_read_like_errno),
+		cmocka_unit_test(test_nl_message_attributes),
 		cmocka_unit_test(test_render_full_tunnel_drops_local_servers),
 		cmocka_unit_test(test_render_split_tunnel_keeps_local_servers_after_ours),
 		cmocka_unit_test(test_owner_of_generated_file),
