@@ -146,12 +146,20 @@ static int udp_send_some(int fd, struct pkt *const *pkts, size_t n)
 	return r < 0 ? -errno : r;
 }
 
-int net_udp_send_batch(int fd, struct pkt *const *pkts, size_t n)
+/* One system call for up to n of pkts: how many went, or -errno. */
+typedef int (*udp_send_some_fn)(int fd, struct pkt *const *pkts, size_t n);
+
+/*
+ * Calls send_some until all of pkts went. A full socket (EAGAIN), or an
+ * error once some went, ends it early with the count so far (the caller
+ * keeps the rest); any other error before the first packet is returned.
+ */
+static int udp_send_all(int fd, struct pkt *const *pkts, size_t n, udp_send_some_fn send_some)
 {
 	size_t sent = 0;
 
 	while (sent < n) {
-		int r = udp_send_some(fd, pkts + sent, n - sent);
+		int r = send_some(fd, pkts + sent, n - sent);
 
 		if (r < 0 && (r == -EAGAIN || sent > 0))
 			break;
@@ -163,6 +171,11 @@ int net_udp_send_batch(int fd, struct pkt *const *pkts, size_t n)
 	}
 
 	return (int)sent;
+}
+
+int net_udp_send_batch(int fd, struct pkt *const *pkts, size_t n)
+{
+	return udp_send_all(fd, pkts, n, udp_send_some);
 }
 
 static int eai_to_errno(int eai)
@@ -284,21 +297,7 @@ static int gso_send_some(int fd, struct pkt *const *pkts, size_t n)
 
 int net_udp_send_gso(int fd, struct pkt *const *pkts, size_t n)
 {
-	size_t sent = 0;
-
-	while (sent < n) {
-		int r = gso_send_some(fd, pkts + sent, n - sent);
-
-		if (r < 0 && (r == -EAGAIN || sent > 0))
-			break;
-		if (r < 0)
-			return r;
-		if (r == 0)
-			break;
-		sent += (size_t)r;
-	}
-
-	return (int)sent;
+	return udp_send_all(fd, pkts, n, gso_send_some);
 }
 
 int net_udp_set_gro(int fd, bool on)

@@ -21,7 +21,7 @@
 #include <arpa/inet.h>
 
 #include "crypto/x509.h"
-#include "fake-gw.h"
+#include "gw-link.h"
 #include "ike/ike-internal.h"
 #include "test-x509-pki.h"
 
@@ -90,48 +90,19 @@ static void fuzz_der(const uint8_t *data, size_t size)
 	rv_x509_cert_free(c);
 }
 
-struct fuzz_ctx {
-	uint8_t last[IKE_MSG_MAX];
-	size_t last_len;
-	bool has_new;
-};
-
-static int fuzz_tx(void *user_data, const uint8_t *data, size_t len, bool natt)
-{
-	struct fuzz_ctx *c = user_data;
-
-	if (len <= sizeof(c->last)) {
-		memcpy(c->last, data, len);
-		c->last_len = len;
-		c->has_new = true;
-	}
-	return 0;
-}
-
-static void fuzz_event(void *user_data, enum ike_event ev, const struct ike_event_info *info)
-{
-	if (strnlen(info->message, sizeof(info->message)) >= sizeof(info->message))
-		__builtin_trap();
-}
-
 /* MM1..MM5 with the scripted gateway; its MM6 is not delivered. */
-static bool to_mm_i3(struct ike *ike, struct fuzz_ctx *c, struct fake_gw *gw)
+static bool to_mm_i3(struct ike *ike, struct gw_link *l, struct fake_gw *gw)
 {
-	for (int i = 0; i < 3 && c->has_new; i++) {
-		c->has_new = false;
-		fake_gw_rx(gw, c->last, c->last_len);
+	for (int i = 0; i < 3 && gw_link_to_gw(l, gw); i++) {
 		if (ike->state == IKE_STATE_MM_I3)
 			break;
-		for (size_t k = 0; k < gw->n_out; k++)
-			ike_rx(ike, gw->out[k].data, gw->out[k].len, false, 0);
-		gw->n_out = 0;
+		gw_link_to_client(gw, ike, false, 0);
 	}
 	return ike->state == IKE_STATE_MM_I3 && ike->has_keys;
 }
 
 static void fuzz_mm6(const uint8_t *data, size_t size)
 {
-	static const struct ike_ops ops = { .tx = fuzz_tx, .event = fuzz_event };
 	struct ike_config cfg = {
 		.local_addr = inet_addr("198.51.100.2"), .remote_addr = inet_addr("198.51.100.1"),
 		.auth_cert = true, .cert_file = pf.client_cert, .key_file = pf.client_key,
@@ -139,9 +110,9 @@ static void fuzz_mm6(const uint8_t *data, size_t size)
 	};
 	struct fake_gw_config g = { .addr = cfg.remote_addr, .client_seen_addr = cfg.local_addr,
 				    .cred = pf.gw_cred };
-	struct fuzz_ctx c = { .has_new = false };
+	struct gw_link link = { .has_new = false };
 	struct fake_gw gw;
-	struct ike *ike = ike_new(&cfg, &ops, &c);
+	struct ike *ike = ike_new(&cfg, &gw_link_ops, &link);
 	uint8_t buf[IKE_MSG_MAX + 64], iv[16];
 	struct ike_builder b;
 	size_t len;
@@ -150,7 +121,7 @@ static void fuzz_mm6(const uint8_t *data, size_t size)
 		__builtin_trap();
 	fake_gw_init(&gw, &g);
 	ike_start(ike, 0);
-	if (size >= 1 && size + 64 <= sizeof(buf) && to_mm_i3(ike, &c, &gw)) {
+	if (size >= 1 && size + 64 <= sizeof(buf) && to_mm_i3(ike, &link, &gw)) {
 		ike_build_header(&b, buf, sizeof(buf), ike->cky_i, ike->cky_r, ISAKMP_EXCH_MAIN, 0,
 				 0);
 		b.w.buf[16] = data[0];

@@ -26,7 +26,7 @@
 
 #include <arpa/inet.h>
 
-#include "fake-gw.h"
+#include "gw-link.h"
 #include "ike/ike-internal.h"
 #include "util/log.h"
 
@@ -34,29 +34,8 @@ struct fuzz_ctx {
 	struct ike *ike;
 	struct fake_gw gw;
 	usec_t now;
-	uint8_t last[IKE_MSG_MAX];
-	size_t last_len;
-	bool has_new;
+	struct gw_link link;
 };
-
-static int fuzz_tx(void *user_data, const uint8_t *data, size_t len, bool natt)
-{
-	struct fuzz_ctx *c = user_data;
-
-	if (len <= sizeof(c->last)) {
-		memcpy(c->last, data, len);
-		c->last_len = len;
-		c->has_new = true;
-	}
-	return 0;
-}
-
-static void fuzz_event(void *user_data, enum ike_event ev, const struct ike_event_info *info)
-{
-	/* the message must always be a terminated string */
-	if (strnlen(info->message, sizeof(info->message)) >= sizeof(info->message))
-		__builtin_trap();
-}
 
 /* Let the scripted gateway take the SA up (bounded: it may also fail). */
 static void bring_up(struct fuzz_ctx *c, bool nat, bool own_qm)
@@ -68,13 +47,8 @@ static void bring_up(struct fuzz_ctx *c, bool nat, bool own_qm)
 	};
 
 	fake_gw_init(&c->gw, &g);
-	for (int i = 0; i < 12 && c->has_new; i++) {
-		c->has_new = false;
-		fake_gw_rx(&c->gw, c->last, c->last_len);
-		for (size_t k = 0; k < c->gw.n_out; k++)
-			ike_rx(c->ike, c->gw.out[k].data, c->gw.out[k].len, nat, c->now);
-		c->gw.n_out = 0;
-	}
+	for (int i = 0; i < 12 && gw_link_to_gw(&c->link, &c->gw); i++)
+		gw_link_to_client(&c->gw, c->ike, nat, c->now);
 }
 
 /* The IV the engine will use for this message (ike_sa.c rx_iv). */
@@ -177,7 +151,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const struct ike_ops ops = { .tx = fuzz_tx, .event = fuzz_event };
 	static struct fuzz_ctx c;
 	struct rv_secret *psk = rv_secret_new_str("fuzz-psk");
 	struct ike_config cfg = {
@@ -193,7 +166,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		rv_log_set_debug("ike");
 	memset(&c, 0, sizeof(c));
 	c.now = 1000 * USEC_PER_SEC;
-	c.ike = ike_new(&cfg, &ops, &c);
+	c.ike = ike_new(&cfg, &gw_link_ops, &c.link);
 	if (!c.ike)
 		__builtin_trap();
 	ike_start(c.ike, c.now);

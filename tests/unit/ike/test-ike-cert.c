@@ -21,13 +21,10 @@
 #include <cmocka.h>
 
 #include "crypto/x509.h"
-#include "fake-gw.h"
+#include "harness.h"
 #include "ike/ike.h"
 #include "test-x509-pki.h"
 #include "util/log.h"
-
-#define CLIENT_ADDR "198.51.100.2"
-#define GW_ADDR "198.51.100.1"
 
 struct files {
 	const char *ca, *other_ca, *client_cert, *client_key, *gw_cert, *gw_key, *gw_expired,
@@ -35,39 +32,6 @@ struct files {
 };
 
 static struct files f;
-
-struct harness {
-	struct ike *ike;
-	struct fake_gw gw;
-	struct rv_x509_cred *gw_cred;
-	usec_t now;
-	uint8_t sent[16][4096];
-	size_t sent_len[16], n_sent, delivered;
-	enum ike_event ev[8];
-	struct ike_event_info info[8];
-	size_t n_ev;
-};
-
-static int h_tx(void *user_data, const uint8_t *data, size_t len, bool natt)
-{
-	struct harness *h = user_data;
-
-	assert_true(h->n_sent < 16 && len <= sizeof(h->sent[0]));
-	memcpy(h->sent[h->n_sent], data, len);
-	h->sent_len[h->n_sent++] = len;
-	return 0;
-}
-
-static void h_event(void *user_data, enum ike_event ev, const struct ike_event_info *info)
-{
-	struct harness *h = user_data;
-
-	assert_true(h->n_ev < 8);
-	h->ev[h->n_ev] = ev;
-	h->info[h->n_ev++] = *info;
-}
-
-static const struct ike_ops ops = { .tx = h_tx, .event = h_event };
 
 static X509 *issue(const char *dn, const char *san, int key, X509 *ca, int ca_key, long from,
 		   long to)
@@ -88,7 +52,7 @@ static int setup(void **state)
 	X509 *client = issue("/C=XX/O=roadvpn test/CN=client.example.net", "DNS:client.example.net",
 			     2, ca, 0, 0, 0);
 	X509 *gw = issue("/C=XX/O=roadvpn test/CN=vpn.example.net",
-			 "DNS:vpn.example.net,IP:" GW_ADDR, 1, ca, 0, 0, 0);
+			 "DNS:vpn.example.net,IP:" HARNESS_GW_ADDR, 1, ca, 0, 0, 0);
 	X509 *expired = issue("/C=XX/O=roadvpn test/CN=vpn.example.net", "DNS:vpn.example.net", 1,
 			      ca, 0, -60, -30);
 	X509 *stranger = issue("/C=XX/O=roadvpn test/CN=vpn.example.net", "DNS:vpn.example.net",
@@ -113,62 +77,21 @@ static int setup(void **state)
 
 static struct ike_config client_cfg(void)
 {
-	return (struct ike_config){
-		.local_addr = inet_addr(CLIENT_ADDR),
-		.remote_addr = inet_addr(GW_ADDR),
-		.auth_cert = true,
-		.cert_file = f.client_cert,
-		.key_file = f.client_key,
-		.ca_file = f.ca,
-		.remote_name = GW_ADDR,
-	};
+	return harness_cert_client_config(f.client_cert, f.client_key, f.ca);
 }
 
-static void h_pump(struct harness *h)
-{
-	for (int round = 0; round < 8; round++) {
-		while (h->delivered < h->n_sent) {
-			size_t i = h->delivered++;
-
-			fake_gw_rx(&h->gw, h->sent[i], h->sent_len[i]);
-		}
-		for (size_t i = 0; i < h->gw.n_out; i++)
-			ike_rx(h->ike, h->gw.out[i].data, h->gw.out[i].len, false, h->now);
-		h->gw.n_out = 0;
-	}
-}
-
+/* The client with cfg against a gateway presenting gw_cert (tweak: its other settings). */
 static struct harness *h_run(const struct ike_config *cfg, const char *gw_cert,
 			     void (*tweak)(struct fake_gw_config *g))
 {
-	struct harness *h = test_calloc(1, sizeof(*h));
-	struct fake_gw_config g = {
-		.addr = inet_addr(GW_ADDR),
-		.client_seen_addr = inet_addr(CLIENT_ADDR),
-		.natt_rfc = true,
-	};
-	char err[200];
+	struct harness *h = harness_new();
+	struct fake_gw_config g = harness_cert_gw_config(h, gw_cert, f.gw_key);
 
-	h->gw_cred = rv_x509_cred_load(gw_cert, f.gw_key, NULL, err, sizeof(err));
-	assert_non_null(h->gw_cred);
-	g.cred = h->gw_cred;
 	if (tweak)
 		tweak(&g);
-	fake_gw_init(&h->gw, &g);
-	h->now = 1000 * USEC_PER_SEC;
-	h->ike = ike_new(cfg, &ops, h);
-	assert_non_null(h->ike);
-	assert_int_equal(ike_start(h->ike, h->now), 0);
-	h_pump(h);
+	harness_start(h, cfg, &g);
+	harness_rounds(h, 8);
 	return h;
-}
-
-static void h_free(struct harness *h)
-{
-	ike_free(h->ike);
-	fake_gw_free(&h->gw);
-	rv_x509_cred_free(h->gw_cred);
-	test_free(h);
 }
 
 static void assert_refused(const struct harness *h, const char *text)
@@ -201,7 +124,7 @@ static void test_signatures_through_quick_mode(void **state)
 	assert_int_equal(h->info[1].child.spi_in, h->gw.spi_client_in);
 	assert_memory_equal(h->info[1].child.enc_key_out, h->gw.enc_client_out,
 			    h->info[1].child.enc_key_len);
-	h_free(h);
+	harness_free(h);
 }
 
 /* Phase 1 rekey with signatures: a whole new signed Main Mode, then the switch. */
@@ -222,7 +145,7 @@ static void test_signatures_p1_rekey(void **state)
 	h->now = at;
 	ike_note_inbound_activity(h->ike, at);
 	ike_tick(h->ike, at);
-	h_pump(h);
+	harness_rounds(h, 8);
 	assert_int_equal(h->gw.n_p1_rekey, 1);
 	assert_int_equal(h->gw.p1_state, 3);
 	assert_true(h->gw.mm5_sig_ok);
@@ -232,35 +155,34 @@ static void test_signatures_p1_rekey(void **state)
 	assert_int_equal(h->gw.n_delete_isakmp, 1);
 	assert_null(h->ike->p1rk.next);
 	assert_int_equal(h->n_ev, 2);  /* nothing for the session to act on */
-	h_free(h);
+	harness_free(h);
 }
 
 /* The gateway answering with the PSK method is refused as not offered. */
 static void test_offers_rsa_sig_only(void **state)
 {
 	struct ike_config cfg = client_cfg();
-	struct harness *h = test_calloc(1, sizeof(*h));
+	struct harness *h = harness_new();
 	uint8_t *mm1;
 	bool found = false;
 
-	h->ike = ike_new(&cfg, &ops, h);
+	h->ike = ike_new(&cfg, &harness_ike_ops, h);
 	assert_non_null(h->ike);
 	assert_int_equal(ike_start(h->ike, 0), 0);
-	mm1 = h->sent[0];
+	mm1 = h->sent[0].data;
 	/* auth attribute (type 3 | 0x8000): RSA signatures (3), never the PSK (1) */
-	for (size_t i = 28; i + 4 <= h->sent_len[0]; i++) {
+	for (size_t i = 28; i + 4 <= h->sent[0].len; i++) {
 		if (!memcmp(mm1 + i, "\x80\x03\x00\x03", 4))
 			found = true;
 		assert_memory_not_equal(mm1 + i, "\x80\x03\x00\x01", 4);
 	}
 	assert_true(found);
-	ike_free(h->ike);
-	test_free(h);
+	harness_free(h);
 }
 
 static void test_remote_id_fqdn_ip_dn(void **state)
 {
-	static const char *ok[] = { "vpn.example.net", "fqdn:VPN.example.net", GW_ADDR,
+	static const char *ok[] = { "vpn.example.net", "fqdn:VPN.example.net", HARNESS_GW_ADDR,
 				    "C=XX, O=roadvpn test, CN=vpn.example.net",
 				    "dn:CN=vpn.example.net,O=roadvpn test,C=XX" };
 
@@ -272,7 +194,7 @@ static void test_remote_id_fqdn_ip_dn(void **state)
 		h = h_run(&cfg, f.gw_cert, NULL);
 		if (h->n_ev < 1 || h->ev[0] != IKE_EVENT_PHASE1_UP)
 			fail_msg("remote-id %s: %s", ok[i], h->n_ev ? h->info[0].message : "?");
-		h_free(h);
+		harness_free(h);
 	}
 }
 
@@ -285,17 +207,17 @@ static void test_wrong_remote_id(void **state)
 	h = h_run(&cfg, f.gw_cert, NULL);
 	assert_refused(h, "gateway certificate CN=vpn.example.net, SAN DNS:vpn.example.net, "
 			  "IP:198.51.100.1 does not match remote-id other.example.org");
-	h_free(h);
+	harness_free(h);
 
 	cfg.remote_id = "198.51.100.9";
 	h = h_run(&cfg, f.gw_cert, NULL);
 	assert_refused(h, "does not match remote-id 198.51.100.9");
-	h_free(h);
+	harness_free(h);
 
 	cfg.remote_id = "C=XX, O=roadvpn test, CN=other";
 	h = h_run(&cfg, f.gw_cert, NULL);
 	assert_refused(h, "does not match remote-id C=XX, O=roadvpn test, CN=other");
-	h_free(h);
+	harness_free(h);
 }
 
 /* No remote-id: the configured name (DNS SAN) or address (IP SAN). */
@@ -307,19 +229,19 @@ static void test_gateway_name_or_address(void **state)
 	cfg.remote_name = "vpn.example.net";
 	h = h_run(&cfg, f.gw_cert, NULL);
 	assert_int_equal(h->ev[0], IKE_EVENT_PHASE1_UP);
-	h_free(h);
+	harness_free(h);
 
 	cfg.remote_name = "vpn2.example.net";
 	h = h_run(&cfg, f.gw_cert, NULL);
 	assert_refused(h, "does not match the gateway name vpn2.example.net");
-	h_free(h);
+	harness_free(h);
 
 	cfg.remote_name = NULL;
 	cfg.remote_addr = inet_addr("198.51.100.7");
 	cfg.no_natt = true;    /* the NAT-D hashes would see a NAT */
 	h = h_run(&cfg, f.gw_cert, NULL);
 	assert_refused(h, "does not match the gateway address 198.51.100.7");
-	h_free(h);
+	harness_free(h);
 }
 
 static void test_unknown_ca_and_expired(void **state)
@@ -330,18 +252,18 @@ static void test_unknown_ca_and_expired(void **state)
 	h = h_run(&cfg, f.gw_other_ca, NULL);
 	assert_refused(h, "not by a CA the profile trusts");
 	assert_non_null(strstr(h->info[0].message, "issued by C=XX, O=elsewhere, CN=other CA"));
-	h_free(h);
+	harness_free(h);
 
 	h = h_run(&cfg, f.gw_expired, NULL);
 	assert_refused(h, "gateway certificate CN=vpn.example.net, SAN DNS:vpn.example.net "
 			  "expired on ");
-	h_free(h);
+	harness_free(h);
 
 	/* the check time is the config's when set */
 	cfg.cert_time = (int64_t)time(NULL) + 90 * 86400;
 	h = h_run(&cfg, f.gw_cert, NULL);
 	assert_refused(h, "expired on ");
-	h_free(h);
+	harness_free(h);
 }
 
 static void tweak_bad_sig(struct fake_gw_config *g)
@@ -379,19 +301,19 @@ static void test_signature_and_id_binding(void **state)
 	h = h_run(&cfg, f.gw_cert, tweak_bad_sig);
 	assert_refused(h, "the gateway's signature does not verify with its certificate "
 			  "CN=vpn.example.net");
-	h_free(h);
+	harness_free(h);
 
 	h = h_run(&cfg, f.gw_cert, tweak_no_cert);
 	assert_refused(h, "the gateway sent no X.509 certificate");
-	h_free(h);
+	harness_free(h);
 
 	h = h_run(&cfg, f.gw_cert, tweak_fqdn_id);
 	assert_refused(h, "gateway identity evil.org (type 2) is not in its certificate");
-	h_free(h);
+	harness_free(h);
 
 	h = h_run(&cfg, f.gw_cert, tweak_good_fqdn_id);
 	assert_int_equal(h->ev[0], IKE_EVENT_PHASE1_UP);
-	h_free(h);
+	harness_free(h);
 }
 
 static void test_config_checks(void **state)
@@ -418,7 +340,7 @@ static void test_config_checks(void **state)
 	cfg.key_file = f.gw_key;
 	assert_int_equal(ike_check_config(&cfg, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "does not belong"));
-	assert_null(ike_new(&cfg, &ops, NULL));
+	assert_null(ike_new(&cfg, &harness_ike_ops, NULL));
 	cfg = client_cfg();
 	cfg.ca_file = f.client_key;
 	assert_int_equal(ike_check_config(&cfg, err, sizeof(err)), -EINVAL);

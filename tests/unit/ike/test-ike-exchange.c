@@ -17,142 +17,19 @@
 #include <arpa/inet.h>
 #include <cmocka.h>
 
-#include "fake-gw.h"
-#include "ike/ike.h"
-
-#define MAX_SENT 64
-#define MAX_EVENTS 16
-
-struct sent {
-	uint8_t data[4096];
-	size_t len;
-	bool natt;
-	usec_t at;
-};
-
-struct harness {
-	struct ike *ike;
-	struct fake_gw gw;
-	struct rv_secret *psk;
-	usec_t now;
-	struct sent sent[MAX_SENT];
-	size_t n_sent, delivered;
-	enum ike_event ev[MAX_EVENTS];
-	struct ike_event_info info[MAX_EVENTS];
-	size_t n_ev;
-	bool gw_off;
-	int last_rx;
-};
-
-static int h_tx(void *user_data, const uint8_t *data, size_t len, bool natt)
-{
-	struct harness *h = user_data;
-	struct sent *s;
-
-	assert_true(h->n_sent < MAX_SENT);
-	assert_true(len <= sizeof(s->data));
-	s = &h->sent[h->n_sent++];
-	memcpy(s->data, data, len);
-	s->len = len;
-	s->natt = natt;
-	s->at = h->now;
-	return 0;
-}
-
-static void h_event(void *user_data, enum ike_event ev, const struct ike_event_info *info)
-{
-	struct harness *h = user_data;
-
-	assert_true(h->n_ev < MAX_EVENTS);
-	assert_true(strlen(info->message) < sizeof(info->message));
-	h->ev[h->n_ev] = ev;
-	h->info[h->n_ev++] = *info;
-}
-
-static const struct ike_ops ops = { .tx = h_tx, .event = h_event };
-
-#define CLIENT_ADDR "198.51.100.2"
-#define GW_ADDR "198.51.100.1"
+#include "harness.h"
 
 static struct fake_gw_config gw_defaults(void)
 {
-	return (struct fake_gw_config){
-		.psk = "l2tp-test-psk-0123456789",
-		.addr = inet_addr(GW_ADDR),
-		.client_seen_addr = inet_addr(CLIENT_ADDR),
-		.natt_rfc = true,
-	};
-}
+	struct fake_gw_config g = harness_gw_config();
 
-static struct ike_config client_defaults(struct harness *h)
-{
-	return (struct ike_config){
-		.local_addr = inet_addr(CLIENT_ADDR),
-		.remote_addr = inet_addr(GW_ADDR),
-		.psk = h->psk,
-	};
-}
-
-static void h_setup(struct harness *h, const struct ike_config *cfg,
-		    const struct fake_gw_config *gcfg)
-{
-	fake_gw_init(&h->gw, gcfg);
-	h->now = 1000 * USEC_PER_SEC;
-	h->ike = ike_new(cfg, &ops, h);
-	assert_non_null(h->ike);
-	assert_int_equal(ike_start(h->ike, h->now), 0);
-}
-
-static struct harness *h_new(void)
-{
-	struct harness *h = test_calloc(1, sizeof(*h));
-
-	h->psk = rv_secret_new_str("l2tp-test-psk-0123456789");
-	return h;
-}
-
-static void h_free(struct harness *h)
-{
-	ike_free(h->ike);
-	fake_gw_free(&h->gw);
-	rv_secret_free(h->psk);
-	test_free(h);
-}
-
-/* Deliver both ways until nothing moves. */
-static void pump(struct harness *h)
-{
-	bool moved = true;
-
-	while (moved) {
-		moved = false;
-		while (h->delivered < h->n_sent) {
-			struct sent *s = &h->sent[h->delivered++];
-
-			if (!h->gw_off)
-				fake_gw_rx(&h->gw, s->data, s->len);
-			moved = true;
-		}
-		for (size_t i = 0; i < h->gw.n_out; i++) {
-			h->last_rx = ike_rx(h->ike, h->gw.out[i].data, h->gw.out[i].len,
-					    h->sent[h->n_sent - 1].natt, h->now);
-			moved = true;
-		}
-		h->gw.n_out = 0;
-	}
-}
-
-static int find_event(const struct harness *h, enum ike_event ev, size_t nth)
-{
-	for (size_t i = 0; i < h->n_ev; i++)
-		if (h->ev[i] == ev && nth-- == 0)
-			return (int)i;
-	return -1;
+	g.natt_rfc = true;
+	return g;
 }
 
 static const struct ike_child_sa *child(const struct harness *h, size_t nth)
 {
-	int i = find_event(h, IKE_EVENT_CHILD_UP, nth);
+	int i = harness_find_event(h, IKE_EVENT_CHILD_UP, nth);
 
 	assert_true(i >= 0);
 	return &h->info[i].child;
@@ -160,7 +37,7 @@ static const struct ike_child_sa *child(const struct harness *h, size_t nth)
 
 static void assert_failed(const struct harness *h, enum ike_failure f, const char *text)
 {
-	int i = find_event(h, IKE_EVENT_FAILED, 0);
+	int i = harness_find_event(h, IKE_EVENT_FAILED, 0);
 
 	if (i < 0)
 		fail_msg("no FAILED event");
@@ -183,13 +60,13 @@ static void assert_keys_match(const struct harness *h, const struct ike_child_sa
 
 static void test_main_and_quick_mode(void **state)
 {
-	struct harness *h = h_new();
-	struct ike_config cfg = client_defaults(h);
+	struct harness *h = harness_new();
+	struct ike_config cfg = harness_client_config(h);
 	struct fake_gw_config g = gw_defaults();
 	const struct ike_child_sa *c;
 
-	h_setup(h, &cfg, &g);
-	pump(h);
+	harness_start(h, &cfg, &g);
+	harness_pump(h);
 	assert_int_equal(h->n_ev, 2);
 	assert_int_equal(h->ev[0], IKE_EVENT_PHASE1_UP);
 	assert_int_equal(h->ev[1], IKE_EVENT_CHILD_UP);
@@ -213,21 +90,21 @@ static void test_main_and_quick_mode(void **state)
 		assert_false(h->sent[i].natt);
 	/* nothing to resend; only DPD (30 s) and the rekey (80-90 % of 1 h) are ahead */
 	assert_true(ike_next_deadline(h->ike) >= h->now + 30 * USEC_PER_SEC);
-	h_free(h);
+	harness_free(h);
 }
 
 static void test_legacy_suites(void **state)
 {
-	struct harness *h = h_new();
-	struct ike_config cfg = client_defaults(h);
+	struct harness *h = harness_new();
+	struct ike_config cfg = harness_client_config(h);
 	struct fake_gw_config g = gw_defaults();
 	const struct ike_child_sa *c;
 
 	g.p1_group = RV_DH_MODP1024;
 	g.esp_transform = 3;
 	g.esp_auth = 2;
-	h_setup(h, &cfg, &g);
-	pump(h);
+	harness_start(h, &cfg, &g);
+	harness_pump(h);
 	assert_string_equal(ike_phase1_description(h->ike), "aes256-sha1-modp1024");
 	c = child(h, 0);
 	assert_keys_match(h, c);
@@ -235,25 +112,25 @@ static void test_legacy_suites(void **state)
 	assert_int_equal(c->enc_key_len, 24);
 	assert_int_equal(c->integ, IKE_ESP_INTEG_HMAC_SHA1_96);
 	assert_int_equal(c->integ_key_len, 20);
-	h_free(h);
+	harness_free(h);
 
 	/* 3DES phase 1 with an ECP group picked by a Windows-like gateway */
-	h = h_new();
-	cfg = client_defaults(h);
+	h = harness_new();
+	cfg = harness_client_config(h);
 	cfg.ike_proposals = "3des-sha1-ecp256";
 	cfg.esp_proposals = "aes256-sha256";
 	g = gw_defaults();
-	h_setup(h, &cfg, &g);
-	pump(h);
+	harness_start(h, &cfg, &g);
+	harness_pump(h);
 	assert_string_equal(ike_phase1_description(h->ike), "3des-sha1-ecp256");
-	assert_int_equal(find_event(h, IKE_EVENT_CHILD_UP, 0) >= 0, 1);
-	h_free(h);
+	assert_int_equal(harness_find_event(h, IKE_EVENT_CHILD_UP, 0) >= 0, 1);
+	harness_free(h);
 }
 
 static void test_natt_softether(void **state)
 {
-	struct harness *h = h_new();
-	struct ike_config cfg = client_defaults(h);
+	struct harness *h = harness_new();
+	struct ike_config cfg = harness_client_config(h);
 	struct fake_gw_config g = gw_defaults();
 	const struct ike_child_sa *c, *c2;
 	int fl;
@@ -261,9 +138,9 @@ static void test_natt_softether(void **state)
 	g.fake_natd = true;
 	g.own_qm = true;
 	g.natt_draft = true;
-	h_setup(h, &cfg, &g);
-	pump(h);
-	fl = find_event(h, IKE_EVENT_FLOAT_TO_NATT, 0);
+	harness_start(h, &cfg, &g);
+	harness_pump(h);
+	fl = harness_find_event(h, IKE_EVENT_FLOAT_TO_NATT, 0);
 	assert_int_equal(fl, 0);
 	assert_true(h->info[fl].nat_local);
 	assert_false(h->info[fl].nat_remote);
@@ -277,7 +154,7 @@ static void test_natt_softether(void **state)
 	assert_true(c->udp_encap);
 	assert_int_equal(h->gw.qm1_encap, 4);
 	assert_true(h->gw.qm1_had_nat_oa);
-	assert_int_equal(c->nat_oa_peer, inet_addr(GW_ADDR));
+	assert_int_equal(c->nat_oa_peer, inet_addr(HARNESS_GW_ADDR));
 	/* the gateway's own Quick Mode got answered: a second child, by the peer */
 	assert_int_equal(h->gw.n_own_qm2, 1);
 	c2 = child(h, 1);
@@ -288,14 +165,14 @@ static void test_natt_softether(void **state)
 	assert_memory_equal(c2->integ_key_out, h->gw.own_integ_client_out, c2->integ_key_len);
 	assert_int_equal(c2->cipher, IKE_ESP_CIPHER_AES_CBC);
 	assert_int_not_equal(c2->spi_in, c->spi_in);
-	assert_int_equal(find_event(h, IKE_EVENT_FAILED, 0), -1);
-	h_free(h);
+	assert_int_equal(harness_find_event(h, IKE_EVENT_FAILED, 0), -1);
+	harness_free(h);
 }
 
 static void test_natt_draft_real_nat(void **state)
 {
-	struct harness *h = h_new();
-	struct ike_config cfg = client_defaults(h);
+	struct harness *h = harness_new();
+	struct ike_config cfg = harness_client_config(h);
 	struct fake_gw_config g = gw_defaults();
 
 	cfg.local_addr = inet_addr("192.0.2.2");
@@ -303,30 +180,30 @@ static void test_natt_draft_real_nat(void **state)
 	g.natt_draft = true;
 	g.client_seen_port = 40000;
 	g.oa_reserved_junk = true;
-	h_setup(h, &cfg, &g);
-	pump(h);
-	assert_true(find_event(h, IKE_EVENT_FLOAT_TO_NATT, 0) >= 0);
+	harness_start(h, &cfg, &g);
+	harness_pump(h);
+	assert_true(harness_find_event(h, IKE_EVENT_FLOAT_TO_NATT, 0) >= 0);
 	/* draft peer: NAT-D 130 (folded when parsed), encapsulation 61444 */
 	assert_true(h->gw.natd_seen);
 	assert_int_equal(h->gw.qm1_encap, 61444);
 	assert_true(child(h, 0)->udp_encap);
-	assert_int_equal(child(h, 0)->nat_oa_peer, inet_addr(GW_ADDR));
-	h_free(h);
+	assert_int_equal(child(h, 0)->nat_oa_peer, inet_addr(HARNESS_GW_ADDR));
+	harness_free(h);
 }
 
 static void test_force_encap(void **state)
 {
-	struct harness *h = h_new();
-	struct ike_config cfg = client_defaults(h);
+	struct harness *h = harness_new();
+	struct ike_config cfg = harness_client_config(h);
 	struct fake_gw_config g = gw_defaults();
 
 	cfg.force_encap = true;
-	h_setup(h, &cfg, &g);
-	pump(h);
-	assert_true(find_event(h, IKE_EVENT_FLOAT_TO_NATT, 0) >= 0);
+	harness_start(h, &cfg, &g);
+	harness_pump(h);
+	assert_true(harness_find_event(h, IKE_EVENT_FLOAT_TO_NATT, 0) >= 0);
 	assert_int_equal(h->gw.qm1_encap, 4);
 	assert_true(child(h, 0)->udp_encap);
-	h_free(h);
+	harness_free(h);
 }
 
 static void run_to_end(struct harness *h)
@@ -337,24 +214,24 @@ static void run_to_end(struct harness *h)
 		assert_true(d >= h->now);
 		h->now = d;
 		ike_tick(h->ike, h->now);
-		pump(h);
+		harness_pump(h);
 	}
 }
 
 static void test_wrong_psk_silent(void **state)
 {
-	struct harness *h = h_new();
-	struct ike_config cfg = client_defaults(h);
+	struct harness *h = harness_new();
+	struct ike_config cfg = harness_client_config(h);
 	struct fake_gw_config g = gw_defaults();
 
 	g.psk = "another-psk";
-	h_setup(h, &cfg, &g);
-	pump(h);
+	harness_start(h, &cfg, &g);
+	harness_pump(h);
 	assert_int_equal(h->n_ev, 0);
 	run_to_end(h);
 	assert_failed(h, IKE_FAILURE_AUTH_FAILED, "wrong pre-shared key?");
 	assert_int_equal(h->info[0].phase, 1);
-	h_free(h);
+	harness_free(h);
 }
 
 static void test_wrong_psk_notify(void **state)
@@ -363,46 +240,46 @@ static void test_wrong_psk_notify(void **state)
 	static const uint16_t notifies[] = { 16, 4, 24 };
 
 	for (size_t i = 0; i < 3; i++) {
-		struct harness *h = h_new();
-		struct ike_config cfg = client_defaults(h);
+		struct harness *h = harness_new();
+		struct ike_config cfg = harness_client_config(h);
 		struct fake_gw_config g = gw_defaults();
 
 		g.psk = "another-psk";
 		g.psk_mismatch_notify = notifies[i];
-		h_setup(h, &cfg, &g);
-		pump(h);
+		harness_start(h, &cfg, &g);
+		harness_pump(h);
 		assert_failed(h, IKE_FAILURE_AUTH_FAILED, "wrong pre-shared key?");
 		assert_int_equal(h->info[0].notify_type, notifies[i]);
 		assert_int_equal(h->last_rx, -EPROTO);
 		assert_int_equal(ike_next_deadline(h->ike), USEC_INFINITY);
-		h_free(h);
+		harness_free(h);
 	}
 }
 
 static void test_no_proposal_phase1(void **state)
 {
-	struct harness *h = h_new();
-	struct ike_config cfg = client_defaults(h);
+	struct harness *h = harness_new();
+	struct ike_config cfg = harness_client_config(h);
 	struct fake_gw_config g = gw_defaults();
 
 	g.refuse_p1 = true;
-	h_setup(h, &cfg, &g);
-	pump(h);
+	harness_start(h, &cfg, &g);
+	harness_pump(h);
 	assert_failed(h, IKE_FAILURE_NO_PROPOSAL_CHOSEN,
 		      "gateway rejected all proposals; offered aes256-sha256-modp2048, ");
 	assert_int_equal(h->info[0].notify_type, 14);
-	h_free(h);
+	harness_free(h);
 }
 
 static void test_retransmit_give_up(void **state)
 {
-	struct harness *h = h_new();
-	struct ike_config cfg = client_defaults(h);
+	struct harness *h = harness_new();
+	struct ike_config cfg = harness_client_config(h);
 	struct fake_gw_config g = gw_defaults();
 	usec_t t0;
 
 	h->gw_off = true;
-	h_setup(h, &cfg, &g);
+	harness_start(h, &cfg, &g);
 	t0 = h->now;
 	assert_int_equal(ike_next_deadline(h->ike), t0 + 1 * USEC_PER_SEC);
 	/* ticking early does nothing */
@@ -421,17 +298,17 @@ static void test_retransmit_give_up(void **state)
 	assert_failed(h, IKE_FAILURE_TIMEOUT,
 		      "gateway 198.51.100.1 did not answer on UDP 500 within 20 s");
 	assert_int_equal(ike_next_deadline(h->ike), USEC_INFINITY);
-	h_free(h);
+	harness_free(h);
 }
 
 static void test_responder_retransmit(void **state)
 {
-	struct harness *h = h_new();
-	struct ike_config cfg = client_defaults(h);
+	struct harness *h = harness_new();
+	struct ike_config cfg = harness_client_config(h);
 	struct fake_gw_config g = gw_defaults();
 	struct fake_gw_msg mm2;
 
-	h_setup(h, &cfg, &g);
+	harness_start(h, &cfg, &g);
 	assert_int_equal(fake_gw_rx(&h->gw, h->sent[0].data, h->sent[0].len), 0);
 	h->delivered = 1;
 	mm2 = h->gw.out[0];
@@ -444,19 +321,17 @@ static void test_responder_retransmit(void **state)
 	assert_int_equal(h->sent[2].len, h->sent[1].len);
 	assert_memory_equal(h->sent[2].data, h->sent[1].data, h->sent[1].len);
 	h->delivered = 2; /* the gateway sees one MM3 */
-	pump(h);
-	assert_true(find_event(h, IKE_EVENT_CHILD_UP, 0) >= 0);
-	h_free(h);
+	harness_pump(h);
+	assert_true(harness_find_event(h, IKE_EVENT_CHILD_UP, 0) >= 0);
+	harness_free(h);
 }
 
 static struct harness *up(const struct fake_gw_config *g)
 {
-	struct harness *h = h_new();
-	struct ike_config cfg = client_defaults(h);
+	struct harness *h = harness_new();
+	struct ike_config cfg = harness_client_config(h);
 
-	h_setup(h, &cfg, g);
-	pump(h);
-	assert_true(find_event(h, IKE_EVENT_CHILD_UP, 0) >= 0);
+	harness_up(h, &cfg, g);
 	return h;
 }
 
@@ -470,10 +345,10 @@ static void test_dpd(void **state)
 	memcpy(spi + 8, h->gw.k.cky_r, 8);
 	fake_gw_notify(&h->gw, ISAKMP_N_DPD_R_U_THERE, ISAKMP_PROTO_ISAKMP, spi, 16,
 		       (const uint8_t *)"\0\0\0\x2a", 4);
-	pump(h);
+	harness_pump(h);
 	assert_int_equal(h->last_rx, 0);
 	assert_int_equal(h->gw.n_dpd_ack, 1);
-	h_free(h);
+	harness_free(h);
 }
 
 static void test_peer_delete(void **state)
@@ -485,8 +360,8 @@ static void test_peer_delete(void **state)
 	int i;
 
 	fake_gw_delete(&h->gw, ISAKMP_PROTO_ESP, s, 4);
-	pump(h);
-	i = find_event(h, IKE_EVENT_CHILD_DELETED, 0);
+	harness_pump(h);
+	i = harness_find_event(h, IKE_EVENT_CHILD_DELETED, 0);
 	assert_true(i >= 0);
 	assert_int_equal(h->info[i].child.spi_out, spi);
 	assert_non_null(strstr(h->info[i].message, "gateway deleted the IPsec SA"));
@@ -495,12 +370,12 @@ static void test_peer_delete(void **state)
 	memcpy(cookies + 8, h->gw.k.cky_r, 8);
 	fake_gw_delete(&h->gw, ISAKMP_PROTO_ISAKMP, cookies, 16);
 	h->gw.out[0].data[ISAKMP_HDR_LEN + 10] ^= 1;
-	pump(h);
-	assert_int_equal(find_event(h, IKE_EVENT_FAILED, 0), -1);
+	harness_pump(h);
+	assert_int_equal(harness_find_event(h, IKE_EVENT_FAILED, 0), -1);
 	fake_gw_delete(&h->gw, ISAKMP_PROTO_ISAKMP, cookies, 16);
-	pump(h);
+	harness_pump(h);
 	assert_failed(h, IKE_FAILURE_PEER_DELETED, "gateway deleted the IKE SA");
-	h_free(h);
+	harness_free(h);
 }
 
 static void test_close(void **state)
@@ -510,28 +385,28 @@ static void test_close(void **state)
 	uint32_t spi_in = child(h, 0)->spi_in;
 
 	ike_close(h->ike, h->now);
-	pump(h);
+	harness_pump(h);
 	assert_int_equal(h->gw.n_delete_esp, 1);
 	assert_int_equal(h->gw.deleted_esp_spi, spi_in);
 	assert_int_equal(h->gw.n_delete_isakmp, 1);
 	assert_int_equal(h->ev[h->n_ev - 1], IKE_EVENT_CLOSED);
 	assert_int_equal(ike_rx(h->ike, h->sent[0].data, h->sent[0].len, false, h->now), -ENOMSG);
-	h_free(h);
+	harness_free(h);
 }
 
 static void test_close_before_phase1(void **state)
 {
-	struct harness *h = h_new();
-	struct ike_config cfg = client_defaults(h);
+	struct harness *h = harness_new();
+	struct ike_config cfg = harness_client_config(h);
 	struct fake_gw_config g = gw_defaults();
 
 	h->gw_off = true;
-	h_setup(h, &cfg, &g);
+	harness_start(h, &cfg, &g);
 	ike_close(h->ike, h->now);
 	assert_int_equal(h->n_sent, 1); /* nothing to delete */
 	assert_int_equal(h->ev[0], IKE_EVENT_CLOSED);
 	assert_int_equal(ike_next_deadline(h->ike), USEC_INFINITY);
-	h_free(h);
+	harness_free(h);
 }
 
 static void test_selector_port0_retry(void **state)
@@ -543,7 +418,7 @@ static void test_selector_port0_retry(void **state)
 	h = up(&g);
 	assert_int_equal(h->gw.n_qm1, 2);
 	assert_int_equal(h->gw.last_idcr_port, 0);
-	h_free(h);
+	harness_free(h);
 }
 
 static void test_pfs_fallback(void **state)
@@ -557,59 +432,59 @@ static void test_pfs_fallback(void **state)
 	assert_true(h->gw.qm1_had_ke);
 	assert_string_equal(child(h, 0)->description, "aes128-gcm16-modp2048");
 	assert_keys_match(h, child(h, 0));
-	h_free(h);
+	harness_free(h);
 }
 
 static void test_no_proposal_phase2(void **state)
 {
-	struct harness *h = h_new();
-	struct ike_config cfg = client_defaults(h);
+	struct harness *h = harness_new();
+	struct ike_config cfg = harness_client_config(h);
 	struct fake_gw_config g = gw_defaults();
 
 	cfg.pfs = "none";
 	g.refuse_all_qm = true;
-	h_setup(h, &cfg, &g);
-	pump(h);
+	harness_start(h, &cfg, &g);
+	harness_pump(h);
 	assert_failed(h, IKE_FAILURE_NO_PROPOSAL_CHOSEN,
 		      "gateway rejected all ESP proposals; offered aes128-gcm16, ");
-	assert_int_equal(h->info[find_event(h, IKE_EVENT_FAILED, 0)].phase, 2);
-	h_free(h);
+	assert_int_equal(h->info[harness_find_event(h, IKE_EVENT_FAILED, 0)].phase, 2);
+	harness_free(h);
 }
 
 static void test_commit_lifetime_fourth(void **state)
 {
-	struct harness *h = h_new();
-	struct ike_config cfg = client_defaults(h);
+	struct harness *h = harness_new();
+	struct ike_config cfg = harness_client_config(h);
 	struct fake_gw_config g = gw_defaults();
 
 	g.commit = true;
 	g.responder_lifetime = 1200;
 	g.fourth_qm_msg = true;
-	h_setup(h, &cfg, &g);
-	pump(h);
+	harness_start(h, &cfg, &g);
+	harness_pump(h);
 	assert_int_equal(child(h, 0)->lifetime_seconds, 1200);
 	assert_int_equal(h->n_ev, 2);
 	assert_true(ike_next_deadline(h->ike) >= h->now + 30 * USEC_PER_SEC);
-	h_free(h);
+	harness_free(h);
 
 	/* a longer lifetime in the gateway's transform does not win over ours */
-	h = h_new();
-	cfg = client_defaults(h);
+	h = harness_new();
+	cfg = harness_client_config(h);
 	g = gw_defaults();
 	g.qm2_life = 86400;
-	h_setup(h, &cfg, &g);
-	pump(h);
+	harness_start(h, &cfg, &g);
+	harness_pump(h);
 	assert_int_equal(child(h, 0)->lifetime_seconds, 3600);
-	h_free(h);
+	harness_free(h);
 }
 
 static void test_quick_mode_timeout(void **state)
 {
 	struct fake_gw_config g = gw_defaults();
-	struct harness *h = h_new();
-	struct ike_config cfg = client_defaults(h);
+	struct harness *h = harness_new();
+	struct ike_config cfg = harness_client_config(h);
 
-	h_setup(h, &cfg, &g);
+	harness_start(h, &cfg, &g);
 	/* let phase 1 through, then lose the gateway */
 	for (int i = 0; i < 3; i++) {
 		fake_gw_rx(&h->gw, h->sent[h->delivered].data, h->sent[h->delivered].len);
@@ -622,13 +497,13 @@ static void test_quick_mode_timeout(void **state)
 	h->gw_off = true;
 	run_to_end(h);
 	assert_failed(h, IKE_FAILURE_TIMEOUT, "did not answer our Quick Mode");
-	h_free(h);
+	harness_free(h);
 }
 
 static void test_aggressive_first_message(void **state)
 {
-	struct harness *h = h_new();
-	struct ike_config cfg = client_defaults(h);
+	struct harness *h = harness_new();
+	struct ike_config cfg = harness_client_config(h);
 	struct fake_gw_config g = gw_defaults();
 	struct ike_msg m;
 	size_t len;
@@ -637,7 +512,7 @@ static void test_aggressive_first_message(void **state)
 	cfg.aggressive = true;
 	cfg.local_id = "keyid:GroupVPN";
 	h->gw_off = true;
-	h_setup(h, &cfg, &g);
+	harness_start(h, &cfg, &g);
 	first = ike_msg_parse_header(h->sent[0].data, h->sent[0].len, &m, &len);
 	assert_int_equal(m.exchange, ISAKMP_EXCH_AGGRESSIVE);
 	assert_int_equal(ike_msg_parse_chain(&m, (uint8_t)first, h->sent[0].data + 28, len - 28), 0);
@@ -646,54 +521,54 @@ static void test_aggressive_first_message(void **state)
 	assert_int_equal(ike_msg_find(&m, ISAKMP_PL_ID)->body[0], IKE_ID_KEY_ID);
 	/* one DH group only (the first suite's: modp2048 = 256-byte KE) */
 	assert_int_equal(ike_msg_find(&m, ISAKMP_PL_KE)->len, 256);
-	h_free(h);
+	harness_free(h);
 }
 
 static void test_aggressive_mode(void **state)
 {
-	struct harness *h = h_new();
-	struct ike_config cfg = client_defaults(h);
+	struct harness *h = harness_new();
+	struct ike_config cfg = harness_client_config(h);
 	struct fake_gw_config g = gw_defaults();
 
 	cfg.aggressive = true;
 	cfg.local_id = "keyid:GroupVPN";
 	g.fake_natd = true;
-	h_setup(h, &cfg, &g);
-	pump(h);
+	harness_start(h, &cfg, &g);
+	harness_pump(h);
 	assert_int_equal(h->gw.am_id_type, IKE_ID_KEY_ID);
 	assert_true(h->gw.mm5_ok);     /* HASH_I in AM3 verified */
 	assert_true(h->gw.natd_seen);  /* NAT-D in AM3 */
-	assert_true(find_event(h, IKE_EVENT_FLOAT_TO_NATT, 0) >= 0);
+	assert_true(harness_find_event(h, IKE_EVENT_FLOAT_TO_NATT, 0) >= 0);
 	/* AM1 on 500, AM3 already on 4500 */
 	assert_false(h->sent[0].natt);
 	assert_true(h->sent[1].natt);
 	assert_keys_match(h, child(h, 0));
 	assert_true(child(h, 0)->udp_encap);
-	h_free(h);
+	harness_free(h);
 
 	/* a wrong PSK shows in AM2 already: HASH_R does not verify */
-	h = h_new();
-	cfg = client_defaults(h);
+	h = harness_new();
+	cfg = harness_client_config(h);
 	cfg.aggressive = true;
 	cfg.local_id = "vpn.example.net";
 	g = gw_defaults();
 	g.psk = "another-psk";
-	h_setup(h, &cfg, &g);
-	pump(h);
+	harness_start(h, &cfg, &g);
+	harness_pump(h);
 	assert_int_equal(h->gw.am_id_type, IKE_ID_FQDN);
 	assert_failed(h, IKE_FAILURE_AUTH_FAILED, "HASH_R does not verify");
-	h_free(h);
+	harness_free(h);
 }
 
 static void test_hostile_input(void **state)
 {
-	struct harness *h = h_new();
-	struct ike_config cfg = client_defaults(h);
+	struct harness *h = harness_new();
+	struct ike_config cfg = harness_client_config(h);
 	struct fake_gw_config g = gw_defaults();
 	struct fake_gw_msg mm2;
 	uint8_t bad[4096];
 
-	h_setup(h, &cfg, &g);
+	harness_start(h, &cfg, &g);
 	fake_gw_rx(&h->gw, h->sent[0].data, h->sent[0].len);
 	h->delivered = 1;
 	mm2 = h->gw.out[0];
@@ -720,9 +595,9 @@ static void test_hostile_input(void **state)
 	assert_int_equal(h->n_ev, 0);
 	/* the real MM2 still works */
 	assert_int_equal(ike_rx(h->ike, mm2.data, mm2.len, false, h->now), 0);
-	pump(h);
-	assert_true(find_event(h, IKE_EVENT_CHILD_UP, 0) >= 0);
-	h_free(h);
+	harness_pump(h);
+	assert_true(harness_find_event(h, IKE_EVENT_CHILD_UP, 0) >= 0);
+	harness_free(h);
 }
 
 int main(void)

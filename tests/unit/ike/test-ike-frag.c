@@ -23,12 +23,10 @@
 #include <cmocka.h>
 
 #include "crypto/x509.h"
-#include "fake-gw.h"
+#include "harness.h"
 #include "ike/ike.h"
 #include "test-x509-pki.h"
 
-#define CLIENT_ADDR "198.51.100.2"
-#define GW_ADDR "198.51.100.1"
 #define T0 (1000 * USEC_PER_SEC)
 
 /* ---- reassembly ---- */
@@ -260,46 +258,6 @@ struct files {
 
 static struct files f;
 
-struct harness {
-	struct ike *ike;
-	struct fake_gw gw;
-	struct rv_x509_cred *gw_cred;
-	usec_t now;
-	uint8_t sent[48][4096];
-	size_t sent_len[48], n_sent, delivered, max_sent;
-	bool sent_natt[48];
-	enum ike_event ev[8];
-	struct ike_event_info info[8];
-	size_t n_ev;
-	bool reverse;   /* deliver the gateway's messages of each round backwards */
-};
-
-static int h_tx(void *user_data, const uint8_t *data, size_t len, bool natt)
-{
-	struct harness *h = user_data;
-
-	assert_true(h->n_sent < 48);
-	if (len > sizeof(h->sent[0]))
-		fail_msg("a %zu-byte datagram", len);
-	memcpy(h->sent[h->n_sent], data, len);
-	h->sent_natt[h->n_sent] = natt;
-	h->sent_len[h->n_sent++] = len;
-	if (len > h->max_sent)
-		h->max_sent = len;
-	return 0;
-}
-
-static void h_event(void *user_data, enum ike_event ev, const struct ike_event_info *info)
-{
-	struct harness *h = user_data;
-
-	assert_true(h->n_ev < 8);
-	h->ev[h->n_ev] = ev;
-	h->info[h->n_ev++] = *info;
-}
-
-static const struct ike_ops ops = { .tx = h_tx, .event = h_event };
-
 static X509 *ca_cert(const char *dn, int key, X509 *issuer, int issuer_key)
 {
 	struct tp_spec s = { .dn = dn, .is_ca = true, .ku = "critical,keyCertSign" };
@@ -317,7 +275,7 @@ static int setup(void **state)
 	struct tp_spec cs = { .dn = "/C=XX/O=roadvpn test/CN=client.example.net",
 			      .san = "DNS:client.example.net", .ku = "critical,digitalSignature" };
 	struct tp_spec gs = { .dn = "/C=XX/O=roadvpn test/CN=vpn.example.net",
-			      .san = "DNS:vpn.example.net,IP:" GW_ADDR,
+			      .san = "DNS:vpn.example.net,IP:" HARNESS_GW_ADDR,
 			      .ku = "critical,digitalSignature" };
 	X509 *chain[3];
 
@@ -340,64 +298,21 @@ static int setup(void **state)
 
 static struct ike_config client_cfg(void)
 {
-	return (struct ike_config){
-		.local_addr = inet_addr(CLIENT_ADDR),
-		.remote_addr = inet_addr(GW_ADDR),
-		.auth_cert = true,
-		.cert_file = f.client_chain,
-		.key_file = f.client_key,
-		.ca_file = f.ca,
-		.remote_name = GW_ADDR,
-	};
+	return harness_cert_client_config(f.client_chain, f.client_key, f.ca);
 }
 
+/* gw_frag: the gateway announces fragmentation and sends 700-byte fragments; nat: a NAT between */
 static struct harness *h_new(const struct ike_config *cfg, bool gw_frag, bool nat)
 {
-	struct harness *h = test_calloc(1, sizeof(*h));
-	struct fake_gw_config g = {
-		.addr = inet_addr(GW_ADDR),
-		.client_seen_addr = inet_addr(nat ? "192.0.2.77" : CLIENT_ADDR),
-		.natt_rfc = true,
-		.fragmentation = gw_frag,
-		.frag_size = gw_frag ? 700 : 0,
-	};
-	char err[200];
+	struct harness *h = harness_new();
+	struct fake_gw_config g = harness_cert_gw_config(h, f.gw_chain, f.gw_key);
 
-	h->gw_cred = rv_x509_cred_load(f.gw_chain, f.gw_key, NULL, err, sizeof(err));
-	assert_non_null(h->gw_cred);
-	g.cred = h->gw_cred;
-	fake_gw_init(&h->gw, &g);
-	h->now = T0;
-	h->ike = ike_new(cfg, &ops, h);
-	assert_non_null(h->ike);
-	assert_int_equal(ike_start(h->ike, h->now), 0);
+	if (nat)
+		g.client_seen_addr = inet_addr("192.0.2.77");
+	g.fragmentation = gw_frag;
+	g.frag_size = gw_frag ? 700 : 0;
+	harness_start(h, cfg, &g);
 	return h;
-}
-
-static void h_rounds(struct harness *h, int rounds)
-{
-	for (int round = 0; round < rounds; round++) {
-		while (h->delivered < h->n_sent) {
-			size_t i = h->delivered++;
-
-			fake_gw_rx(&h->gw, h->sent[i], h->sent_len[i]);
-		}
-		for (size_t k = 0; k < h->gw.n_out; k++) {
-			size_t i = h->reverse ? h->gw.n_out - 1 - k : k;
-
-			ike_rx(h->ike, h->gw.out[i].data, h->gw.out[i].len, h->ike->is_natt,
-			       h->now);
-		}
-		h->gw.n_out = 0;
-	}
-}
-
-static void h_free(struct harness *h)
-{
-	ike_free(h->ike);
-	fake_gw_free(&h->gw);
-	rv_x509_cred_free(h->gw_cred);
-	test_free(h);
 }
 
 static void assert_up(const struct harness *h)
@@ -415,18 +330,18 @@ static void test_main_mode_both_directions(void **state)
 	struct ike_config cfg = client_cfg();
 	struct harness *h = h_new(&cfg, true, false);
 
-	h_rounds(h, 8);
+	harness_rounds(h, 8);
 	assert_up(h);
 	assert_true(h->gw.saw_frag_vid);
 	/* our MM5 (three certificates) in fragments that fit 1280-byte IPv4 datagrams */
 	assert_int_equal(h->gw.n_frag_msgs_in, 1);
 	assert_in_range(h->gw.n_frags_in, 3, 4);
 	assert_in_range(h->gw.frag_in_max, 1200, 1280 - 28);
-	assert_true(h->max_sent <= 1280 - 28);
+	assert_true(h->longest_sent <= 1280 - 28);
 	/* its MM6 (three certificates) came in fragments too, and was reassembled */
 	assert_true(h->gw.n_frags_out >= 4);
 	assert_false(h->ike->frag_rx.is_active);
-	h_free(h);
+	harness_free(h);
 }
 
 static void test_reversed_fragments_and_natt(void **state)
@@ -435,15 +350,15 @@ static void test_reversed_fragments_and_natt(void **state)
 	struct harness *h = h_new(&cfg, true, true);
 
 	h->reverse = true;
-	h_rounds(h, 8);
+	harness_rounds(h, 8);
 	assert_up(h);
 	assert_true(h->ike->is_natt);
 	/* after the float the 4-byte non-ESP marker counts against 1280 */
 	for (size_t i = 0; i < h->n_sent; i++)
-		if (h->sent_natt[i])
-			assert_true(h->sent_len[i] <= 1280 - 28 - 4);
+		if (h->sent[i].natt)
+			assert_true(h->sent[i].len <= 1280 - 28 - 4);
 	assert_in_range(h->gw.frag_in_max, 1200, 1280 - 28 - 4);
-	h_free(h);
+	harness_free(h);
 }
 
 static void test_retransmit_whole_train(void **state)
@@ -452,12 +367,12 @@ static void test_retransmit_whole_train(void **state)
 	struct harness *h = h_new(&cfg, true, false);
 	size_t first, n;
 
-	h_rounds(h, 2);     /* MM1..MM4 delivered; MM5 went out in fragments */
+	harness_rounds(h, 2);  /* MM1..MM4 delivered; MM5 went out in fragments */
 	first = h->delivered;
 	n = h->n_sent - first;
 	assert_true(n >= 3);
 	for (size_t i = first; i < h->n_sent; i++)
-		assert_int_equal(h->sent[i][16], 132);
+		assert_int_equal(h->sent[i].data[16], 132);
 	/* all of them lost */
 	h->delivered = h->n_sent;
 	h->now += USEC_PER_SEC;
@@ -465,14 +380,14 @@ static void test_retransmit_whole_train(void **state)
 	/* every fragment again, byte for byte (same fragment ID) */
 	assert_int_equal(h->n_sent, first + 2 * n);
 	for (size_t i = 0; i < n; i++) {
-		assert_int_equal(h->sent_len[first + n + i], h->sent_len[first + i]);
-		assert_memory_equal(h->sent[first + n + i], h->sent[first + i],
-				    h->sent_len[first + i]);
+		assert_int_equal(h->sent[first + n + i].len, h->sent[first + i].len);
+		assert_memory_equal(h->sent[first + n + i].data, h->sent[first + i].data,
+				    h->sent[first + i].len);
 	}
-	h_rounds(h, 6);
+	harness_rounds(h, 6);
 	assert_int_equal(h->gw.n_frag_msgs_in, 1);
 	assert_up(h);
-	h_free(h);
+	harness_free(h);
 }
 
 static void test_gateway_without_fragmentation(void **state)
@@ -480,12 +395,12 @@ static void test_gateway_without_fragmentation(void **state)
 	struct ike_config cfg = client_cfg();
 	struct harness *h = h_new(&cfg, false, false);
 
-	h_rounds(h, 8);
+	harness_rounds(h, 8);
 	assert_up(h);
 	assert_true(h->gw.saw_frag_vid);   /* we offer it all the same */
 	assert_int_equal(h->gw.n_frags_in, 0);
-	assert_true(h->max_sent > 1280);   /* MM5 whole: the gateway did not offer fragments */
-	h_free(h);
+	assert_true(h->longest_sent > 1280);   /* MM5 whole: the gateway did not offer fragments */
+	harness_free(h);
 }
 
 static void test_configured_fragment_size(void **state)
@@ -496,15 +411,15 @@ static void test_configured_fragment_size(void **state)
 
 	cfg.fragment_size = 576;
 	h = h_new(&cfg, true, false);
-	h_rounds(h, 8);
+	harness_rounds(h, 8);
 	assert_up(h);
 	/* (MM1 went whole: the gateway's FRAGMENTATION comes only with MM2) */
 	for (size_t i = 0; i < h->n_sent; i++)
-		if (h->sent[i][16] == 132)
-			assert_true(h->sent_len[i] <= 576 - 28);
+		if (h->sent[i].data[16] == 132)
+			assert_true(h->sent[i].len <= 576 - 28);
 	assert_in_range(h->gw.frag_in_max, 500, 576 - 28);
 	assert_true(h->gw.n_frags_in >= 5);
-	h_free(h);
+	harness_free(h);
 
 	cfg.fragment_size = 575;
 	assert_int_equal(ike_check_config(&cfg, err, sizeof(err)), -EINVAL);

@@ -14,156 +14,27 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <arpa/inet.h>
 #include <cmocka.h>
 
-#include "fake-gw.h"
-#include "ike/ike.h"
+#include "harness.h"
 
-#define MAX_SENT 128
-#define MAX_EVENTS 32
 #define SEC USEC_PER_SEC
-
-struct sent {
-	uint8_t data[4096];
-	size_t len;
-};
-
-struct harness {
-	struct ike *ike;
-	struct fake_gw gw;
-	struct rv_secret *psk;
-	usec_t now, t0;
-	struct sent sent[MAX_SENT];
-	size_t n_sent, delivered;
-	enum ike_event ev[MAX_EVENTS];
-	struct ike_event_info info[MAX_EVENTS];
-	size_t n_ev;
-	bool gw_off;
-	bool traffic;    /* ESP keeps coming from the gateway */
-};
-
-static int h_tx(void *user_data, const uint8_t *data, size_t len, bool natt)
-{
-	struct harness *h = user_data;
-	struct sent *s;
-
-	assert_true(h->n_sent < MAX_SENT);
-	s = &h->sent[h->n_sent++];
-	memcpy(s->data, data, len);
-	s->len = len;
-	return 0;
-}
-
-static void h_event(void *user_data, enum ike_event ev, const struct ike_event_info *info)
-{
-	struct harness *h = user_data;
-
-	assert_true(h->n_ev < MAX_EVENTS);
-	h->ev[h->n_ev] = ev;
-	h->info[h->n_ev++] = *info;
-}
-
-static const struct ike_ops ops = { .tx = h_tx, .event = h_event };
-
-static void pump(struct harness *h)
-{
-	bool moved = true;
-
-	while (moved) {
-		moved = false;
-		while (h->delivered < h->n_sent) {
-			struct sent *s = &h->sent[h->delivered++];
-
-			if (!h->gw_off)
-				fake_gw_rx(&h->gw, s->data, s->len);
-			moved = true;
-		}
-		for (size_t i = 0; i < h->gw.n_out; i++) {
-			ike_rx(h->ike, h->gw.out[i].data, h->gw.out[i].len, false, h->now);
-			moved = true;
-		}
-		h->gw.n_out = 0;
-	}
-}
-
-/* Advance the clock to `until`, ticking at every deadline on the way. */
-static void run_until(struct harness *h, usec_t until)
-{
-	for (;;) {
-		usec_t d = ike_next_deadline(h->ike);
-
-		if (d > until)
-			break;
-		h->now = d > h->now ? d : h->now;
-		if (h->traffic)
-			ike_note_inbound_activity(h->ike, h->now);
-		ike_tick(h->ike, h->now);
-		pump(h);
-	}
-	h->now = until;
-}
-
-static int find_event(const struct harness *h, enum ike_event ev, size_t nth)
-{
-	for (size_t i = 0; i < h->n_ev; i++)
-		if (h->ev[i] == ev && nth-- == 0)
-			return (int)i;
-	return -1;
-}
-
-static size_t count_events(const struct harness *h, enum ike_event ev)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < h->n_ev; i++)
-		n += h->ev[i] == ev;
-	return n;
-}
 
 static struct harness *up_with(const struct fake_gw_config *g, uint32_t esp_lifetime)
 {
-	struct harness *h = test_calloc(1, sizeof(*h));
-	struct ike_config cfg = {
-		.local_addr = inet_addr("198.51.100.2"),
-		.remote_addr = inet_addr("198.51.100.1"),
-		.esp_lifetime = esp_lifetime,
-	};
+	struct harness *h = harness_new();
+	struct ike_config cfg = harness_client_config(h);
 
-	h->psk = rv_secret_new_str("l2tp-test-psk-0123456789");
-	cfg.psk = h->psk;
-	fake_gw_init(&h->gw, g);
-	h->now = h->t0 = 1000 * SEC;
-	h->ike = ike_new(&cfg, &ops, h);
-	assert_non_null(h->ike);
-	assert_int_equal(ike_start(h->ike, h->now), 0);
-	pump(h);
-	assert_true(find_event(h, IKE_EVENT_CHILD_UP, 0) >= 0);
+	cfg.esp_lifetime = esp_lifetime;
+	harness_up(h, &cfg, g);
 	return h;
-}
-
-static struct fake_gw_config gw_defaults(void)
-{
-	return (struct fake_gw_config){
-		.psk = "l2tp-test-psk-0123456789",
-		.addr = inet_addr("198.51.100.1"),
-		.client_seen_addr = inet_addr("198.51.100.2"),
-	};
 }
 
 static struct harness *up(void)
 {
-	struct fake_gw_config g = gw_defaults();
+	struct fake_gw_config g = harness_gw_config();
 
 	return up_with(&g, 0);
-}
-
-static void h_free(struct harness *h)
-{
-	ike_free(h->ike);
-	fake_gw_free(&h->gw);
-	rv_secret_free(h->psk);
-	test_free(h);
 }
 
 static uint32_t be32(const uint8_t *p)
@@ -172,7 +43,7 @@ static uint32_t be32(const uint8_t *p)
 }
 
 /* Open one of the client's informational messages with the gateway's keys: R-U-THERE? */
-static bool is_r_u_there(const struct harness *h, const struct sent *s, uint32_t *ret_seq)
+static bool is_r_u_there(const struct harness *h, const struct harness_sent *s, uint32_t *ret_seq)
 {
 	const struct ike *k = &h->gw.k;
 	uint8_t buf[4096], iv[16];
@@ -225,7 +96,7 @@ static void ack(struct harness *h, uint32_t seq)
 	memcpy(spi + 8, h->gw.k.cky_r, 8);
 	assert_int_equal(fake_gw_notify(&h->gw, ISAKMP_N_DPD_R_U_THERE_ACK, ISAKMP_PROTO_ISAKMP,
 					spi, 16, data, 4), 0);
-	pump(h);
+	harness_pump(h);
 }
 
 static void test_dpd_probe_after_quiet_delay(void **state)
@@ -234,10 +105,10 @@ static void test_dpd_probe_after_quiet_delay(void **state)
 	size_t mark = h->n_sent;
 	uint32_t seqs[8];
 
-	run_until(h, h->t0 + 29 * SEC);
+	harness_run_until(h, h->t0 + 29 * SEC);
 	assert_int_equal(probes_since(h, mark, seqs, 8), 0);
 	assert_int_equal(ike_next_deadline(h->ike), h->t0 + 30 * SEC);
-	run_until(h, h->t0 + 30 * SEC);
+	harness_run_until(h, h->t0 + 30 * SEC);
 	assert_int_equal(probes_since(h, mark, seqs, 8), 1);
 	assert_true(seqs[0] < 0x80000001u);
 
@@ -246,10 +117,10 @@ static void test_dpd_probe_after_quiet_delay(void **state)
 	ack(h, seqs[0]);
 	assert_int_equal(ike_next_deadline(h->ike), h->now + 30 * SEC);
 	mark = h->n_sent;
-	run_until(h, h->now + 29 * SEC);
+	harness_run_until(h, h->now + 29 * SEC);
 	assert_int_equal(probes_since(h, mark, seqs, 8), 0);
-	assert_int_equal(find_event(h, IKE_EVENT_FAILED, 0), -1);
-	h_free(h);
+	assert_int_equal(harness_find_event(h, IKE_EVENT_FAILED, 0), -1);
+	harness_free(h);
 }
 
 static void test_dpd_dead_peer(void **state)
@@ -260,18 +131,18 @@ static void test_dpd_dead_peer(void **state)
 	int i;
 
 	h->gw_off = true;
-	run_until(h, h->t0 + 54 * SEC);
-	assert_int_equal(find_event(h, IKE_EVENT_FAILED, 0), -1);
+	harness_run_until(h, h->t0 + 54 * SEC);
+	assert_int_equal(harness_find_event(h, IKE_EVENT_FAILED, 0), -1);
 	assert_int_equal(probes_since(h, mark, seqs, 8), 5);
 	for (size_t k = 1; k < 5; k++)
 		assert_int_equal(seqs[k], seqs[k - 1] + 1);
-	run_until(h, h->t0 + 55 * SEC);
-	i = find_event(h, IKE_EVENT_FAILED, 0);
+	harness_run_until(h, h->t0 + 55 * SEC);
+	i = harness_find_event(h, IKE_EVENT_FAILED, 0);
 	assert_true(i >= 0);
 	assert_int_equal(h->info[i].failure, IKE_FAILURE_DEAD_PEER);
 	assert_non_null(strstr(h->info[i].message, "gateway stopped answering (DPD)"));
 	assert_int_equal(ike_next_deadline(h->ike), USEC_INFINITY);
-	h_free(h);
+	harness_free(h);
 }
 
 static void test_dpd_traffic_is_life(void **state)
@@ -281,22 +152,22 @@ static void test_dpd_traffic_is_life(void **state)
 	uint32_t seqs[8];
 
 	/* ESP from the gateway at +20 s: no probe at +30 s */
-	run_until(h, h->t0 + 20 * SEC);
+	harness_run_until(h, h->t0 + 20 * SEC);
 	ike_note_inbound_activity(h->ike, h->now);
-	run_until(h, h->t0 + 49 * SEC);
+	harness_run_until(h, h->t0 + 49 * SEC);
 	assert_int_equal(probes_since(h, mark, seqs, 8), 0);
-	run_until(h, h->t0 + 50 * SEC);
+	harness_run_until(h, h->t0 + 50 * SEC);
 	assert_int_equal(probes_since(h, mark, seqs, 8), 1);
 
 	/* traffic during a probe run ends it too, even without an ACK */
 	h->gw_off = true;
-	run_until(h, h->t0 + 62 * SEC);
+	harness_run_until(h, h->t0 + 62 * SEC);
 	assert_int_equal(probes_since(h, mark, seqs, 8), 3);
 	ike_note_inbound_activity(h->ike, h->now);
-	run_until(h, h->t0 + 91 * SEC);
+	harness_run_until(h, h->t0 + 91 * SEC);
 	assert_int_equal(probes_since(h, mark, seqs, 8), 3);
-	assert_int_equal(find_event(h, IKE_EVENT_FAILED, 0), -1);
-	h_free(h);
+	assert_int_equal(harness_find_event(h, IKE_EVENT_FAILED, 0), -1);
+	harness_free(h);
 }
 
 static void test_dpd_forged_ack(void **state)
@@ -307,7 +178,7 @@ static void test_dpd_forged_ack(void **state)
 	uint8_t spi[16], data[4];
 
 	h->gw_off = true;
-	run_until(h, h->t0 + 30 * SEC);
+	harness_run_until(h, h->t0 + 30 * SEC);
 	assert_int_equal(probes_since(h, mark, seqs, 8), 1);
 	/* an ACK whose HASH does not verify is no sign of life */
 	memcpy(spi, h->gw.k.cky_i, 8);
@@ -318,15 +189,15 @@ static void test_dpd_forged_ack(void **state)
 	assert_int_equal(ike_rx(h->ike, h->gw.out[0].data, h->gw.out[0].len, false, h->now),
 			 -EBADMSG);
 	h->gw.n_out = 0;
-	run_until(h, h->t0 + 55 * SEC);
-	assert_int_equal(h->info[find_event(h, IKE_EVENT_FAILED, 0)].failure,
+	harness_run_until(h, h->t0 + 55 * SEC);
+	assert_int_equal(h->info[harness_find_event(h, IKE_EVENT_FAILED, 0)].failure,
 			 IKE_FAILURE_DEAD_PEER);
-	h_free(h);
+	harness_free(h);
 }
 
 static void assert_rekey_child(const struct harness *h, size_t nth, uint32_t old_spi_in)
 {
-	int i = find_event(h, IKE_EVENT_CHILD_UP, nth);
+	int i = harness_find_event(h, IKE_EVENT_CHILD_UP, nth);
 	const struct ike_child_sa *c;
 
 	assert_true(i >= 0);
@@ -342,97 +213,97 @@ static void assert_rekey_child(const struct harness *h, size_t nth, uint32_t old
 
 static void test_rekey_at_soft_lifetime(void **state)
 {
-	struct fake_gw_config g = gw_defaults();
+	struct fake_gw_config g = harness_gw_config();
 	struct harness *h = up_with(&g, 100);
-	uint32_t first = h->info[find_event(h, IKE_EVENT_CHILD_UP, 0)].child.spi_in, second;
+	uint32_t first = h->info[harness_find_event(h, IKE_EVENT_CHILD_UP, 0)].child.spi_in, second;
 	usec_t rekeyed;
 	int i;
 
 	h->traffic = true;
-	run_until(h, h->t0 + 79 * SEC);
-	assert_int_equal(count_events(h, IKE_EVENT_CHILD_UP), 1);
+	harness_run_until(h, h->t0 + 79 * SEC);
+	assert_int_equal(harness_count_events(h, IKE_EVENT_CHILD_UP), 1);
 	rekeyed = ike_next_deadline(h->ike);
 	assert_true(rekeyed >= h->t0 + 80 * SEC && rekeyed <= h->t0 + 90 * SEC);
-	run_until(h, rekeyed);
-	assert_int_equal(count_events(h, IKE_EVENT_CHILD_UP), 2);
+	harness_run_until(h, rekeyed);
+	assert_int_equal(harness_count_events(h, IKE_EVENT_CHILD_UP), 2);
 	assert_rekey_child(h, 1, first);
-	second = h->info[find_event(h, IKE_EVENT_CHILD_UP, 1)].child.spi_in;
+	second = h->info[harness_find_event(h, IKE_EVENT_CHILD_UP, 1)].child.spi_in;
 	assert_int_equal(h->gw.n_delete_esp, 0);
 
 	/* the old SA lives through the grace period (a quarter of 100 s, at most 10 s) */
-	run_until(h, rekeyed + 9 * SEC);
+	harness_run_until(h, rekeyed + 9 * SEC);
 	assert_int_equal(h->gw.n_delete_esp, 0);
-	run_until(h, rekeyed + 10 * SEC);
+	harness_run_until(h, rekeyed + 10 * SEC);
 	assert_int_equal(h->gw.n_delete_esp, 1);
 	assert_int_equal(h->gw.deleted_esp_spi, first);
-	i = find_event(h, IKE_EVENT_CHILD_DELETED, 0);
+	i = harness_find_event(h, IKE_EVENT_CHILD_DELETED, 0);
 	assert_true(i >= 0);
 	assert_int_equal(h->info[i].child.spi_in, first);
 	assert_non_null(strstr(h->info[i].message, "old IPsec SA"));
 
 	/* and again 80-90 s after the second child came up */
-	run_until(h, rekeyed + 101 * SEC);
-	assert_int_equal(count_events(h, IKE_EVENT_CHILD_UP), 3);
+	harness_run_until(h, rekeyed + 101 * SEC);
+	assert_int_equal(harness_count_events(h, IKE_EVENT_CHILD_UP), 3);
 	assert_rekey_child(h, 2, second);
 	assert_int_equal(h->gw.n_delete_esp, 2);
 	assert_int_equal(h->gw.deleted_esp_spi, second);
-	assert_int_equal(find_event(h, IKE_EVENT_FAILED, 0), -1);
-	h_free(h);
+	assert_int_equal(harness_find_event(h, IKE_EVENT_FAILED, 0), -1);
+	harness_free(h);
 }
 
 static void test_rekey_on_request(void **state)
 {
 	struct harness *h = up();
-	uint32_t first = h->info[find_event(h, IKE_EVENT_CHILD_UP, 0)].child.spi_in;
+	uint32_t first = h->info[harness_find_event(h, IKE_EVENT_CHILD_UP, 0)].child.spi_in;
 
 	h->gw_off = true;
 	assert_int_equal(ike_rekey_child(h->ike, h->now), 0);
 	assert_int_equal(ike_rekey_child(h->ike, h->now), -EALREADY);
 	h->gw_off = false;
 	h->delivered = h->n_sent - 1;
-	pump(h);
-	assert_int_equal(count_events(h, IKE_EVENT_CHILD_UP), 2);
+	harness_pump(h);
+	assert_int_equal(harness_count_events(h, IKE_EVENT_CHILD_UP), 2);
 	assert_rekey_child(h, 1, first);
 	ike_close(h->ike, h->now);
 	assert_int_equal(ike_rekey_child(h->ike, h->now), -ENOTCONN);
 	assert_int_equal(ike_delete_child(h->ike, first, h->now), -ENOTCONN);
-	h_free(h);
+	harness_free(h);
 }
 
 /* SoftEther: its own Quick Mode right after ours is a second SA, not a rekey. */
 static void test_peer_quick_mode_not_a_rekey(void **state)
 {
-	struct fake_gw_config g = gw_defaults();
+	struct fake_gw_config g = harness_gw_config();
 	struct harness *h;
 	int i;
 
 	g.own_qm = true;
 	h = up_with(&g, 100);
-	assert_int_equal(count_events(h, IKE_EVENT_CHILD_UP), 2);
-	i = find_event(h, IKE_EVENT_CHILD_UP, 1);
+	assert_int_equal(harness_count_events(h, IKE_EVENT_CHILD_UP), 2);
+	i = harness_find_event(h, IKE_EVENT_CHILD_UP, 1);
 	assert_true(h->info[i].child.by_peer);
 	assert_int_equal(h->info[i].child.replaces_spi_in, 0);
 	/* our soft lifetime still runs from our child */
 	assert_true(ike_next_deadline(h->ike) >= h->t0 + 30 * SEC);
-	h_free(h);
+	harness_free(h);
 }
 
 /* The gateway deletes the SA we would rekey: no rekey of a ghost, nothing due for it. */
 static void test_gateway_deletes_current(void **state)
 {
-	struct fake_gw_config g = gw_defaults();
+	struct fake_gw_config g = harness_gw_config();
 	struct harness *h = up_with(&g, 100);
 	uint32_t spi = h->gw.spi_gw_in;
 	uint8_t s[4] = { spi >> 24, spi >> 16, spi >> 8, spi };
 	size_t mark;
 
 	fake_gw_delete(&h->gw, ISAKMP_PROTO_ESP, s, 4);
-	pump(h);
-	assert_true(find_event(h, IKE_EVENT_CHILD_DELETED, 0) >= 0);
+	harness_pump(h);
+	assert_true(harness_find_event(h, IKE_EVENT_CHILD_DELETED, 0) >= 0);
 	mark = h->n_sent;
 	assert_int_equal(ike_rekey_child(h->ike, h->now), -ENOTCONN);
 	assert_int_equal(h->n_sent, mark);
-	h_free(h);
+	harness_free(h);
 }
 
 int main(void)
