@@ -22,8 +22,10 @@ struct esp_sa {
 	size_t align; /* payload + padding + trailer is a multiple of this */
 	size_t icv_len;
 	uint8_t salt[ESP_GCM_SALT_LEN];
-	struct rv_cipher *cipher;
-	struct rv_mac *mac;
+	unsigned lanes;
+	/* One keyed pair per lane, so that lanes seal or open different packets at once. */
+	struct rv_cipher *cipher[ESP_MAX_LANES];
+	struct rv_mac *mac[ESP_MAX_LANES];
 	uint32_t seq; /* outbound: last sequence number sent */
 	struct esp_replay replay; /* inbound */
 	size_t iv_pool_pos;

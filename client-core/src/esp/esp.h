@@ -37,7 +37,11 @@ struct esp_sa_params {
 	enum esp_integ integ;
 	const uint8_t *integ_key;
 	size_t integ_key_len;
+	/* Cipher and MAC contexts for parallel crypto (the *_crypt functions); 0 means 1. */
+	unsigned lanes;
 };
+
+#define ESP_MAX_LANES 8
 
 /* Anti-replay window (RFC 4303 section 3.4.3), in packets. */
 #define ESP_REPLAY_WINDOW 1024
@@ -76,6 +80,35 @@ int esp_seal(struct esp_sa *sa, struct pkt *p, uint8_t next_header);
  * On failure p's contents are undefined but p->data/len are unchanged.
  */
 int esp_open(struct esp_sa *sa, struct pkt *p, uint8_t *ret_next_header);
+
+/*
+ * The same two operations cut into a serial and a parallel part, for a
+ * data plane that spreads the crypto of a batch over several threads
+ * (util/workpool.h). Sequence numbers, IVs and the replay window are
+ * serial; the crypto runs on one of the SA's lanes (0 .. lanes-1), one
+ * thread per lane at a time.
+ *
+ * esp_seal_prepare(): the sequence number, IV, header and trailer, in
+ * sending order; p->data then starts at the SPI, still in clear. Errors as
+ * esp_seal(). esp_seal_crypt(): encrypt and append the ICV of a prepared
+ * packet; 0, -EINVAL (no such lane), -EIO. esp_seal() is the two on lane 0.
+ */
+int esp_seal_prepare(struct esp_sa *sa, struct pkt *p, uint8_t next_header);
+int esp_seal_crypt(struct esp_sa *sa, unsigned lane, struct pkt *p);
+/*
+ * esp_open_crypt(): bounds, anti-replay pre-check, integrity and
+ * decryption; changes nothing in the SA and leaves p->data/len as they
+ * were, so packets of one SA may go through it on different lanes at once.
+ * esp_open_finish(), after esp_open_crypt() returned 0, in arrival order:
+ * anti-replay update (a copy that passed the pre-check next to its
+ * original fails here with -EALREADY) and the trailer; on 0 p->data is the
+ * transport payload. Errors as esp_open(), plus -EINVAL for no such lane.
+ * esp_open() is the two on lane 0.
+ */
+int esp_open_crypt(struct esp_sa *sa, unsigned lane, struct pkt *p);
+int esp_open_finish(struct esp_sa *sa, struct pkt *p, uint8_t *ret_next_header);
+/* The lanes the SA was made with (>= 1). */
+unsigned esp_sa_lanes(const struct esp_sa *sa);
 
 /*
  * Batch forms. Seal stops at the first failure and returns how many were

@@ -1,8 +1,8 @@
 /*
  * ESP open, transport mode (RFC 4303 section 3.4): SPI, bounds, replay
- * pre-check, integrity, replay update, decryption, trailer. Integrity comes
- * before any use of the plaintext, and the replay window moves only for
- * authenticated packets (section 3.4.3). Padding must be 1, 2, 3, ...
+ * pre-check, integrity, decryption, then replay update and trailer.
+ * Integrity comes before any decryption or use of the plaintext, and the
+ * replay window moves only for authenticated packets (section 3.4.3). Padding must be 1, 2, 3, ...
  * (section 2.4: the receiver should check it); since the packet is already
  * authenticated, a mismatch means a broken peer, not an oracle.
  */
@@ -36,35 +36,31 @@ static int parse(const struct esp_sa *sa, const struct pkt *p, struct esp_view *
 	return v->body_len % sa->align ? -EBADMSG : 0;
 }
 
-static int decrypt_aead(struct esp_sa *sa, struct pkt *p, const struct esp_view *v)
+static int decrypt_aead(struct esp_sa *sa, unsigned lane, struct pkt *p,
+			const struct esp_view *v)
 {
 	uint8_t nonce[RV_GCM_NONCE_LEN];
 	uint8_t *body = p->data + v->body_off;
 
 	memcpy(nonce, sa->salt, ESP_GCM_SALT_LEN);
 	memcpy(nonce + ESP_GCM_SALT_LEN, p->data + ESP_HDR_LEN, ESP_GCM_IV_LEN);
-	if (rv_cipher_gcm_open(sa->cipher, nonce, p->data, ESP_HDR_LEN, body, v->body_len,
+	if (rv_cipher_gcm_open(sa->cipher[lane], nonce, p->data, ESP_HDR_LEN, body, v->body_len,
 			       body + v->body_len, sa->icv_len) < 0)
 		return -EBADMSG;
-
-	return esp_replay_commit(&sa->replay, v->seq);
+	return 0;
 }
 
-static int decrypt_cbc(struct esp_sa *sa, struct pkt *p, const struct esp_view *v)
+/* Integrity first: nothing unauthenticated is decrypted. */
+static int decrypt_cbc(struct esp_sa *sa, unsigned lane, struct pkt *p, const struct esp_view *v)
 {
 	struct rv_iov iov = { p->data, v->body_off + v->body_len };
 	uint8_t *body = p->data + v->body_off;
-	int r;
 
-	if (rv_mac_verify_v(sa->mac, &iov, 1, body + v->body_len, sa->icv_len) < 0)
+	if (rv_mac_verify_v(sa->mac[lane], &iov, 1, body + v->body_len, sa->icv_len) < 0)
 		return -EBADMSG;
-
-	r = esp_replay_commit(&sa->replay, v->seq);
-	if (r < 0)
-		return r;
-
-	return rv_cipher_cbc(sa->cipher, p->data + ESP_HDR_LEN, body, v->body_len) < 0 ? -EBADMSG :
-										     0;
+	return rv_cipher_cbc(sa->cipher[lane], p->data + ESP_HDR_LEN, body, v->body_len) < 0 ?
+		       -EBADMSG :
+		       0;
 }
 
 /* Check the trailer of the decrypted body; returns the bytes to trim or -EBADMSG. */
@@ -85,7 +81,26 @@ static int check_trailer(const uint8_t *body, size_t body_len, uint8_t *ret_next
 	return (int)pad + 2;
 }
 
-int esp_open(struct esp_sa *sa, struct pkt *p, uint8_t *ret_next_header)
+int esp_open_crypt(struct esp_sa *sa, unsigned lane, struct pkt *p)
+{
+	struct esp_view v;
+	int r;
+
+	if (sa->is_outbound || lane >= sa->lanes)
+		return -EINVAL;
+
+	r = parse(sa, p, &v);
+	if (r < 0)
+		return r;
+	/* Cheap before costly: a replayed packet costs no crypto. */
+	r = esp_replay_verify(&sa->replay, v.seq);
+	if (r < 0)
+		return r;
+
+	return sa->is_aead ? decrypt_aead(sa, lane, p, &v) : decrypt_cbc(sa, lane, p, &v);
+}
+
+int esp_open_finish(struct esp_sa *sa, struct pkt *p, uint8_t *ret_next_header)
 {
 	struct esp_view v;
 	uint8_t next_header;
@@ -98,11 +113,8 @@ int esp_open(struct esp_sa *sa, struct pkt *p, uint8_t *ret_next_header)
 	r = parse(sa, p, &v);
 	if (r < 0)
 		return r;
-	r = esp_replay_verify(&sa->replay, v.seq);
-	if (r < 0)
-		return r;
-
-	r = sa->is_aead ? decrypt_aead(sa, p, &v) : decrypt_cbc(sa, p, &v);
+	/* The window moves only here, in order, for authenticated packets. */
+	r = esp_replay_commit(&sa->replay, v.seq);
 	if (r < 0)
 		return r;
 
@@ -114,6 +126,13 @@ int esp_open(struct esp_sa *sa, struct pkt *p, uint8_t *ret_next_header)
 	pkt_trim(p, (size_t)trailer + sa->icv_len);
 	*ret_next_header = next_header;
 	return 0;
+}
+
+int esp_open(struct esp_sa *sa, struct pkt *p, uint8_t *ret_next_header)
+{
+	int r = esp_open_crypt(sa, 0, p);
+
+	return r < 0 ? r : esp_open_finish(sa, p, ret_next_header);
 }
 
 size_t esp_open_batch(struct esp_sa *sa, struct pkt **pkts, size_t n, uint8_t *ret_next_headers,

@@ -1,7 +1,7 @@
 /*
  * ESP SA setup: parameter checks (key lengths per RFC 3602, 2451, 4106
- * section 8.1, 2403, 2404, 4868), one cipher and one MAC context keyed for
- * the SA's life, and the wipe on free. AES-GCM carries its own integrity
+ * section 8.1, 2403, 2404, 4868), one cipher and one MAC context per lane
+ * keyed for the SA's life, and the wipe on free. AES-GCM carries its own integrity
  * (RFC 4106 section 8.4 forbids an extra integrity transform).
  */
 #include <errno.h>
@@ -46,6 +46,7 @@ static size_t integ_key_len(enum esp_integ integ)
 static bool params_ok(const struct esp_sa_params *prm)
 {
 	return prm && prm->spi != 0 && prm->enc_key && cipher_ok(prm) &&
+	       prm->lanes <= ESP_MAX_LANES &&
 	       prm->integ_key_len == integ_key_len(prm->integ) &&
 	       (prm->integ == ESP_INTEG_NONE || prm->integ_key);
 }
@@ -87,8 +88,12 @@ static int setup_mac(struct esp_sa *sa, const struct esp_sa_params *prm)
 	if (prm->integ == ESP_INTEG_NONE)
 		return 0;
 
-	sa->mac = rv_mac_new(integ_hash(prm->integ), prm->integ_key, prm->integ_key_len);
-	return sa->mac ? 0 : -ENOMEM;
+	for (unsigned i = 0; i < sa->lanes; i++) {
+		sa->mac[i] = rv_mac_new(integ_hash(prm->integ), prm->integ_key, prm->integ_key_len);
+		if (!sa->mac[i])
+			return -ENOMEM;
+	}
+	return 0;
 }
 
 static enum rv_cipher_alg cipher_alg(enum esp_cipher cipher)
@@ -120,8 +125,13 @@ static int setup_cipher(struct esp_sa *sa, const struct esp_sa_params *prm)
 		sa->iv_len = sa->align = rv_cipher_block_len(cipher_alg(prm->cipher));
 	}
 
-	sa->cipher = rv_cipher_new(cipher_alg(prm->cipher), prm->enc_key, key_len, sa->is_outbound);
-	return sa->cipher ? 0 : -ENOMEM;
+	for (unsigned i = 0; i < sa->lanes; i++) {
+		sa->cipher[i] = rv_cipher_new(cipher_alg(prm->cipher), prm->enc_key, key_len,
+					      sa->is_outbound);
+		if (!sa->cipher[i])
+			return -ENOMEM;
+	}
+	return 0;
 }
 
 static struct esp_sa *sa_new(const struct esp_sa_params *prm, bool is_outbound)
@@ -137,6 +147,7 @@ static struct esp_sa *sa_new(const struct esp_sa_params *prm, bool is_outbound)
 
 	sa->spi = prm->spi;
 	sa->is_outbound = is_outbound;
+	sa->lanes = prm->lanes ? prm->lanes : 1;
 	sa->iv_pool_pos = ESP_IV_POOL_LEN; /* empty: filled on first use */
 	esp_replay_init(&sa->replay);
 	if (setup_cipher(sa, prm) < 0 || setup_mac(sa, prm) < 0) {
@@ -162,8 +173,10 @@ void esp_sa_free(struct esp_sa *sa)
 	if (!sa)
 		return;
 
-	rv_cipher_free(sa->cipher);
-	rv_mac_free(sa->mac);
+	for (unsigned i = 0; i < sa->lanes; i++) {
+		rv_cipher_free(sa->cipher[i]);
+		rv_mac_free(sa->mac[i]);
+	}
 	/* Salt and unused IVs are key material too. */
 	rv_wipe(sa, sizeof(*sa));
 	free(sa);
@@ -177,6 +190,11 @@ uint32_t esp_sa_spi(const struct esp_sa *sa)
 size_t esp_sa_overhead(const struct esp_sa *sa, size_t payload_len)
 {
 	return ESP_HDR_LEN + sa->iv_len + esp_pad_len(sa, payload_len) + 2 + sa->icv_len;
+}
+
+unsigned esp_sa_lanes(const struct esp_sa *sa)
+{
+	return sa->lanes;
 }
 
 uint32_t esp_sa_seq_left(const struct esp_sa *sa)

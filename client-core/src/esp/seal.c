@@ -47,7 +47,7 @@ static void put_trailer(uint8_t *t, size_t pad, uint8_t next_header)
 	t[pad + 1] = next_header;
 }
 
-static int encrypt_aead(struct esp_sa *sa, struct pkt *p, size_t body_len)
+static int encrypt_aead(struct esp_sa *sa, unsigned lane, struct pkt *p, size_t body_len)
 {
 	uint8_t *hdr = p->data;
 	uint8_t *body = hdr + ESP_HDR_LEN + ESP_GCM_IV_LEN;
@@ -55,53 +55,71 @@ static int encrypt_aead(struct esp_sa *sa, struct pkt *p, size_t body_len)
 
 	memcpy(nonce, sa->salt, ESP_GCM_SALT_LEN);
 	memcpy(nonce + ESP_GCM_SALT_LEN, hdr + ESP_HDR_LEN, ESP_GCM_IV_LEN);
-	return rv_cipher_gcm_seal(sa->cipher, nonce, hdr, ESP_HDR_LEN, body, body_len,
+	return rv_cipher_gcm_seal(sa->cipher[lane], nonce, hdr, ESP_HDR_LEN, body, body_len,
 				  pkt_put(p, sa->icv_len), sa->icv_len);
 }
 
-static int encrypt_cbc(struct esp_sa *sa, struct pkt *p, size_t body_len)
+static int encrypt_cbc(struct esp_sa *sa, unsigned lane, struct pkt *p, size_t body_len)
 {
 	uint8_t *iv = p->data + ESP_HDR_LEN;
 	struct rv_iov iov;
 	int r;
 
-	r = rv_cipher_cbc(sa->cipher, iv, iv + sa->iv_len, body_len);
+	r = rv_cipher_cbc(sa->cipher[lane], iv, iv + sa->iv_len, body_len);
 	if (r < 0)
 		return r;
 
 	iov = (struct rv_iov){ p->data, p->len };
-	return rv_mac_v(sa->mac, &iov, 1, pkt_put(p, sa->icv_len), sa->icv_len);
+	return rv_mac_v(sa->mac[lane], &iov, 1, pkt_put(p, sa->icv_len), sa->icv_len);
 }
 
-int esp_seal(struct esp_sa *sa, struct pkt *p, uint8_t next_header)
+int esp_seal_prepare(struct esp_sa *sa, struct pkt *p, uint8_t next_header)
 {
 	size_t pad = esp_pad_len(sa, p->len);
 	size_t hdr_len = ESP_HDR_LEN + sa->iv_len;
 	uint8_t iv[ESP_MAX_IV_LEN];
-	size_t body_len;
 	uint32_t seq;
 
 	if (!sa->is_outbound)
 		return -EINVAL;
 	if (sa->seq == UINT32_MAX)
 		return -EKEYEXPIRED;
+	/* The ICV's room too: esp_seal_crypt() cannot fail for want of it. */
 	if (pkt_headroom(p) < hdr_len || pkt_tailroom(p) < pad + 2 + sa->icv_len)
 		return -ENOBUFS;
 
 	seq = sa->seq + 1;
 	if (make_iv(sa, seq, iv) < 0)
 		return -EIO;
-	/* Consumed even if encryption fails below: a GCM IV is never used twice. */
+	/* Consumed even if encryption fails later: a GCM IV is never used twice. */
 	sa->seq = seq;
 
 	put_trailer(pkt_put(p, pad + 2), pad, next_header);
-	body_len = p->len;
 	pkt_push(p, hdr_len);
 	esp_put_be32(p->data, sa->spi);
 	esp_put_be32(p->data + 4, seq);
 	memcpy(p->data + ESP_HDR_LEN, iv, sa->iv_len);
+	return 0;
+}
 
-	return sa->is_aead ? encrypt_aead(sa, p, body_len) : encrypt_cbc(sa, p, body_len);
+int esp_seal_crypt(struct esp_sa *sa, unsigned lane, struct pkt *p)
+{
+	size_t hdr_len = ESP_HDR_LEN + sa->iv_len;
+	size_t body_len;
+
+	if (!sa->is_outbound || lane >= sa->lanes || p->len < hdr_len)
+		return -EINVAL;
+
+	body_len = p->len - hdr_len;
+	return sa->is_aead ? encrypt_aead(sa, lane, p, body_len) :
+			     encrypt_cbc(sa, lane, p, body_len);
+}
+
+int esp_seal(struct esp_sa *sa, struct pkt *p, uint8_t next_header)
+{
+	int r = esp_seal_prepare(sa, p, next_header);
+
+	return r < 0 ? r : esp_seal_crypt(sa, 0, p);
 }
 
 size_t esp_seal_batch(struct esp_sa *sa, struct pkt **pkts, size_t n, uint8_t next_header,
