@@ -431,14 +431,16 @@ static void gro_start(struct dp_gro *g, const struct dp_l4 *in, const uint8_t *i
 static void gro_append(struct dp_gro *g, const struct dp_l4 *in, const uint8_t *ip, size_t len)
 {
 	size_t payload = len - in->hlen;
-	uint8_t flags = ip[in->ip_hlen + 13];
+	uint8_t flags;
 
 	memcpy(g->buf + g->len, ip + in->hlen, payload);
 	g->len += payload;
 	g->segs++;
 	g->closed = payload < g->mss;
+	/* TCP flags only for TCP: a short UDP datagram ends before byte 13 of its header. */
 	if (in->proto != IPPROTO_TCP_)
 		return;
+	flags = ip[in->ip_hlen + 13];
 	g->next_seq += (uint32_t)payload;
 	/* The kernel's segmentation leaves PSH on the last segment only. */
 	g->buf[in->ip_hlen + 13] |= flags & TCP_PSH;
