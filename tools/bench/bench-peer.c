@@ -11,8 +11,10 @@
  *   ns B: rvb0 203.0.113.2 <-> UDP 198.51.100.2:4500
  *
  * Usage: roadvpn-bench-peer [--offload | --tun-offload | --udp-offload]
- *                           [--suite gcm|cbc|3des] NS_A NS_B
+ *                           [--suite gcm|cbc|3des] [--crypto-workers N] NS_A NS_B
  * --offload is both: TUN vnet header (TSO/USO, coalescing) and UDP GSO/GRO.
+ * --crypto-workers N gives each end N crypto threads besides its data
+ * plane thread (SAs with N + 1 lanes), as roadvpnd does for CBC suites.
  * Runs until SIGINT/SIGTERM, then prints the data planes' counters and the
  * process CPU time. Needs root (namespaces, TUN).
  */
@@ -76,18 +78,40 @@ static int dp_encap(void *user_data, struct pkt *p)
 	return bench_encap(&e->stack, p);
 }
 
-static void dp_decap(void *user_data, struct pkt *p, usec_t now)
+static void dp_decap(void *user_data, struct pkt *p, int opened, usec_t now)
 {
 	struct end *e = user_data;
 
-	(void)bench_decap(&e->stack, p, now);
+	(void)bench_decap_opened(&e->stack, p, opened, now);
+}
+
+/* The crypto stage, as roadvpnd runs it: sealed and opened by the data plane's lanes. */
+static int dp_seal(void *user_data, unsigned lane, struct pkt *p)
+{
+	struct end *e = user_data;
+
+	return bench_seal_crypt(&e->stack, lane, p);
+}
+
+static int dp_open(void *user_data, unsigned lane, struct pkt *p)
+{
+	struct end *e = user_data;
+
+	return bench_open_crypt(&e->stack, lane, p);
+}
+
+static unsigned dp_lanes(void *user_data, bool seal)
+{
+	struct end *e = user_data;
+
+	return esp_sa_lanes(seal ? e->stack.out : e->stack.in);
 }
 
 static int stack_tx_esp(struct bench_end *b, struct pkt *p)
 {
 	struct end *e = b->user;
 
-	return dataplane_send(e->dp, e->fd, p);
+	return dataplane_send_unsealed(e->dp, e->fd, p);
 }
 
 static void stack_ip_rx(struct bench_end *b, const uint8_t *data, size_t len)
@@ -97,7 +121,8 @@ static void stack_ip_rx(struct bench_end *b, const uint8_t *data, size_t len)
 	(void)dataplane_deliver(e->dp, data, len);
 }
 
-static const struct dataplane_ops dp_ops = { .encap = dp_encap, .decap = dp_decap };
+static const struct dataplane_ops dp_ops = { .encap = dp_encap, .decap = dp_decap,
+					     .seal = dp_seal, .open = dp_open, .lanes = dp_lanes };
 
 /* Set up one end inside its namespace ---------------------------------- */
 
@@ -115,7 +140,7 @@ static int enter_ns(const char *ns)
 	return r;
 }
 
-static int open_end(struct end *e, bool offload, bool udp_offload, int home_ns)
+static int open_end(struct end *e, bool offload, bool udp_offload, unsigned workers, int home_ns)
 {
 	uint16_t port = ESP_PORT;
 	int r = enter_ns(e->ns);
@@ -139,7 +164,8 @@ static int open_end(struct end *e, bool offload, bool udp_offload, int home_ns)
 
 	fprintf(stderr, "%s: TUN %s offloads 0x%x\n", e->ns, e->tun.name, e->tun.offloads);
 	e->dp = dataplane_new(&(struct dataplane_config){ .tun = &e->tun, .net_fd = e->fd,
-							   .udp_offload = udp_offload },
+							   .udp_offload = udp_offload,
+							   .crypto_workers = workers },
 			      &dp_ops, e);
 	return e->dp ? 0 : -ENOMEM;
 }
@@ -151,13 +177,14 @@ static void print_stats(const struct end *e)
 	dataplane_get_stats(e->dp, &s);
 	fprintf(stderr,
 		"%s: out %llu pkts %llu B (%llu TUN reads), in %llu pkts %llu B (%llu TUN writes), "
-		"%llu sends, %llu recvs, send drops %llu, stack drops %llu, TUN write errors %llu\n",
+		"%llu sends, %llu recvs, send drops %llu, stack drops %llu, TUN write errors %llu, "
+		"parallel crypto batches %llu\n",
 		e->ns, (unsigned long long)s.packets_out, (unsigned long long)s.bytes_out,
 		(unsigned long long)s.tun_reads, (unsigned long long)s.packets_in,
 		(unsigned long long)s.bytes_in, (unsigned long long)s.tun_writes,
 		(unsigned long long)s.net_sends, (unsigned long long)s.net_recvs,
 		(unsigned long long)s.send_drops, (unsigned long long)e->stack.dropped,
-		(unsigned long long)s.tun_write_errors);
+		(unsigned long long)s.tun_write_errors, (unsigned long long)s.parallel_batches);
 }
 
 static int wait_for_signal(void)
@@ -171,7 +198,8 @@ static int wait_for_signal(void)
 	return sigwait(&set, &sig);
 }
 
-static int run(struct end ends[2], bool offload, bool udp_offload, const char *suite)
+static int run(struct end ends[2], bool offload, bool udp_offload, const char *suite,
+	       unsigned workers)
 {
 	struct esp_sa_params ab, ba;
 	struct rusage ru;
@@ -179,6 +207,7 @@ static int run(struct end ends[2], bool offload, bool udp_offload, const char *s
 
 	if (home < 0 || suite_params(suite, &ab) < 0)
 		return 2;
+	ab.lanes = workers + 1;
 	ba = ab;
 	ab.spi = 0xbe000001;
 	ba.spi = 0xbe000002;
@@ -186,7 +215,7 @@ static int run(struct end ends[2], bool offload, bool udp_offload, const char *s
 		return 1;
 
 	for (int i = 0; i < 2; i++) {
-		if (open_end(&ends[i], offload, udp_offload, home) < 0)
+		if (open_end(&ends[i], offload, udp_offload, workers, home) < 0)
 			return 1;
 	}
 	for (int i = 0; i < 2; i++) {
@@ -214,6 +243,7 @@ int main(int argc, char **argv)
 	static struct end ends[2];
 	const char *suite = "gcm";
 	bool offload = false, udp_offload = false;
+	unsigned workers = 0;
 	sigset_t set;
 	int i = 1, r;
 
@@ -226,12 +256,14 @@ int main(int argc, char **argv)
 			udp_offload = true;
 		else if (!strcmp(argv[i], "--suite") && i + 1 < argc)
 			suite = argv[++i];
+		else if (!strcmp(argv[i], "--crypto-workers") && i + 1 < argc)
+			workers = (unsigned)atoi(argv[++i]);
 		else
 			break;
 	}
-	if (argc - i != 2) {
+	if (argc - i != 2 || workers >= ESP_MAX_LANES) {
 		fprintf(stderr, "usage: %s [--offload|--tun-offload|--udp-offload] "
-			"[--suite gcm|cbc|3des] NS_A NS_B\n", argv[0]);
+			"[--suite gcm|cbc|3des] [--crypto-workers N] NS_A NS_B\n", argv[0]);
 		return 2;
 	}
 
@@ -247,10 +279,11 @@ int main(int argc, char **argv)
 		ends[k].local4 = htonl(0xc6336401 + (uint32_t)k);  /* 198.51.100.1 / .2 */
 		ends[k].peer4 = htonl(0xc6336402 - (uint32_t)k);
 		ends[k].stack = (struct bench_end){ .name = ends[k].ns, .tx_esp = stack_tx_esp,
-						    .ip_rx = stack_ip_rx, .user = &ends[k] };
+						    .ip_rx = stack_ip_rx, .user = &ends[k],
+						    .staged = true };
 	}
 
-	r = run(ends, offload, udp_offload, suite);
+	r = run(ends, offload, udp_offload, suite, workers);
 	for (int k = 0; k < 2; k++) {
 		dataplane_free(ends[k].dp);
 		net_tun_close(&ends[k].tun);

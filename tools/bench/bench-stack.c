@@ -45,14 +45,15 @@ static int lac_tx(void *user_data, const uint8_t *data, size_t len)
 	return 0;
 }
 
-/* What session_ipsec_seal() does: inner UDP 1701 -> 1701, then ESP. */
+/* What session_ipsec_seal() does: inner UDP 1701 -> 1701, then ESP (staged: its crypto later). */
 static int lac_tx_pkt(void *user_data, struct pkt *p)
 {
 	struct bench_end *e = user_data;
 	int r = esp_udp_push(p, ESP_L2TP_PORT, ESP_L2TP_PORT, NULL);
 
 	if (!r)
-		r = esp_seal(e->out, p, ESP_NEXT_HEADER_UDP);
+		r = e->staged ? esp_seal_prepare(e->out, p, ESP_NEXT_HEADER_UDP) :
+				esp_seal(e->out, p, ESP_NEXT_HEADER_UDP);
 	if (r < 0)
 		return r;
 	return e->tx_esp(e, p);
@@ -330,15 +331,25 @@ int bench_encap(struct bench_end *e, struct pkt *p)
 	return ppp_send_ip(e->ppp, p, is_ipv6(p));
 }
 
-int bench_decap(struct bench_end *e, struct pkt *p, usec_t now)
+int bench_seal_crypt(struct bench_end *e, unsigned lane, struct pkt *p)
 {
-	uint8_t nh = 0;
-	int r;
+	return esp_seal_crypt(e->out, lane, p);
+}
 
+int bench_open_crypt(struct bench_end *e, unsigned lane, struct pkt *p)
+{
 	if (esp_packet_spi(p->data, p->len) != esp_sa_spi(e->in))
 		return -ENOKEY;
+	return esp_open_crypt(e->in, lane, p);
+}
 
-	r = esp_open(e->in, p, &nh);
+int bench_decap_opened(struct bench_end *e, struct pkt *p, int opened, usec_t now)
+{
+	uint8_t nh = 0;
+	int r = opened;
+
+	if (!r)
+		r = esp_open_finish(e->in, p, &nh);
 	if (!r && nh != ESP_NEXT_HEADER_UDP)
 		r = -ENOMSG;
 	if (!r)
@@ -348,4 +359,9 @@ int bench_decap(struct bench_end *e, struct pkt *p, usec_t now)
 	if (r < 0)
 		e->dropped++;
 	return r;
+}
+
+int bench_decap(struct bench_end *e, struct pkt *p, usec_t now)
+{
+	return bench_decap_opened(e, p, bench_open_crypt(e, 0, p), now);
 }

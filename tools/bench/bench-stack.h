@@ -33,6 +33,7 @@ struct bench_end {
 	struct ppp *ppp;
 	struct esp_sa *out, *in;
 	bool ppp_up;              /* PPP frames now go to L2TP, not to the script */
+	bool staged;              /* tx_esp gets packets prepared, not sealed: see bench_seal_crypt() */
 	bool ipcp_up;
 	uint32_t local_addr;      /* from IPCP, network byte order */
 
@@ -63,3 +64,11 @@ void bench_end_free(struct bench_end *e);
 int bench_encap(struct bench_end *e, struct pkt *p);
 /* One ESP packet (from the SPI) up the stack: ESP -> UDP -> l2tp_rx -> ppp_rx -> ip_rx. */
 int bench_decap(struct bench_end *e, struct pkt *p, usec_t now);
+/*
+ * The same with the crypto as a stage of its own, as roadvpnd's data plane
+ * runs it (session/dataplane.h): the crypto on a lane of the SAs, for
+ * several packets at once; bench_decap_opened() with its result, in order.
+ */
+int bench_seal_crypt(struct bench_end *e, unsigned lane, struct pkt *p);
+int bench_open_crypt(struct bench_end *e, unsigned lane, struct pkt *p);
+int bench_decap_opened(struct bench_end *e, struct pkt *p, int opened, usec_t now);

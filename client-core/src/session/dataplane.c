@@ -28,11 +28,14 @@
 #include "dataplane-gso.h"
 #include "dataplane.h"
 #include "util/log.h"
+#include "util/workpool.h"
 
 #define DP_SLOTS 64
 #define DP_RX_BATCH 32
 #define DP_TUN_READS 16  /* super-packets per dataplane_tun_input() */
 #define DP_GRO_BUFS 4     /* 64 KiB each, only with udp_offload */
+#define DP_RX_STAGE 64    /* datagrams per crypto stage on receive */
+_Static_assert(DP_RX_BATCH <= DP_RX_STAGE, "one recvmmsg batch is one crypto stage");
 #define DP_LOG "dataplane"
 
 enum dp_source {
@@ -60,10 +63,14 @@ struct dataplane {
 	struct dp_gro *gro;
 
 	struct pkt *txq[DP_SLOTS];
+	bool tx_unsealed[DP_SLOTS]; /* ops.seal still to run on txq[i] */
 	size_t n_tx;
 	int tx_fd;
 	bool in_encap;
 	bool in_decap;
+
+	unsigned crypto_workers;
+	struct workpool *pool;      /* made when keys first allow more than one lane */
 
 	pthread_t thread;
 	bool running;
@@ -72,6 +79,54 @@ struct dataplane {
 
 	struct dataplane_stats stats;
 };
+
+/* Crypto stage ------------------------------------------------------------- */
+
+struct dp_stage {
+	struct dataplane *dp;
+	struct pkt **pkts;
+	int *results;
+	bool seal;
+};
+
+static void stage_item(void *ctx, unsigned lane, size_t i)
+{
+	struct dp_stage *st = ctx;
+	struct dataplane *dp = st->dp;
+
+	st->results[i] = st->seal ? dp->ops.seal(dp->user_data, lane, st->pkts[i]) :
+				    dp->ops.open(dp->user_data, lane, st->pkts[i]);
+}
+
+/* How many lanes this stage gets; the pool is made the first time it is worth it. */
+static unsigned stage_lanes(struct dataplane *dp, bool seal, size_t n)
+{
+	unsigned lanes = dp->ops.lanes ? dp->ops.lanes(dp->user_data, seal) : 1;
+
+	if (lanes <= 1 || n <= 1 || !dp->crypto_workers)
+		return 1;
+
+	if (!dp->pool) {
+		dp->pool = workpool_new(dp->crypto_workers, "rv-crypto");
+		if (!dp->pool) {
+			rv_log_warning(DP_LOG, "no crypto worker threads (%s): crypto stays on one thread",
+				       strerror(errno));
+			dp->crypto_workers = 0;
+			return 1;
+		}
+	}
+	return lanes;
+}
+
+static void run_stage(struct dataplane *dp, bool seal, struct pkt **pkts, int *results, size_t n)
+{
+	struct dp_stage st = { dp, pkts, results, seal };
+	unsigned lanes = stage_lanes(dp, seal, n);
+
+	if (lanes > 1)
+		dp->stats.parallel_batches++;
+	workpool_run(lanes > 1 ? dp->pool : NULL, lanes, stage_item, &st, n);
+}
 
 /* Sending ------------------------------------------------------------------ */
 
@@ -109,10 +164,39 @@ static int send_some(struct dataplane *dp, struct pkt *const *pkts, size_t n)
 	return r;
 }
 
+/* ops.seal over the queued datagrams that need it, all at once; failures leave the queue. */
+static void seal_queued(struct dataplane *dp)
+{
+	struct pkt *todo[DP_SLOTS];
+	int results[DP_SLOTS];
+	size_t n = 0, kept = 0, k = 0;
+
+	for (size_t i = 0; i < dp->n_tx; i++) {
+		if (dp->tx_unsealed[i])
+			todo[n++] = dp->txq[i];
+	}
+	if (!n)
+		return;
+
+	run_stage(dp, true, todo, results, n);
+	for (size_t i = 0; i < dp->n_tx; i++) {
+		if (dp->tx_unsealed[i]) {
+			dp->tx_unsealed[i] = false;
+			if (results[k++] < 0) {
+				dp->stats.crypto_drops++;
+				continue;
+			}
+		}
+		dp->txq[kept++] = dp->txq[i];
+	}
+	dp->n_tx = kept;
+}
+
 static void flush_tx(struct dataplane *dp)
 {
 	size_t sent = 0;
 
+	seal_queued(dp);
 	while (sent < dp->n_tx) {
 		int r = send_some(dp, dp->txq + sent, dp->n_tx - sent);
 
@@ -126,12 +210,14 @@ static void flush_tx(struct dataplane *dp)
 	dp->n_tx = 0;
 }
 
-int dataplane_send(struct dataplane *dp, int fd, struct pkt *p)
+static int queue_tx(struct dataplane *dp, int fd, struct pkt *p, bool unsealed)
 {
 	/* Outside a TUN batch (control frames, LCP echo): at once, and the caller hears the error. */
 	if (!dp->in_encap) {
-		int r;
+		int r = unsealed && dp->ops.seal ? dp->ops.seal(dp->user_data, 0, p) : 0;
 
+		if (r < 0)
+			return r;
 		flush_tx(dp);
 		r = net_udp_send_batch(fd, &p, 1);
 		return r < 0 ? r : r == 1 ? 0 : -EAGAIN;
@@ -140,10 +226,21 @@ int dataplane_send(struct dataplane *dp, int fd, struct pkt *p)
 	if (dp->n_tx && dp->tx_fd != fd)
 		flush_tx(dp);
 	dp->tx_fd = fd;
+	dp->tx_unsealed[dp->n_tx] = unsealed && dp->ops.seal;
 	dp->txq[dp->n_tx++] = p;
 	if (dp->n_tx == DP_SLOTS)
 		flush_tx(dp);
 	return 0;
+}
+
+int dataplane_send(struct dataplane *dp, int fd, struct pkt *p)
+{
+	return queue_tx(dp, fd, p, false);
+}
+
+int dataplane_send_unsealed(struct dataplane *dp, int fd, struct pkt *p)
+{
+	return queue_tx(dp, fd, p, true);
 }
 
 static void encap_one(struct dataplane *dp, struct pkt *p)
@@ -349,10 +446,24 @@ void dataplane_flush(struct dataplane *dp)
 
 /* Socket input ------------------------------------------------------------------ */
 
+/* The crypto stage for n datagrams at once, then decap for each in order. */
+static void decap_batch(struct dataplane *dp, struct pkt **pkts, size_t n, usec_t now)
+{
+	int opened[DP_RX_STAGE] = { 0 };
+
+	if (dp->ops.open)
+		run_stage(dp, false, pkts, opened, n);
+	for (size_t i = 0; i < n; i++)
+		dp->ops.decap(dp->user_data, pkts[i], opened[i], now);
+}
+
 /* Each GRO buffer holds datagrams of seg_size back to back; open each in place. */
 static int net_input_gro(struct dataplane *dp, usec_t now)
 {
 	int n = net_udp_recv_gro(dp->net_fd, dp->gro_bufs, DP_GRO_BUFS);
+	struct pkt views[DP_RX_STAGE];
+	struct pkt *ptrs[DP_RX_STAGE];
+	size_t k = 0;
 
 	dp->stats.net_recvs++;
 	batch(dp, true);
@@ -362,13 +473,17 @@ static int net_input_gro(struct dataplane *dp, usec_t now)
 
 		for (size_t off = 0; off < b->len; off += b->seg_size) {
 			size_t len = b->len - off < b->seg_size ? b->len - off : b->seg_size;
-			struct pkt p;
 
-			pkt_init(&p, b->data + off, len, 0);
-			p.len = len;
-			dp->ops.decap(dp->user_data, &p, now);
+			pkt_init(&views[k], b->data + off, len, 0);
+			views[k].len = len;
+			ptrs[k] = &views[k];
+			if (++k == DP_RX_STAGE) {
+				decap_batch(dp, ptrs, k, now);
+				k = 0;
+			}
 		}
 	}
+	decap_batch(dp, ptrs, k, now);
 
 	dataplane_flush(dp);
 	batch(dp, false);
@@ -378,6 +493,7 @@ static int net_input_gro(struct dataplane *dp, usec_t now)
 int dataplane_net_input(struct dataplane *dp, usec_t now)
 {
 	struct pkt *pkts[DP_RX_BATCH];
+	size_t nonempty = 0;
 	int n;
 
 	if (dp->net_gro)
@@ -393,8 +509,9 @@ int dataplane_net_input(struct dataplane *dp, usec_t now)
 			      net_udp_recv_batch(dp->net_fd, pkts, DP_RX_BATCH);
 	for (int i = 0; i < n; i++) {
 		if (pkts[i]->len)
-			dp->ops.decap(dp->user_data, pkts[i], now);
+			pkts[nonempty++] = pkts[i];
 	}
+	decap_batch(dp, pkts, nonempty, now);
 
 	dataplane_flush(dp);
 	batch(dp, false);
@@ -508,6 +625,7 @@ struct dataplane *dataplane_new(const struct dataplane_config *cfg, const struct
 
 	*dp = (struct dataplane){ .tun = cfg->tun, .ops = *ops, .user_data = user_data,
 				  .net_fd = -1, .udp_offload = cfg->udp_offload, .proto_fd = -1,
+				  .crypto_workers = cfg->crypto_workers,
 				  .tx_fd = -1, .epfd = -1, .evfd = -1 };
 	dp->slots = calloc(DP_SLOTS, sizeof(*dp->slots));
 	dp->rx_bufs = calloc(DP_RX_BATCH, sizeof(*dp->rx_bufs));
@@ -527,6 +645,7 @@ void dataplane_free(struct dataplane *dp)
 		return;
 
 	dataplane_stop(dp);
+	workpool_free(dp->pool);
 	free(dp->slots);
 	free(dp->rx_bufs);
 	free(dp->tun_buf);

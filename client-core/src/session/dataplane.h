@@ -11,6 +11,10 @@
  * and consecutive TCP segments or equal-sized UDP datagrams of one flow
  * (IPv4 and IPv6) are merged before the TUN write.
  *
+ * The caller may leave the costly part of each datagram (ESP crypto) to a
+ * crypto stage (ops.seal, ops.open) that the data plane runs for a whole
+ * batch at once, on several threads when the keys allow it.
+ *
  * It runs either from the caller's event loop (dataplane_tun_input() /
  * dataplane_net_input() when the fds are readable) or on a thread of its
  * own (dataplane_start(): epoll over the TUN, the socket and an eventfd).
@@ -32,10 +36,24 @@ struct dataplane_ops {
 	int (*encap)(void *user_data, struct pkt *p);
 	/*
 	 * One datagram from the socket: IP packets found in it go to
-	 * dataplane_deliver(). May be NULL when the caller receives itself
-	 * and never calls dataplane_net_input() or dataplane_start().
+	 * dataplane_deliver(). opened is what ops.open returned for it (0
+	 * without ops.open). May be NULL when the caller receives itself and
+	 * never calls dataplane_net_input() or dataplane_start().
 	 */
-	void (*decap)(void *user_data, struct pkt *p, usec_t now);
+	void (*decap)(void *user_data, struct pkt *p, int opened, usec_t now);
+	/*
+	 * Optional crypto stage, spread over `lanes` threads (this one and
+	 * the workers of cfg.crypto_workers) when ops.lanes allows more than
+	 * one. seal: each datagram queued by dataplane_send_unsealed(), just
+	 * before its batch is sent; < 0 drops it. open: each datagram
+	 * received, before decap sees the first of its batch. Called between
+	 * the batch brackets, on any lane, for different packets at once:
+	 * they must touch only the packet and the lane's own state.
+	 */
+	int (*seal)(void *user_data, unsigned lane, struct pkt *p);
+	int (*open)(void *user_data, unsigned lane, struct pkt *p);
+	/* Lanes the current keys have for seal (true) or open (false); NULL: 1. */
+	unsigned (*lanes)(void *user_data, bool seal);
 	/*
 	 * Optional: called with true before and false after each batch of
 	 * encap or decap calls (a TUN read, a socket receive), on the thread
@@ -50,6 +68,7 @@ struct dataplane_config {
 	int net_fd;                  /* -1: set later with dataplane_set_net_fd() */
 	bool net_raw_esp;            /* net_fd is a raw ESP socket: strip the IP header */
 	bool udp_offload;            /* UDP_SEGMENT on send, UDP_GRO on receive (UDP sockets) */
+	unsigned crypto_workers;     /* threads for the crypto stage, made when first needed */
 };
 
 struct dataplane_stats {
@@ -58,6 +77,8 @@ struct dataplane_stats {
 	uint64_t packets_in, bytes_in;        /* IP packets delivered to the TUN */
 	uint64_t send_drops, tun_write_errors;
 	uint64_t net_sends, net_recvs;        /* sendmmsg / recvmmsg calls */
+	uint64_t crypto_drops;                /* ops.seal failed */
+	uint64_t parallel_batches;            /* crypto stages run on more than one lane */
 };
 
 struct dataplane *dataplane_new(const struct dataplane_config *cfg, const struct dataplane_ops *ops,
@@ -81,6 +102,8 @@ int dataplane_net_input(struct dataplane *dp, usec_t now);
  * once). p must stay valid until the batch ends. 0 or -errno.
  */
 int dataplane_send(struct dataplane *dp, int fd, struct pkt *p);
+/* The same for a datagram that ops.seal must finish before it goes out. */
+int dataplane_send_unsealed(struct dataplane *dp, int fd, struct pkt *p);
 /*
  * An IP packet for the TUN: between dataplane_rx_begin() and
  * dataplane_flush() (always inside decap) TCP and UDP are coalesced and

@@ -19,6 +19,7 @@
  */
 #include <errno.h>
 #include <glib-unix.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -29,6 +30,7 @@
 #include "ike/ike.h"
 #include "session-internal.h"
 #include "util/log.h"
+#include "util/workpool.h"
 
 /* Control traffic is a few packets a second; a burst beyond this is dropped and retransmitted. */
 #define PUNT_SLOTS 32
@@ -72,11 +74,52 @@ int session_fast_encap(struct session *s, struct pkt *p)
 	r = ppp_ip_push(p, is_ipv6);
 	if (!r)
 		r = l2tp_data_push(&f->framing, p);
-	if (!r && f->ipsec)
-		r = session_ipsec_seal_locked(s, p);
 	if (r < 0)
 		return r;
-	return dataplane_send(s->dp, f->net_fd, p);
+	if (!f->ipsec)
+		return dataplane_send(s->dp, f->net_fd, p);
+
+	/* The crypto waits for the batch's crypto stage (session_fast_seal). */
+	r = session_ipsec_prepare_locked(s, p);
+	return r < 0 ? r : dataplane_send_unsealed(s->dp, f->net_fd, p);
+}
+
+int session_fast_seal(void *user_data, unsigned lane, struct pkt *p)
+{
+	return session_ipsec_seal_crypt(user_data, lane, p);
+}
+
+/* ESP datagrams only: L2TP in clear, IKE and keepalives pass untouched to decap. */
+int session_fast_open(void *user_data, unsigned lane, struct pkt *p)
+{
+	struct session *s = user_data;
+
+	if (!s->fast.ipsec)
+		return 0;
+	if (s->esp_udp_encap && esp_udpencap_classify(p->data, p->len) != ESP_UDPENCAP_ESP)
+		return 0;
+	return session_ipsec_open_crypt(s, lane, p);
+}
+
+unsigned session_fast_lanes(void *user_data, bool seal)
+{
+	struct session *s = user_data;
+
+	return s->fast.ipsec ? session_ipsec_lanes(s, seal) : 1;
+}
+
+static pthread_once_t crypto_workers_once = PTHREAD_ONCE_INIT;
+static unsigned crypto_workers;
+
+static void read_crypto_workers(void)
+{
+	crypto_workers = workpool_default_workers();
+}
+
+unsigned session_crypto_workers(void)
+{
+	pthread_once(&crypto_workers_once, read_crypto_workers);
+	return crypto_workers;
 }
 
 static void punt(struct session *s, enum punt_kind kind, const uint8_t *data, size_t len,
@@ -121,7 +164,7 @@ static void l2tp_input(struct session *s, struct pkt *p, usec_t now)
 	punt(s, PUNT_L2TP, data, len, now);
 }
 
-void session_fast_decap(void *user_data, struct pkt *p, usec_t now)
+void session_fast_decap(void *user_data, struct pkt *p, int opened, usec_t now)
 {
 	struct session *s = user_data;
 
@@ -144,7 +187,7 @@ void session_fast_decap(void *user_data, struct pkt *p, usec_t now)
 		}
 	}
 
-	if (session_ipsec_open_locked(s, p, now) == 0)
+	if (session_ipsec_open_finish_locked(s, p, opened, now) == 0)
 		l2tp_input(s, p, now);
 }
 
@@ -243,10 +286,14 @@ static bool thread_wanted(void)
 
 static void log_data_path(struct session *s, const char *why_not_threaded)
 {
-	char what[160];
+	char what[160], crypto[48] = "";
+	unsigned lanes = s->fast.ipsec ? session_ipsec_lanes(s, true) : 1;
 
 	dataplane_describe(s->dp, what, sizeof(what));
-	rv_log_info("session", "data path: %s%s%s%s", what, why_not_threaded ? " (" : "",
+	/* CBC suites: the crypto of a batch is spread over this many threads. */
+	if (lanes > 1 && s->fast.running)
+		snprintf(crypto, sizeof(crypto), ", ESP crypto on %u threads", lanes);
+	rv_log_info("session", "data path: %s%s%s%s%s", what, crypto, why_not_threaded ? " (" : "",
 		    why_not_threaded ? why_not_threaded : "", why_not_threaded ? ")" : "");
 }
 

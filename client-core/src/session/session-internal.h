@@ -172,8 +172,14 @@ void session_fast_refresh(struct session *s);
 void session_fast_note_activity(struct session *s);
 /* dataplane ops while the thread runs (the lock is held). */
 int session_fast_encap(struct session *s, struct pkt *p);
-void session_fast_decap(void *user_data, struct pkt *p, usec_t now);
+void session_fast_decap(void *user_data, struct pkt *p, int opened, usec_t now);
 void session_fast_batch(void *user_data, bool begin);
+/* The data plane's crypto stage: any lane, for different packets at once (the lock is held). */
+int session_fast_seal(void *user_data, unsigned lane, struct pkt *p);
+int session_fast_open(void *user_data, unsigned lane, struct pkt *p);
+unsigned session_fast_lanes(void *user_data, bool seal);
+/* Threads for the crypto of CBC suites (ROADVPN_CRYPTO_WORKERS, else CPUs - 1), read once. */
+unsigned session_crypto_workers(void);
 
 /* session-ipsec.c */
 int session_ipsec_start(struct session *s);
@@ -182,6 +188,17 @@ int session_ipsec_seal(struct session *s, struct pkt *p);
 /* Caller holds s->fast.lock: seal, and open an ESP packet down to its L2TP datagram. */
 int session_ipsec_seal_locked(struct session *s, struct pkt *p);
 int session_ipsec_open_locked(struct session *s, struct pkt *p, usec_t now);
+/*
+ * The same cut in two for the data plane's crypto stage: prepare (inner
+ * UDP, ESP header, trailer) and finish (replay window, trailer, inner UDP)
+ * in packet order; the crypto on a lane, for several packets at once.
+ */
+int session_ipsec_prepare_locked(struct session *s, struct pkt *p);
+int session_ipsec_seal_crypt(struct session *s, unsigned lane, struct pkt *p);
+int session_ipsec_open_crypt(struct session *s, unsigned lane, struct pkt *p);
+int session_ipsec_open_finish_locked(struct session *s, struct pkt *p, int opened, usec_t now);
+/* Lanes all current SAs of that direction have. */
+unsigned session_ipsec_lanes(const struct session *s, bool seal);
 /* Main loop watch on the ESP socket that carries data: off while the thread runs. */
 void session_ipsec_watch_data(struct session *s, bool on);
 int session_ipsec_send(struct session *s, struct pkt *p);

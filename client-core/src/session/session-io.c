@@ -231,9 +231,13 @@ int session_io_init(struct session *s)
 		.encap = dp_encap,
 		.decap = session_fast_decap,
 		.batch = session_fast_batch,
+		.seal = session_fast_seal,
+		.open = session_fast_open,
+		.lanes = session_fast_lanes,
 	};
 	/* UDP GSO on send (plain L2TP and ESP in UDP), and UDP GRO once the thread receives. */
-	const struct dataplane_config cfg = { .tun = &s->tun, .net_fd = -1, .udp_offload = true };
+	const struct dataplane_config cfg = { .tun = &s->tun, .net_fd = -1, .udp_offload = true,
+					      .crypto_workers = session_crypto_workers() };
 
 	if (!s->rx_bufs)
 		s->rx_bufs = g_new(struct pkt_buf, SESSION_BATCH);

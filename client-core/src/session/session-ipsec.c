@@ -70,6 +70,18 @@ static enum esp_integ esp_integ_of(enum ike_esp_integ i)
 	return ESP_INTEG_NONE;
 }
 
+/*
+ * CBC suites are CPU-bound (3DES about 40 us a packet): their SAs get a
+ * cipher context per crypto worker so the data plane can spread a batch.
+ * AES-GCM costs less than a system call and a wake-up; it stays on one.
+ */
+static unsigned crypto_lanes(enum esp_cipher cipher)
+{
+	if (cipher == ESP_CIPHER_AES_GCM16)
+		return 1;
+	return 1 + session_crypto_workers();
+}
+
 static struct esp_sa *new_sa(const struct ike_child_sa *c, bool inbound)
 {
 	struct esp_sa_params p = {
@@ -82,6 +94,7 @@ static struct esp_sa *new_sa(const struct ike_child_sa *c, bool inbound)
 		.integ_key_len = c->integ_key_len,
 	};
 
+	p.lanes = crypto_lanes(p.cipher);
 	return inbound ? esp_sa_new_inbound(&p) : esp_sa_new_outbound(&p);
 }
 
@@ -151,8 +164,8 @@ static int esp_fd(const struct session *s)
 	return s->esp_udp_encap ? s->natt_fd : s->esp_raw_fd;
 }
 
-/* Seal one L2TP datagram (in p) as ESP: inner UDP 1701 -> 1701, then ESP. */
-int session_ipsec_seal_locked(struct session *s, struct pkt *p)
+/* Frame one L2TP datagram (in p) for ESP: inner UDP 1701 -> 1701, ESP header and trailer. */
+int session_ipsec_prepare_locked(struct session *s, struct pkt *p)
 {
 	int r;
 
@@ -162,10 +175,23 @@ int session_ipsec_seal_locked(struct session *s, struct pkt *p)
 
 	r = esp_udp_push(p, ESP_L2TP_PORT, ESP_L2TP_PORT, NULL);
 	if (!r)
-		r = esp_seal(s->esp_out, p, ESP_NEXT_HEADER_UDP);
+		r = esp_seal_prepare(s->esp_out, p, ESP_NEXT_HEADER_UDP);
 	if (r == -EKEYEXPIRED)
 		rv_log_warning("session", "ESP sequence numbers used up; the SA needs a rekey");
 	return r;
+}
+
+int session_ipsec_seal_crypt(struct session *s, unsigned lane, struct pkt *p)
+{
+	/* The SA that prepared p: it changes only between batches, under the lock. */
+	return s->esp_out ? esp_seal_crypt(s->esp_out, lane, p) : -ENOTCONN;
+}
+
+int session_ipsec_seal_locked(struct session *s, struct pkt *p)
+{
+	int r = session_ipsec_prepare_locked(s, p);
+
+	return r < 0 ? r : session_ipsec_seal_crypt(s, 0, p);
 }
 
 int session_ipsec_seal(struct session *s, struct pkt *p)
@@ -194,18 +220,23 @@ int session_ipsec_data_fd(const struct session *s)
 
 /* Receiving ------------------------------------------------------------ */
 
-int session_ipsec_open_locked(struct session *s, struct pkt *p, usec_t now)
+int session_ipsec_open_crypt(struct session *s, unsigned lane, struct pkt *p)
+{
+	struct esp_sa *sa = find_inbound(s, esp_packet_spi(p->data, p->len));
+
+	return sa ? esp_open_crypt(sa, lane, p) : -ENOENT;
+}
+
+int session_ipsec_open_finish_locked(struct session *s, struct pkt *p, int opened, usec_t now)
 {
 	struct esp_sa *sa = find_inbound(s, esp_packet_spi(p->data, p->len));
 	uint8_t nh = 0;
-	int r;
+	int r = opened < 0 ? opened : sa ? esp_open_finish(sa, p, &nh) : -ENOENT;
 
-	if (!sa) {
+	if (r == -ENOENT) {
 		rv_log_debug("session", "ESP for an unknown SPI dropped");
-		return -ENOENT;
+		return r;
 	}
-
-	r = esp_open(sa, p, &nh);
 	if (r < 0) {
 		rv_log_debug("session", "ESP packet dropped: %s", strerror(-r));
 		return r;
@@ -215,6 +246,23 @@ int session_ipsec_open_locked(struct session *s, struct pkt *p, usec_t now)
 	if (nh != ESP_NEXT_HEADER_UDP || esp_udp_pull(p, ESP_L2TP_PORT, NULL) < 0)
 		return -EPROTO;
 	return 0;
+}
+
+int session_ipsec_open_locked(struct session *s, struct pkt *p, usec_t now)
+{
+	return session_ipsec_open_finish_locked(s, p, session_ipsec_open_crypt(s, 0, p), now);
+}
+
+unsigned session_ipsec_lanes(const struct session *s, bool seal)
+{
+	unsigned lanes = seal ? (s->esp_out ? esp_sa_lanes(s->esp_out) : 1) : ESP_MAX_LANES;
+
+	/* Any inbound SA may get any packet: the fewest lanes among them. */
+	for (size_t i = 0; !seal && i < s->n_esp_in; i++) {
+		if (esp_sa_lanes(s->esp_in[i]) < lanes)
+			lanes = esp_sa_lanes(s->esp_in[i]);
+	}
+	return seal || s->n_esp_in ? lanes : 1;
 }
 
 static void esp_input(struct session *s, struct pkt *p, usec_t now)
