@@ -227,6 +227,24 @@ t_check_data_path() {
 	t_info "${line#*session: }"
 }
 
+# t_check_parallel_crypto TUN: with a CBC suite roadvpnd spreads the ESP
+# crypto of each batch over worker threads ("ESP crypto on N threads").
+# A burst of 32 pings at once (-l) makes batches of many packets both ways;
+# they must all come back, sealed and opened on several lanes, and the
+# workers ("rv-crypto") must exist, being made by the first such batch.
+t_check_parallel_crypto() {
+	local line got
+	line=$(grep -m1 'data path:' "$T_LOG") || t_fail "no 'data path:' line in the log"
+	grep -q 'ESP crypto on [0-9]* threads' <<<"$line" || return 0
+	ip netns exec "$CL_NS" ping -n -q -c 64 -l 32 -i 0.05 -s 1200 -W 3 -I "$1" "$PING" \
+		>"$STATE/burst-$T_SESSION.log" 2>&1 || true
+	got=$(grep -o '[0-9]* received' "$STATE/burst-$T_SESSION.log" | cut -d' ' -f1)
+	[ "${got:-0}" -ge 60 ] || { cat "$STATE/burst-$T_SESSION.log" >&2; t_fail "burst of 64 pings: ${got:-0} came back"; }
+	grep -qx rv-crypto <<<"$(cat /proc/"$T_PID"/task/*/comm 2>/dev/null)" ||
+		t_fail "ESP crypto on several threads announced, but no rv-crypto thread after a burst"
+	t_info "burst of 64 pings (32 at once): $got came back, with rv-crypto workers"
+}
+
 # t_session PROFILE: one full, successful session with every check.
 t_session() {
 	local tun addr
@@ -247,6 +265,7 @@ t_session() {
 		{ cat "$STATE/ping-$T_SESSION.log" >&2; t_fail "ping $PING through $tun failed"; }
 	t_info "ping $PING via $tun: $(grep -o '[0-9]* received' "$STATE/ping-$T_SESSION.log")"
 	t_check_data_path
+	t_check_parallel_crypto "$tun"
 	ip -n "$CL_NS" route show 203.0.113.0/24 | grep -q "dev $tun" ||
 		t_fail "no route 203.0.113.0/24 via $tun"
 	grep -q "^nameserver $DNS1\$" "$T_RESOLV" || t_fail "DNS $DNS1 not in the namespace's resolv.conf"
@@ -346,6 +365,7 @@ t_ipsec_session() {
 		{ cat "$STATE/ping-$T_SESSION.log" >&2; t_fail "ping $PING through $tun failed"; }
 	t_info "ping $PING via $tun: $(grep -o '[0-9]* received' "$STATE/ping-$T_SESSION.log")"
 	t_check_data_path
+	t_check_parallel_crypto "$tun"
 	grep -q "^nameserver $DNS1\$" "$T_RESOLV" || t_fail "DNS $DNS1 not in the namespace's resolv.conf"
 	T_STOP_EPOCH=$(date +%s.%N)
 	kill -INT "$T_PID"
