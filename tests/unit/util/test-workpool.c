@@ -79,7 +79,7 @@ static void test_without_pool_all_on_lane_zero(void **state)
 struct meet {
 	atomic_uint arrived;
 	atomic_uint lanes_seen;
-	bool met;
+	atomic_bool met;
 };
 
 static uint64_t now_ms(void)
@@ -101,7 +101,7 @@ static void wait_for_partner(void *ctx, unsigned lane, size_t item)
 	while (atomic_load(&m->arrived) < 2 && now_ms() < deadline)
 		;
 	if (atomic_load(&m->arrived) >= 2)
-		m->met = true;
+		atomic_store(&m->met, true);
 }
 
 static void test_items_run_concurrently(void **state)
@@ -111,7 +111,7 @@ static void test_items_run_concurrently(void **state)
 
 	assert_non_null(pool);
 	workpool_run(pool, 2, wait_for_partner, &m, 2);
-	assert_true(m.met);
+	assert_true(atomic_load(&m.met));
 	assert_int_equal(atomic_load(&m.lanes_seen), 0x3);
 	workpool_free(pool);
 }
