@@ -7,7 +7,8 @@
 # without sanitizers) must hold tools/bench/roadvpn-bench-peer. Creates two
 # network namespaces joined by a veth (underlay 198.51.100.0/24), starts
 # roadvpn-bench-peer (one TUN per namespace, overlay 203.0.113.1 <-> .2,
-# L2TP-over-ESP-in-UDP on fixed test keys, SUITE=gcm|cbc|3des, default gcm)
+# L2TP-over-ESP-in-UDP on fixed test keys, SUITE=gcm|cbc|3des, default gcm;
+# CRYPTO_WORKERS=N gives each end N crypto threads, default 0)
 # in each of MODES (default "plain --tun-offload --offload": no offloads,
 # TUN vnet header only, TUN + UDP GSO/GRO), runs iperf3 TCP with 1 and 4
 # flows and a UDP flood through the tunnel, then the same on the bare veth.
@@ -19,6 +20,7 @@ set -euo pipefail
 BUILD=${1:-build-bench}
 SECS=${2:-5}
 SUITE=${SUITE:-gcm}
+CRYPTO_WORKERS=${CRYPTO_WORKERS:-0}
 PEER=$BUILD/tools/bench/roadvpn-bench-peer
 NSA=rvbench-a
 NSB=rvbench-b
@@ -68,7 +70,7 @@ cpu_ticks() {
 }
 
 start_peer() {
-	"$PEER" $1 --suite "$SUITE" $NSA $NSB >"$OUT/peer.out" 2>"$OUT/peer.err" &
+	"$PEER" $1 --suite "$SUITE" --crypto-workers "$CRYPTO_WORKERS" $NSA $NSB >"$OUT/peer.out" 2>"$OUT/peer.err" &
 	PEER_PID=$!
 	for _ in $(seq 50); do
 		grep -q ready "$OUT/peer.out" 2>/dev/null && break
@@ -141,7 +143,7 @@ ip netns exec $NSB iperf3 -s >/dev/null 2>&1 &
 SERVER_PID=$!
 sleep 0.5
 
-echo "bench-tunnel: suite $SUITE, ${SECS} s per test, TUN MTU $TUN_MTU, $(nproc) CPUs, $(uname -r)"
+echo "bench-tunnel: suite $SUITE, $CRYPTO_WORKERS crypto workers per end, ${SECS} s per test, TUN MTU $TUN_MTU, $(nproc) CPUs, $(uname -r)"
 for mode in ${MODES:-plain --tun-offload --offload}; do
 	[ "$mode" = plain ] && mode=
 	start_peer "$mode"
