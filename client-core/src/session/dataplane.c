@@ -24,6 +24,7 @@
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <sys/uio.h>
+#include <time.h>
 
 #include "dataplane-gso.h"
 #include "dataplane.h"
@@ -35,6 +36,12 @@
 #define DP_TUN_READS 16  /* super-packets per dataplane_tun_input() */
 #define DP_GRO_BUFS 4     /* 64 KiB each, only with udp_offload */
 #define DP_RX_STAGE 64    /* datagrams per crypto stage on receive */
+/*
+ * A crypto stage goes parallel only when its serial time would exceed
+ * this: waking a worker costs microseconds, which a batch of a few
+ * AES-GCM or small packets does not repay (3DES always does).
+ */
+#define DP_PARALLEL_MIN_NS 20000
 _Static_assert(DP_RX_BATCH <= DP_RX_STAGE, "one recvmmsg batch is one crypto stage");
 #define DP_LOG "dataplane"
 
@@ -70,7 +77,8 @@ struct dataplane {
 	bool in_decap;
 
 	unsigned crypto_workers;
-	struct workpool *pool;      /* made when keys first allow more than one lane */
+	struct workpool *pool;      /* made when a stage first goes parallel */
+	uint64_t item_ns[2];        /* per stage (open, seal): running mean of one item's crypto */
 
 	pthread_t thread;
 	bool running;
@@ -98,12 +106,25 @@ static void stage_item(void *ctx, unsigned lane, size_t i)
 				    dp->ops.open(dp->user_data, lane, st->pkts[i]);
 }
 
-/* How many lanes this stage gets; the pool is made the first time it is worth it. */
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * How many lanes this stage gets: what the keys allow, when the batch's
+ * crypto is worth sharing (by the measured cost per item). The pool is
+ * made the first time it is.
+ */
 static unsigned stage_lanes(struct dataplane *dp, bool seal, size_t n)
 {
 	unsigned lanes = dp->ops.lanes ? dp->ops.lanes(dp->user_data, seal) : 1;
 
-	if (lanes <= 1 || n <= 1 || !dp->crypto_workers)
+	if (lanes <= 1 || n <= 1 || !dp->crypto_workers ||
+	    dp->item_ns[seal] * n < DP_PARALLEL_MIN_NS)
 		return 1;
 
 	if (!dp->pool) {
@@ -122,10 +143,17 @@ static void run_stage(struct dataplane *dp, bool seal, struct pkt **pkts, int *r
 {
 	struct dp_stage st = { dp, pkts, results, seal };
 	unsigned lanes = stage_lanes(dp, seal, n);
+	uint64_t start = mono_ns(), per_item;
 
 	if (lanes > 1)
 		dp->stats.parallel_batches++;
 	workpool_run(lanes > 1 ? dp->pool : NULL, lanes, stage_item, &st, n);
+
+	/* One lane's cost per item, as a running mean; keys or packet sizes may change. */
+	if (n) {
+		per_item = (mono_ns() - start) * lanes / n;
+		dp->item_ns[seal] = (dp->item_ns[seal] * 7 + per_item) / 8;
+	}
 }
 
 /* Sending ------------------------------------------------------------------ */

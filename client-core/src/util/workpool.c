@@ -26,8 +26,8 @@
 
 #include "workpool.h"
 
-/* Polls of `generation` before a worker sleeps: tens of microseconds. */
-#define WORKPOOL_SPIN 2000
+/* Polls of `generation` before a worker sleeps: a few microseconds. */
+#define WORKPOOL_SPIN 200
 #define WORKPOOL_MAX_WORKERS 7
 #define WORKPOOL_DEFAULT_MAX_WORKERS 3
 
