@@ -6,7 +6,8 @@
 # Configures (if needed) and builds a release build without sanitizers in
 # DIR (default build-bench), then runs the PARTs in this order (default:
 # all four):
-#   encap    per-packet cost of encap/decap beside crypto only (bench-encap)
+#   encap    per-packet cost of encap/decap beside crypto only (bench-encap),
+#            and the crypto worker pool's scaling over 1..CPUs lanes (bench-pool)
 #   tunnel   iperf3 TCP 1/4 flows and UDP through two data planes back to
 #            back, with and without offloads, beside a plain veth
 #            (bench-tunnel.sh)
@@ -80,7 +81,10 @@ sys.exit("%s is not a plain release build (%s)" % (sys.argv[1], ", ".join(bad)) 
 run_part() {
 	local roadvpnd=$PWD/$BUILD/client-core/src/daemon/roadvpnd
 	case $1 in
-	encap) "$BUILD/tools/bench/bench-encap" "$(pick 0.3 0.05)" ;;
+	encap)
+		"$BUILD/tools/bench/bench-encap" "$(pick 0.3 0.05)" &&
+			"$BUILD/tools/bench/bench-pool" "$(pick 0.3 0.05)"
+		;;
 	tunnel) tools/bench/bench-tunnel.sh "$BUILD" "$(pick 5 1)" ;;
 	connect) ROADVPND=$roadvpnd tools/bench/bench-connect.sh "$(pick 10 3)" ;;
 	memory)
