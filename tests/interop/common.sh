@@ -227,6 +227,30 @@ t_check_data_path() {
 	t_info "${line#*session: }"
 }
 
+# t_pcap_count FILTER: packets in this session's capture ($T_PCAP) that match
+# the tshark display filter; a bad filter fails the test loudly, rather than
+# counting nothing.
+t_pcap_count() {
+	local out
+	out=$(tshark -r "$T_PCAP" -Y "$1" 2>"$STATE/tshark.err") ||
+		t_fail "tshark -Y '$1': $(cat "$STATE/tshark.err")"
+	grep -c . <<<"$out" || true
+}
+
+# t_charon_log_has LINE ERE: charon (the strongSwan peer) logged ERE from line
+# LINE of $CHARON_LOG on (this session's part). No `tail | grep -q`: under
+# pipefail grep's early exit fails the tail.
+t_charon_log_has() {
+	awk -v from="$1" -v re="$2" 'NR >= from && $0 ~ re { f = 1 } END { exit !f }' "$CHARON_LOG"
+}
+
+# t_charon_expect LINE ERE WHAT: charon logged ERE since LINE; says the line.
+t_charon_expect() {
+	t_charon_log_has "$1" "$2" || t_fail "charon's log ($CHARON_LOG) has no $3 (/$2/)"
+	t_info "charon: $(awk -v from="$1" -v re="$2" 'NR >= from && $0 ~ re { print; exit }' \
+		"$CHARON_LOG" | sed 's/^[0-9:]* [0-9]*//')"
+}
+
 # t_check_parallel_crypto TUN: with a CBC suite roadvpnd spreads the ESP
 # crypto of each batch over worker threads ("ESP crypto on N threads").
 # A burst of 32 pings at once (-l) makes batches of many packets both ways;

@@ -11,14 +11,6 @@ set -euo pipefail
 # shellcheck source=common.sh
 . "$(dirname "$0")/common.sh"
 
-# pcap_count FILTER: packets in the capture; a bad filter fails loudly.
-pcap_count() {
-	local out
-	out=$(tshark -r "$T_PCAP" -Y "$1" 2>"$STATE/tshark.err") ||
-		t_fail "tshark -Y '$1': $(cat "$STATE/tshark.err")"
-	grep -c . <<<"$out" || true
-}
-
 # unprompted_info: informational exchanges from the client that answer
 # nothing (no gateway informational in the 0.2 s before): our Deletes, not the
 # DPD acks the gateway's R-U-THEREs draw while ESP is dead.
@@ -61,12 +53,12 @@ t_last_line_matches '^roadvpnd: L2TP[^:]*: ' 'no L2TP answer from .* through IPs
 t_check_clean
 t_check_no_password "$PASSWORD" "$PSK"
 
-esp_out=$(pcap_count "ip.src == $(t_client_addr) && ip.proto == 50")
+esp_out=$(t_pcap_count "ip.src == $(t_client_addr) && ip.proto == 50")
 [ "$esp_out" -ge 3 ] || t_fail "only $esp_out ESP packets from the client reached the gateway"
-esp_in=$(pcap_count "ip.dst == $(t_client_addr) && ip.proto == 50")
+esp_in=$(t_pcap_count "ip.dst == $(t_client_addr) && ip.proto == 50")
 [ "$esp_in" -eq 0 ] || t_fail "$esp_in ESP packets left the gateway: the firewall did not hold"
-[ "$(pcap_count 'udp.port == 4500')" -eq 0 ] || t_fail "UDP 4500 used although NAT-T is off"
-[ "$(pcap_count '!icmp && (l2tp || udp.port == 1701)')" -eq 0 ] ||
+[ "$(t_pcap_count 'udp.port == 4500')" -eq 0 ] || t_fail "UDP 4500 used although NAT-T is off"
+[ "$(t_pcap_count '!icmp && (l2tp || udp.port == 1701)')" -eq 0 ] ||
 	t_fail "L2TP crossed the wire unencrypted"
 dropped=$(ip netns exec "$GW_NS" nft list chain inet rvt_esp_block input |
 	sed -n 's/.*counter packets \([0-9]*\).*/\1/p')

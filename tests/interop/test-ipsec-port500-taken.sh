@@ -10,14 +10,6 @@ set -euo pipefail
 # shellcheck source=common.sh
 . "$(dirname "$0")/common.sh"
 
-# pcap_count FILTER: packets in the capture; a bad filter fails loudly.
-pcap_count() {
-	local out
-	out=$(tshark -r "$T_PCAP" -Y "$1" 2>"$STATE/tshark.err") ||
-		t_fail "tshark -Y '$1': $(cat "$STATE/tshark.err")"
-	grep -c . <<<"$out" || true
-}
-
 # The squatter: binds 0.0.0.0:500 and :4500 and reports any datagram it gets.
 SQUATTER='import select, socket, sys
 socks = []
@@ -51,9 +43,9 @@ for port in 500 4500; do
 		t_fail "roadvpnd did not log its fallback from udp/$port"
 done
 FROM_US="!icmp && ip.src == $(t_client_addr)"
-ike=$(pcap_count "$FROM_US && isakmp")
+ike=$(t_pcap_count "$FROM_US && isakmp")
 [ "$ike" -ge 6 ] || t_fail "only $ike IKE packets from the client in the capture"
-from500=$(pcap_count "$FROM_US && (udp.srcport == 500 || udp.srcport == 4500)")
+from500=$(t_pcap_count "$FROM_US && (udp.srcport == 500 || udp.srcport == 4500)")
 [ "$from500" -eq 0 ] ||
 	t_fail "$from500 packets from our udp/500 or udp/4500, which the squatter holds"
 ports=$(tshark -r "$T_PCAP" -Y "$FROM_US && isakmp" -T fields \

@@ -9,15 +9,7 @@ set -euo pipefail
 # shellcheck source=common.sh
 . "$(dirname "$0")/common.sh"
 
-# pcap_count FILTER: packets in the capture; a bad filter fails loudly. Filters
-# say !icmp: an ICMP error quotes our IP and UDP headers, which match too.
-pcap_count() {
-	local out
-	out=$(tshark -r "$T_PCAP" -Y "$1" 2>"$STATE/tshark.err") ||
-		t_fail "tshark -Y '$1': $(cat "$STATE/tshark.err")"
-	grep -c . <<<"$out" || true
-}
-
+# Count filters say !icmp: an ICMP error quotes our IP and UDP headers, which match too.
 t_require
 t_start_peer none ikesilent
 ip netns exec "$GW_NS" ss -Hunl 'sport = :500' | grep -q . && t_fail "something listens on udp/500"
@@ -40,11 +32,11 @@ t_check_clean
 t_check_no_password "$PASSWORD" "$T_PSK"
 
 FROM_US="!icmp && ip.src == $(t_client_addr)"
-mm1=$(pcap_count "$FROM_US && udp.dstport == 500 && isakmp.exchangetype == 2")
+mm1=$(t_pcap_count "$FROM_US && udp.dstport == 500 && isakmp.exchangetype == 2")
 [ "$mm1" -ge 3 ] || t_fail "only $mm1 Main Mode messages 1 sent: no retransmission"
-icmp=$(pcap_count 'icmp.type == 3 && icmp.code == 3')
+icmp=$(t_pcap_count 'icmp.type == 3 && icmp.code == 3')
 [ "$icmp" -ge 1 ] || t_fail "the gateway sent no ICMP port unreachable (is udp/500 really closed?)"
 t_info "gateway capture: $mm1 MM1 (with retransmissions), $icmp ICMP port unreachable"
-other=$(pcap_count "$FROM_US && !(udp.dstport == 500)")
+other=$(t_pcap_count "$FROM_US && !(udp.dstport == 500)")
 [ "$other" -eq 0 ] || t_fail "$other packets other than IKE to udp/500 (L2TP, ESP or NAT-T) sent"
 t_info "gateway capture: no L2TP, ESP or UDP 4500 from the client"

@@ -25,15 +25,6 @@ set -euo pipefail
 t_require
 rvt_need_cmd /usr/lib/ipsec/charon swanctl tshark pki
 
-sw_expect() {
-	awk -v from="$1" -v re="$2" 'NR >= from && $0 ~ re { f = 1 } END { exit !f }' \
-		"$CHARON_LOG" || t_fail "charon's log ($CHARON_LOG) has no $3 (/$2/)"
-	t_info "charon: $(awk -v from="$1" -v re="$2" 'NR >= from && $0 ~ re { print; exit }' \
-		"$CHARON_LOG" | sed 's/^[0-9:]* [0-9]*//')"
-}
-
-sw_count() { tshark -r "$T_PCAP" -Y "$1" 2>/dev/null | wc -l; }
-
 # frag_session NAME EXTRA-GATEWAY-ARGS...: one session against a fresh charon.
 frag_session() {
 	local name=$1 from ours theirs ipfrags big
@@ -62,16 +53,16 @@ frag_session() {
 	grep -q 'IPsec SA up: ' "$T_LOG" || t_fail "no 'IPsec SA up' in the roadvpnd log"
 	[ "$T_RC" -eq 5 ] || t_fail "exit status $T_RC, expected 5 (the gateway closed the tunnel)"
 
-	sw_expect "$from" 'received FRAGMENTATION vendor ID' "our FRAGMENTATION vendor ID"
-	sw_expect "$from" 'received fragment #[0-9]+, reassembl(ed|ing) fragmented IKE message' \
+	t_charon_expect "$from" 'received FRAGMENTATION vendor ID' "our FRAGMENTATION vendor ID"
+	t_charon_expect "$from" 'received fragment #[0-9]+, reassembl(ed|ing) fragmented IKE message' \
 		"reassembly of our fragments"
-	sw_expect "$from" 'splitting IKE message .*[0-9]+ bytes.* into [0-9]+ fragments' \
+	t_charon_expect "$from" 'splitting IKE message .*[0-9]+ bytes.* into [0-9]+ fragments' \
 		"fragmentation of its own MM6"
-	sw_expect "$from" "authentication of 'C=XX, O=roadvpn test, CN=client.example.net' with RSA.* successful" \
+	t_charon_expect "$from" "authentication of 'C=XX, O=roadvpn test, CN=client.example.net' with RSA.* successful" \
 		"successful check of our signature"
-	sw_expect "$from" 'IKE_SA rvt-cert\[[0-9]+\] state change: CONNECTING => ESTABLISHED' \
+	t_charon_expect "$from" 'IKE_SA rvt-cert\[[0-9]+\] state change: CONNECTING => ESTABLISHED' \
 		"ESTABLISHED state"
-	sw_expect "$from" 'parsed QUICK_MODE request [0-9]+ \[ HASH \]' "Quick Mode message 3 from us"
+	t_charon_expect "$from" 'parsed QUICK_MODE request [0-9]+ \[ HASH \]' "Quick Mode message 3 from us"
 
 	grep -Eq 'sending [0-9]+ bytes as [0-9]+ fragments' "$T_LOG" ||
 		t_fail "our log does not say MM5 went in fragments"
@@ -80,15 +71,15 @@ frag_session() {
 	t_info "us: $(grep -m1 -Eo 'sending [0-9]+ bytes as [0-9]+ fragments.*' "$T_LOG")"
 	t_info "us: $(grep -m1 -Eo 'fragment ID [0-9]+: [0-9]+ fragments reassembled.*' "$T_LOG")"
 
-	ours=$(sw_count "ip.dst == $GATEWAY && isakmp.nextpayload == 132")
-	theirs=$(sw_count "ip.src == $GATEWAY && isakmp.nextpayload == 132")
-	ipfrags=$(sw_count 'ip.flags.mf == 1 || ip.frag_offset > 0')
+	ours=$(t_pcap_count "ip.dst == $GATEWAY && isakmp.nextpayload == 132")
+	theirs=$(t_pcap_count "ip.src == $GATEWAY && isakmp.nextpayload == 132")
+	ipfrags=$(t_pcap_count 'ip.flags.mf == 1 || ip.frag_offset > 0')
 	t_info "capture: $ours fragments to the gateway, $theirs from it, $ipfrags IP fragments"
 	[ "$ours" -ge 2 ] || t_fail "the capture shows $ours ISAKMP fragments from us"
 	[ "$theirs" -ge 2 ] || t_fail "the capture shows $theirs ISAKMP fragments from the gateway"
 	[ "$ipfrags" -eq 0 ] || t_fail "$ipfrags IP fragments: some IKE message went whole"
 	if [ "${1:-}" = --nat ]; then
-		[ "$(sw_count "ip.dst == $GATEWAY && udp.dstport == 4500 && isakmp.nextpayload == 132")" -eq "$ours" ] ||
+		[ "$(t_pcap_count "ip.dst == $GATEWAY && udp.dstport == 4500 && isakmp.nextpayload == 132")" -eq "$ours" ] ||
 			t_fail "behind the NAT, our fragments did not all go to UDP 4500"
 	fi
 	big=$(tshark -r "$T_PCAP" -Y 'isakmp' -T fields -e frame.len 2>/dev/null | sort -n | tail -n 1)

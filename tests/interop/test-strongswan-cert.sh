@@ -33,17 +33,6 @@ cert_profile() {
 		"ip.default-route=false" "ip.dns=false" "ip.ipv6=off" "debug.log=ike"
 }
 
-sw_log_has() { awk -v from="$1" -v re="$2" 'NR >= from && $0 ~ re { f = 1 } END { exit !f }' \
-	"$CHARON_LOG"; }
-
-sw_expect() {
-	sw_log_has "$1" "$2" || t_fail "charon's log ($CHARON_LOG) has no $3 (/$2/)"
-	t_info "charon: $(awk -v from="$1" -v re="$2" 'NR >= from && $0 ~ re { print; exit }' \
-		"$CHARON_LOG" | sed 's/^[0-9:]* [0-9]*//')"
-}
-
-sw_count() { tshark -r "$T_PCAP" -Y "$1" 2>/dev/null | wc -l; }
-
 # Our private key must not show up in our log (PASSWORD is "x": not checkable).
 check_no_key_material() {
 	local line
@@ -63,7 +52,7 @@ run_session() {
 	t_info "roadvpnd exited $T_RC after $(t_elapsed) s: $(tail -n 1 "$T_LOG")"
 	t_check_clean
 	check_no_key_material
-	[ "$(sw_count 'l2tp or udp.port == 1701')" -eq 0 ] || t_fail "L2TP crossed the wire unencrypted"
+	[ "$(t_pcap_count 'l2tp or udp.port == 1701')" -eq 0 ] || t_fail "L2TP crossed the wire unencrypted"
 }
 
 # accepted NAME [section.key=value...]: phase 1 and 2 up, then charon's DELETE.
@@ -78,12 +67,12 @@ accepted() {
 	t_info "$(grep -m1 -o 'gateway certificate: .*' "$T_LOG" || true)"
 	[ "$T_RC" -eq 5 ] || t_fail "exit status $T_RC, expected 5 (the gateway closed the tunnel)"
 	t_last_line_matches '^roadvpnd: (IKE phase 2|L2TP): ' 'the gateway deleted the IPsec SA'
-	sw_expect "$CHARON_FROM" "authentication of 'C=XX, O=roadvpn test, CN=client.example.net' with RSA.* successful" \
+	t_charon_expect "$CHARON_FROM" "authentication of 'C=XX, O=roadvpn test, CN=client.example.net' with RSA.* successful" \
 		"successful check of our signature"
-	sw_expect "$CHARON_FROM" 'IKE_SA rvt-cert\[[0-9]+\] state change: CONNECTING => ESTABLISHED' \
+	t_charon_expect "$CHARON_FROM" 'IKE_SA rvt-cert\[[0-9]+\] state change: CONNECTING => ESTABLISHED' \
 		"ESTABLISHED state"
-	sw_expect "$CHARON_FROM" 'parsed QUICK_MODE request [0-9]+ \[ HASH \]' "Quick Mode message 3 from us"
-	sw_expect "$CHARON_FROM" 'sending DELETE for ESP CHILD_SA' "ESP DELETE"
+	t_charon_expect "$CHARON_FROM" 'parsed QUICK_MODE request [0-9]+ \[ HASH \]' "Quick Mode message 3 from us"
+	t_charon_expect "$CHARON_FROM" 'sending DELETE for ESP CHILD_SA' "ESP DELETE"
 }
 
 # refused NAME ERE [section.key=value...]: exit 4 in phase 1 with a reason matching ERE.
@@ -96,8 +85,8 @@ refused() {
 	[ "$T_RC" -eq 4 ] || t_fail "exit status $T_RC, expected 4 (authentication failed)"
 	t_last_line_matches '^roadvpnd: IKE phase 1: ' "$re"
 	grep -q 'IKE phase 1 up' "$T_LOG" && t_fail "phase 1 came up although we refused the gateway"
-	! sw_log_has "$CHARON_FROM" 'QUICK_MODE' || t_fail "Quick Mode started after a refusal"
-	[ "$(sw_count "ip.src == $RVT_CL_ADDR && isakmp.exchangetype == 32")" -eq 0 ] ||
+	! t_charon_log_has "$CHARON_FROM" 'QUICK_MODE' || t_fail "Quick Mode started after a refusal"
+	[ "$(t_pcap_count "ip.src == $RVT_CL_ADDR && isakmp.exchangetype == 32")" -eq 0 ] ||
 		t_fail "we sent Quick Mode after refusing the gateway"
 }
 

@@ -30,36 +30,21 @@ sw_profile() {
 		"ip.default-route=false" "ip.dns=false" "ip.ipv6=off"
 }
 
-# sw_log_has LINE ERE: charon logged ERE from line LINE on (this session's
-# part). No `tail | grep -q`: under pipefail grep's early exit fails the tail.
-sw_log_has() { awk -v from="$1" -v re="$2" 'NR >= from && $0 ~ re { f = 1 } END { exit !f }' \
-	"$CHARON_LOG"; }
-
-# sw_expect LINE ERE WHAT: charon logged ERE since LINE.
-sw_expect() {
-	sw_log_has "$1" "$2" || t_fail "charon's log ($CHARON_LOG) has no $3 (/$2/)"
-	t_info "charon: $(awk -v from="$1" -v re="$2" 'NR >= from && $0 ~ re { print; exit }' \
-		"$CHARON_LOG" | sed 's/^[0-9:]* [0-9]*//')"
-}
-
-# sw_count FILTER: packets in this session's gateway capture.
-sw_count() { tshark -r "$T_PCAP" -Y "$1" 2>/dev/null | wc -l; }
-
 # The capture (gateway side) shows where IKE ran: NAT-T or not.
 check_ike_ports() {
 	local mm
-	mm=$(sw_count "ip.src == $WIRE && udp.dstport == 500 && isakmp")
+	mm=$(t_pcap_count "ip.src == $WIRE && udp.dstport == 500 && isakmp")
 	[ "$mm" -ge 2 ] || t_fail "only $mm IKE packets from us to udp/500"
 	if [ "$EXPECT_ENCAP" = raw ]; then
-		[ "$(sw_count 'udp.port == 4500')" -eq 0 ] ||
+		[ "$(t_pcap_count 'udp.port == 4500')" -eq 0 ] ||
 			t_fail "UDP 4500 used although there is no NAT and nothing forced NAT-T"
 		t_info "gateway capture: all IKE on udp/500, no NAT-T"
 	else
-		[ "$(sw_count "ip.src == $WIRE && udp.dstport == 4500 && isakmp")" -ge 2 ] ||
+		[ "$(t_pcap_count "ip.src == $WIRE && udp.dstport == 4500 && isakmp")" -ge 2 ] ||
 			t_fail "we did not float to udp/4500 (kernel-$KERNEL, NAT $NAT)"
 		t_info "gateway capture: floated to udp/4500 (kernel-$KERNEL, NAT $NAT)"
 	fi
-	[ "$(sw_count 'l2tp or udp.port == 1701')" -eq 0 ] ||
+	[ "$(t_pcap_count 'l2tp or udp.port == 1701')" -eq 0 ] ||
 		t_fail "L2TP crossed the wire unencrypted"
 }
 
@@ -83,18 +68,18 @@ psk_session() {
 	t_check_clean
 	t_check_no_password "$PSK"
 
-	sw_expect "$from" "IKE_SA rvt-psk\[[0-9]+\] established between $GATEWAY\[$GATEWAY\]\.\.\.$WIRE\[$(t_client_addr)\]" \
+	t_charon_expect "$from" "IKE_SA rvt-psk\[[0-9]+\] established between $GATEWAY\[$GATEWAY\]\.\.\.$WIRE\[$(t_client_addr)\]" \
 		"established IKE SA"
-	sw_expect "$from" 'IKE_SA rvt-psk\[[0-9]+\] state change: CONNECTING => ESTABLISHED' \
+	t_charon_expect "$from" 'IKE_SA rvt-psk\[[0-9]+\] state change: CONNECTING => ESTABLISHED' \
 		"ESTABLISHED state"
-	sw_expect "$from" 'generating QUICK_MODE response [0-9]+ \[ HASH SA No ID ID' "Quick Mode response"
-	sw_expect "$from" 'parsed QUICK_MODE request [0-9]+ \[ HASH \]' "Quick Mode message 3 from us"
+	t_charon_expect "$from" 'generating QUICK_MODE response [0-9]+ \[ HASH SA No ID ID' "Quick Mode response"
+	t_charon_expect "$from" 'parsed QUICK_MODE request [0-9]+ \[ HASH \]' "Quick Mode message 3 from us"
 	case $KERNEL in
-	netlink) sw_expect "$from" 'received netlink error: Protocol not supported' "failed SA install" ;;
-	libipsec) sw_expect "$from" 'IPsec SA: unsupported mode' "failed SA install" ;;
+	netlink) t_charon_expect "$from" 'received netlink error: Protocol not supported' "failed SA install" ;;
+	libipsec) t_charon_expect "$from" 'IPsec SA: unsupported mode' "failed SA install" ;;
 	esac
-	sw_expect "$from" 'sending DELETE for ESP CHILD_SA' "ESP DELETE"
-	sw_expect "$from" 'received DELETE for IKE_SA rvt-psk' "our DELETE of the IKE SA"
+	t_charon_expect "$from" 'sending DELETE for ESP CHILD_SA' "ESP DELETE"
+	t_charon_expect "$from" 'received DELETE for IKE_SA rvt-psk' "our DELETE of the IKE SA"
 	check_ike_ports
 }
 
@@ -114,10 +99,10 @@ wrong_psk_session() {
 	t_check_clean
 	t_check_no_password "$wrong" "$PSK"
 	grep -q 'IPsec SA up' "$T_LOG" && t_fail "an IPsec SA came up with a wrong PSK"
-	sw_expect "$from" 'decryption failed|could not decrypt' "failed MM5 decryption"
-	! sw_log_has "$from" 'state change: CONNECTING => ESTABLISHED' ||
+	t_charon_expect "$from" 'decryption failed|could not decrypt' "failed MM5 decryption"
+	! t_charon_log_has "$from" 'state change: CONNECTING => ESTABLISHED' ||
 		t_fail "charon established an IKE SA with a wrong PSK"
-	[ "$(sw_count 'l2tp or udp.port == 1701')" -eq 0 ] || t_fail "L2TP was sent although IKE failed"
+	[ "$(t_pcap_count 'l2tp or udp.port == 1701')" -eq 0 ] || t_fail "L2TP was sent although IKE failed"
 }
 
 # WIRE: our address as the gateway sees it (the NAT's outside address is the same).
