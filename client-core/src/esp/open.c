@@ -2,9 +2,10 @@
  * ESP open, transport mode (RFC 4303 section 3.4): SPI, bounds, replay
  * pre-check, integrity, decryption, then replay update and trailer.
  * Integrity comes before any decryption or use of the plaintext, and the
- * replay window moves only for authenticated packets (section 3.4.3). Padding must be 1, 2, 3, ...
- * (section 2.4: the receiver should check it); since the packet is already
- * authenticated, a mismatch means a broken peer, not an oracle.
+ * replay window moves only for authenticated packets (section 3.4.3).
+ * Padding must be 1, 2, 3, ... (section 2.4: the receiver should check
+ * it); since the packet is already authenticated, a mismatch means a
+ * broken peer, not an oracle.
  */
 #include <errno.h>
 #include <string.h>
@@ -110,6 +111,7 @@ int esp_open_finish(struct esp_sa *sa, struct pkt *p, uint8_t *ret_next_header)
 	if (sa->is_outbound)
 		return -EINVAL;
 
+	/* Parsed again rather than carried from crypt: a few header bytes, no state to hand over. */
 	r = parse(sa, p, &v);
 	if (r < 0)
 		return r;

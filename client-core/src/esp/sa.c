@@ -1,8 +1,8 @@
 /*
  * ESP SA setup: parameter checks (key lengths per RFC 3602, 2451, 4106
  * section 8.1, 2403, 2404, 4868), one cipher and one MAC context per lane
- * keyed for the SA's life, and the wipe on free. AES-GCM carries its own integrity
- * (RFC 4106 section 8.4 forbids an extra integrity transform).
+ * keyed for the SA's life, and the wipe on free. AES-GCM carries its own
+ * integrity (RFC 4106 section 8.4 forbids an extra integrity transform).
  */
 #include <errno.h>
 #include <stdlib.h>

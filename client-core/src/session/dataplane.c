@@ -114,46 +114,51 @@ static uint64_t mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/*
- * How many lanes this stage gets: what the keys allow, when the batch's
- * crypto is worth sharing (by the measured cost per item). The pool is
- * made the first time it is.
- */
-static unsigned stage_lanes(struct dataplane *dp, bool seal, size_t n)
+/* Lanes the keys allow and the workers could serve; 1 means the stage is never shared. */
+static unsigned shareable_lanes(struct dataplane *dp, bool seal)
 {
 	unsigned lanes = dp->ops.lanes ? dp->ops.lanes(dp->user_data, seal) : 1;
 
-	if (lanes <= 1 || n <= 1 || !dp->crypto_workers ||
-	    dp->item_ns[seal] * n < DP_PARALLEL_MIN_NS)
-		return 1;
+	return dp->crypto_workers ? lanes : 1;
+}
 
-	if (!dp->pool) {
-		dp->pool = workpool_new(dp->crypto_workers, "rv-crypto");
-		if (!dp->pool) {
-			rv_log_warning(DP_LOG, "no crypto worker threads (%s): crypto stays on one thread",
-				       strerror(errno));
-			dp->crypto_workers = 0;
-			return 1;
-		}
-	}
-	return lanes;
+/* The pool, made the first time a stage is worth sharing; false if it cannot be. */
+static bool have_pool(struct dataplane *dp)
+{
+	if (dp->pool)
+		return true;
+
+	dp->pool = workpool_new(dp->crypto_workers, "rv-crypto");
+	if (dp->pool)
+		return true;
+	rv_log_warning(DP_LOG, "no crypto worker threads (%s): crypto stays on one thread",
+		       strerror(errno));
+	dp->crypto_workers = 0;
+	return false;
 }
 
 static void run_stage(struct dataplane *dp, bool seal, struct pkt **pkts, int *results, size_t n)
 {
 	struct dp_stage st = { dp, pkts, results, seal };
-	unsigned lanes = stage_lanes(dp, seal, n);
-	uint64_t start = mono_ns(), per_item;
+	unsigned lanes = shareable_lanes(dp, seal);
+	uint64_t start;
 
+	/* Plain L2TP, AES-GCM, no workers: serial, and nothing to measure. */
+	if (lanes <= 1 || n == 0) {
+		workpool_run(NULL, 1, stage_item, &st, n);
+		return;
+	}
+
+	/* Shared when the batch's crypto, by the measured cost per item, repays a wake-up. */
+	if (n == 1 || dp->item_ns[seal] * n < DP_PARALLEL_MIN_NS || !have_pool(dp))
+		lanes = 1;
 	if (lanes > 1)
 		dp->stats.parallel_batches++;
-	workpool_run(lanes > 1 ? dp->pool : NULL, lanes, stage_item, &st, n);
 
+	start = mono_ns();
+	workpool_run(lanes > 1 ? dp->pool : NULL, lanes, stage_item, &st, n);
 	/* One lane's cost per item, as a running mean; keys or packet sizes may change. */
-	if (n) {
-		per_item = (mono_ns() - start) * lanes / n;
-		dp->item_ns[seal] = (dp->item_ns[seal] * 7 + per_item) / 8;
-	}
+	dp->item_ns[seal] = (dp->item_ns[seal] * 7 + (mono_ns() - start) * lanes / n) / 8;
 }
 
 /* Sending ------------------------------------------------------------------ */

@@ -255,14 +255,18 @@ int session_ipsec_open_locked(struct session *s, struct pkt *p, usec_t now)
 
 unsigned session_ipsec_lanes(const struct session *s, bool seal)
 {
-	unsigned lanes = seal ? (s->esp_out ? esp_sa_lanes(s->esp_out) : 1) : ESP_MAX_LANES;
+	unsigned lanes = ESP_MAX_LANES;
 
+	if (seal)
+		return s->esp_out ? esp_sa_lanes(s->esp_out) : 1;
+	if (!s->n_esp_in)
+		return 1;
 	/* Any inbound SA may get any packet: the fewest lanes among them. */
-	for (size_t i = 0; !seal && i < s->n_esp_in; i++) {
+	for (size_t i = 0; i < s->n_esp_in; i++) {
 		if (esp_sa_lanes(s->esp_in[i]) < lanes)
 			lanes = esp_sa_lanes(s->esp_in[i]);
 	}
-	return seal || s->n_esp_in ? lanes : 1;
+	return lanes;
 }
 
 static void esp_input(struct session *s, struct pkt *p, usec_t now)
