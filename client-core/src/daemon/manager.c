@@ -130,27 +130,45 @@ static bool may_touch(struct rv_connection *c, uid_t uid)
 
 /* Connection.Disconnect and Connection.GetLog ---------------------------- */
 
-static void on_conn_disconnect_auth(GDBusMethodInvocation *inv, uid_t uid, bool ok, gpointer ud)
+/*
+ * The connection a Connection method was called on, if uid may touch it. By
+ * object path, after the (asynchronous) authorization: the connection the
+ * call came in on may be gone by now.
+ */
+static struct rv_connection *touchable_connection(struct rv_manager *m, GDBusMethodInvocation *inv,
+						  uid_t uid)
 {
-	struct rv_manager *m = ud;
 	const char *path = g_dbus_method_invocation_get_object_path(inv);
 
-	if (!ok)
-		return;
 	for (GList *l = m->connections; l; l = l->next) {
 		struct rv_connection *c = l->data;
 
-		if (strcmp(rv_connection_path(c), path))
-			continue;
-		if (!may_touch(c, uid))
-			break;
-		rv_connection_log(c, RV_LOG_INFO, "roadvpnd", "disconnect requested");
-		rv_connection_stop(c);
-		g_dbus_method_invocation_return_value(inv, NULL);
-		return;
+		if (!strcmp(rv_connection_path(c), path))
+			return may_touch(c, uid) ? c : NULL;
 	}
+	return NULL;
+}
+
+static void return_not_authorized_for_connection(GDBusMethodInvocation *inv)
+{
 	g_dbus_method_invocation_return_error(inv, RV_ERROR, RV_ERROR_NOT_AUTHORIZED,
 					      "not authorized for this connection");
+}
+
+static void on_conn_disconnect_auth(GDBusMethodInvocation *inv, uid_t uid, bool ok, gpointer ud)
+{
+	struct rv_connection *c;
+
+	if (!ok)
+		return;
+	c = touchable_connection(ud, inv, uid);
+	if (!c) {
+		return_not_authorized_for_connection(inv);
+		return;
+	}
+	rv_connection_log(c, RV_LOG_INFO, "roadvpnd", "disconnect requested");
+	rv_connection_stop(c);
+	g_dbus_method_invocation_return_value(inv, NULL);
 }
 
 static gboolean handle_conn_disconnect(RvDbusConnection *iface, GDBusMethodInvocation *inv,
@@ -162,23 +180,18 @@ static gboolean handle_conn_disconnect(RvDbusConnection *iface, GDBusMethodInvoc
 
 static void on_conn_get_log_auth(GDBusMethodInvocation *inv, uid_t uid, bool ok, gpointer ud)
 {
-	struct rv_manager *m = ud;
-	const char *path = g_dbus_method_invocation_get_object_path(inv);
+	struct rv_connection *c;
+	g_auto(GStrv) lines = NULL;
 
 	if (!ok)
 		return;
-	for (GList *l = m->connections; l; l = l->next) {
-		struct rv_connection *c = l->data;
-		g_auto(GStrv) lines = NULL;
-
-		if (strcmp(rv_connection_path(c), path) || !may_touch(c, uid))
-			continue;
-		lines = rv_connection_get_log(c);
-		g_dbus_method_invocation_return_value(inv, g_variant_new("(^as)", lines));
+	c = touchable_connection(ud, inv, uid);
+	if (!c) {
+		return_not_authorized_for_connection(inv);
 		return;
 	}
-	g_dbus_method_invocation_return_error(inv, RV_ERROR, RV_ERROR_NOT_AUTHORIZED,
-					      "not authorized for this connection");
+	lines = rv_connection_get_log(c);
+	g_dbus_method_invocation_return_value(inv, g_variant_new("(^as)", lines));
 }
 
 static gboolean handle_conn_get_log(RvDbusConnection *iface, GDBusMethodInvocation *inv,

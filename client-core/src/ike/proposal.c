@@ -346,9 +346,12 @@ size_t ike_p2_integ_key_len(const struct ike_p2_proposal *p)
 	return 0;
 }
 
-/* One proposal (ISAKMP, no SPI) with one KEY_IKE transform per suite. */
-void ike_sa_p1_build(struct rv_writer *w, const struct ike_p1_proposal *p, size_t n,
-		     uint32_t lifetime)
+/*
+ * The SA payload's body up to its one proposal's transforms (phase 1 and
+ * 2 alike): DOI, situation, then the proposal header, whose length
+ * sa_proposal_end() fills in. Returns where the proposal starts.
+ */
+static size_t sa_proposal_begin(struct rv_writer *w, uint8_t proto, size_t n_transforms)
 {
 	size_t prop_at;
 
@@ -359,18 +362,42 @@ void ike_sa_p1_build(struct rv_writer *w, const struct ike_p1_proposal *p, size_
 	rv_writer_u8(w, 0);
 	rv_writer_u16(w, 0);
 	rv_writer_u8(w, 1);
-	rv_writer_u8(w, ISAKMP_PROTO_ISAKMP);
-	rv_writer_u8(w, 0);
-	rv_writer_u8(w, (uint8_t)n);
-	for (size_t i = 0; i < n; i++) {
-		size_t t_at = w->len;
+	rv_writer_u8(w, proto);
+	/* ISAKMP proposals carry no SPI; ESP ones our 4-byte inbound SPI, written next. */
+	rv_writer_u8(w, proto == ISAKMP_PROTO_ISAKMP ? 0 : 4);
+	rv_writer_u8(w, (uint8_t)n_transforms);
+	return prop_at;
+}
 
-		rv_writer_u8(w, i + 1 < n ? ISAKMP_PL_T : ISAKMP_PL_NONE);
-		rv_writer_u8(w, 0);
-		rv_writer_u16(w, 0);
-		rv_writer_u8(w, (uint8_t)(i + 1));
-		rv_writer_u8(w, ISAKMP_KEY_IKE);
-		rv_writer_u16(w, 0);
+/* Transform i of n: its header; the caller writes the attributes, then sa_payload_end(). */
+static size_t sa_transform_begin(struct rv_writer *w, size_t i, size_t n, uint8_t id)
+{
+	size_t t_at = w->len;
+
+	rv_writer_u8(w, i + 1 < n ? ISAKMP_PL_T : ISAKMP_PL_NONE);
+	rv_writer_u8(w, 0);
+	rv_writer_u16(w, 0);
+	rv_writer_u8(w, (uint8_t)(i + 1));
+	rv_writer_u8(w, id);
+	rv_writer_u16(w, 0);
+	return t_at;
+}
+
+/* The length field of the proposal or transform payload that started at `at`. */
+static void sa_payload_end(struct rv_writer *w, size_t at)
+{
+	rv_writer_put_u16_at(w, at + 2, (uint16_t)(w->len - at));
+}
+
+/* One proposal (ISAKMP, no SPI) with one KEY_IKE transform per suite. */
+void ike_sa_p1_build(struct rv_writer *w, const struct ike_p1_proposal *p, size_t n,
+		     uint32_t lifetime)
+{
+	size_t prop_at = sa_proposal_begin(w, ISAKMP_PROTO_ISAKMP, n);
+
+	for (size_t i = 0; i < n; i++) {
+		size_t t_at = sa_transform_begin(w, i, n, ISAKMP_KEY_IKE);
+
 		ike_attr_basic(w, IKE_ATTR_ENC, p[i].enc);
 		if (p[i].key_bits)
 			ike_attr_basic(w, IKE_ATTR_KEY_LEN, p[i].key_bits);
@@ -379,9 +406,9 @@ void ike_sa_p1_build(struct rv_writer *w, const struct ike_p1_proposal *p, size_
 		ike_attr_basic(w, IKE_ATTR_GROUP, (uint16_t)p[i].group);
 		ike_attr_basic(w, IKE_ATTR_LIFE_TYPE, IKE_LIFE_SECONDS);
 		ike_attr_u32(w, IKE_ATTR_LIFE_DURATION, lifetime);
-		rv_writer_put_u16_at(w, t_at + 2, (uint16_t)(w->len - t_at));
+		sa_payload_end(w, t_at);
 	}
-	rv_writer_put_u16_at(w, prop_at + 2, (uint16_t)(w->len - prop_at));
+	sa_payload_end(w, prop_at);
 }
 
 /* Read the SA header and return a reader over the proposal payloads. */
@@ -484,28 +511,12 @@ int ike_sa_p1_parse(const struct ike_payload *sa, struct ike_p1_proposal *ret,
 void ike_sa_p2_build(struct rv_writer *w, const struct ike_p2_proposal *p, size_t n,
 		     uint32_t spi, uint16_t encap, unsigned int pfs, uint32_t lifetime)
 {
-	size_t prop_at;
+	size_t prop_at = sa_proposal_begin(w, ISAKMP_PROTO_ESP, n);
 
-	rv_writer_u32(w, ISAKMP_DOI_IPSEC);
-	rv_writer_u32(w, ISAKMP_SIT_IDENTITY_ONLY);
-	prop_at = w->len;
-	rv_writer_u8(w, ISAKMP_PL_NONE);
-	rv_writer_u8(w, 0);
-	rv_writer_u16(w, 0);
-	rv_writer_u8(w, 1);
-	rv_writer_u8(w, ISAKMP_PROTO_ESP);
-	rv_writer_u8(w, 4);
-	rv_writer_u8(w, (uint8_t)n);
 	rv_writer_u32(w, spi);
 	for (size_t i = 0; i < n; i++) {
-		size_t t_at = w->len;
+		size_t t_at = sa_transform_begin(w, i, n, p[i].transform);
 
-		rv_writer_u8(w, i + 1 < n ? ISAKMP_PL_T : ISAKMP_PL_NONE);
-		rv_writer_u8(w, 0);
-		rv_writer_u16(w, 0);
-		rv_writer_u8(w, (uint8_t)(i + 1));
-		rv_writer_u8(w, p[i].transform);
-		rv_writer_u16(w, 0);
 		ike_attr_basic(w, ESP_ATTR_LIFE_TYPE, IKE_LIFE_SECONDS);
 		ike_attr_u32(w, ESP_ATTR_LIFE_DURATION, lifetime);
 		ike_attr_basic(w, ESP_ATTR_ENCAP, encap);
@@ -515,9 +526,9 @@ void ike_sa_p2_build(struct rv_writer *w, const struct ike_p2_proposal *p, size_
 			ike_attr_basic(w, ESP_ATTR_KEY_LEN, p[i].key_bits);
 		if (pfs)
 			ike_attr_basic(w, ESP_ATTR_GROUP, (uint16_t)pfs);
-		rv_writer_put_u16_at(w, t_at + 2, (uint16_t)(w->len - t_at));
+		sa_payload_end(w, t_at);
 	}
-	rv_writer_put_u16_at(w, prop_at + 2, (uint16_t)(w->len - prop_at));
+	sa_payload_end(w, prop_at);
 }
 
 static int p2_attrs(struct rv_reader *r, struct ike_p2_choice *c)

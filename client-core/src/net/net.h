@@ -190,3 +190,14 @@ int net_dns_restore_stale(void);
  */
 int net_stale_link_delete(const char *ifname);
 int net_stale_gateway_route_delete(uint32_t gateway4);
+
+/*
+ * Crash records in dir (the helper's state directory, also the DNS backup
+ * directory): while a connection's host configuration is applied, a record
+ * of what to undo should its helper die. net_stale_cleanup() replays the
+ * records of dead helpers (device, gateway route), then restores a stale
+ * resolv.conf (net_dns_restore_stale()). Returns how many items it cleaned.
+ */
+void net_stale_record(const char *dir, const char *ifname, uint32_t gateway4, bool full_tunnel);
+void net_stale_forget(const char *dir, const char *ifname);
+int net_stale_cleanup(const char *dir);

@@ -93,24 +93,41 @@ int net_udp_open(uint32_t gateway4, uint16_t port, uint16_t *ret_local_port, int
 	return 0;
 }
 
+/* What a received datagram may fill: the tailroom less what the layers' trailers need. */
+static size_t recv_room(const struct pkt *p)
+{
+	size_t room = pkt_tailroom(p);
+
+	return room > PKT_TAILROOM ? room - PKT_TAILROOM : room;
+}
+
+/*
+ * One message a packet, for recvmmsg (each takes the packet's room) or
+ * sendmmsg (each carries the packet's bytes). Returns how many were
+ * filled: at most UDP_BATCH_MAX.
+ */
+static size_t mmsg_fill(struct mmsghdr *msgs, struct iovec *iov, struct pkt *const *pkts, size_t n,
+			bool for_recv)
+{
+	if (n > UDP_BATCH_MAX)
+		n = UDP_BATCH_MAX;
+	memset(msgs, 0, n * sizeof(msgs[0]));
+	for (size_t i = 0; i < n; i++) {
+		iov[i].iov_base = pkts[i]->data;
+		iov[i].iov_len = for_recv ? recv_room(pkts[i]) : pkts[i]->len;
+		msgs[i].msg_hdr.msg_iov = &iov[i];
+		msgs[i].msg_hdr.msg_iovlen = 1;
+	}
+	return n;
+}
+
 int net_udp_recv_batch(int fd, struct pkt **pkts, size_t n)
 {
 	struct mmsghdr msgs[UDP_BATCH_MAX];
 	struct iovec iov[UDP_BATCH_MAX];
 	int r;
 
-	if (n > UDP_BATCH_MAX)
-		n = UDP_BATCH_MAX;
-	memset(msgs, 0, n * sizeof(msgs[0]));
-	for (size_t i = 0; i < n; i++) {
-		size_t room = pkt_tailroom(pkts[i]);
-
-		iov[i].iov_base = pkts[i]->data;
-		iov[i].iov_len = room > PKT_TAILROOM ? room - PKT_TAILROOM : room;
-		msgs[i].msg_hdr.msg_iov = &iov[i];
-		msgs[i].msg_hdr.msg_iovlen = 1;
-	}
-
+	n = mmsg_fill(msgs, iov, pkts, n, true);
 	do {
 		r = recvmmsg(fd, msgs, (unsigned int)n, MSG_DONTWAIT, NULL);
 	} while (r < 0 && errno == EINTR);
@@ -129,16 +146,7 @@ static int udp_send_some(int fd, struct pkt *const *pkts, size_t n)
 	struct iovec iov[UDP_BATCH_MAX];
 	int r;
 
-	if (n > UDP_BATCH_MAX)
-		n = UDP_BATCH_MAX;
-	memset(msgs, 0, n * sizeof(msgs[0]));
-	for (size_t i = 0; i < n; i++) {
-		iov[i].iov_base = pkts[i]->data;
-		iov[i].iov_len = pkts[i]->len;
-		msgs[i].msg_hdr.msg_iov = &iov[i];
-		msgs[i].msg_hdr.msg_iovlen = 1;
-	}
-
+	n = mmsg_fill(msgs, iov, pkts, n, false);
 	do {
 		r = sendmmsg(fd, msgs, (unsigned int)n, MSG_DONTWAIT);
 	} while (r < 0 && errno == EINTR);

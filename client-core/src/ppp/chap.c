@@ -277,17 +277,12 @@ static void fail_mschapv2(struct ppp *ppp, struct rv_reader msg)
 
 static int rx_failure(struct ppp *ppp, struct rv_reader msg)
 {
-	char esc[96];
-
 	if (ppp->lcp_st.auth == PPP_AUTH_MSCHAPV2) {
 		fail_mschapv2(ppp, msg);
 		return 0;
 	}
 
-	rv_log_escape(esc, sizeof(esc), msg.data, msg.len);
-	ppp_fail(ppp, PPP_FAILURE_AUTH_REJECTED, 0, "CHAP-MD5 rejected%s%s%s",
-		 msg.len ? ": \"" : " (wrong user name or password?)", msg.len ? esc : "",
-		 msg.len ? "\"" : "");
+	ppp_auth_rejected(ppp, "CHAP-MD5", msg.data, msg.len);
 	return 0;
 }
 

@@ -66,7 +66,6 @@ int pap_rx(struct ppp *ppp, const uint8_t *pkt, size_t len, usec_t now)
 {
 	struct rv_reader data, msg = { 0 };
 	uint8_t code, id, msg_len = 0;
-	char esc[96];
 	int r;
 
 	r = ppp_ctl_parse(pkt, len, &code, &id, &data);
@@ -89,9 +88,6 @@ int pap_rx(struct ppp *ppp, const uint8_t *pkt, size_t len, usec_t now)
 		return 0;
 	}
 
-	rv_log_escape(esc, sizeof(esc), msg.data, msg.len);
-	ppp_fail(ppp, PPP_FAILURE_AUTH_REJECTED, 0, "PAP rejected%s%s%s",
-		 msg.len ? ": \"" : " (wrong user name or password?)", msg.len ? esc : "",
-		 msg.len ? "\"" : "");
+	ppp_auth_rejected(ppp, "PAP", msg.data, msg.len);
 	return 0;
 }

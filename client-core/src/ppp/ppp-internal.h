@@ -108,6 +108,7 @@ void ppp_fail(struct ppp *ppp, enum ppp_failure failure, uint32_t peer_code, con
 	__attribute__((format(printf, 4, 5)));
 void ppp_link_up(struct ppp *ppp, usec_t now);
 void ppp_auth_succeeded(struct ppp *ppp, usec_t now);
+void ppp_auth_rejected(struct ppp *ppp, const char *method, const uint8_t *msg, size_t len);
 void ppp_ipcp_opened(struct ppp *ppp, usec_t now);
 void ppp_link_finished(struct ppp *ppp);
 uint16_t ppp_peer_mru(const struct ppp *ppp);

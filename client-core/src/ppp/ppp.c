@@ -204,6 +204,16 @@ void ppp_auth_succeeded(struct ppp *ppp, usec_t now)
 		ppp_fsm_open(&ppp->ipcp, now);
 }
 
+/* PAP Nak, CHAP-MD5 Failure: the gateway's message, escaped, or a likely cause without one. */
+void ppp_auth_rejected(struct ppp *ppp, const char *method, const uint8_t *msg, size_t len)
+{
+	char esc[96];
+
+	rv_log_escape(esc, sizeof(esc), msg, len);
+	ppp_fail(ppp, PPP_FAILURE_AUTH_REJECTED, 0, "%s rejected%s%s%s", method,
+		 len ? ": \"" : " (wrong user name or password?)", len ? esc : "", len ? "\"" : "");
+}
+
 void ppp_ipcp_opened(struct ppp *ppp, usec_t now)
 {
 	if (ppp->cfg.want_ipv6 && ppp->ipv6cp.state == PPP_FSM_INITIAL)
