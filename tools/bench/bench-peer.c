@@ -4,7 +4,7 @@
  * LAC + PPP client objects put in the "up" state by bench-stack.c's
  * scripted peer, on fixed test keys, each end with its own TUN (rvb0) in
  * its own network namespace and a UDP/4500 socket carrying ESP-in-UDP
- * across the underlay. Each end runs session/dataplane.c on a thread of
+ * across the underlay. Each end runs dataplane/dataplane.c on a thread of
  * its own, exactly the code roadvpnd uses.
  *
  *   ns A: rvb0 203.0.113.1 <-> UDP 198.51.100.1:4500
@@ -31,7 +31,7 @@
 
 #include "bench-stack.h"
 #include "net/net.h"
-#include "session/dataplane.h"
+#include "dataplane/dataplane.h"
 
 #define ESP_PORT 4500
 

@@ -1,5 +1,5 @@
 /*
- * bench-pool: what the crypto worker pool buys (session/dataplane.c's
+ * bench-pool: what the crypto worker pool buys (dataplane/dataplane.c's
  * crypto stage). Batches of 64 ESP packets of 1400-byte payload, sealed
  * (esp_seal_prepare in order, esp_seal_crypt on the lanes) and opened
  * (esp_open_crypt on the lanes, esp_open_finish in order) exactly as the

@@ -66,7 +66,7 @@ int bench_encap(struct bench_end *e, struct pkt *p);
 int bench_decap(struct bench_end *e, struct pkt *p, usec_t now);
 /*
  * The same with the crypto as a stage of its own, as roadvpnd's data plane
- * runs it (session/dataplane.h): the crypto on a lane of the SAs, for
+ * runs it (dataplane/dataplane.h): the crypto on a lane of the SAs, for
  * several packets at once; bench_decap_opened() with its result, in order.
  */
 int bench_seal_crypt(struct bench_end *e, unsigned lane, struct pkt *p);

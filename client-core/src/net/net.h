@@ -31,7 +31,7 @@ int net_tun_open(const char *name_hint, struct net_tun *ret_tun);
  * the kernel refuses are dropped one group at a time; tun->offloads says
  * what is on, and tun->uso whether UDP super-packets may be written. Reads
  * and writes must go through a user of the virtio header
- * (session/dataplane.c), never net_tun_read_batch()/net_tun_write().
+ * (dataplane/dataplane.c), never net_tun_read_batch()/net_tun_write().
  */
 int net_tun_open_offload(const char *name_hint, struct net_tun *ret_tun);
 /* Close the fd; the kernel deletes the non-persistent device. */

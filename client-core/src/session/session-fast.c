@@ -1,6 +1,6 @@
 /*
  * The session's data path on a thread of its own while the session is UP
- * (session/dataplane.c in threaded mode), so that the traffic of a
+ * (dataplane/dataplane.c in threaded mode), so that the traffic of a
  * connection does not wait behind the main loop and one core encrypts
  * while the other runs the kernel's side of the tunnel.
  *
@@ -25,12 +25,11 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-#include "dataplane.h"
+#include "dataplane/dataplane.h"
 #include "esp/esp.h"
 #include "ike/ike.h"
 #include "session-internal.h"
 #include "util/log.h"
-#include "util/workpool.h"
 
 /* Control traffic is a few packets a second; a burst beyond this is dropped and retransmitted. */
 #define PUNT_SLOTS 32
@@ -106,20 +105,6 @@ unsigned session_fast_lanes(void *user_data, bool seal)
 	struct session *s = user_data;
 
 	return s->fast.ipsec ? session_ipsec_lanes(s, seal) : 1;
-}
-
-static pthread_once_t crypto_workers_once = PTHREAD_ONCE_INIT;
-static unsigned crypto_workers;
-
-static void read_crypto_workers(void)
-{
-	crypto_workers = workpool_default_workers();
-}
-
-unsigned session_crypto_workers(void)
-{
-	pthread_once(&crypto_workers_once, read_crypto_workers);
-	return crypto_workers;
 }
 
 static void punt(struct session *s, enum punt_kind kind, const uint8_t *data, size_t len,

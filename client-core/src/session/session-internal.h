@@ -178,8 +178,6 @@ void session_fast_batch(void *user_data, bool begin);
 int session_fast_seal(void *user_data, unsigned lane, struct pkt *p);
 int session_fast_open(void *user_data, unsigned lane, struct pkt *p);
 unsigned session_fast_lanes(void *user_data, bool seal);
-/* Threads for the crypto of CBC suites (ROADVPN_CRYPTO_WORKERS, else CPUs - 1), read once. */
-unsigned session_crypto_workers(void);
 
 /* session-ipsec.c */
 int session_ipsec_start(struct session *s);

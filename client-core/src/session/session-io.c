@@ -1,7 +1,7 @@
 /*
  * The session's sockets, TUN device and single timer on the GLib main loop,
  * and the data path between them. The TUN side and the send queue are
- * session/dataplane.c: reads and writes are batched (recvmmsg/sendmmsg,
+ * dataplane/dataplane.c: reads and writes are batched (recvmmsg/sendmmsg,
  * TUN read until EAGAIN), the TUN carries TSO/USO super-packets split and
  * coalesced in userspace when the kernel allows a vnet header, and every
  * packet is built in place in a pkt buffer with headroom: TUN -> PPP ->
@@ -22,7 +22,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "dataplane.h"
+#include "dataplane/dataplane.h"
 #include "l2tp/l2tp.h"
 #include "session-internal.h"
 #include "util/log.h"
@@ -237,7 +237,7 @@ int session_io_init(struct session *s)
 	};
 	/* UDP GSO on send (plain L2TP and ESP in UDP), and UDP GRO once the thread receives. */
 	const struct dataplane_config cfg = { .tun = &s->tun, .net_fd = -1, .udp_offload = true,
-					      .crypto_workers = session_crypto_workers() };
+					      .crypto_workers = dataplane_crypto_workers() };
 
 	if (!s->rx_bufs)
 		s->rx_bufs = g_new(struct pkt_buf, SESSION_BATCH);

@@ -28,6 +28,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dataplane/dataplane.h"
 #include "esp/esp.h"
 #include "ike/ike.h"
 #include "l2tp/l2tp.h"
@@ -79,7 +80,7 @@ static unsigned crypto_lanes(enum esp_cipher cipher)
 {
 	if (cipher == ESP_CIPHER_AES_GCM16)
 		return 1;
-	return 1 + session_crypto_workers();
+	return 1 + dataplane_crypto_workers();
 }
 
 static struct esp_sa *new_sa(const struct ike_child_sa *c, bool inbound)

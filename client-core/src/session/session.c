@@ -19,7 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "dataplane.h"
+#include "dataplane/dataplane.h"
 #include "ike/ike.h"
 #include "l2tp/l2tp.h"
 #include "net/net.h"

@@ -1,7 +1,7 @@
 #pragma once
 /*
  * A fork-join pool for CPU-bound work on the items of one batch (the ESP
- * crypto of a data plane's batch, session/dataplane.c). The caller of
+ * crypto of a data plane's batch, dataplane/dataplane.c). The caller of
  * workpool_run() is lane 0 and starts at once; the pool's threads are lanes
  * 1..workers and join as soon as they wake. Items are taken one at a time
  * from a shared counter, so a worker that wakes late costs nothing but the

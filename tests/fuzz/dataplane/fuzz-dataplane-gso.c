@@ -1,5 +1,5 @@
 /*
- * libFuzzer target for session/dataplane-gso.c. The first byte holds
+ * libFuzzer target for dataplane/dataplane-gso.c. The first byte holds
  * options (bit 0: dp_gro.udp_ok; bit 1: set each delivered packet's length
  * fields and checksums, so that coalescing, which checks them, is reached);
  * the rest is a script of operations:
@@ -13,7 +13,7 @@
  * Every flush splits the super-packet back with dp_gso_split(), which must
  * give the packets that went in, byte for byte but for IPv4 ids (which the
  * split counts up from the first, as the kernel does) and header checksums.
- * tests/fuzz/session/gen-corpus.c writes the seeds.
+ * tests/fuzz/dataplane/gen-corpus.c writes the seeds.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -22,7 +22,7 @@
 #include <string.h>
 
 #include "gso-test-pkt.h"
-#include "session/dataplane-gso.h"
+#include "dataplane/dataplane-gso.h"
 
 #define OPT_UDP_OK 0x01
 #define OPT_FIX 0x02

@@ -41,7 +41,7 @@
 
 #include "gso-test-pkt.h"
 #include "net/net.h"
-#include "session/dataplane-gso.h"
+#include "dataplane/dataplane-gso.h"
 
 #define NPKTS 5
 #define SEG 1200

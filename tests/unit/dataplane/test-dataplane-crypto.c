@@ -21,7 +21,7 @@
 #include <cmocka.h>
 
 #include "esp/esp.h"
-#include "session/dataplane.h"
+#include "dataplane/dataplane.h"
 
 #define N_PKTS 24
 #define LANES 2

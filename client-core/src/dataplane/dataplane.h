@@ -131,5 +131,8 @@ bool dataplane_is_running(const struct dataplane *dp);
 /* One line for the log: where it runs and which offloads are on. */
 void dataplane_describe(const struct dataplane *dp, char *buf, size_t size);
 
+/* Threads for the crypto stage of CBC suites (ROADVPN_CRYPTO_WORKERS, else CPUs - 1), read once. */
+unsigned dataplane_crypto_workers(void);
+
 /* A snapshot; safe to call while the thread runs (counters may be torn, never freed). */
 void dataplane_get_stats(const struct dataplane *dp, struct dataplane_stats *ret);

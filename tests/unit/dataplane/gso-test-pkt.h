@@ -3,7 +3,7 @@
  * Test packets for the coalescing and splitting tests (unit, kernel and
  * fuzz): IPv4/IPv6 TCP/UDP packets of one flow with valid checksums,
  * computed by an RFC 1071 sum over big-endian words that shares nothing
- * with session/dataplane-gso.c.
+ * with dataplane/dataplane-gso.c.
  */
 #include <stdbool.h>
 #include <stddef.h>

@@ -720,3 +720,17 @@ void dataplane_get_stats(const struct dataplane *dp, struct dataplane_stats *ret
 {
 	*ret = dp->stats;
 }
+
+static pthread_once_t crypto_workers_once = PTHREAD_ONCE_INIT;
+static unsigned crypto_workers;
+
+static void read_crypto_workers(void)
+{
+	crypto_workers = workpool_default_workers();
+}
+
+unsigned dataplane_crypto_workers(void)
+{
+	pthread_once(&crypto_workers_once, read_crypto_workers);
+	return crypto_workers;
+}

@@ -4,15 +4,15 @@
  * protocol that coalesce, runs that must not (two flows interleaved, a gap,
  * PSH in the middle, a larger packet), and super-packets to split. Not built
  * by default:
- *   ninja -C build tests/fuzz/session/fuzz-dataplane-gso-gen-corpus
- *   build/tests/fuzz/session/fuzz-dataplane-gso-gen-corpus tests/fuzz/corpus/fuzz-dataplane-gso
+ *   ninja -C build tests/fuzz/dataplane/fuzz-dataplane-gso-gen-corpus
+ *   build/tests/fuzz/dataplane/fuzz-dataplane-gso-gen-corpus tests/fuzz/corpus/fuzz-dataplane-gso
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "gso-test-pkt.h"
-#include "session/dataplane-gso.h"
+#include "dataplane/dataplane-gso.h"
 
 #define OPT_UDP_OK 0x01
 #define OPT_FIX 0x02

@@ -1,6 +1,6 @@
 /*
  * Userspace TSO/USO splitting and TCP/UDP coalescing for the TUN vnet
- * header (session/dataplane-gso.c). Test packets and checksum checks come
+ * header (dataplane/dataplane-gso.c). Test packets and checksum checks come
  * from gso-test-pkt.c, an independent RFC 1071 sum over big-endian words.
  */
 #include <arpa/inet.h>
@@ -14,7 +14,7 @@
 #include <linux/virtio_net.h>
 
 #include "gso-test-pkt.h"
-#include "session/dataplane-gso.h"
+#include "dataplane/dataplane-gso.h"
 
 #define MSS 1000
 #define NSEG 3
