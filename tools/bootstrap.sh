@@ -19,6 +19,11 @@ PACKAGES=(
 	softether-vpnserver softether-vpncmd l2tpns freeradius freeradius-utils
 	strongswan-charon strongswan-swanctl strongswan-pki libcharon-extra-plugins
 	libstrongswan-extra-plugins libstrongswan-standard-plugins ike-scan
+	# NetworkManager plugin (-Dnm_plugin): build, and its tests against real
+	# NetworkManager, nm-connection-editor under Xvfb driven through AT-SPI
+	libnm-dev libnma-dev libgtk-3-dev libsecret-1-dev
+	network-manager network-manager-gnome xvfb xdotool python3-dogtail at-spi2-core
+	imagemagick
 )
 
 install_packages() {
@@ -52,7 +57,8 @@ install_packages() {
 
 build() {
 	if [ ! -d "$BUILD_DIR" ]; then
-		meson setup "$BUILD_DIR" --prefix=/usr --sysconfdir=/etc --localstatedir=/var "$@"
+		meson setup "$BUILD_DIR" --prefix=/usr --sysconfdir=/etc --localstatedir=/var \
+			-Dnm_plugin=enabled "$@"
 	fi
 	ninja -C "$BUILD_DIR"
 }

@@ -19,7 +19,8 @@ else
 fi
 
 if [ ! -d "$BUILD_DIR" ]; then
-	meson setup "$BUILD_DIR" -Db_sanitize=address,undefined -Db_lundef=false -Dwerror=true
+	meson setup "$BUILD_DIR" -Db_sanitize=address,undefined -Db_lundef=false -Dwerror=true \
+		-Dnm_plugin=enabled
 fi
 ninja -C "$BUILD_DIR"
 
