@@ -24,6 +24,10 @@ PACKAGES=(
 	libnm-dev libnma-dev libgtk-3-dev libsecret-1-dev
 	network-manager network-manager-gnome xvfb xdotool python3-dogtail at-spi2-core
 	imagemagick
+	# the GTK app (-Dgui): GTK and libsecret above, and for its tests a real
+	# keyring, icons and fonts for the screenshots, the data-file checkers
+	libsecret-tools gnome-keyring adwaita-icon-theme fonts-dejavu-core librsvg2-common
+	appstream desktop-file-utils python3-gi gir1.2-gtk-3.0
 )
 
 install_packages() {
@@ -58,7 +62,7 @@ install_packages() {
 build() {
 	if [ ! -d "$BUILD_DIR" ]; then
 		meson setup "$BUILD_DIR" --prefix=/usr --sysconfdir=/etc --localstatedir=/var \
-			-Dnm_plugin=enabled "$@"
+			-Dnm_plugin=enabled -Dgui=enabled "$@"
 	fi
 	ninja -C "$BUILD_DIR"
 }

@@ -20,7 +20,7 @@ fi
 
 if [ ! -d "$BUILD_DIR" ]; then
 	meson setup "$BUILD_DIR" -Db_sanitize=address,undefined -Db_lundef=false -Dwerror=true \
-		-Dnm_plugin=enabled
+		-Dnm_plugin=enabled -Dgui=enabled
 fi
 ninja -C "$BUILD_DIR"
 

@@ -1,0 +1,191 @@
+/* roadvpn-gtk's parts that are not widgets: text for numbers, the rate sampler, the form checks. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "rg-format.h"
+#include "rg-hints.h"
+#include "rg-settings.h"
+
+static void expect_text(char *got, const char *want)
+{
+	if (strcmp(got, want))
+		fail_msg("got '%s', want '%s'", got, want);
+	g_free(got);
+}
+
+static void test_bytes(void **state)
+{
+	expect_text(rg_format_bytes(0), "0 B");
+	expect_text(rg_format_bytes(999), "999 B");
+	expect_text(rg_format_bytes(1000), "1.0 kB");
+	expect_text(rg_format_bytes(1540), "1.5 kB");
+	expect_text(rg_format_bytes(9949), "9.9 kB");
+	expect_text(rg_format_bytes(12345), "12 kB");
+	expect_text(rg_format_bytes(999499), "999 kB");
+	expect_text(rg_format_bytes(999500), "1.0 MB");
+	expect_text(rg_format_bytes(3400000), "3.4 MB");
+	expect_text(rg_format_bytes(UINT64_C(5) * 1000 * 1000 * 1000 * 1000), "5.0 TB");
+	expect_text(rg_format_bytes(UINT64_MAX), "18447 PB");
+}
+
+static void test_rate(void **state)
+{
+	expect_text(rg_format_rate(0), "0 B/s");
+	expect_text(rg_format_rate(-5), "0 B/s");
+	expect_text(rg_format_rate(0.0 / 0.0), "0 B/s");
+	expect_text(rg_format_rate(1.0 / 0.0), "0 B/s");
+	expect_text(rg_format_rate(512.4), "512 B/s");
+	expect_text(rg_format_rate(125000), "125 kB/s");
+	expect_text(rg_format_rate(1.26e6), "1.3 MB/s");
+}
+
+static void test_duration(void **state)
+{
+	expect_text(rg_format_duration(-3), "0 s");
+	expect_text(rg_format_duration(45), "45 s");
+	expect_text(rg_format_duration(192), "3 min 12 s");
+	expect_text(rg_format_duration(2 * 3600 + 5 * 60 + 59), "2 h 05 min");
+	expect_text(rg_format_duration(3 * 86400 + 4 * 3600), "3 d 04 h");
+}
+
+static void test_rates_window(void **state)
+{
+	struct rg_rates r;
+	int64_t t = 1000000;
+
+	rg_rates_reset(&r);
+	rg_rates_add(&r, 100, 10, t);
+	assert_null(rg_rates_latest(&r));
+	/* 2000 bytes in and 500 out over half a second. */
+	rg_rates_add(&r, 2100, 510, t + 500000);
+	assert_int_equal(r.count, 1);
+	assert_true(rg_rates_latest(&r)->in == 4000.0);
+	assert_true(rg_rates_latest(&r)->out == 1000.0);
+	/* The same instant again adds nothing and divides by nothing. */
+	rg_rates_add(&r, 5000, 600, t + 500000);
+	assert_int_equal(r.count, 1);
+	/* More than a window: only the newest RG_RATE_WINDOW stay, oldest first. */
+	for (int i = 1; i <= RG_RATE_WINDOW + 5; i++)
+		rg_rates_add(&r, 2100 + (uint64_t)i * i, 510, t + 500000 + (int64_t)i * 1000000);
+	assert_int_equal(r.count, RG_RATE_WINDOW);
+	assert_true(rg_rates_get(&r, 0)->in == 2.0 * 6 - 1);
+	assert_true(rg_rates_latest(&r)->in == 2.0 * (RG_RATE_WINDOW + 5) - 1);
+	assert_true(rg_rates_peak(&r) == rg_rates_latest(&r)->in);
+}
+
+static void test_rates_counter_reset(void **state)
+{
+	struct rg_rates r;
+
+	rg_rates_reset(&r);
+	rg_rates_add(&r, 1000000, 1000000, 1000000);
+	rg_rates_add(&r, 2000000, 1500000, 2000000);
+	assert_int_equal(r.count, 1);
+	/* A reconnect starts the counters over: no negative (or huge) rate. */
+	rg_rates_add(&r, 100, 50, 3000000);
+	assert_int_equal(r.count, 0);
+	rg_rates_add(&r, 1100, 50, 4000000);
+	assert_int_equal(r.count, 1);
+	assert_true(rg_rates_latest(&r)->in == 1000.0);
+	assert_true(rg_rates_peak(&r) == 1000.0);
+	rg_rates_reset(&r);
+	assert_true(rg_rates_peak(&r) == 1.0);
+}
+
+static const char *check(const char *section, const char *key, const char *value)
+{
+	const struct rg_setting *s = rg_settings_find(section, key);
+
+	if (!s)
+		fail_msg("no setting %s.%s", section, key);
+	return rg_setting_validate(s, value);
+}
+
+static void test_settings_checks(void **state)
+{
+	assert_non_null(check("connection", "gateway", ""));
+	assert_null(check("connection", "gateway", "vpn.example.com"));
+	assert_null(check("connection", "gateway", "198.51.100.1"));
+	assert_non_null(check("connection", "gateway", "198.51.100.300"));
+	assert_non_null(check("connection", "gateway", "vpn..example.com"));
+	assert_non_null(check("connection", "gateway", "vpn example"));
+	assert_non_null(check("ppp", "user", ""));
+	assert_null(check("ppp", "mtu", "1400"));
+	assert_non_null(check("ppp", "mtu", "575"));
+	assert_non_null(check("ppp", "mtu", "14x"));
+	assert_null(check("ip", "routes", "10.0.0.0/8, 192.0.2.0/24,198.51.100.7"));
+	assert_non_null(check("ip", "routes", "10.0.0.0/33"));
+	assert_non_null(check("ip", "routes", "10.0.0.0/8,"));
+	assert_null(check("ppp", "auth", "mschapv2,pap"));
+	assert_non_null(check("ppp", "auth", ""));
+	assert_non_null(check("ppp", "auth", "eap"));
+	assert_null(check("ipsec", "auth", "cert"));
+	assert_non_null(check("ipsec", "auth", "rsa"));
+	assert_null(check("ipsec", "ike", "aes256-sha256-modp2048,3des-sha1-modp1024"));
+	assert_non_null(check("ipsec", "ike", "aes256 sha1"));
+	assert_non_null(check("connection", "interface", "a-very-long-ifname"));
+	assert_null(check("debug", "log", "l2tp, ppp"));
+	assert_non_null(check("debug", "log", "everything"));
+	assert_null(rg_check_profile_name("office-2.vpn"));
+	assert_non_null(rg_check_profile_name(".hidden"));
+	assert_non_null(rg_check_profile_name("my office"));
+	assert_non_null(rg_check_profile_name(""));
+}
+
+/* The table covers each key roadvpnd reads (docs/profile.md), once. */
+static void test_settings_complete(void **state)
+{
+	static const char *const keys[] = {
+		"connection.gateway", "connection.reconnect", "connection.allowed-users",
+		"connection.interface", "ipsec.enabled", "ipsec.auth", "ipsec.mode",
+		"ipsec.local-id", "ipsec.psk", "ipsec.ike", "ipsec.esp", "ipsec.pfs", "ipsec.ca",
+		"ipsec.cert", "ipsec.key", "ipsec.key-password", "ipsec.remote-id",
+		"ipsec.allow-wildcard", "ipsec.force-encap", "ipsec.nat-traversal",
+		"ipsec.ike-lifetime", "ipsec.esp-lifetime", "ipsec.dpd-delay", "l2tp.hostname",
+		"l2tp.secret", "ppp.user", "ppp.password", "ppp.auth", "ppp.mtu", "ppp.mru",
+		"ip.default-route", "ip.routes", "ip.dns", "ip.ipv6", "debug.log",
+	};
+	size_t n;
+	const struct rg_setting *all = rg_settings(&n);
+
+	assert_int_equal(n, G_N_ELEMENTS(keys));
+	for (size_t i = 0; i < G_N_ELEMENTS(keys); i++) {
+		g_auto(GStrv) sk = g_strsplit(keys[i], ".", 2);
+
+		assert_non_null(rg_settings_find(sk[0], sk[1]));
+	}
+	for (size_t i = 0; i < n; i++) {
+		assert_true(all[i].page < RG_PAGE_COUNT);
+		if (all[i].default_value)
+			assert_null(rg_setting_validate(&all[i], all[i].default_value));
+	}
+}
+
+static void test_hints(void **state)
+{
+	assert_non_null(strstr(rg_hint_for_failure("ppp-auth", "auth-failed"), "password"));
+	assert_non_null(strstr(rg_hint_for_failure("ike-main-mode", "auth-failed"), "pre-shared"));
+	assert_non_null(strstr(rg_hint_for_failure("l2tp-tunnel", "no-answer"), "UDP"));
+	assert_non_null(strstr(rg_hint_for_failure(NULL, "something-new"), "log"));
+	assert_non_null(rg_hint_for_failure(NULL, NULL));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_bytes),
+		cmocka_unit_test(test_rate),
+		cmocka_unit_test(test_duration),
+		cmocka_unit_test(test_rates_window),
+		cmocka_unit_test(test_rates_counter_reset),
+		cmocka_unit_test(test_settings_checks),
+		cmocka_unit_test(test_settings_complete),
+		cmocka_unit_test(test_hints),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
