@@ -98,6 +98,7 @@ static int error_status(const GError *error)
 	case RV_ERROR_BUSY:
 		return CLI_EXIT_ALREADY_ACTIVE;
 	case RV_ERROR_FAILED:
+	case RV_ERROR_AUTH_UNAVAILABLE:   /* polkit could not answer: a fault, not a refusal */
 		return CLI_EXIT_FAILED;
 	}
 

@@ -10,6 +10,7 @@ static const GDBusErrorEntry rv_error_entries[] = {
 	{ RV_ERROR_ALREADY_ACTIVE, "org.roadvpn.Error.AlreadyActive" },
 	{ RV_ERROR_BUSY, "org.roadvpn.Error.Busy" },
 	{ RV_ERROR_EXISTS, "org.roadvpn.Error.Exists" },
+	{ RV_ERROR_AUTH_UNAVAILABLE, "org.roadvpn.Error.AuthorizationUnavailable" },
 };
 
 GQuark rv_error_quark(void)

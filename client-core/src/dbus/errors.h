@@ -15,6 +15,7 @@ enum rv_error_code {
 	RV_ERROR_ALREADY_ACTIVE,
 	RV_ERROR_BUSY,
 	RV_ERROR_EXISTS,
+	RV_ERROR_AUTH_UNAVAILABLE,   /* polkit could not answer: try again (not a refusal) */
 };
 
 #define RV_ERROR (rv_error_quark())
