@@ -285,11 +285,12 @@ int cli_log(int argc, char **argv)
 		return cli_fail(CLI_EXIT_FAILED, "%s has no connection to show", argv[1]);
 
 	c = cli_connection(conns->pdata[1]);
-	/* Subscribe before reading the backlog: a line in between is printed twice, never lost. */
+	/* The handler first: FollowLog's backlog and the Log signals after it are then gapless. */
 	f.loop = g_main_loop_new(NULL, FALSE);
 	g_signal_connect(c, "log", G_CALLBACK(on_log), &f);
 	g_signal_connect(c, "g-properties-changed", G_CALLBACK(on_state), &f);
-	if (!rv_dbus_connection_call_get_log_sync(c, &lines, NULL, &error)) {
+	if (!(follow_log ? rv_dbus_connection_call_follow_log_sync(c, &lines, NULL, &error) :
+			   rv_dbus_connection_call_get_log_sync(c, &lines, NULL, &error))) {
 		g_main_loop_unref(f.loop);
 		return cli_error(error);
 	}

@@ -13,6 +13,8 @@
 #include "session/session.h"
 
 #define LOG_BACKLOG 200
+#define LOG_FOLLOWERS_MAX 32
+#define CONNECTION_IFACE "org.roadvpn.Helper1.Connection"
 
 struct rv_connection {
 	GDBusObjectManagerServer *om;
@@ -27,11 +29,15 @@ struct rv_connection {
 	RvDbusObjectSkeleton *object;
 	RvDbusConnection *iface;
 	GQueue log;
+	GDBusConnection *bus;        /* where the followers are */
+	GHashTable *followers;       /* unique bus name -> NameOwnerChanged subscription */
 	guint stats_timer;
 	char ifname[16];
 	bool recorded;
 	bool finished;
 };
+
+static void unfollow_all(struct rv_connection *c);
 
 static void set_stats(struct rv_connection *c)
 {
@@ -94,6 +100,38 @@ static void on_up(void *user_data, const struct session_up_info *info)
 	}
 }
 
+/*
+ * LastError is a property, so every local user reads it (Properties.GetAll,
+ * GetManagedObjects, PropertiesChanged): it says what failed in words that
+ * name nobody. The detailed line (gateway name, text from the gateway) goes
+ * to the log, which only authorised callers read.
+ */
+static void set_last_error(struct rv_connection *c, const struct session_failure *failure)
+{
+	g_autofree char *words = g_strdup(session_reason_to_string(failure->reason));
+	g_autofree char *msg = NULL;
+
+	g_strdelimit(words, "-", ' ');
+	msg = g_strdup_printf("%s: %s", session_phase_label(failure->phase), words);
+	rv_dbus_connection_set_last_error(c->iface,
+		g_variant_new("(sss)", session_phase_to_string(failure->phase),
+			      session_reason_to_string(failure->reason), msg));
+}
+
+static void forget_secret(struct rv_secret **s)
+{
+	rv_secret_free(*s);
+	*s = NULL;
+}
+
+static void profile_forget_secrets(struct profile *p)
+{
+	forget_secret(&p->psk);
+	forget_secret(&p->key_password);
+	forget_secret(&p->l2tp_secret);
+	forget_secret(&p->password);
+}
+
 static void on_finished(void *user_data, const struct session_failure *failure)
 {
 	struct rv_connection *c = user_data;
@@ -106,12 +144,12 @@ static void on_finished(void *user_data, const struct session_failure *failure)
 		rv_runstate_forget(c->ifname);
 	c->recorded = false;
 
+	/* A finished session never reconnects: its secrets have no use left. */
+	profile_forget_secrets(c->profile);
 	if (failure) {
-		session_failure_message(failure, line, sizeof(line));
-		rv_dbus_connection_set_last_error(c->iface,
-			g_variant_new("(sss)", session_phase_to_string(failure->phase),
-				      session_reason_to_string(failure->reason), line));
+		set_last_error(c, failure);
 		rv_dbus_connection_set_exit_code(c->iface, session_failure_exit_code(failure));
+		session_failure_message(failure, line, sizeof(line));
 		rv_connection_log(c, RV_LOG_ERROR, "roadvpnd", line);
 	}
 	c->ops.finished(c, c->user_data);
@@ -131,6 +169,23 @@ static gboolean on_handle_get_log(RvDbusConnection *iface, GDBusMethodInvocation
 	struct rv_connection *c = user_data;
 
 	return c->ops.handle_get_log(iface, inv, c);
+}
+
+static gboolean on_handle_follow_log(RvDbusConnection *iface, GDBusMethodInvocation *inv,
+				     gpointer user_data)
+{
+	struct rv_connection *c = user_data;
+
+	return c->ops.handle_follow_log(iface, inv, c);
+}
+
+/* Anyone may stop their own lines: no check needed. */
+static gboolean on_handle_unfollow_log(RvDbusConnection *iface, GDBusMethodInvocation *inv,
+				       gpointer user_data)
+{
+	rv_connection_unfollow_log(user_data, g_dbus_method_invocation_get_sender(inv));
+	rv_dbus_connection_complete_unfollow_log(iface, inv);
+	return TRUE;
 }
 
 static void set_initial_properties(struct rv_connection *c)
@@ -182,6 +237,8 @@ struct rv_connection *rv_connection_new(GDBusObjectManagerServer *om, unsigned i
 	c->iface = rv_dbus_connection_skeleton_new();
 	g_signal_connect(c->iface, "handle-disconnect", G_CALLBACK(on_handle_disconnect), c);
 	g_signal_connect(c->iface, "handle-get-log", G_CALLBACK(on_handle_get_log), c);
+	g_signal_connect(c->iface, "handle-follow-log", G_CALLBACK(on_handle_follow_log), c);
+	g_signal_connect(c->iface, "handle-unfollow-log", G_CALLBACK(on_handle_unfollow_log), c);
 	set_initial_properties(c);
 	c->object = rv_dbus_object_skeleton_new(c->path);
 	rv_dbus_object_skeleton_set_connection(c->object, c->iface);
@@ -201,6 +258,7 @@ void rv_connection_free(struct rv_connection *c)
 		rv_runstate_forget(c->ifname);
 	g_dbus_object_manager_server_unexport(c->om, c->path);
 	g_signal_handlers_disconnect_by_data(c->iface, c);
+	unfollow_all(c);
 	g_object_unref(c->iface);
 	g_object_unref(c->object);
 	g_object_unref(c->om);
@@ -255,6 +313,84 @@ const char *rv_connection_state(const struct rv_connection *c)
 	return rv_dbus_connection_get_state(c->iface);
 }
 
+/* Log followers --------------------------------------------------------- */
+
+/*
+ * The Log signal is addressed to each follower (a unicast signal): the bus
+ * delivers it to that connection only, so `gdbus monitor` or a match rule of
+ * another user never sees a line. A follower passed the same check as
+ * GetLog when it subscribed and is dropped when it leaves the bus.
+ */
+static void emit_log(struct rv_connection *c, const char *line)
+{
+	GHashTableIter it;
+	gpointer name;
+
+	if (!c->followers)
+		return;
+	g_hash_table_iter_init(&it, c->followers);
+	while (g_hash_table_iter_next(&it, &name, NULL))
+		g_dbus_connection_emit_signal(c->bus, name, c->path, CONNECTION_IFACE, "Log",
+					      g_variant_new("(s)", line), NULL);
+}
+
+static void on_follower_gone(GDBusConnection *bus, const char *sender, const char *path,
+			     const char *iface, const char *signal, GVariant *params,
+			     gpointer user_data)
+{
+	struct rv_connection *c = user_data;
+	const char *name, *old_owner, *new_owner;
+
+	g_variant_get(params, "(&s&s&s)", &name, &old_owner, &new_owner);
+	if (!*new_owner)
+		rv_connection_unfollow_log(c, name);
+}
+
+bool rv_connection_follow_log(struct rv_connection *c, GDBusConnection *bus, const char *name)
+{
+	guint watch;
+
+	if (!c->followers)
+		c->followers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	if (g_hash_table_contains(c->followers, name))
+		return true;
+	if (g_hash_table_size(c->followers) >= LOG_FOLLOWERS_MAX)
+		return false;
+	if (!c->bus)
+		c->bus = g_object_ref(bus);
+	watch = g_dbus_connection_signal_subscribe(c->bus, "org.freedesktop.DBus",
+						   "org.freedesktop.DBus", "NameOwnerChanged",
+						   "/org/freedesktop/DBus", name,
+						   G_DBUS_SIGNAL_FLAGS_NONE, on_follower_gone, c,
+						   NULL);
+	g_hash_table_insert(c->followers, g_strdup(name), GUINT_TO_POINTER(watch));
+	return true;
+}
+
+void rv_connection_unfollow_log(struct rv_connection *c, const char *name)
+{
+	gpointer watch;
+
+	if (!c->followers || !g_hash_table_lookup_extended(c->followers, name, NULL, &watch))
+		return;
+	g_dbus_connection_signal_unsubscribe(c->bus, GPOINTER_TO_UINT(watch));
+	g_hash_table_remove(c->followers, name);
+}
+
+static void unfollow_all(struct rv_connection *c)
+{
+	GHashTableIter it;
+	gpointer watch;
+
+	if (!c->followers)
+		return;
+	g_hash_table_iter_init(&it, c->followers);
+	while (g_hash_table_iter_next(&it, NULL, &watch))
+		g_dbus_connection_signal_unsubscribe(c->bus, GPOINTER_TO_UINT(watch));
+	g_clear_pointer(&c->followers, g_hash_table_unref);
+	g_clear_object(&c->bus);
+}
+
 void rv_connection_log(struct rv_connection *c, enum rv_log_level level, const char *component,
 		       const char *msg)
 {
@@ -271,7 +407,7 @@ void rv_connection_log(struct rv_connection *c, enum rv_log_level level, const c
 	g_queue_push_tail(&c->log, line);
 	while (g_queue_get_length(&c->log) > LOG_BACKLOG)
 		g_free(g_queue_pop_head(&c->log));
-	rv_dbus_connection_emit_log(c->iface, line);
+	emit_log(c, line);
 }
 
 GStrv rv_connection_get_log(const struct rv_connection *c)

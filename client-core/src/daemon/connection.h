@@ -2,7 +2,8 @@
 /*
  * One live connection on the bus: a session (session/) exported as
  * /org/roadvpn/Helper1/Connection/N with the properties a GUI shows live,
- * a bounded backlog of its log lines and a Log signal for each new one.
+ * a bounded backlog of its log lines and, for each new one, a Log signal
+ * addressed to each authorised follower (never broadcast).
  */
 #include <gio/gio.h>
 #include <stdbool.h>
@@ -18,11 +19,13 @@ struct session;
 struct rv_connection_ops {
 	/* The session ended (State is disconnected or failed). Do not free from here. */
 	void (*finished)(struct rv_connection *c, void *user_data);
-	/* Connection.Disconnect and Connection.GetLog: the owner decides who may. */
+	/* Connection.Disconnect, GetLog, FollowLog: the owner decides who may. */
 	gboolean (*handle_disconnect)(RvDbusConnection *iface, GDBusMethodInvocation *inv,
 				      struct rv_connection *c);
 	gboolean (*handle_get_log)(RvDbusConnection *iface, GDBusMethodInvocation *inv,
 				   struct rv_connection *c);
+	gboolean (*handle_follow_log)(RvDbusConnection *iface, GDBusMethodInvocation *inv,
+				      struct rv_connection *c);
 };
 
 /* Takes `profile` (with the secrets for this connection). */
@@ -45,7 +48,15 @@ const struct profile *rv_connection_profile(const struct rv_connection *c);
 uid_t rv_connection_owner(const struct rv_connection *c);
 const char *rv_connection_state(const struct rv_connection *c);
 
-/* Append a (non-secret) line to the backlog and emit Log. */
+/*
+ * Send every later log line to `name` (a unique bus name) as a Log signal
+ * addressed to it, until it unfollows or leaves the bus. The caller checked
+ * that `name` may read this log. False when too many follow already.
+ */
+bool rv_connection_follow_log(struct rv_connection *c, GDBusConnection *bus, const char *name);
+void rv_connection_unfollow_log(struct rv_connection *c, const char *name);
+
+/* Append a (non-secret) line to the backlog and send it to the followers. */
 void rv_connection_log(struct rv_connection *c, enum rv_log_level level, const char *component,
 		       const char *msg);
 /* The backlog, oldest first (NULL-terminated, owned by the caller). */

@@ -128,7 +128,7 @@ static bool may_touch(struct rv_connection *c, uid_t uid)
 	       user_allowed(rv_connection_profile(c), uid);
 }
 
-/* Connection.Disconnect and Connection.GetLog ---------------------------- */
+/* Connection.Disconnect, GetLog, FollowLog --------------------------------- */
 
 /*
  * The connection a Connection method was called on, if uid may touch it. By
@@ -178,20 +178,22 @@ static gboolean handle_conn_disconnect(RvDbusConnection *iface, GDBusMethodInvoc
 	return TRUE;
 }
 
+static void return_log(GDBusMethodInvocation *inv, struct rv_connection *c)
+{
+	g_auto(GStrv) lines = rv_connection_get_log(c);
+
+	g_dbus_method_invocation_return_value(inv, g_variant_new("(^as)", lines));
+}
+
 static void on_conn_get_log_auth(GDBusMethodInvocation *inv, uid_t uid, bool ok, gpointer ud)
 {
-	struct rv_connection *c;
-	g_auto(GStrv) lines = NULL;
+	struct rv_connection *c = touchable_connection(ud, inv, uid);
 
-	if (!ok)
-		return;
-	c = touchable_connection(ud, inv, uid);
 	if (!c) {
 		return_not_authorized_for_connection(inv);
 		return;
 	}
-	lines = rv_connection_get_log(c);
-	g_dbus_method_invocation_return_value(inv, g_variant_new("(^as)", lines));
+	return_log(inv, c);
 }
 
 static gboolean handle_conn_get_log(RvDbusConnection *iface, GDBusMethodInvocation *inv,
@@ -201,70 +203,160 @@ static gboolean handle_conn_get_log(RvDbusConnection *iface, GDBusMethodInvocati
 	return TRUE;
 }
 
+static void on_conn_follow_log_auth(GDBusMethodInvocation *inv, uid_t uid, bool ok, gpointer ud)
+{
+	struct rv_connection *c = touchable_connection(ud, inv, uid);
+
+	if (!c) {
+		return_not_authorized_for_connection(inv);
+		return;
+	}
+	if (!rv_connection_follow_log(c, g_dbus_method_invocation_get_connection(inv),
+				      g_dbus_method_invocation_get_sender(inv))) {
+		g_dbus_method_invocation_return_error(inv, RV_ERROR, RV_ERROR_BUSY,
+						      "too many clients follow this log");
+		return;
+	}
+	/* Same main-loop turn as the subscription: no line between backlog and signals. */
+	return_log(inv, c);
+}
+
+static gboolean handle_conn_follow_log(RvDbusConnection *iface, GDBusMethodInvocation *inv,
+				       struct rv_connection *c)
+{
+	rv_auth_check(inv, RV_ACTION_CONNECT, on_conn_follow_log_auth, log_manager);
+	return TRUE;
+}
+
 static const struct rv_connection_ops connection_ops = {
 	.finished = on_connection_finished,
 	.handle_disconnect = handle_conn_disconnect,
 	.handle_get_log = handle_conn_get_log,
+	.handle_follow_log = handle_conn_follow_log,
 };
 
 /* ListProfiles, GetProfile ---------------------------------------------- */
 
-static GVariant *profile_summary(struct rv_manager *m, const char *name)
+/*
+ * A profile's details (gateway, user, allowed-users, settings) are for the
+ * callers who may use it (see the XML): root, or polkit's yes for
+ * org.roadvpn.connect plus allowed-users.
+ */
+static bool may_use(const struct profile *p, uid_t uid, bool polkit_yes)
+{
+	return uid == 0 || (polkit_yes && user_allowed(p, uid));
+}
+
+static void add_state(GVariantBuilder *b, struct rv_connection *c)
+{
+	g_variant_builder_add(b, "{sv}", "connection",
+			      g_variant_new_object_path(c ? rv_connection_path(c) : "/"));
+	g_variant_builder_add(b, "{sv}", "state",
+			      g_variant_new_string(c ? rv_connection_state(c) : "disconnected"));
+}
+
+static void add_details(GVariantBuilder *b, const struct profile *p)
+{
+	g_variant_builder_add(b, "{sv}", "gateway", g_variant_new_string(p->gateway));
+	g_variant_builder_add(b, "{sv}", "user", g_variant_new_string(p->user));
+	g_variant_builder_add(b, "{sv}", "ipsec", g_variant_new_boolean(p->ipsec_enabled));
+	g_variant_builder_add(b, "{sv}", "allowed-users",
+			      g_variant_new_strv((const char *const *)p->allowed_users,
+						 p->allowed_users ? -1 : 0));
+}
+
+static GVariant *profile_summary(struct rv_manager *m, const char *name, uid_t uid,
+				 bool polkit_yes)
 {
 	g_autoptr(GError) error = NULL;
 	g_autoptr(RvProfile) p = rv_store_load(m->store, name, &error);
-	struct rv_connection *c = find_latest(m, name);
 	GVariantBuilder b;
 
 	g_variant_builder_init(&b, G_VARIANT_TYPE("a{sv}"));
-	if (!p) {
+	if (!p && (uid == 0 || polkit_yes)) {
 		g_variant_builder_add(&b, "{sv}", "invalid", g_variant_new_string(error->message));
-		return g_variant_new("(sa{sv})", name, &b);
+	} else if (p && may_use(p, uid, polkit_yes)) {
+		add_details(&b, p);
+		add_state(&b, find_latest(m, name));
+	} else {
+		g_variant_builder_add(&b, "{sv}", "restricted", g_variant_new_boolean(TRUE));
+		add_state(&b, find_latest(m, name));
 	}
-
-	g_variant_builder_add(&b, "{sv}", "gateway", g_variant_new_string(p->gateway));
-	g_variant_builder_add(&b, "{sv}", "user", g_variant_new_string(p->user));
-	g_variant_builder_add(&b, "{sv}", "ipsec", g_variant_new_boolean(p->ipsec_enabled));
-	g_variant_builder_add(&b, "{sv}", "allowed-users",
-			      g_variant_new_strv((const char *const *)p->allowed_users,
-						 p->allowed_users ? -1 : 0));
-	g_variant_builder_add(&b, "{sv}", "connection",
-			      g_variant_new_object_path(c ? rv_connection_path(c) : "/"));
-	g_variant_builder_add(&b, "{sv}", "state",
-			      g_variant_new_string(c ? rv_connection_state(c) : "disconnected"));
 	return g_variant_new("(sa{sv})", name, &b);
 }
 
-static gboolean handle_list_profiles(RvDbusManager *iface, GDBusMethodInvocation *inv,
-				     gpointer user_data)
+static void on_list_auth(GDBusMethodInvocation *inv, uid_t uid, bool polkit_yes, gpointer ud)
 {
-	struct rv_manager *m = user_data;
+	struct rv_manager *m = ud;
 	g_auto(GStrv) names = rv_store_list(m->store);
 	GVariantBuilder b;
 
 	g_variant_builder_init(&b, G_VARIANT_TYPE("a(sa{sv})"));
 	for (char **n = names; *n; n++)
-		g_variant_builder_add_value(&b, profile_summary(m, *n));
-	rv_dbus_manager_complete_list_profiles(iface, inv, g_variant_builder_end(&b));
+		g_variant_builder_add_value(&b, profile_summary(m, *n, uid, polkit_yes));
+	rv_dbus_manager_complete_list_profiles(m->iface, inv, g_variant_builder_end(&b));
+}
+
+static gboolean handle_list_profiles(RvDbusManager *iface, GDBusMethodInvocation *inv,
+				     gpointer user_data)
+{
+	/* A listing never makes an agent ask for a password: no means fewer details. */
+	rv_auth_check_full(inv, RV_ACTION_CONNECT, RV_AUTH_QUIET | RV_AUTH_NO_INTERACTION,
+			   on_list_auth, user_data);
 	return TRUE;
+}
+
+static void return_profile(struct rv_manager *m, GDBusMethodInvocation *inv)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GKeyFile) kf = NULL;
+	g_auto(GStrv) stored = NULL;
+	g_autofree char *text = NULL;
+	const char *name;
+
+	g_variant_get(g_dbus_method_invocation_get_parameters(inv), "(&s)", &name);
+	kf = rv_store_read(m->store, name, &error);
+	if (!kf) {
+		g_dbus_method_invocation_return_gerror(inv, error);
+		return;
+	}
+	text = rv_store_public_text(kf, &stored);
+	rv_dbus_manager_complete_get_profile(m->iface, inv, text, (const char *const *)stored);
+}
+
+static void on_get_profile_manage_auth(GDBusMethodInvocation *inv, uid_t uid, bool ok,
+				       gpointer ud)
+{
+	return_profile(ud, inv);
+}
+
+/* Who may use it reads it; else only who may manage it (an admin outside allowed-users). */
+static void on_get_profile_auth(GDBusMethodInvocation *inv, uid_t uid, bool polkit_yes,
+				gpointer ud)
+{
+	struct rv_manager *m = ud;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(RvProfile) p = NULL;
+	const char *name;
+
+	g_variant_get(g_dbus_method_invocation_get_parameters(inv), "(&s)", &name);
+	if (!rv_store_exists(m->store, name)) {
+		g_dbus_method_invocation_return_error(inv, RV_ERROR, RV_ERROR_NO_SUCH_PROFILE,
+						      "no profile named '%s'", name);
+		return;
+	}
+	p = rv_store_load(m->store, name, &error);
+	if (p && may_use(p, uid, polkit_yes)) {
+		return_profile(m, inv);
+		return;
+	}
+	rv_auth_check(inv, RV_ACTION_MANAGE, on_get_profile_manage_auth, m);
 }
 
 static gboolean handle_get_profile(RvDbusManager *iface, GDBusMethodInvocation *inv,
 				   const char *name, gpointer user_data)
 {
-	struct rv_manager *m = user_data;
-	g_autoptr(GError) error = NULL;
-	g_autoptr(GKeyFile) kf = rv_store_read(m->store, name, &error);
-	g_auto(GStrv) stored = NULL;
-	g_autofree char *text = NULL;
-
-	if (!kf) {
-		g_dbus_method_invocation_return_gerror(inv, error);
-		return TRUE;
-	}
-
-	text = rv_store_public_text(kf, &stored);
-	rv_dbus_manager_complete_get_profile(iface, inv, text, (const char *const *)stored);
+	rv_auth_check_full(inv, RV_ACTION_CONNECT, RV_AUTH_QUIET, on_get_profile_auth, user_data);
 	return TRUE;
 }
 
