@@ -11,7 +11,7 @@ BUILD_DIR=${BUILD_DIR:-build}
 PACKAGES=(
 	# build
 	meson ninja-build pkg-config gcc clang libclang-rt-14-dev
-	libglib2.0-dev libglib2.0-bin libssl-dev libnl-3-dev libnl-route-3-dev libcmocka-dev
+	libglib2.0-dev libglib2.0-bin libssl-dev libplist-dev libnl-3-dev libnl-route-3-dev libcmocka-dev
 	# run and test
 	iproute2 iputils-ping tcpdump tshark nftables procps psmisc python3 util-linux
 	dbus-daemon polkitd

@@ -1,0 +1,7 @@
+/* Fuzz the pbk reader of the converter (see fuzz-import.h). */
+#include "fuzz-import.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	return fuzz_one(rvi_import_pbk, data, size);
+}
