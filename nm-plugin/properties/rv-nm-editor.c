@@ -1,0 +1,430 @@
+/*
+ * libnm-vpn-plugin-roadvpn-editor.so: the GTK 3 page nm-connection-editor
+ * shows for a roadvpn connection, with "IPsec Settings..." and "PPP
+ * Settings..." dialogs (the layout NetworkManager-l2tp users know). All
+ * values live in one vpn.data table bound to the widgets (rv-nm-form.h);
+ * the secrets stay in their entries with NetworkManager's storage menu.
+ */
+#include <glib/gi18n-lib.h>
+#include <nma-ui-utils.h>
+
+#include "rv-nm-editor-plugin.h"
+#include "rv-nm-form.h"
+#include "rv-nm-map.h"
+
+#define RV_NM_TYPE_EDITOR (rv_nm_editor_get_type())
+G_DECLARE_FINAL_TYPE(RvNmEditor, rv_nm_editor, RV_NM, EDITOR, GObject)
+
+/* Secret entries, in vpn.secrets order. */
+enum { SECRET_PASSWORD, SECRET_PSK, SECRET_L2TP, N_SECRETS };
+static const char *const secret_names[N_SECRETS] = {
+	RV_NM_SECRET_PASSWORD, RV_NM_SECRET_PSK, RV_NM_SECRET_L2TP,
+};
+
+struct _RvNmEditor {
+	GObject parent;
+	GtkWidget *page;
+	struct rv_form *form;
+	GtkWidget *secret[N_SECRETS];
+	GtkWidget *plain_warning;
+	GtkWidget *ipsec_dialog, *ppp_dialog;
+	GtkWidget *ipsec_details, *cert_rows[3];
+	GHashTable *snapshot;        /* vpn.data when a dialog opened, for Cancel */
+};
+
+static void rv_nm_editor_iface_init(NMVpnEditorInterface *iface);
+
+G_DEFINE_TYPE_EXTENDED(RvNmEditor, rv_nm_editor, G_TYPE_OBJECT, 0,
+		       G_IMPLEMENT_INTERFACE(NM_TYPE_VPN_EDITOR, rv_nm_editor_iface_init))
+
+static const char *const auth_ids[] = { "psk", "tls", NULL };
+static const char *const auth_labels[] = { N_("Pre-shared key"), N_("Certificate"), NULL };
+static const char *const mode_ids[] = { "main", "aggressive", NULL };
+static const char *const mode_labels[] = {
+	N_("Main Mode"), N_("Aggressive Mode (identity sent unprotected)"), NULL,
+};
+static const char *const ipv6_ids[] = { "auto", "off", NULL };
+static const char *const ipv6_labels[] = { N_("Negotiate (IPv6CP)"), N_("Off"), NULL };
+
+static GtkGrid *new_grid(void)
+{
+	GtkWidget *g = gtk_grid_new();
+
+	gtk_grid_set_row_spacing(GTK_GRID(g), 6);
+	gtk_grid_set_column_spacing(GTK_GRID(g), 12);
+	g_object_set(g, "margin", 12, NULL);
+	return GTK_GRID(g);
+}
+
+static char *heading(const char *text)
+{
+	return g_markup_printf_escaped("<b>%s</b>", text);
+}
+
+/* Sensitivity follows the choices: PSK or certificate rows, IPsec or not. */
+static void update_sensitivity(RvNmEditor *self)
+{
+	gboolean ipsec = rv_form_get_bool(self->form, "ipsec-enabled");
+	gboolean cert = !g_strcmp0(rv_form_get(self->form, "machine-auth-type"), "tls");
+
+	gtk_widget_set_sensitive(self->secret[SECRET_PSK], ipsec && !cert);
+	gtk_widget_set_visible(self->plain_warning, !ipsec);
+	if (self->ipsec_details)
+		gtk_widget_set_sensitive(self->ipsec_details, ipsec);
+	for (size_t i = 0; i < G_N_ELEMENTS(self->cert_rows); i++) {
+		if (self->cert_rows[i])
+			gtk_widget_set_sensitive(self->cert_rows[i], ipsec && cert);
+	}
+}
+
+static void dialog_update_ok(GtkWidget *dialog, struct rv_form *form)
+{
+	g_autofree char *problem = NULL;
+
+	if (!dialog)
+		return;
+	problem = rv_form_problem(form, gtk_dialog_get_content_area(GTK_DIALOG(dialog)));
+	gtk_dialog_set_response_sensitive(GTK_DIALOG(dialog), GTK_RESPONSE_OK, !problem);
+}
+
+static void on_form_changed(void *user_data)
+{
+	RvNmEditor *self = user_data;
+
+	update_sensitivity(self);
+	dialog_update_ok(self->ipsec_dialog, self->form);
+	dialog_update_ok(self->ppp_dialog, self->form);
+	g_signal_emit_by_name(self, "changed");
+}
+
+static void on_secret_changed(GtkEditable *e, RvNmEditor *self)
+{
+	g_signal_emit_by_name(self, "changed");
+}
+
+/* A secret entry with NetworkManager's storage menu (saved, agent, ask, not required). */
+static GtkWidget *secret_entry(RvNmEditor *self, int which, GtkGrid *grid, int row,
+			       const char *label, NMSettingVpn *s_vpn)
+{
+	GtkWidget *e = gtk_entry_new();
+	GtkWidget *l = gtk_label_new_with_mnemonic(label);
+	NMSettingSecretFlags flags = NM_SETTING_SECRET_FLAG_NONE;
+	const char *name = secret_names[which];
+
+	if (s_vpn) {
+		nm_setting_get_secret_flags(NM_SETTING(s_vpn), name, &flags, NULL);
+		gtk_entry_set_text(GTK_ENTRY(e), nm_setting_vpn_get_secret(s_vpn, name) ?: "");
+	}
+	gtk_entry_set_visibility(GTK_ENTRY(e), FALSE);
+	gtk_widget_set_hexpand(e, TRUE);
+	gtk_label_set_xalign(GTK_LABEL(l), 1.0);
+	gtk_label_set_mnemonic_widget(GTK_LABEL(l), e);
+	gtk_grid_attach(grid, l, 0, row, 1, 1);
+	gtk_grid_attach(grid, e, 1, row, 1, 1);
+	nma_utils_setup_password_storage(e, flags, s_vpn ? NM_SETTING(s_vpn) : NULL, name, TRUE,
+					 FALSE);
+	g_signal_connect(e, "changed", G_CALLBACK(on_secret_changed), self);
+	self->secret[which] = e;
+	return e;
+}
+
+static void on_show_secrets(GtkToggleButton *t, RvNmEditor *self)
+{
+	for (int i = 0; i < N_SECRETS; i++) {
+		if (self->secret[i])
+			gtk_entry_set_visibility(GTK_ENTRY(self->secret[i]),
+						 gtk_toggle_button_get_active(t));
+	}
+}
+
+/* Dialogs ------------------------------------------------------------------- */
+
+static void on_dialog_response(GtkDialog *dialog, int response, RvNmEditor *self)
+{
+	GHashTable *data = rv_form_data(self->form);
+
+	if (response != GTK_RESPONSE_OK && self->snapshot) {
+		GHashTableIter it;
+		gpointer k, v;
+
+		g_hash_table_remove_all(data);
+		g_hash_table_iter_init(&it, self->snapshot);
+		while (g_hash_table_iter_next(&it, &k, &v))
+			g_hash_table_insert(data, g_strdup(k), g_strdup(v));
+		rv_form_load(self->form);
+		on_form_changed(self);
+	}
+	g_clear_pointer(&self->snapshot, g_hash_table_unref);
+	gtk_widget_hide(GTK_WIDGET(dialog));
+}
+
+static GtkWidget *new_dialog(RvNmEditor *self, const char *title, GtkGrid **grid)
+{
+	GtkWidget *toplevel = gtk_widget_get_toplevel(self->page);
+	GtkWidget *d = gtk_dialog_new_with_buttons(title,
+		GTK_IS_WINDOW(toplevel) ? GTK_WINDOW(toplevel) : NULL,
+		GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+		_("_Cancel"), GTK_RESPONSE_CANCEL, _("_OK"), GTK_RESPONSE_OK, NULL);
+
+	*grid = new_grid();
+	gtk_dialog_set_default_response(GTK_DIALOG(d), GTK_RESPONSE_OK);
+	gtk_container_add(GTK_CONTAINER(gtk_dialog_get_content_area(GTK_DIALOG(d))),
+			  GTK_WIDGET(*grid));
+	g_signal_connect(d, "response", G_CALLBACK(on_dialog_response), self);
+	g_signal_connect(d, "delete-event", G_CALLBACK(gtk_widget_hide_on_delete), NULL);
+	return d;
+}
+
+static void run_dialog(RvNmEditor *self, GtkWidget *dialog)
+{
+	GHashTable *data = rv_form_data(self->form);
+	GHashTableIter it;
+	gpointer k, v;
+
+	g_clear_pointer(&self->snapshot, g_hash_table_unref);
+	self->snapshot = rv_nm_table_new();
+	g_hash_table_iter_init(&it, data);
+	while (g_hash_table_iter_next(&it, &k, &v))
+		g_hash_table_insert(self->snapshot, g_strdup(k), g_strdup(v));
+	rv_form_load(self->form);
+	update_sensitivity(self);
+	dialog_update_ok(dialog, self->form);
+	gtk_widget_show_all(dialog);
+}
+
+/* Rows 0..: a row's label and field share sensitivity through a sub-grid. */
+static GtkWidget *build_ipsec_dialog(RvNmEditor *self)
+{
+	struct rv_form *f = self->form;
+	GtkGrid *g, *d;
+	GtkWidget *dialog = new_dialog(self, _("IPsec Settings"), &g);
+	int r = 0;
+
+	rv_form_check(f, g, r++, _("_Encrypt with IPsec (L2TP/IPsec)"), "ipsec-enabled");
+	d = new_grid();
+	g_object_set(d, "margin", 0, NULL);
+	gtk_grid_attach(g, GTK_WIDGET(d), 0, r++, 2, 1);
+	self->ipsec_details = GTK_WIDGET(d);
+	r = 0;
+	rv_form_label(d, r++, heading(_("Authentication")));
+	rv_form_combo(f, d, r++, _("_Authentication:"), "machine-auth-type", auth_ids,
+		      auth_labels);
+	self->cert_rows[0] = rv_form_entry(f, d, r++, _("_CA certificate:"), "machine-ca",
+					   _("/etc/ssl/certs/office-ca.pem"));
+	self->cert_rows[1] = rv_form_entry(f, d, r++, _("C_ertificate:"), "machine-cert",
+					   _("PEM file"));
+	self->cert_rows[2] = rv_form_entry(f, d, r++, _("Private _key:"), "machine-key",
+					   _("PEM file"));
+	rv_form_entry(f, d, r++, _("_Gateway identity:"), "ipsec-remote-id",
+		      _("the gateway's name or certificate subject"));
+	rv_form_check(f, d, r++, _("Accept a _wildcard name in the gateway's certificate"),
+		      "ipsec-allow-wildcard");
+	rv_form_entry(f, d, r++, _("_Local identity (group name):"), "ipsec-local-id",
+		      _("our address"));
+	rv_form_combo(f, d, r++, _("Phase 1 _mode:"), "ipsec-mode", mode_ids, mode_labels);
+	rv_form_label(d, r++, heading(_("Advanced")));
+	rv_form_entry(f, d, r++, _("Phase _1 proposals:"), "ipsec-ike",
+		      _("built-in list, e.g. aes256-sha256-modp2048"));
+	rv_form_entry(f, d, r++, _("Phase _2 proposals:"), "ipsec-esp",
+		      _("built-in list, e.g. aes256-sha1"));
+	rv_form_entry(f, d, r++, _("_PFS group:"), "ipsec-pfs-group", _("as the gateway offers"));
+	rv_form_check(f, d, r++, _("_NAT traversal (UDP 4500)"), "ipsec-nat-traversal");
+	rv_form_check(f, d, r++, _("Always encapsulate ESP in _UDP"), "ipsec-forceencaps");
+	rv_form_entry(f, d, r++, _("IKE _lifetime (s):"), "ipsec-ikelifetime", _("default 28800"));
+	rv_form_entry(f, d, r++, _("ESP l_ifetime (s):"), "ipsec-salifetime", _("default 3600"));
+	rv_form_entry(f, d, r++, _("_Dead peer detection after (s):"), "ipsec-dpd-delay", _("default 30"));
+	return dialog;
+}
+
+static GtkWidget *build_ppp_dialog(RvNmEditor *self, NMSettingVpn *s_vpn)
+{
+	struct rv_form *f = self->form;
+	GtkGrid *g;
+	GtkWidget *dialog = new_dialog(self, _("PPP Settings"), &g);
+	int r = 0;
+
+	rv_form_label(g, r++, heading(_("Allowed authentication methods")));
+	rv_form_check(f, g, r++, _("_MS-CHAPv2"), "refuse-mschapv2");
+	rv_form_check(f, g, r++, _("_CHAP"), "refuse-chap");
+	rv_form_check(f, g, r++, _("_PAP (sends the password unencrypted inside the tunnel)"),
+		      "refuse-pap");
+	rv_form_label(g, r++, heading(_("Link")));
+	rv_form_entry(f, g, r++, _("MT_U:"), "mtu", _("default 1400"));
+	rv_form_entry(f, g, r++, _("MR_U:"), "mru", _("as the MTU"));
+	rv_form_combo(f, g, r++, _("IPv_6:"), "ipv6", ipv6_ids, ipv6_labels);
+	rv_form_check(f, g, r++, _("_Reconnect after a lost connection"), "reconnect");
+	rv_form_label(g, r++, heading(_("L2TP")));
+	rv_form_entry(f, g, r++, _("L2TP _host name:"), "l2tp-hostname", _("this host's name"));
+	secret_entry(self, SECRET_L2TP, g, r++, _("L2TP tunnel _secret:"), s_vpn);
+	return dialog;
+}
+
+static void on_ipsec_clicked(GtkButton *b, RvNmEditor *self)
+{
+	run_dialog(self, self->ipsec_dialog);
+}
+
+static void on_ppp_clicked(GtkButton *b, RvNmEditor *self)
+{
+	run_dialog(self, self->ppp_dialog);
+}
+
+/* The main page ------------------------------------------------------------- */
+
+static GtkWidget *button_row(RvNmEditor *self)
+{
+	GtkWidget *box = gtk_button_box_new(GTK_ORIENTATION_HORIZONTAL);
+	GtkWidget *ipsec = gtk_button_new_with_mnemonic(_("_IPsec Settings…"));
+	GtkWidget *ppp = gtk_button_new_with_mnemonic(_("_PPP Settings…"));
+
+	gtk_button_box_set_layout(GTK_BUTTON_BOX(box), GTK_BUTTONBOX_END);
+	gtk_box_set_spacing(GTK_BOX(box), 6);
+	gtk_container_add(GTK_CONTAINER(box), ipsec);
+	gtk_container_add(GTK_CONTAINER(box), ppp);
+	g_signal_connect(ipsec, "clicked", G_CALLBACK(on_ipsec_clicked), self);
+	g_signal_connect(ppp, "clicked", G_CALLBACK(on_ppp_clicked), self);
+	return box;
+}
+
+static void build_page(RvNmEditor *self, NMSettingVpn *s_vpn)
+{
+	GtkGrid *g = new_grid();
+	GtkWidget *show;
+	int r = 0;
+
+	rv_form_label(g, r++, heading(_("General")));
+	rv_form_entry(self->form, g, r++, _("_Gateway:"), "gateway", _("vpn.example.com"));
+	rv_form_label(g, r++, heading(_("Authentication")));
+	rv_form_entry(self->form, g, r++, _("User _name:"), "user", NULL);
+	secret_entry(self, SECRET_PASSWORD, g, r++, _("_Password:"), s_vpn);
+	secret_entry(self, SECRET_PSK, g, r++, _("Pre-shared _key:"), s_vpn);
+	show = gtk_check_button_new_with_mnemonic(_("Sho_w passwords"));
+	g_signal_connect(show, "toggled", G_CALLBACK(on_show_secrets), self);
+	gtk_grid_attach(g, show, 1, r++, 1, 1);
+	self->plain_warning = rv_form_label(g, r++, _("<b>Plain L2TP:</b> IPsec is off, traffic "
+						      "to the gateway is not encrypted."));
+	gtk_widget_set_no_show_all(self->plain_warning, TRUE);
+	gtk_grid_attach(g, button_row(self), 0, r++, 2, 1);
+	self->page = g_object_ref_sink(GTK_WIDGET(g));
+}
+
+/* NMVpnEditor ---------------------------------------------------------------- */
+
+static GObject *get_widget(NMVpnEditor *editor)
+{
+	return G_OBJECT(RV_NM_EDITOR(editor)->page);
+}
+
+static NMSettingSecretFlags secret_flags(RvNmEditor *self, int which)
+{
+	return nma_utils_menu_to_secret_flags(self->secret[which]);
+}
+
+static void put_secret(RvNmEditor *self, NMSettingVpn *s_vpn, int which)
+{
+	NMSettingSecretFlags flags = secret_flags(self, which);
+	const char *text = gtk_entry_get_text(GTK_ENTRY(self->secret[which]));
+	const char *name = secret_names[which];
+
+	/* No tunnel secret typed and none asked for: the connection has none. */
+	if (which == SECRET_L2TP && !*text && flags == NM_SETTING_SECRET_FLAG_NONE) {
+		nm_setting_vpn_remove_data_item(s_vpn, "l2tp-secret-flags");
+		return;
+	}
+	if (*text && !(flags & (NM_SETTING_SECRET_FLAG_NOT_SAVED | NM_SETTING_SECRET_FLAG_NOT_REQUIRED)))
+		nm_setting_vpn_add_secret(s_vpn, name, text);
+	nm_setting_set_secret_flags(NM_SETTING(s_vpn), name, flags, NULL);
+	nma_utils_update_password_storage(self->secret[which], flags, NM_SETTING(s_vpn), name);
+}
+
+static void collect_item(const char *key, const char *value, gpointer user_data)
+{
+	g_hash_table_insert(user_data, g_strdup(key), g_strdup(value));
+}
+
+static gboolean update_connection(NMVpnEditor *editor, NMConnection *connection,
+				  GError **error)
+{
+	RvNmEditor *self = RV_NM_EDITOR(editor);
+	GHashTable *data = rv_form_data(self->form);
+	g_autofree char *problem = rv_form_problem(self->form, NULL);
+	g_autoptr(GKeyFile) check = NULL;
+	g_autoptr(GHashTable) all = rv_nm_table_new();
+	NMSettingVpn *s_vpn;
+	GHashTableIter it;
+	gpointer k, v;
+
+	if (problem) {
+		g_set_error(error, NM_CONNECTION_ERROR, NM_CONNECTION_ERROR_INVALID_PROPERTY,
+			    "%s", problem);
+		return FALSE;
+	}
+	s_vpn = NM_SETTING_VPN(nm_setting_vpn_new());
+	g_object_set(s_vpn, NM_SETTING_VPN_SERVICE_TYPE, RV_NM_SERVICE, NULL);
+	g_hash_table_iter_init(&it, data);
+	while (g_hash_table_iter_next(&it, &k, &v))
+		nm_setting_vpn_add_data_item(s_vpn, k, v);
+	for (int i = 0; i < N_SECRETS; i++)
+		put_secret(self, s_vpn, i);
+	nm_connection_add_setting(connection, NM_SETTING(s_vpn));
+
+	/* The table has the last word (e.g. every PPP method refused). */
+	nm_setting_vpn_foreach_data_item(s_vpn, collect_item, all);
+	check = rv_nm_data_to_keyfile(all, error);
+	return check != NULL;
+}
+
+static void rv_nm_editor_iface_init(NMVpnEditorInterface *iface)
+{
+	iface->get_widget = get_widget;
+	iface->update_connection = update_connection;
+}
+
+static void rv_nm_editor_init(RvNmEditor *self)
+{
+}
+
+static void dispose(GObject *object)
+{
+	RvNmEditor *self = RV_NM_EDITOR(object);
+
+	g_clear_pointer(&self->ipsec_dialog, gtk_widget_destroy);
+	g_clear_pointer(&self->ppp_dialog, gtk_widget_destroy);
+	g_clear_object(&self->page);
+	g_clear_pointer(&self->snapshot, g_hash_table_unref);
+	g_clear_pointer(&self->form, rv_form_free);
+	G_OBJECT_CLASS(rv_nm_editor_parent_class)->dispose(object);
+}
+
+static void rv_nm_editor_class_init(RvNmEditorClass *klass)
+{
+	G_OBJECT_CLASS(klass)->dispose = dispose;
+}
+
+static GHashTable *connection_data(NMSettingVpn *s_vpn)
+{
+	GHashTable *data = rv_nm_table_new();
+
+	if (s_vpn)
+		nm_setting_vpn_foreach_data_item(s_vpn, collect_item, data);
+	return data;
+}
+
+G_MODULE_EXPORT NMVpnEditor *rv_nm_editor_factory(NMVpnEditorPlugin *plugin,
+						  NMConnection *connection, GError **error);
+
+G_MODULE_EXPORT NMVpnEditor *rv_nm_editor_factory(NMVpnEditorPlugin *plugin,
+						  NMConnection *connection, GError **error)
+{
+	RvNmEditor *self = g_object_new(RV_NM_TYPE_EDITOR, NULL);
+	NMSettingVpn *s_vpn = nm_connection_get_setting_vpn(connection);
+	g_autoptr(GHashTable) data = connection_data(s_vpn);
+
+	self->form = rv_form_new(data, on_form_changed, self);
+	build_page(self, s_vpn);
+	self->ipsec_dialog = build_ipsec_dialog(self);
+	self->ppp_dialog = build_ppp_dialog(self, s_vpn);
+	rv_form_load(self->form);
+	update_sensitivity(self);
+	return NM_VPN_EDITOR(self);
+}
