@@ -107,8 +107,6 @@ static void finish_refused(struct auth_call *c, const char *why)
 /* polkit (or the bus) could not answer: say so, never "no". */
 static void finish_unavailable(struct auth_call *c, const char *why)
 {
-	rv_log_warning("roadvpnd", "cannot check %s for uid %u: %s", c->action,
-		       (unsigned int)c->uid, why);
 	g_dbus_method_invocation_return_error(c->inv, RV_ERROR, RV_ERROR_AUTH_UNAVAILABLE,
 					      "cannot check authorization for %s (%s); try again",
 					      c->action, why);
@@ -242,6 +240,8 @@ static void polkit_done(struct auth_call *c, GVariant *ret, const GError *error)
 	if (!ret) {
 		g_autofree char *why = g_dbus_error_get_remote_error(error);
 
+		rv_log_warning("roadvpnd", "cannot check %s for uid %u: %s", c->action,
+			       (unsigned int)c->uid, error->message);
 		finish_unavailable(c, why ? why : error->message);
 		return;
 	}
