@@ -79,20 +79,26 @@ t_start_peer() {
 	T_RESOLV=/etc/netns/$CL_NS/resolv.conf
 }
 
-# t_profile FILE KEY=VALUE...: write a profile; keys are section.key.
+# t_profile FILE KEY=VALUE...: write a profile; keys are section.key. Each
+# section and key is written once (roadvpnd refuses repeats): a later
+# section.key=value replaces an earlier one, in its section's place.
 t_profile() {
-	local f=$1 kv sec key cur=
+	local f=$1 kv sec key
+	local -a order=()
+	local -A lines=()
 	shift
-	: >"$f"
-	chmod 600 "$f"
 	for kv in "$@"; do
 		sec=${kv%%.*}
 		key=${kv#*.}
-		if [ "$sec" != "$cur" ]; then
-			printf '[%s]\n' "$sec" >>"$f"
-			cur=$sec
-		fi
-		printf '%s\n' "$key" >>"$f"
+		[ -n "${lines[$sec]+x}" ] || order+=("$sec")
+		lines[$sec]=$(printf '%s\n' "${lines[$sec]:-}" | grep -v "^${key%%=*}=" || true)
+		lines[$sec]+=$'\n'$key
+	done
+	: >"$f"
+	chmod 600 "$f"
+	for sec in "${order[@]}"; do
+		printf '[%s]\n' "$sec" >>"$f"
+		printf '%s\n' "${lines[$sec]}" | grep -v '^$' >>"$f" || true
 	done
 }
 

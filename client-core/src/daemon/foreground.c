@@ -76,13 +76,18 @@ static int read_secret_file(struct profile *p, const char *name, const char *pat
 	return 0;
 }
 
+/* The secrets, then everything as the connection will use it: refused now, not later. */
 static int check_profile(struct profile *p, const struct foreground_options *opt)
 {
+	g_autoptr(GError) error = NULL;
 	g_auto(GStrv) missing = NULL;
 
 	if (opt->password_file && read_secret_file(p, "password", opt->password_file) < 0)
 		return 2;
 	if (opt->psk_file && read_secret_file(p, "psk", opt->psk_file) < 0)
+		return 2;
+	if (opt->key_password_file &&
+	    read_secret_file(p, "key-password", opt->key_password_file) < 0)
 		return 2;
 
 	missing = profile_missing_secrets(p);
@@ -94,6 +99,10 @@ static int check_profile(struct profile *p, const struct foreground_options *opt
 		return 2;
 	}
 
+	if (!session_check_profile(p, &error)) {
+		fprintf(stderr, "roadvpnd: profile: %s\n", error->message);
+		return 2;
+	}
 	return 0;
 }
 

@@ -4,6 +4,7 @@ struct foreground_options {
 	const char *profile_path;
 	const char *password_file;
 	const char *psk_file;
+	const char *key_password_file;  /* PKCS#12 or encrypted key */
 	const char *debug;        /* components, e.g. "l2tp,ppp" */
 };
 

@@ -14,6 +14,7 @@ int main(int argc, char **argv)
 {
 	gboolean foreground = FALSE, version = FALSE;
 	g_autofree char *profile_path = NULL, *password_file = NULL, *psk_file = NULL, *debug = NULL;
+	g_autofree char *key_password_file = NULL;
 	struct foreground_options opt = { 0 };
 	struct service_options svc = { 0 };
 	g_autoptr(GError) error = NULL;
@@ -27,6 +28,8 @@ int main(int argc, char **argv)
 		  "Read the PPP password from FILE", "FILE" },
 		{ "psk-file", 0, 0, G_OPTION_ARG_FILENAME, &psk_file,
 		  "Read the IPsec pre-shared key from FILE", "FILE" },
+		{ "key-password-file", 0, 0, G_OPTION_ARG_FILENAME, &key_password_file,
+		  "Read the password of the PKCS#12 bundle or encrypted key from FILE", "FILE" },
 		{ "debug", 'd', 0, G_OPTION_ARG_STRING, &debug,
 		  "Debug logs for components (l2tp,ppp,net,session or all)", "LIST" },
 		{ "profiles-dir", 0, 0, G_OPTION_ARG_FILENAME, &svc.profiles_dir,
@@ -63,6 +66,7 @@ int main(int argc, char **argv)
 		.profile_path = profile_path,
 		.password_file = password_file,
 		.psk_file = psk_file,
+		.key_password_file = key_password_file,
 		.debug = debug,
 	};
 

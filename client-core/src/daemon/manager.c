@@ -320,7 +320,7 @@ static void return_profile(struct rv_manager *m, GDBusMethodInvocation *inv)
 		g_dbus_method_invocation_return_gerror(inv, error);
 		return;
 	}
-	text = rv_store_public_text(kf, &stored);
+	text = profile_public_text(kf, &stored);
 	rv_dbus_manager_complete_get_profile(m->iface, inv, text, (const char *const *)stored);
 }
 
@@ -460,17 +460,16 @@ static gboolean handle_remove_profile(RvDbusManager *iface, GDBusMethodInvocatio
 
 /* Connect, Disconnect ------------------------------------------------------ */
 
+/* The options named after profile_secret_keys[]. */
 static gboolean apply_connect_secrets(struct profile *p, GVariant *options, GError **error)
 {
-	static const char *const names[] = { "password", "psk", "l2tp-secret" };
+	for (size_t i = 0; i < profile_n_secret_keys; i++) {
+		const char *name = profile_secret_keys[i].name, *v;
 
-	for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
-		const char *v;
-
-		if (!g_variant_lookup(options, names[i], "&s", &v) || !*v)
+		if (!g_variant_lookup(options, name, "&s", &v) || !*v)
 			continue;
-		if (!profile_set_secret(p, names[i], v, NULL)) {
-			g_set_error(error, RV_ERROR, RV_ERROR_FAILED, "cannot use secret %s", names[i]);
+		if (!profile_set_secret(p, name, v, NULL)) {
+			g_set_error(error, RV_ERROR, RV_ERROR_FAILED, "cannot use secret %s", name);
 			return FALSE;
 		}
 	}

@@ -4,20 +4,12 @@
 #include <string.h>
 
 #include "dbus/errors.h"
+#include "session/session.h"
 #include "store.h"
 #include "util/log.h"
 
 struct rv_store {
 	char *dir;
-};
-
-/* The secrets a profile file may hold: key file location and Connect option name. */
-static const struct {
-	const char *group, *key, *flag_key, *name;
-} secret_keys[] = {
-	{ "ipsec", "psk", "psk-flags", "psk" },
-	{ "ppp", "password", "password-flags", "password" },
-	{ "l2tp", "secret", NULL, "l2tp-secret" },
 };
 
 struct rv_store *rv_store_new(const char *dir)
@@ -95,25 +87,29 @@ gboolean rv_store_exists(struct rv_store *store, const char *name)
 	return g_file_test(path, G_FILE_TEST_IS_REGULAR);
 }
 
+/* profile/'s errors as the bus's: the message (never a line of the file) stays. */
+static void bus_error(GError **error, GError *local)
+{
+	g_set_error(error, RV_ERROR,
+		    g_error_matches(local, PROFILE_ERROR, PROFILE_ERROR_IO) ? RV_ERROR_FAILED
+									   : RV_ERROR_INVALID_PROFILE,
+		    "%s", local->message);
+}
+
 GKeyFile *rv_store_parse(const char *text, GError **error)
 {
-	g_autoptr(GKeyFile) kf = g_key_file_new();
 	g_autoptr(GError) local = NULL;
+	GKeyFile *kf = profile_keyfile_parse(text, strlen(text), G_KEY_FILE_KEEP_COMMENTS, &local);
 
-	g_key_file_set_list_separator(kf, ',');
-	if (!g_key_file_load_from_data(kf, text, (gsize)-1, G_KEY_FILE_KEEP_COMMENTS, &local)) {
-		g_set_error(error, RV_ERROR, RV_ERROR_INVALID_PROFILE, "not a valid profile: %s",
-			    local->message);
-		return NULL;
-	}
-	return g_steal_pointer(&kf);
+	if (!kf)
+		bus_error(error, local);
+	return kf;
 }
 
 GKeyFile *rv_store_read(struct rv_store *store, const char *name, GError **error)
 {
-	g_autofree char *path = NULL, *data = NULL;
+	g_autofree char *path = NULL;
 	g_autoptr(GError) local = NULL;
-	gsize len = 0;
 	GKeyFile *kf;
 
 	if (!rv_store_exists(store, name)) {
@@ -122,16 +118,13 @@ GKeyFile *rv_store_read(struct rv_store *store, const char *name, GError **error
 	}
 
 	path = profile_path(store, name);
-	if (!g_file_get_contents(path, &data, &len, &local)) {
-		g_set_error(error, RV_ERROR, RV_ERROR_FAILED, "%s", local->message);
-		return NULL;
-	}
-
-	kf = rv_store_parse(data, error);
-	explicit_bzero(data, len);
+	kf = profile_keyfile_load(path, &local);
+	if (!kf)
+		bus_error(error, local);
 	return kf;
 }
 
+/* Through the text, as from a file: the same checks (duplicates, bounds) whatever made kf. */
 static struct profile *validate(GKeyFile *kf, GError **error)
 {
 	g_autoptr(GError) local = NULL;
@@ -141,7 +134,7 @@ static struct profile *validate(GKeyFile *kf, GError **error)
 
 	explicit_bzero(text, len);
 	if (!p)
-		g_set_error(error, RV_ERROR, RV_ERROR_INVALID_PROFILE, "%s", local->message);
+		bus_error(error, local);
 	return p;
 }
 
@@ -155,15 +148,15 @@ struct profile *rv_store_load(struct rv_store *store, const char *name, GError *
 /* A secret whose flag says "ask" is never kept on disk. */
 static void drop_asked_secrets(GKeyFile *kf)
 {
-	for (size_t i = 0; i < G_N_ELEMENTS(secret_keys); i++) {
+	for (size_t i = 0; i < profile_n_secret_keys; i++) {
+		const struct profile_secret_key *k = &profile_secret_keys[i];
 		g_autofree char *flag = NULL;
 
-		if (!secret_keys[i].flag_key)
+		if (!k->flag_key)
 			continue;
-		flag = g_key_file_get_string(kf, secret_keys[i].group, secret_keys[i].flag_key,
-					     NULL);
+		flag = g_key_file_get_string(kf, k->group, k->flag_key, NULL);
 		if (flag && !strcmp(g_strstrip(flag), "ask"))
-			g_key_file_remove_key(kf, secret_keys[i].group, secret_keys[i].key, NULL);
+			g_key_file_remove_key(kf, k->group, k->key, NULL);
 	}
 }
 
@@ -184,8 +177,11 @@ gboolean rv_store_write(struct rv_store *store, const char *name, GKeyFile *kf, 
 	g_key_file_set_string(kf, "connection", "name", name);
 	drop_asked_secrets(kf);
 	p = validate(kf, error);
-	if (!p)
+	if (!p || !session_check_profile(p, &local)) {
+		if (local)
+			bus_error(error, local);
 		return FALSE;
+	}
 
 	path = profile_path(store, name);
 	text = g_key_file_to_data(kf, &len, NULL);
@@ -218,11 +214,14 @@ gboolean rv_store_remove(struct rv_store *store, const char *name, GError **erro
 static gboolean apply_one(GKeyFile *kf, const char *what, const char *value, GError **error)
 {
 	const char *dot = strchr(what, '.');
+	g_autoptr(GError) local = NULL;
 	g_autofree char *group = NULL;
 
 	if (!dot || dot == what || !dot[1]) {
+		g_autofree char *shown = g_strescape(what, NULL);
+
 		g_set_error(error, RV_ERROR, RV_ERROR_INVALID_PROFILE,
-			    "'%s': expected section.key (e.g. ppp.user)", what);
+			    "'%s': expected section.key (e.g. ppp.user)", shown);
 		return FALSE;
 	}
 
@@ -233,10 +232,10 @@ static gboolean apply_one(GKeyFile *kf, const char *what, const char *value, GEr
 		return FALSE;
 	}
 
-	if (*value)
-		g_key_file_set_string(kf, group, dot + 1, value);
-	else
-		g_key_file_remove_key(kf, group, dot + 1, NULL);
+	if (!profile_keyfile_set(kf, group, dot + 1, value, &local)) {
+		bus_error(error, local);
+		return FALSE;
+	}
 	return TRUE;
 }
 
@@ -245,6 +244,11 @@ gboolean rv_store_apply_settings(GKeyFile *kf, GVariant *settings, GError **erro
 	GVariantIter iter;
 	const char *key, *value;
 
+	if (g_variant_n_children(settings) > PROFILE_MAX_KEYS) {
+		g_set_error(error, RV_ERROR, RV_ERROR_INVALID_PROFILE,
+			    "more than %d settings at once", PROFILE_MAX_KEYS);
+		return FALSE;
+	}
 	g_variant_iter_init(&iter, settings);
 	while (g_variant_iter_next(&iter, "{&s&s}", &key, &value)) {
 		if (!apply_one(kf, key, value, error))
@@ -253,22 +257,3 @@ gboolean rv_store_apply_settings(GKeyFile *kf, GVariant *settings, GError **erro
 	return TRUE;
 }
 
-char *rv_store_public_text(GKeyFile *kf, GStrv *ret_stored)
-{
-	g_autoptr(GStrvBuilder) stored = g_strv_builder_new();
-	g_autoptr(GKeyFile) copy = g_key_file_new();
-	g_autofree char *text = g_key_file_to_data(kf, NULL, NULL);
-
-	g_key_file_set_list_separator(copy, ',');
-	g_key_file_load_from_data(copy, text, (gsize)-1, G_KEY_FILE_KEEP_COMMENTS, NULL);
-	explicit_bzero(text, strlen(text));
-
-	for (size_t i = 0; i < G_N_ELEMENTS(secret_keys); i++) {
-		if (g_key_file_has_key(copy, secret_keys[i].group, secret_keys[i].key, NULL))
-			g_strv_builder_add(stored, secret_keys[i].name);
-		g_key_file_remove_key(copy, secret_keys[i].group, secret_keys[i].key, NULL);
-	}
-
-	*ret_stored = g_strv_builder_end(stored);
-	return g_key_file_to_data(copy, NULL, NULL);
-}

@@ -21,23 +21,26 @@ gboolean rv_store_name_valid(const char *name);
 GStrv rv_store_list(struct rv_store *store);
 gboolean rv_store_exists(struct rv_store *store, const char *name);
 
-/* The raw key file (RV_ERROR_NO_SUCH_PROFILE, RV_ERROR_INVALID_PROFILE for bad syntax). */
+/*
+ * The raw key file (RV_ERROR_NO_SUCH_PROFILE, RV_ERROR_INVALID_PROFILE for bad
+ * syntax, a duplicate or a file past the bounds). For anyone to read, only
+ * through profile_public_text().
+ */
 GKeyFile *rv_store_read(struct rv_store *store, const char *name, GError **error);
 /* Read and validate. The error names the field and the reason. */
 struct profile *rv_store_load(struct rv_store *store, const char *name, GError **error);
 
 /*
  * Validate and write. [connection] name is forced to `name`; a secret whose
- * flag is "ask" is dropped (asked every time, never stored).
+ * flag is "ask" is dropped (asked every time, never stored). Everything is
+ * checked as a connection would use it (session_check_profile: proposals,
+ * certificate files), so a bad profile is refused here, not at connect time.
  */
 gboolean rv_store_write(struct rv_store *store, const char *name, GKeyFile *kf, GError **error);
 gboolean rv_store_remove(struct rv_store *store, const char *name, GError **error);
 
-/* "section.key" => value; "" removes the key. */
+/* "section.key" => value; "" removes the key. Unknown or malformed keys are refused. */
 gboolean rv_store_apply_settings(GKeyFile *kf, GVariant *settings_a_ss, GError **error);
-
-/* Key-file text without any secret; *ret_stored lists the secrets the file holds. */
-char *rv_store_public_text(GKeyFile *kf, GStrv *ret_stored);
 
 /* A key file from text, with the profile list separator (','). */
 GKeyFile *rv_store_parse(const char *text, GError **error);

@@ -1,7 +1,9 @@
 /*
  * Profile loading and validation (GKeyFile). Unknown groups and keys are
- * refused, not ignored: a typo in "default-rout" must not silently send all
- * traffic outside the tunnel.
+ * refused, not ignored (keyfile.c): a typo in "default-rout" must not
+ * silently send all traffic outside the tunnel. Every value is checked
+ * here, with the field named, so that a bad profile is refused when it is
+ * saved rather than when it connects.
  */
 #include <arpa/inet.h>
 #include <string.h>
@@ -10,23 +12,6 @@
 #include "profile.h"
 
 G_DEFINE_QUARK(roadvpn-profile-error-quark, profile_error)
-
-struct known_keys {
-	const char *group;
-	const char *keys[24];
-};
-
-static const struct known_keys known[] = {
-	{ "connection", { "name", "gateway", "reconnect", "allowed-users", "interface", NULL } },
-	{ "ipsec", { "enabled", "auth", "mode", "local-id", "psk", "psk-flags", "ike", "esp", "pfs",
-		     "ca", "cert", "key", "key-password", "remote-id", "allow-wildcard", "force-encap",
-		     "nat-traversal",
-		     "ike-lifetime", "esp-lifetime", "dpd-delay", NULL } },
-	{ "l2tp", { "hostname", "secret", NULL } },
-	{ "ppp", { "user", "password", "password-flags", "auth", "mtu", "mru", NULL } },
-	{ "ip", { "default-route", "routes", "dns", "ipv6", NULL } },
-	{ "debug", { "log", NULL } },
-};
 
 static gboolean invalid(GError **error, const char *group, const char *key, const char *fmt, ...)
 	G_GNUC_PRINTF(4, 5);
@@ -41,39 +26,6 @@ static gboolean invalid(GError **error, const char *group, const char *key, cons
 	va_end(ap);
 	g_set_error(error, PROFILE_ERROR, PROFILE_ERROR_INVALID, "[%s] %s: %s", group, key, reason);
 	return FALSE;
-}
-
-static const struct known_keys *find_group(const char *group)
-{
-	for (size_t i = 0; i < G_N_ELEMENTS(known); i++) {
-		if (!strcmp(known[i].group, group))
-			return &known[i];
-	}
-
-	return NULL;
-}
-
-static gboolean check_known_keys(GKeyFile *kf, GError **error)
-{
-	g_auto(GStrv) groups = g_key_file_get_groups(kf, NULL);
-
-	for (char **g = groups; *g; g++) {
-		const struct known_keys *k = find_group(*g);
-		g_auto(GStrv) keys = NULL;
-
-		if (!k) {
-			g_set_error(error, PROFILE_ERROR, PROFILE_ERROR_INVALID, "[%s]: unknown section", *g);
-			return FALSE;
-		}
-
-		keys = g_key_file_get_keys(kf, *g, NULL, NULL);
-		for (char **key = keys; key && *key; key++) {
-			if (!g_strv_contains(k->keys, *key))
-				return invalid(error, *g, *key, "unknown key");
-		}
-	}
-
-	return TRUE;
 }
 
 /* A missing key yields NULL; an empty value counts as missing. */
@@ -181,17 +133,37 @@ static gboolean get_secret_flag(GKeyFile *kf, const char *group, const char *key
 	return TRUE;
 }
 
+/* Secrets are taken as written, without GKeyFile's escapes (docs/profile.md). */
 static struct rv_secret *get_secret(GKeyFile *kf, const char *group, const char *key)
 {
-	g_autofree char *v = g_key_file_get_string(kf, group, key, NULL);
-	struct rv_secret *s;
+	g_autofree char *v = g_key_file_get_value(kf, group, key, NULL);
+	struct rv_secret *s = NULL;
 
-	if (!v || !*v)
+	if (!v)
 		return NULL;
-
-	s = rv_secret_new_str(v);
+	if (*g_strstrip(v))
+		s = rv_secret_new_str(v);
 	explicit_bzero(v, strlen(v));
 	return s;
+}
+
+struct rv_secret **profile_secret_slot(struct profile *p, const struct profile_secret_key *k)
+{
+	return (struct rv_secret **)((char *)p + k->slot);
+}
+
+static gboolean parse_secrets(GKeyFile *kf, struct profile *p, GError **error)
+{
+	for (size_t i = 0; i < profile_n_secret_keys; i++) {
+		const struct profile_secret_key *k = &profile_secret_keys[i];
+
+		*profile_secret_slot(p, k) = get_secret(kf, k->group, k->key);
+		if (k->flag_key &&
+		    !get_secret_flag(kf, k->group, k->flag_key,
+				     (enum profile_secret_flag *)((char *)p + k->flag_slot), error))
+			return FALSE;
+	}
+	return TRUE;
 }
 
 gboolean profile_parse_route(const char *text, struct profile_route *ret, GError **error)
@@ -274,6 +246,65 @@ static gboolean parse_auth(GKeyFile *kf, struct profile *p, GError **error)
 	return TRUE;
 }
 
+/* RFC 1123 labels (and '_', which private DNS zones use), or an IPv4 address. */
+static bool host_name_valid(const char *name)
+{
+	size_t len = strlen(name), label = 0;
+	const char *last;
+
+	if (!len || len > 253 || name[0] == '.' || strstr(name, ".."))
+		return false;
+	for (const char *c = name; *c; c++) {
+		if (*c == '.') {
+			if (c[-1] == '-')
+				return false;
+			label = 0;
+		} else if (g_ascii_isalnum(*c) || *c == '_' || (*c == '-' && label > 0)) {
+			if (++label > 63)
+				return false;
+		} else {
+			return false;
+		}
+	}
+	if (name[len - 1] == '-')
+		return false;
+	/* "10.1.2" is no host name: resolvers would read it as an address. */
+	last = strrchr(name, '.');
+	last = last && last[1] ? last + 1 : name;
+	return strspn(last, "0123456789") < strcspn(last, ".");
+}
+
+static gboolean check_gateway(const char *gw, GError **error)
+{
+	struct in_addr a;
+	struct in6_addr a6;
+
+	if (inet_pton(AF_INET, gw, &a) == 1 || host_name_valid(gw))
+		return TRUE;
+	if (inet_pton(AF_INET6, gw, &a6) == 1)
+		return invalid(error, "connection", "gateway",
+			       "an IPv6 address: only IPv4 gateways are supported");
+	return invalid(error, "connection", "gateway", "not a host name or an IPv4 address");
+}
+
+/* The kernel's rule for device names (dev_valid_name), and one %d at most. */
+static gboolean check_interface(const char *name, GError **error)
+{
+	const char *pct = strchr(name, '%');
+
+	if (strlen(name) >= 16 || !strcmp(name, ".") || !strcmp(name, ".."))
+		return invalid(error, "connection", "interface", "not a valid interface name");
+	for (const char *c = name; *c; c++) {
+		if (*c == '/' || *c == ':' || g_ascii_isspace(*c) || !g_ascii_isprint(*c))
+			return invalid(error, "connection", "interface",
+				       "not a valid interface name (no '/', ':' or spaces)");
+	}
+	if (pct && (pct[1] != 'd' || strchr(pct + 1, '%')))
+		return invalid(error, "connection", "interface",
+			       "'%%' only as one '%%d' (the next free number)");
+	return TRUE;
+}
+
 static gboolean parse_connection(GKeyFile *kf, struct profile *p, GError **error)
 {
 	gboolean b;
@@ -285,9 +316,10 @@ static gboolean parse_connection(GKeyFile *kf, struct profile *p, GError **error
 
 	if (!p->gateway)
 		return invalid(error, "connection", "gateway", "missing (host name or address)");
-
-	if (p->interface_name && (strlen(p->interface_name) >= 16 || strchr(p->interface_name, '/')))
-		return invalid(error, "connection", "interface", "not a valid interface name");
+	if (!check_gateway(p->gateway, error))
+		return FALSE;
+	if (p->interface_name && !check_interface(p->interface_name, error))
+		return FALSE;
 
 	if (!get_bool(kf, "connection", "reconnect", TRUE, &b, error))
 		return FALSE;
@@ -307,7 +339,6 @@ static gboolean parse_ipsec(GKeyFile *kf, struct profile *p, GError **error)
 
 	if (!get_choice(kf, "ipsec", "auth", auths, &p->ipsec_auth, error) ||
 	    !get_choice(kf, "ipsec", "mode", modes, &p->ipsec_mode, error) ||
-	    !get_secret_flag(kf, "ipsec", "psk-flags", &p->psk_flag, error) ||
 	    !get_bool(kf, "ipsec", "force-encap", FALSE, &b, error))
 		return FALSE;
 	p->force_encap = b;
@@ -330,14 +361,12 @@ static gboolean parse_ipsec(GKeyFile *kf, struct profile *p, GError **error)
 		return FALSE;
 
 	p->local_id = get_string(kf, "ipsec", "local-id");
-	p->psk = get_secret(kf, "ipsec", "psk");
 	p->ike_proposals = get_string(kf, "ipsec", "ike");
 	p->esp_proposals = get_string(kf, "ipsec", "esp");
 	p->pfs = get_string(kf, "ipsec", "pfs");
 	p->ca_file = get_string(kf, "ipsec", "ca");
 	p->cert_file = get_string(kf, "ipsec", "cert");
 	p->key_file = get_string(kf, "ipsec", "key");
-	p->key_password = get_secret(kf, "ipsec", "key-password");
 	p->remote_id = get_string(kf, "ipsec", "remote-id");
 	return TRUE;
 }
@@ -345,13 +374,11 @@ static gboolean parse_ipsec(GKeyFile *kf, struct profile *p, GError **error)
 static gboolean parse_ppp(GKeyFile *kf, struct profile *p, GError **error)
 {
 	p->user = get_string(kf, "ppp", "user");
-	p->password = get_secret(kf, "ppp", "password");
 
 	if (!p->user)
 		return invalid(error, "ppp", "user", "missing");
 
-	return get_secret_flag(kf, "ppp", "password-flags", &p->password_flag, error) &&
-	       parse_auth(kf, p, error) && get_u16(kf, "ppp", "mtu", 576, 1500, &p->mtu, error) &&
+	return parse_auth(kf, p, error) && get_u16(kf, "ppp", "mtu", 576, 1500, &p->mtu, error) &&
 	       get_u16(kf, "ppp", "mru", 576, 1500, &p->mru, error);
 }
 
@@ -380,46 +407,29 @@ static struct profile *profile_from_keyfile(GKeyFile *kf, GError **error)
 {
 	g_autoptr(RvProfile) p = g_new0(struct profile, 1);
 
-	if (!check_known_keys(kf, error) || !parse_connection(kf, p, error) ||
-	    !parse_ipsec(kf, p, error) || !parse_ppp(kf, p, error) || !parse_ip(kf, p, error))
+	if (!profile_keyfile_check_values(kf, error) || !parse_connection(kf, p, error) ||
+	    !parse_ipsec(kf, p, error) || !parse_ppp(kf, p, error) || !parse_ip(kf, p, error) ||
+	    !parse_secrets(kf, p, error))
 		return NULL;
 
 	p->l2tp_hostname = get_string(kf, "l2tp", "hostname");
-	p->l2tp_secret = get_secret(kf, "l2tp", "secret");
 	p->debug_log = get_string(kf, "debug", "log");
 	return g_steal_pointer(&p);
 }
 
 struct profile *profile_load_data(const char *data, gsize len, GError **error)
 {
-	g_autoptr(GKeyFile) kf = g_key_file_new();
-	g_autoptr(GError) parse_error = NULL;
+	g_autoptr(GKeyFile) kf = profile_keyfile_parse(data, len, G_KEY_FILE_NONE, error);
 
-	g_key_file_set_list_separator(kf, ',');
-	if (!g_key_file_load_from_data(kf, data, len, G_KEY_FILE_NONE, &parse_error)) {
-		g_set_error(error, PROFILE_ERROR, PROFILE_ERROR_INVALID, "not a valid profile: %s",
-			    parse_error->message);
-		return NULL;
-	}
-
-	return profile_from_keyfile(kf, error);
+	return kf ? profile_from_keyfile(kf, error) : NULL;
 }
 
 struct profile *profile_load_file(const char *path, GError **error)
 {
-	g_autofree char *data = NULL;
-	g_autoptr(GError) io_error = NULL;
-	struct profile *p;
-	gsize len = 0;
+	g_autoptr(GKeyFile) kf = profile_keyfile_load(path, error);
+	struct profile *p = kf ? profile_from_keyfile(kf, error) : NULL;
 
-	if (!g_file_get_contents(path, &data, &len, &io_error)) {
-		g_set_error(error, PROFILE_ERROR, PROFILE_ERROR_IO, "%s", io_error->message);
-		return NULL;
-	}
-
-	p = profile_load_data(data, len, error);
-	explicit_bzero(data, len);
-	if (!p && error && *error)
+	if (kf && !p && error && *error)
 		g_prefix_error(error, "%s: ", path);
 	return p;
 }
@@ -436,20 +446,18 @@ void profile_free(struct profile *p)
 	g_free(p->ipsec_auth);
 	g_free(p->ipsec_mode);
 	g_free(p->local_id);
-	rv_secret_free(p->psk);
 	g_free(p->ike_proposals);
 	g_free(p->esp_proposals);
 	g_free(p->pfs);
 	g_free(p->ca_file);
 	g_free(p->cert_file);
 	g_free(p->key_file);
-	rv_secret_free(p->key_password);
 	g_free(p->remote_id);
 	g_free(p->l2tp_hostname);
-	rv_secret_free(p->l2tp_secret);
 	g_free(p->user);
-	rv_secret_free(p->password);
 	g_free(p->debug_log);
+	for (size_t i = 0; i < profile_n_secret_keys; i++)
+		rv_secret_free(*profile_secret_slot(p, &profile_secret_keys[i]));
 	g_free(p);
 }
 
@@ -459,14 +467,20 @@ static bool is_pkcs12(const char *path)
 	return path && (g_str_has_suffix(path, ".p12") || g_str_has_suffix(path, ".pfx"));
 }
 
+bool profile_needs_key_password(const struct profile *p)
+{
+	return p->ipsec_enabled && !strcmp(p->ipsec_auth, "cert") &&
+	       (p->key_password_flag == PROFILE_SECRET_ASK ||
+		is_pkcs12(p->cert_file ? p->cert_file : p->key_file));
+}
+
 GStrv profile_missing_secrets(const struct profile *p)
 {
 	g_autoptr(GStrvBuilder) b = g_strv_builder_new();
 
 	if (p->ipsec_enabled && !strcmp(p->ipsec_auth, "psk") && !p->psk)
 		g_strv_builder_add(b, "psk");
-	if (p->ipsec_enabled && !strcmp(p->ipsec_auth, "cert") && !p->key_password &&
-	    is_pkcs12(p->cert_file ? p->cert_file : p->key_file))
+	if (profile_needs_key_password(p) && !p->key_password)
 		g_strv_builder_add(b, "key-password");
 	if (!p->password)
 		g_strv_builder_add(b, "password");
@@ -475,22 +489,15 @@ GStrv profile_missing_secrets(const struct profile *p)
 
 gboolean profile_set_secret(struct profile *p, const char *name, const char *value, GError **error)
 {
-	struct rv_secret **slot = NULL;
+	const struct profile_secret_key *k = profile_secret_named(name);
+	struct rv_secret **slot;
 
-	if (!strcmp(name, "psk"))
-		slot = &p->psk;
-	else if (!strcmp(name, "password"))
-		slot = &p->password;
-	else if (!strcmp(name, "l2tp-secret"))
-		slot = &p->l2tp_secret;
-	else if (!strcmp(name, "key-password"))
-		slot = &p->key_password;
-
-	if (!slot) {
+	if (!k) {
 		g_set_error(error, PROFILE_ERROR, PROFILE_ERROR_INVALID, "unknown secret '%s'", name);
 		return FALSE;
 	}
 
+	slot = profile_secret_slot(p, k);
 	rv_secret_free(*slot);
 	*slot = rv_secret_new_str(value);
 	return TRUE;

@@ -48,6 +48,7 @@ struct profile {
 	char *pfs;
 	char *ca_file, *cert_file, *key_file;
 	struct rv_secret *key_password;  /* PKCS#12 or encrypted PEM key */
+	enum profile_secret_flag key_password_flag;
 	bool allow_wildcard;             /* accept *.example.com in the gateway's SAN */
 	char *remote_id;
 	bool force_encap;
@@ -86,6 +87,61 @@ enum profile_error_code {
 	PROFILE_ERROR_IO,
 };
 
+/*
+ * Bounds on a profile: a file or text past any of them is refused before it
+ * is parsed, so a 20 MB "profile" costs nothing to store or to list.
+ */
+#define PROFILE_MAX_SIZE (64 * 1024)   /* bytes of key-file text */
+#define PROFILE_MAX_KEYS 128           /* key=value lines */
+#define PROFILE_MAX_VALUE 4096         /* bytes of one value */
+
+/*
+ * The secrets a profile may hold: the one table that says what is secret.
+ * Loading, storing ("ask" drops them), the public text, Connect options,
+ * the NeedsSecrets kinds and roadvpnd's --NAME-file options all use it.
+ */
+struct profile_secret_key {
+	const char *group, *key;   /* where the key file holds it */
+	const char *flag_key;      /* its stored|ask flag, or NULL (always stored) */
+	const char *name;          /* Connect option, needed-secret kind, --NAME-file */
+	size_t slot;               /* offsetof its struct rv_secret * in struct profile */
+	size_t flag_slot;          /* offsetof its enum profile_secret_flag (with flag_key) */
+};
+
+extern const struct profile_secret_key profile_secret_keys[];
+extern const size_t profile_n_secret_keys;
+
+/* The entry for a key file location / a secret's name; NULL when not a secret. */
+const struct profile_secret_key *profile_secret_at(const char *group, const char *key);
+const struct profile_secret_key *profile_secret_named(const char *name);
+
+/*
+ * Text to GKeyFile, the only way in: bounded (size, keys, value length),
+ * UTF-8 checked, duplicate groups and keys refused (GKeyFile keeps both and
+ * answers with one of them). Errors name the line and what is wrong but
+ * never echo the line: it may hold a secret.
+ */
+GKeyFile *profile_keyfile_parse(const char *data, gsize len, GKeyFileFlags flags,
+				GError **error);
+/* The same for a file, read with the size bound; the text is wiped after use. */
+GKeyFile *profile_keyfile_load(const char *path, GError **error);
+/* Every value that is not a secret unescapes to one line of UTF-8 text. */
+gboolean profile_keyfile_check_values(GKeyFile *kf, GError **error);
+/*
+ * Set "group"/"key" to value as a profile edit: the group and key must be
+ * known, and a secret must fit the stored-secret rule (docs/profile.md:
+ * taken as written, so no backslash, no surrounding space, no control
+ * character). An empty value removes the key.
+ */
+gboolean profile_keyfile_set(GKeyFile *kf, const char *group, const char *key, const char *value,
+			     GError **error);
+/*
+ * The profile as key-file text for anyone to read: only the known keys that
+ * are not secrets are copied (no comments, nothing unknown). *ret_stored
+ * names the secrets the key file holds.
+ */
+char *profile_public_text(GKeyFile *kf, GStrv *ret_stored);
+
 /* Parse from memory / a file. NULL + error with the field and the reason. */
 struct profile *profile_load_data(const char *data, gsize len, GError **error);
 struct profile *profile_load_file(const char *path, GError **error);
@@ -93,9 +149,14 @@ void profile_free(struct profile *p);
 typedef struct profile RvProfile;
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(RvProfile, profile_free)
 
-/* Which secrets must still be supplied before connecting ("psk", "password"). */
+/* The profile's field for a secret of the table. */
+struct rv_secret **profile_secret_slot(struct profile *p, const struct profile_secret_key *k);
+
+/* A PKCS#12 bundle always has a password; a PEM key has one when key-password-flags=ask. */
+bool profile_needs_key_password(const struct profile *p);
+/* Which secrets must still be supplied before connecting ("psk", "key-password", "password"). */
 GStrv profile_missing_secrets(const struct profile *p);
-/* Provide a secret at connect time; name is "psk", "password" or "l2tp-secret". */
+/* Provide a secret at connect time; name is a profile_secret_keys[] name. */
 gboolean profile_set_secret(struct profile *p, const char *name, const char *value, GError **error);
 
 /* Parse "10.0.0.0/8" (prefix defaults to 32). */

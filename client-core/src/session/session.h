@@ -56,6 +56,13 @@ const struct session_failure *session_get_failure(const struct session *s);
 void session_get_stats(const struct session *s, struct session_stats *ret);
 
 /*
+ * The profile's IPsec settings checked as a connection will use them
+ * (proposals, identities, certificate files), without connecting; for
+ * saving a profile. The error (PROFILE_ERROR_INVALID) names the key.
+ */
+gboolean session_check_profile(const struct profile *p, GError **error);
+
+/*
  * The session whose code runs now (inside one of its main-loop callbacks or
  * a session_* call), else NULL: lets a daemon's log sink tell the lines of
  * several connections apart.
