@@ -362,11 +362,15 @@ gboolean profile_keyfile_check_values(GKeyFile *kf, GError **error)
 		g_auto(GStrv) keys = g_key_file_get_keys(kf, *g, NULL, NULL);
 
 		for (char **k = keys; k && *k; k++) {
+			g_autoptr(GError) bad_escape = NULL;
 			g_autofree char *v = NULL;
 
 			if (profile_secret_at(*g, *k))
 				continue;
-			v = g_key_file_get_string(kf, *g, *k, NULL);
+			/* On an unknown escape GLib sets the error and still returns the text. */
+			v = g_key_file_get_string(kf, *g, *k, &bad_escape);
+			if (bad_escape)
+				g_clear_pointer(&v, g_free);
 			if (!v || has_control(v)) {
 				g_set_error(error, PROFILE_ERROR, PROFILE_ERROR_INVALID,
 					    "[%s] %s: %s", *g, *k,
