@@ -18,7 +18,8 @@ ft_require
 command -v openssl >/dev/null || ft_skip "missing openssl"
 ft_enter "$@"
 
-NS=rvft-prof-$$
+# $$ is 1 inside the pid namespace: a random name keeps parallel runs apart.
+NS=rvft-prof-$(od -An -N4 -tx4 /dev/urandom | tr -d " ")
 cleanup() {
 	ft_stop_roadvpnd
 	ip netns del "$NS" 2>/dev/null || true
