@@ -50,6 +50,15 @@ const char *rvi_profile_secret(const struct rvi_profile *p, const char *name)
 	return NULL;
 }
 
+void rvi_note_lost(const struct rvi_profile *p, struct rvi_conn *n, const struct rvi_lost *lost,
+		   size_t count)
+{
+	for (size_t i = 0; i < count; i++) {
+		if (rvi_profile_get(p, lost[i].section, lost[i].key))
+			rvi_left(n, lost[i].key, "%s", lost[i].why);
+	}
+}
+
 /* ---- NetworkManager-l2tp keyfile ---- */
 
 static void kv(struct rvi_buf *b, const char *key, const char *value)

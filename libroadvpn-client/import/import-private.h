@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "rv-import.h"
+#include "roadvpn-client/rv-import.h"
 
 #define RVI_PRINTF(a, b) __attribute__((format(printf, a, b)))
 
@@ -138,6 +138,11 @@ bool rvi_text_valid(const char *s, size_t max);
  * cannot offer are left out with a note; NULL when none is left.
  */
 char *rvi_proposals(struct rvi_conn *c, const char *field, const char *list, bool phase1);
+/* A name table (other software's name -> roadvpn's) and its case-blind lookup. */
+struct rvi_alias {
+	const char *from, *to;
+};
+const char *rvi_alias(const struct rvi_alias *t, size_t n, const char *s);
 /* Whether name is one of roadvpn's DH group names ("modp2048", "ecp256"). */
 bool rvi_proposals_group(const char *name);
 /* Whether a comma-separated list holds tok as one of its items. */
@@ -178,6 +183,13 @@ struct rvi_profile {
 const char *rvi_profile_get(const struct rvi_profile *p, const char *section, const char *key);
 /* A secret from the profile text or from the secrets given apart. */
 const char *rvi_profile_secret(const struct rvi_profile *p, const char *name);
+
+/* Keys a target format cannot hold: each one the profile sets gets a note. */
+struct rvi_lost {
+	const char *section, *key, *why;
+};
+void rvi_note_lost(const struct rvi_profile *p, struct rvi_conn *n, const struct rvi_lost *lost,
+		   size_t count);
 
 int rvi_export_nm(const struct rvi_profile *p, struct rvi_buf *out, struct rvi_conn *notes,
 		  char **error);

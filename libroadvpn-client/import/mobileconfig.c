@@ -138,21 +138,20 @@ static plist_t item(plist_t dict, const char *key)
 							      : NULL;
 }
 
-/* A string value (malloc'd), or NULL if absent or of another type. */
+/*
+ * A string value (malloc'd), or NULL if absent, of another type or holding
+ * a NUL (libplist's plist_get_string_val() asserts on those: read the
+ * pointer and length instead).
+ */
 static char *str(plist_t dict, const char *key)
 {
 	plist_t n = item(dict, key);
-	char *v = NULL, *copy;
+	uint64_t len = 0;
+	const char *v = n ? plist_get_string_ptr(n, &len) : NULL;
 
-	if (!n || plist_get_node_type(n) != PLIST_STRING)
+	if (!v || len > RV_IMPORT_MAX_SIZE || memchr(v, '\0', (size_t)len))
 		return NULL;
-	plist_get_string_val(n, &v);
-	copy = v ? rvi_strdup(v) : NULL;
-	if (v) {
-		explicit_bzero(v, strlen(v));
-		free(v);
-	}
-	return copy;
+	return rvi_strndup(v, (size_t)len);
 }
 
 /* 0/1 integers or booleans; -1 when absent. */
@@ -177,27 +176,19 @@ static int flag(plist_t dict, const char *key)
 static unsigned char *bytes(plist_t dict, const char *key, size_t *len)
 {
 	plist_t n = item(dict, key);
-	char *v = NULL;
 	uint64_t l = 0;
+	const char *v = NULL;
 	unsigned char *copy;
 
-	if (n && plist_get_node_type(n) == PLIST_STRING) {
-		char *s = str(dict, key);
-
-		*len = strlen(s);
-		return (unsigned char *)s;
-	}
-	if (!n || plist_get_node_type(n) != PLIST_DATA)
+	if (n && plist_get_node_type(n) == PLIST_STRING)
+		v = plist_get_string_ptr(n, &l);
+	else if (n && plist_get_node_type(n) == PLIST_DATA)
+		v = plist_get_data_ptr(n, &l);
+	if (!v || l > RV_IMPORT_MAX_SIZE)
 		return NULL;
-	plist_get_data_val(n, &v, &l);
-	copy = rvi_alloc(l + 1);
-	if (v)
-		memcpy(copy, v, l);
-	*len = l;
-	if (v) {
-		explicit_bzero(v, l);
-		free(v);
-	}
+	copy = rvi_alloc((size_t)l + 1);
+	memcpy(copy, v, (size_t)l);
+	*len = (size_t)l;
 	return copy;
 }
 
@@ -577,9 +568,7 @@ static plist_t export_ipsec(const struct rvi_profile *p, struct rvi_conn *n)
 
 static void export_notes(const struct rvi_profile *p, struct rvi_conn *n)
 {
-	static const struct {
-		const char *section, *key, *why;
-	} lost[] = {
+	static const struct rvi_lost lost[] = {
 		{ "ipsec", "ike", "Apple picks its own proposals" },
 		{ "ipsec", "esp", "Apple picks its own proposals" },
 		{ "ipsec", "pfs", "Apple picks its own proposals" },
@@ -591,10 +580,7 @@ static void export_notes(const struct rvi_profile *p, struct rvi_conn *n)
 		{ "l2tp", "secret", "Apple has no L2TP tunnel secret" },
 	};
 
-	for (size_t i = 0; i < sizeof(lost) / sizeof(lost[0]); i++) {
-		if (rvi_profile_get(p, lost[i].section, lost[i].key))
-			rvi_left(n, lost[i].key, "%s", lost[i].why);
-	}
+	rvi_note_lost(p, n, lost, sizeof(lost) / sizeof(lost[0]));
 }
 
 static plist_t vpn_payload(const struct rvi_profile *p, const char *name, struct rvi_conn *n)

@@ -262,9 +262,7 @@ static unsigned int auth_bits(const char *list)
 
 static void export_notes(const struct rvi_profile *p, struct rvi_conn *n)
 {
-	static const struct {
-		const char *section, *key, *why;
-	} lost[] = {
+	static const struct rvi_lost lost[] = {
 		{ "ipsec", "ike", "proposals: add a Set-VpnConnectionIPsecConfiguration line" },
 		{ "ipsec", "esp", "proposals: add a Set-VpnConnectionIPsecConfiguration line" },
 		{ "ipsec", "remote-id", "Windows checks the gateway's name in its certificate" },
@@ -275,10 +273,7 @@ static void export_notes(const struct rvi_profile *p, struct rvi_conn *n)
 		{ "ipsec", "mode", "Windows uses Main Mode only" },
 	};
 
-	for (size_t i = 0; i < sizeof(lost) / sizeof(lost[0]); i++) {
-		if (rvi_profile_get(p, lost[i].section, lost[i].key))
-			rvi_left(n, lost[i].key, "%s", lost[i].why);
-	}
+	rvi_note_lost(p, n, lost, sizeof(lost) / sizeof(lost[0]));
 	if (rvi_profile_secret(p, "psk"))
 		rvi_left(n, "psk", "a .pbk cannot hold the pre-shared key: enter it in Windows' "
 				   "VPN settings (or Set-VpnConnection -L2tpPsk)");

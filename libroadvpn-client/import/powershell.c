@@ -487,34 +487,29 @@ static int map_cmd(struct ps_ctx *x, const struct ps_cmd *c)
 
 /* ---- Windows algorithm names ---- */
 
-struct win_name {
-	const char *win, *ours;
-};
-
-static const struct win_name win_ciphers[] = {
+static const struct rvi_alias win_ciphers[] = {
 	{ "DES", "des" },           { "DES3", "3des" },         { "AES128", "aes128" },
 	{ "AES192", "aes192" },     { "AES256", "aes256" },     { "GCMAES128", "aes128gcm16" },
 	{ "GCMAES192", "aes192gcm16" }, { "GCMAES256", "aes256gcm16" }, { "None", "null" },
 };
-static const struct win_name win_hashes[] = {
+static const struct rvi_alias win_hashes[] = {
 	{ "MD5", "md5" },       { "SHA1", "sha1" },     { "SHA256", "sha256" },
 	{ "SHA384", "sha384" }, { "MD596", "md5" },     { "SHA196", "sha1" },
 	{ "SHA256128", "sha256" },
 };
-static const struct win_name win_groups[] = {
+static const struct rvi_alias win_groups[] = {
 	{ "Group1", "modp768" },   { "Group2", "modp1024" },  { "Group14", "modp2048" },
 	{ "ECP256", "ecp256" },    { "ECP384", "ecp384" },    { "Group24", "modp2048s256" },
 	{ "PFS1", "modp768" },     { "PFS2", "modp1024" },    { "PFS2048", "modp2048" },
 	{ "PFS24", "modp2048s256" },
 };
 
-static const char *win_name(const struct win_name *t, size_t n, const char *s)
+/* Windows' name in roadvpn's words; an unknown one as it is (the proposal note names it). */
+static const char *win_name(const struct rvi_alias *t, size_t n, const char *s)
 {
-	for (size_t i = 0; s && i < n; i++) {
-		if (!strcasecmp(t[i].win, s))
-			return t[i].ours;
-	}
-	return s ? s : "";
+	const char *ours = s ? rvi_alias(t, n, s) : NULL;
+
+	return ours ? ours : s ? s : "";
 }
 
 #define WIN(t, s) win_name(t, sizeof(t) / sizeof(t[0]), s)

@@ -19,11 +19,7 @@
 
 enum part_kind { PART_CIPHER, PART_HASH, PART_GROUP, PART_PRF, PART_UNKNOWN };
 
-struct alias {
-	const char *from, *to;
-};
-
-static const struct alias ciphers[] = {
+static const struct rvi_alias ciphers[] = {
 	{ "aes", "aes128" },          { "aes128", "aes128" },       { "aes192", "aes192" },
 	{ "aes256", "aes256" },       { "3des", "3des" },           { "aes128gcm16", "aes128gcm16" },
 	{ "aes256gcm16", "aes256gcm16" }, { "aes_gcm", "aes128gcm16" },
@@ -31,13 +27,13 @@ static const struct alias ciphers[] = {
 	{ "aes_gcm_16", "aes128gcm16" }, { "aes128gcm", "aes128gcm16" },
 	{ "aes256gcm", "aes256gcm16" },
 };
-static const struct alias hashes[] = {
+static const struct rvi_alias hashes[] = {
 	{ "md5", "md5" },           { "sha", "sha1" },          { "sha1", "sha1" },
 	{ "sha2", "sha256" },       { "sha256", "sha256" },     { "sha2_256", "sha256" },
 	{ "sha384", "sha384" },     { "sha2_384", "sha384" },   { "sha512", "sha512" },
 	{ "sha2_512", "sha512" },
 };
-static const struct alias groups[] = {
+static const struct rvi_alias groups[] = {
 	{ "modp1024", "modp1024" }, { "dh2", "modp1024" },      { "modp1536", "modp1536" },
 	{ "dh5", "modp1536" },      { "modp2048", "modp2048" }, { "dh14", "modp2048" },
 	{ "modp3072", "modp3072" }, { "dh15", "modp3072" },     { "modp4096", "modp4096" },
@@ -55,7 +51,7 @@ static const char *const known_unsupported[] = {
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
-static const char *lookup(const struct alias *t, size_t n, const char *s)
+const char *rvi_alias(const struct rvi_alias *t, size_t n, const char *s)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (!strcasecmp(t[i].from, s))
@@ -69,7 +65,7 @@ const char *rvi_dh_group_name(unsigned int n)
 	char name[8];
 
 	snprintf(name, sizeof(name), "dh%u", n);
-	return lookup(groups, N_OF(groups), name);
+	return rvi_alias(groups, N_OF(groups), name);
 }
 
 bool rvi_proposals_group(const char *name)
@@ -104,11 +100,11 @@ static void classify(struct token *t, const char *part)
 {
 	const char *v;
 
-	if ((v = lookup(ciphers, N_OF(ciphers), part)) && !t->cipher)
+	if ((v = rvi_alias(ciphers, N_OF(ciphers), part)) && !t->cipher)
 		t->cipher = v;
-	else if ((v = lookup(hashes, N_OF(hashes), part)) && !t->hash)
+	else if ((v = rvi_alias(hashes, N_OF(hashes), part)) && !t->hash)
 		t->hash = v;
-	else if ((v = lookup(groups, N_OF(groups), part)) && !t->group)
+	else if ((v = rvi_alias(groups, N_OF(groups), part)) && !t->group)
 		t->group = v;
 	else if (!strncasecmp(part, "prf", 3))
 		return;   /* IKEv1 derives its PRF from the hash */

@@ -36,6 +36,8 @@ char *rvi_strdup(const char *s)
 	return s ? rvi_strndup(s, strlen(s)) : NULL;
 }
 
+static char *vprintf_alloc(const char *fmt, va_list ap) RVI_PRINTF(1, 0);
+
 static char *vprintf_alloc(const char *fmt, va_list ap)
 {
 	char *s = NULL;

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "rv-import.h"
+#include "roadvpn-client/rv-import.h"
 
 static char *slurp(const char *path, size_t *len)
 {

@@ -22,7 +22,7 @@
 
 #include "ike/ike-internal.h"
 #include "profile/profile.h"
-#include "rv-import.h"
+#include "roadvpn-client/rv-import.h"
 
 /* ---- helpers ---- */
 
@@ -573,6 +573,46 @@ static void test_mobileconfig_signed(void **state)
 	EVP_PKEY_free(key);
 }
 
+static void test_mobileconfig_cert_and_group(void **state)
+{
+	const char *f =
+		"<plist><dict><key>PayloadContent</key><array>"
+		"<dict><key>PayloadType</key><string>com.apple.security.pkcs12</string>"
+		"<key>PayloadUUID</key><string>P12-UUID</string><key>Password</key>"
+		"<string>p12-pass</string><key>PayloadContent</key><data>MIIBAAECAw==</data></dict>"
+		"<dict><key>PayloadType</key><string>com.apple.vpn.managed</string>"
+		"<key>UserDefinedName</key><string>Cert</string><key>VPNType</key><string>L2TP</string>"
+		"<key>PPP</key><dict><key>CommRemoteAddress</key><string>gw.example</string>"
+		"<key>AuthName</key><string>bob</string></dict><key>IPSec</key><dict>"
+		"<key>AuthenticationMethod</key><string>Certificate</string>"
+		"<key>PayloadCertificateUUID</key><string>P12-UUID</string></dict></dict>"
+		"<dict><key>PayloadType</key><string>com.apple.vpn.managed</string>"
+		"<key>UserDefinedName</key><string>Group</string><key>VPNType</key><string>L2TP</string>"
+		"<key>PPP</key><dict><key>CommRemoteAddress</key><string>gw.example</string>"
+		"<key>AuthName</key><string>bob</string></dict><key>IPSec</key><dict>"
+		"<key>LocalIdentifier</key><string>GroupVPN</string><key>LocalIdentifierType</key>"
+		"<string>KeyID</string></dict></dict>"
+		"</array></dict></plist>";
+	struct rv_import_result *r = import_ok(f, NULL);
+	struct rv_import_conn *cert = &r->conns[0], *group = &r->conns[1];
+
+	assert_int_equal(r->n_conns, 2);
+	assert_line(cert->profile_text, "[ipsec]", "auth=cert");
+	assert_int_equal(cert->n_files, 1);
+	assert_string_equal(cert->files[0].key, "ipsec.cert");
+	assert_string_equal(cert->files[0].suggested_name, "Cert.p12");
+	assert_int_equal(cert->files[0].len, 7);
+	assert_true(cert->files[0].secret);
+	assert_string_equal(secret(cert, "key-password"), "p12-pass");
+	assert_line(group->profile_text, "[ipsec]", "local-id=keyid:GroupVPN");
+	assert_line(group->profile_text, "[ipsec]", "mode=aggressive");
+	assert_line(group->profile_text, "[ipsec]", "psk-flags=ask");
+	assert_line(group->profile_text, "[ppp]", "password-flags=ask");
+	assert_note(group, RV_NOTE_INFO, "IPSec LocalIdentifier", "Aggressive Mode");
+	profile_free(load_profile(group));
+	rv_import_result_free(r);
+}
+
 static void test_mobileconfig_errors(void **state)
 {
 	const char *ikev2 = "<plist><dict><key>PayloadContent</key><array><dict>"
@@ -657,34 +697,42 @@ static const char original[] =
 	"[ppp]\nuser=alice\npassword=rt-password\nauth=mschapv2,pap\nmtu=1380\nmru=1380\n"
 	"[ip]\ndefault-route=false\nroutes=10.0.0.0/8,192.0.2.0/24\ndns=false\nipv6=off\n";
 
-static struct rv_import_result *round_trip(const char *fmt_name)
+/*
+ * original -> export in fmt_name -> import: what every format holds comes
+ * back the same (name, gateway, user, default route); *ret keeps the result.
+ */
+static struct profile *round_trip(const char *fmt_name, enum rv_import_format want,
+				  struct rv_import_result **ret)
 {
 	enum rv_export_format fmt;
 	struct rv_import_note *notes = NULL;
 	size_t n_notes = 0, len = 0;
 	char *out = NULL, *e = NULL;
-	struct rv_import_result *r = NULL;
 	struct rv_import_options o = { .user = "alice" };
+	struct profile *p;
 
 	assert_int_equal(rv_export_format_from_name(fmt_name, &fmt), 0);
 	if (rv_export(original, strlen(original), NULL, 0, fmt, &out, &len, &notes, &n_notes, &e) < 0)
 		fail_msg("export %s: %s", fmt_name, e);
-	if (rv_import_data(out, len, &o, &r, &e) < 0)
+	if (rv_import_data(out, len, &o, ret, &e) < 0)
 		fail_msg("import of the %s export: %s\n%s", fmt_name, e, out);
 	rv_import_notes_free(notes, n_notes);
 	free(out);
-	return r;
+	assert_int_equal((*ret)->format, want);
+	p = load_profile(&(*ret)->conns[0]);
+	assert_string_equal(p->name, "RoundTrip");
+	assert_string_equal(p->gateway, "vpn.example.com");
+	assert_string_equal(p->user, "alice");
+	assert_false(p->default_route);
+	return p;
 }
 
 static void test_round_trip_nm(void **state)
 {
-	struct rv_import_result *r = round_trip("nm-l2tp");
+	struct rv_import_result *r;
+	struct profile *p = round_trip("nm-l2tp", RV_FORMAT_NM_L2TP, &r);
 	struct rv_import_conn *c = &r->conns[0];
-	struct profile *p = load_profile(c);
 
-	assert_int_equal(r->format, RV_FORMAT_NM_L2TP);
-	assert_string_equal(p->name, "RoundTrip");
-	assert_string_equal(p->gateway, "vpn.example.com");
 	assert_string_equal(p->remote_id, "fqdn:vpn.example.com");
 	assert_string_equal(p->ike_proposals, "aes256-sha256-modp2048,aes128-sha1-ecp256");
 	assert_string_equal(p->esp_proposals, "aes128gcm16,aes256-sha1");
@@ -692,10 +740,8 @@ static void test_round_trip_nm(void **state)
 	assert_int_equal(p->ike_lifetime, 3600);
 	assert_int_equal(p->esp_lifetime, 1800);
 	assert_true(p->force_encap);
-	assert_string_equal(p->user, "alice");
 	assert_int_equal(p->mtu, 1380);
 	assert_int_equal(p->mru, 1380);
-	assert_false(p->default_route);
 	assert_int_equal(p->n_routes, 2);
 	assert_false(p->dns);
 	assert_int_equal(p->ipv6, PROFILE_IPV6_OFF);
@@ -708,33 +754,22 @@ static void test_round_trip_nm(void **state)
 
 static void test_round_trip_mobileconfig(void **state)
 {
-	struct rv_import_result *r = round_trip("mobileconfig");
-	struct rv_import_conn *c = &r->conns[0];
-	struct profile *p = load_profile(c);
+	struct rv_import_result *r;
+	struct profile *p = round_trip("mobileconfig", RV_FORMAT_MOBILECONFIG, &r);
 
-	assert_int_equal(r->format, RV_FORMAT_MOBILECONFIG);
-	assert_string_equal(p->name, "RoundTrip");
-	assert_string_equal(p->gateway, "vpn.example.com");
-	assert_string_equal(p->user, "alice");
-	assert_false(p->default_route);
-	assert_string_equal(secret(c, "psk"), "rt-psk");
-	assert_string_equal(secret(c, "password"), "rt-password");
+	assert_string_equal(secret(&r->conns[0], "psk"), "rt-psk");
+	assert_string_equal(secret(&r->conns[0], "password"), "rt-password");
 	profile_free(p);
 	rv_import_result_free(r);
 }
 
 static void test_round_trip_pbk(void **state)
 {
-	struct rv_import_result *r = round_trip("pbk");
-	struct rv_import_conn *c = &r->conns[0];
-	struct profile *p = load_profile(c);
+	struct rv_import_result *r;
+	struct profile *p = round_trip("pbk", RV_FORMAT_PBK, &r);
 
-	assert_int_equal(r->format, RV_FORMAT_PBK);
-	assert_string_equal(p->name, "RoundTrip");
-	assert_string_equal(p->gateway, "vpn.example.com");
-	assert_false(p->default_route);
-	assert_line(c->profile_text, "[ppp]", "auth=mschapv2,pap");
-	assert_line(c->profile_text, "[ipsec]", "psk-flags=ask");
+	assert_line(r->conns[0].profile_text, "[ppp]", "auth=mschapv2,pap");
+	assert_line(r->conns[0].profile_text, "[ipsec]", "psk-flags=ask");
 	profile_free(p);
 	rv_import_result_free(r);
 }
@@ -801,6 +836,7 @@ int main(void)
 		cmocka_unit_test(test_powershell_errors),
 		cmocka_unit_test(test_mobileconfig_xml_and_binary),
 		cmocka_unit_test(test_mobileconfig_signed),
+		cmocka_unit_test(test_mobileconfig_cert_and_group),
 		cmocka_unit_test(test_mobileconfig_errors),
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_huge_refused),
