@@ -100,8 +100,18 @@ int rvi_import_roadvpn(const char *data, size_t len, const struct rv_import_opti
 			continue;
 		}
 		for (size_t k = 0; k < ini->sec[s].n_kv; k++) {
-			if (!is_secret_key(sec, ini->sec[s].kv[k].key))
-				rvi_set(c, sec, ini->sec[s].kv[k].key, ini->sec[s].kv[k].value);
+			const struct rvi_ini_kv *kv = &ini->sec[s].kv[k];
+
+			if (is_secret_key(sec, kv->key))
+				continue;
+			/* room is kept for the few keys set after these */
+			if (c->n_kv == RVI_MAX_KEYS - 8 && !rvi_get(c, sec, kv->key)) {
+				err = rvi_fail(error, EFBIG, "line %u: more than %d keys; not a "
+							     "roadvpn profile", kv->line,
+					       RVI_MAX_KEYS - 8);
+				goto out;
+			}
+			rvi_set(c, sec, kv->key, kv->value);
 		}
 	}
 	rvi_info(c, "", "roadvpn's own profile: taken as it is");
@@ -114,8 +124,11 @@ int rvi_import_roadvpn(const char *data, size_t len, const struct rv_import_opti
 	if (!rvi_get(c, "ppp", "user"))
 		rvi_missing(c, "ppp.user");
 	rvi_result_add(r, c);
+	c = NULL;
+out:
+	rvi_conn_free(c);
 	rvi_ini_free(ini);
-	return 0;
+	return err;
 }
 
 /* Say why a key file did not read, if it is one; else what is accepted. */

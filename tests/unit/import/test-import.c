@@ -669,6 +669,14 @@ static void test_hostile(void **state)
 	assert_non_null(strstr(e, "line 3: longer than 4096 bytes"));
 	free(e);
 
+	{
+		char many[2048] = "[connection]\ngateway=g\n[ipsec]\n";
+
+		for (int i = 0; i < 60; i++)
+			sprintf(many + strlen(many), "k%d=v\n", i);
+		assert_err(many, "more than 40 keys");
+	}
+
 	e = import_err("[connection]\ngateway=a\0b", 25);
 	free(e);
 	free(deep);
