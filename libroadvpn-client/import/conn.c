@@ -5,6 +5,8 @@
  * section order with GKeyFile escaping, so roadvpn's loader reads back
  * exactly the values set here.
  */
+#include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -348,30 +350,97 @@ void rv_import_notes_free(struct rv_import_note *notes, size_t n)
 	free(notes);
 }
 
+/* Re-read our own text (it always parses) into a connection under construction. */
+static int reload(const struct rv_import_conn *c, struct rvi_conn *tmp, char **error)
+{
+	struct rvi_ini *ini = NULL;
+	int err = rvi_ini_parse(c->profile_text, strlen(c->profile_text), RVI_INI_KEYFILE, &ini,
+				error);
+
+	for (size_t s = 0; err >= 0 && s < ini->n_sec; s++) {
+		const char *sec = rvi_profile_section(ini->sec[s].name);
+
+		for (size_t k = 0; sec && k < ini->sec[s].n_kv && tmp->n_kv < RVI_MAX_KEYS; k++)
+			rvi_set(tmp, sec, ini->sec[s].kv[k].key, ini->sec[s].kv[k].value);
+	}
+	rvi_ini_free(ini);
+	return err;
+}
+
+static void clear_keys(struct rvi_conn *tmp)
+{
+	for (size_t i = 0; i < tmp->n_kv; i++) {
+		free(tmp->kv[i].key);
+		free(tmp->kv[i].value);
+	}
+}
+
 char *rv_import_text_with_secrets(const struct rv_import_conn *c)
 {
 	struct rvi_conn tmp = { 0 };
-	struct rvi_ini *ini = NULL;
-	char *text;
+	char *text = NULL;
 
-	/* Re-read our own text (it always parses) so that secrets land in their section. */
-	if (rvi_ini_parse(c->profile_text, strlen(c->profile_text), RVI_INI_KEYFILE, &ini, NULL) < 0)
-		return NULL;
-	for (size_t s = 0; s < ini->n_sec; s++) {
-		const char *sec = rvi_profile_section(ini->sec[s].name);
-
-		for (size_t k = 0; sec && k < ini->sec[s].n_kv; k++)
-			rvi_set(&tmp, sec, ini->sec[s].kv[k].key, ini->sec[s].kv[k].value);
+	if (reload(c, &tmp, NULL) >= 0) {
+		/* borrowed: tmp is not freed with rvi_conn_free() */
+		memcpy(tmp.secrets, c->secrets, c->n_secrets * sizeof(*c->secrets));
+		tmp.n_secrets = c->n_secrets;
+		text = rvi_conn_text(&tmp, true);
 	}
-	memcpy(tmp.secrets, c->secrets, c->n_secrets * sizeof(*c->secrets));
-	tmp.n_secrets = c->n_secrets;
-	text = rvi_conn_text(&tmp, true);
-	for (size_t i = 0; i < tmp.n_kv; i++) {
-		free(tmp.kv[i].key);
-		free(tmp.kv[i].value);
-	}
-	rvi_ini_free(ini);
+	clear_keys(&tmp);
 	return text;
+}
+
+static void drop_missing(struct rv_import_conn *c, const char *key)
+{
+	size_t n = 0;
+
+	for (char **m = c->missing; m && *m; m++) {
+		if (strcmp(*m, key))
+			c->missing[n++] = *m;
+		else
+			free(*m);
+	}
+	if (c->missing)
+		c->missing[n] = NULL;
+}
+
+int rv_import_set(struct rv_import_conn *c, const char *key, const char *value, char **error)
+{
+	const char *dot = strchr(key, '.');
+	char *section = dot ? rvi_strndup(key, (size_t)(dot - key)) : NULL;
+	const char *sec = section ? rvi_profile_section(section) : NULL;
+	struct rvi_conn tmp = { 0 };
+	int err = 0;
+
+	free(section);
+	if (!sec || !dot[1] || !rvi_text_valid(value, RV_IMPORT_MAX_LINE))
+		return rvi_fail(error, EINVAL, "%s: not a profile key, or a value with control "
+					       "characters", key);
+	if ((err = reload(c, &tmp, error)) >= 0) {
+		if (*value)
+			rvi_set(&tmp, sec, dot + 1, value);
+		else
+			rvi_unset(&tmp, sec, dot + 1);
+		free(c->profile_text);
+		c->profile_text = rvi_conn_text(&tmp, false);
+		drop_missing(c, key);
+	}
+	clear_keys(&tmp);
+	return err;
+}
+
+char *rv_import_suggest_name(const struct rv_import_conn *c)
+{
+	const char *src = c->name && *c->name ? c->name : "imported";
+	char *name = rvi_strndup(src, strnlen(src, 64));
+
+	for (char *p = name; *p; p++) {
+		if (!isalnum((unsigned char)*p) && *p != '.' && *p != '_' && *p != '-')
+			*p = '-';
+	}
+	if (name[0] == '.')
+		name[0] = '_';
+	return name;
 }
 
 static const char *kind_word(enum rv_import_note_kind kind)

@@ -20,7 +20,7 @@ static void check_conn(const struct rv_import_conn *c)
 		{ "l2tp", "secret" },
 	};
 	struct rvi_ini *ini = NULL;
-	char *merged;
+	char *merged, *name;
 
 	if (rvi_ini_parse(c->profile_text, strlen(c->profile_text), RVI_INI_KEYFILE, &ini, NULL) < 0)
 		__builtin_trap();   /* our own text must read back */
@@ -29,6 +29,11 @@ static void check_conn(const struct rv_import_conn *c)
 			__builtin_trap();   /* a secret in the profile text */
 	}
 	rvi_ini_free(ini);
+	name = rv_import_suggest_name(c);
+	if (!*name || strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") !=
+			      strlen(name) || strlen(name) > 64 || name[0] == '.')
+		__builtin_trap();   /* a name the helper's store would refuse */
+	free(name);
 	merged = rv_import_text_with_secrets(c);
 	if (!merged)
 		__builtin_trap();

@@ -368,6 +368,31 @@ static void test_pbk(void **state)
 	rv_import_result_free(r);
 }
 
+/* What the caller supplies afterwards: a user name, a saved file's path. */
+static void test_set_and_name(void **state)
+{
+	struct rv_import_result *r = import_ok(pbk, NULL);
+	struct rv_import_conn *c = &r->conns[0];
+	char *name = rv_import_suggest_name(c), *e = NULL;
+	struct profile *p;
+
+	assert_string_equal(name, "Office-VPN");
+	assert_string_equal(c->missing[0], "ppp.user");
+	assert_int_equal(rv_import_set(c, "ppp.user", "carol", NULL), 0);
+	assert_null(c->missing[0]);
+	assert_int_equal(rv_import_set(c, "ipsec.psk-flags", "", NULL), 0);
+	assert_null(strstr(c->profile_text, "psk-flags"));
+	assert_true(rv_import_set(c, "nosuch.key", "x", &e) < 0);
+	assert_non_null(strstr(e, "nosuch.key"));
+	free(e);
+	assert_true(rv_import_set(c, "ppp.user", "a\nb", NULL) < 0);
+	p = load_profile(c);
+	assert_string_equal(p->user, "carol");
+	profile_free(p);
+	free(name);
+	rv_import_result_free(r);
+}
+
 static void test_pbk_errors(void **state)
 {
 	struct rv_import_options o = { .entry = "Other IKEv2" };
@@ -839,6 +864,7 @@ int main(void)
 		cmocka_unit_test(test_nm_errors),
 		cmocka_unit_test(test_proposals),
 		cmocka_unit_test(test_pbk),
+		cmocka_unit_test(test_set_and_name),
 		cmocka_unit_test(test_pbk_errors),
 		cmocka_unit_test(test_powershell),
 		cmocka_unit_test(test_powershell_errors),

@@ -118,6 +118,16 @@ void rv_import_result_free(struct rv_import_result *r);
  */
 char *rv_import_text_with_secrets(const struct rv_import_conn *c);
 
+/*
+ * Set "section.key" in c's profile text (the user name a .pbk lacks, the
+ * path where the caller saved an inline file); an empty value removes the
+ * key. The key leaves c->missing. Secrets go through c->secrets instead.
+ */
+int rv_import_set(struct rv_import_conn *c, const char *key, const char *value, char **error);
+
+/* A profile name the helper's store takes ([A-Za-z0-9._-], 1..64) from c->name. */
+char *rv_import_suggest_name(const struct rv_import_conn *c);
+
 /* The report as lines a person reads ("took", "left out", "note"). */
 char *rv_import_report(const struct rv_import_result *r);
 
