@@ -121,13 +121,20 @@ static void show_problem(struct field *fd, const char *problem)
 		gtk_style_context_remove_class(style, "error");
 }
 
+/* An empty required field blocks saving but is not marked: nothing was typed wrong yet. */
+static gboolean marked(struct field *fd)
+{
+	return g_hash_table_contains(fd->form->data, fd->key->nm_key) ||
+	       fd->key->kind == RV_NM_FILE;
+}
+
 static void check_all(struct rv_form *f)
 {
 	for (guint i = 0; i < f->fields->len; i++) {
 		struct field *fd = f->fields->pdata[i];
 		g_autofree char *problem = field_problem(fd);
 
-		show_problem(fd, problem);
+		show_problem(fd, marked(fd) ? problem : NULL);
 	}
 }
 

@@ -1,0 +1,70 @@
+#!/bin/bash
+# shellcheck source-path=SCRIPTDIR
+# NetworkManager-roadvpn's GUI as a person uses it, against real
+# NetworkManager (nm-harness.sh), under Xvfb, driven through AT-SPI
+# (nm-gui.py, dogtail): nm-connection-editor lists "L2TP/IPsec (roadvpn)",
+# its page and the IPsec and PPP dialogs refuse bad values as they are
+# typed (Save / OK off), a connection is created and saved, and the saved
+# keyfile holds what was typed; then the auth dialog in GTK mode asks for
+# the password and answers NetworkManager's protocol. Screenshots are kept
+# in the test's log folder (see the PASS line).
+set -euo pipefail
+. "$(dirname "$0")/nm-harness.sh"
+
+nmh_require
+for c in Xvfb dbus-run-session import nm-connection-editor; do
+	command -v "$c" >/dev/null || ft_skip "missing $c"
+done
+/usr/bin/python3 -c 'import dogtail' 2>/dev/null || ft_skip "no python3-dogtail"
+nmh_enter "$@"
+nmh_start
+
+SHOTS=$FT_STATE/screenshots
+mkdir -p "$SHOTS" "$FT_STATE/home" "$FT_STATE/xdg"
+chmod 700 "$FT_STATE/xdg"
+PLUGINDIR=$(sed -n 's|^plugin=\(.*\)/[^/]*$|\1|p' /usr/lib/NetworkManager/VPN/nm-roadvpn-service.name)
+AUTH_DIALOG=$(sed -n 's|^auth-dialog=||p' /usr/lib/NetworkManager/VPN/nm-roadvpn-service.name)
+
+# A sanitized build: the programs loading our modules need the runtime first
+# (nm-gui.py preloads it into them only, not into the bus or AT-SPI).
+GUI_ENV=(HOME="$FT_STATE/home" XDG_RUNTIME_DIR="$FT_STATE/xdg" GATEWAY="$GATEWAY"
+	GTK_THEME=Adwaita NM_GUI_PRELOAD=)
+if ldd "$PLUGINDIR/libnm-vpn-plugin-roadvpn-editor.so" | grep -q libasan; then
+	GUI_ENV+=(NM_GUI_PRELOAD="$(gcc -print-file-name=libasan.so) $(gcc -print-file-name=libubsan.so)"
+		ASAN_OPTIONS=detect_leaks=0)
+fi
+
+exec 5>"$FT_STATE/xvfb.display"
+Xvfb -displayfd 5 -screen 0 1024x768x24 -nolisten tcp >"$FT_STATE/xvfb.log" 2>&1 &
+XVFB_PID=$!
+exec 5>&-
+for ((i = 0; i < 50; i++)); do
+	[ -s "$FT_STATE/xvfb.display" ] && break
+	sleep 0.1
+done
+[ -s "$FT_STATE/xvfb.display" ] || ft_fail "Xvfb did not start"
+DISPLAY=:$(head -1 "$FT_STATE/xvfb.display")
+trap 'kill "$XVFB_PID" 2>/dev/null || true' EXIT
+
+gui() {
+	env "${GUI_ENV[@]}" DISPLAY="$DISPLAY" dbus-run-session -- \
+		/usr/bin/python3 "$FT_DIR/nm-gui.py" "$@" >>"$FT_STATE/gui.log" 2>&1 ||
+		{ cat "$FT_STATE/gui.log" >&2; ft_fail "nm-gui.py $1"; }
+}
+
+ft_info "nm-connection-editor: create and save a roadvpn connection"
+gui editor "$SHOTS"
+KF=$(grep -l 'service-type=org.freedesktop.NetworkManager.roadvpn' "$FT_STATE"/nm/connections/*.nmconnection | head -1)
+[ -n "$KF" ] || ft_fail "no roadvpn keyfile was saved"
+cp "$KF" "$FT_STATE/saved.nmconnection"
+for want in "gateway=$GATEWAY" "user=alice" "ipsec-ike=aes256-sha256-modp2048,aes128-sha1-modp2048" \
+	"ipsec-remote-id=$GATEWAY" "refuse-pap=no" "mtu=1380" "password=gui-password" "ipsec-psk=gui-psk"; do
+	grep -qxF "$want" "$KF" || { cat "$KF" >&2; ft_fail "saved keyfile lacks $want"; }
+done
+nmcli -g vpn.data connection show "$(sed -n 's/^id=//p' "$KF")" >"$FT_STATE/vpn.data"
+ft_grep 'ipsec-ike = aes256-sha256-modp2048[^ ]*aes128-sha1-modp2048' "$FT_STATE/vpn.data"
+
+ft_info "the auth dialog in GTK mode"
+gui auth "$SHOTS" "$AUTH_DIALOG" -u 0c5e0e2c-5d1c-4b8e-9f0e-3c1c1c1c1c1c -n office \
+	-s org.freedesktop.NetworkManager.roadvpn -i
+ls "$SHOTS"/*.png >&2
