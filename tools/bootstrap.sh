@@ -14,7 +14,7 @@ PACKAGES=(
 	libglib2.0-dev libglib2.0-bin libssl-dev libplist-dev libnl-3-dev libnl-route-3-dev libcmocka-dev
 	# run and test
 	iproute2 iputils-ping tcpdump tshark nftables procps psmisc python3 util-linux
-	dbus-daemon polkitd
+	dbus-daemon polkitd gdb
 	# real peers for the interop tests and the demo gateway
 	softether-vpnserver softether-vpncmd l2tpns freeradius freeradius-utils
 	strongswan-charon strongswan-swanctl strongswan-pki libcharon-extra-plugins

@@ -118,18 +118,14 @@ static void set_last_error(struct rv_connection *c, const struct session_failure
 			      session_reason_to_string(failure->reason), msg));
 }
 
-static void forget_secret(struct rv_secret **s)
-{
-	rv_secret_free(*s);
-	*s = NULL;
-}
-
 static void profile_forget_secrets(struct profile *p)
 {
-	forget_secret(&p->psk);
-	forget_secret(&p->key_password);
-	forget_secret(&p->l2tp_secret);
-	forget_secret(&p->password);
+	for (size_t i = 0; i < profile_n_secret_keys; i++) {
+		struct rv_secret **slot = profile_secret_slot(p, &profile_secret_keys[i]);
+
+		rv_secret_free(*slot);
+		*slot = NULL;
+	}
 }
 
 static void on_finished(void *user_data, const struct session_failure *failure)

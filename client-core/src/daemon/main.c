@@ -6,9 +6,31 @@
 #include <glib.h>
 #include <locale.h>
 #include <stdio.h>
+#include <string.h>
+#include <errno.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 
 #include "daemon/foreground.h"
 #include "daemon/service.h"
+
+/*
+ * Every user's secrets pass through this process: first thing, before any
+ * is read, no core dump (a crash would write them to disk, and with
+ * fs.suid_dumpable=2 even a non-dumpable process dumps, hence RLIMIT_CORE
+ * too) and no ptrace or /proc/PID/mem by anyone but root with
+ * CAP_SYS_PTRACE.
+ */
+static void keep_memory_private(void)
+{
+	const struct rlimit no_core = { 0, 0 };
+
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		fprintf(stderr, "roadvpnd: cannot make the process non-dumpable: %s\n",
+			strerror(errno));
+	if (setrlimit(RLIMIT_CORE, &no_core) < 0)
+		fprintf(stderr, "roadvpnd: cannot disable core dumps: %s\n", strerror(errno));
+}
 
 int main(int argc, char **argv)
 {
@@ -44,6 +66,7 @@ int main(int argc, char **argv)
 		{ NULL },
 	};
 
+	keep_memory_private();
 	setlocale(LC_ALL, "");
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	g_option_context_set_description(ctx,

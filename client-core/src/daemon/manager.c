@@ -20,6 +20,7 @@
 #include "session/session.h"
 #include "store.h"
 #include "util/log.h"
+#include "wipe.h"
 
 #define LINGER_SECONDS 30
 
@@ -385,6 +386,7 @@ static void on_add_auth(GDBusMethodInvocation *inv, uid_t uid, bool ok, gpointer
 	}
 
 	kf = rv_store_parse(text, &error);
+	explicit_bzero((char *)text, strlen(text));   /* the key file has it now (wipe.h) */
 	if (!kf || !rv_store_write(m->store, name, kf, &error)) {
 		g_dbus_method_invocation_return_gerror(inv, error);
 		return;
@@ -406,8 +408,10 @@ static void on_update_auth(GDBusMethodInvocation *inv, uid_t uid, bool ok, gpoin
 	g_variant_get(g_dbus_method_invocation_get_parameters(inv), "(&s@a{ss})", &name,
 		      &settings);
 	kf = rv_store_read(m->store, name, &error);
-	if (!kf || !rv_store_apply_settings(kf, settings, &error) ||
-	    !rv_store_write(m->store, name, kf, &error)) {
+	if (kf && !rv_store_apply_settings(kf, settings, &error))
+		g_clear_pointer(&kf, g_key_file_free);
+	rv_wipe_strings(settings);   /* the key file has them now (wipe.h) */
+	if (!kf || !rv_store_write(m->store, name, kf, &error)) {
 		g_dbus_method_invocation_return_gerror(inv, error);
 		return;
 	}
@@ -440,6 +444,7 @@ static void on_remove_auth(GDBusMethodInvocation *inv, uid_t uid, bool ok, gpoin
 static gboolean handle_add_profile(RvDbusManager *iface, GDBusMethodInvocation *inv,
 				   const char *name, const char *text, gpointer user_data)
 {
+	rv_wipe_read_buffer_later(inv);
 	rv_auth_check(inv, RV_ACTION_MANAGE, on_add_auth, user_data);
 	return TRUE;
 }
@@ -447,6 +452,7 @@ static gboolean handle_add_profile(RvDbusManager *iface, GDBusMethodInvocation *
 static gboolean handle_update_profile(RvDbusManager *iface, GDBusMethodInvocation *inv,
 				      const char *name, GVariant *settings, gpointer user_data)
 {
+	rv_wipe_read_buffer_later(inv);
 	rv_auth_check(inv, RV_ACTION_MANAGE, on_update_auth, user_data);
 	return TRUE;
 }
@@ -460,15 +466,17 @@ static gboolean handle_remove_profile(RvDbusManager *iface, GDBusMethodInvocatio
 
 /* Connect, Disconnect ------------------------------------------------------ */
 
-/* The options named after profile_secret_keys[]. */
-static gboolean apply_connect_secrets(struct profile *p, GVariant *options, GError **error)
+/* The options named after profile_secret_keys[], taken by handle_connect. */
+static gboolean apply_connect_secrets(struct profile *p, GDBusMethodInvocation *inv,
+				      GError **error)
 {
 	for (size_t i = 0; i < profile_n_secret_keys; i++) {
-		const char *name = profile_secret_keys[i].name, *v;
+		const struct rv_secret *taken = rv_wipe_taken(inv, i);
+		const char *name = profile_secret_keys[i].name;
 
-		if (!g_variant_lookup(options, name, "&s", &v) || !*v)
+		if (!rv_secret_len(taken))
 			continue;
-		if (!profile_set_secret(p, name, v, NULL)) {
+		if (!profile_set_secret(p, name, (const char *)rv_secret_reveal(taken, NULL), NULL)) {
 			g_set_error(error, RV_ERROR, RV_ERROR_FAILED, "cannot use secret %s", name);
 			return FALSE;
 		}
@@ -490,8 +498,8 @@ static gboolean check_connectable(const struct profile *p, GError **error)
 }
 
 /* Load, authorize against allowed-users, add the secrets: a profile ready to run. */
-static struct profile *prepare_profile(struct rv_manager *m, const char *name, GVariant *options,
-				       uid_t uid, GError **error)
+static struct profile *prepare_profile(struct rv_manager *m, const char *name,
+				       GDBusMethodInvocation *inv, uid_t uid, GError **error)
 {
 	g_autoptr(RvProfile) p = rv_store_load(m->store, name, error);
 
@@ -506,7 +514,7 @@ static struct profile *prepare_profile(struct rv_manager *m, const char *name, G
 	/* The file name is the profile's identity, whatever name= says. */
 	g_free(p->name);
 	p->name = g_strdup(name);
-	if (!apply_connect_secrets(p, options, error) || !check_connectable(p, error))
+	if (!apply_connect_secrets(p, inv, error) || !check_connectable(p, error))
 		return NULL;
 	return g_steal_pointer(&p);
 }
@@ -561,7 +569,7 @@ static void on_connect_auth(GDBusMethodInvocation *inv, uid_t uid, bool ok, gpoi
 		return;
 	}
 
-	p = active ? NULL : prepare_profile(m, name, options, uid, &error);
+	p = active ? NULL : prepare_profile(m, name, inv, uid, &error);
 	if (!p) {
 		if (!error)
 			g_set_error(&error, RV_ERROR, RV_ERROR_NOT_AUTHORIZED, "not authorized");
@@ -574,6 +582,9 @@ static void on_connect_auth(GDBusMethodInvocation *inv, uid_t uid, bool ok, gpoi
 static gboolean handle_connect(RvDbusManager *iface, GDBusMethodInvocation *inv,
 			       const char *name, GVariant *options, gpointer user_data)
 {
+	/* Secrets leave the message now, not after polkit (which may wait for an agent). */
+	if (rv_wipe_take_options(inv, options))
+		rv_wipe_read_buffer_later(inv);
 	rv_auth_check(inv, RV_ACTION_CONNECT, on_connect_auth, user_data);
 	return TRUE;
 }

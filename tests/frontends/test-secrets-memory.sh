@@ -1,0 +1,89 @@
+#!/bin/bash
+# shellcheck source-path=SCRIPTDIR
+# Secrets in roadvpnd's memory: roadvpnd is not dumpable (PR_GET_DUMPABLE
+# 0, RLIMIT_CORE 0), and once a profile got a password through AddProfile
+# and UpdateProfile and a connection got a password and a PSK through
+# Connect and ended, a core of the running roadvpnd (gcore: root may ptrace
+# it even so) holds none of those strings: the D-Bus messages that carried
+# them, the key files and every other copy were wiped. roadvpnd runs in a
+# network namespace where the gateway answers ICMP port unreachable.
+set -euo pipefail
+. "$(dirname "$0")/harness.sh"
+
+ft_require
+command -v gcore >/dev/null && command -v gdb >/dev/null || ft_skip "no gdb/gcore"
+[ -x /usr/bin/python3 ] || ft_skip "no /usr/bin/python3"
+ft_enter "$@"
+
+NS=rvft-mem-$$
+cleanup() {
+	ft_stop_roadvpnd
+	ip netns del "$NS" 2>/dev/null || true
+}
+trap cleanup EXIT
+
+ip netns add "$NS"
+ip -n "$NS" link set lo up
+ip -n "$NS" addr add 192.0.2.1/32 dev lo
+
+ft_start_bus
+ft_start_polkit
+ft_start_roadvpnd "$NS"
+O=$FT_STATE/out
+ADD_PW=add-pw-4be1c9d07a
+UPD_PW=upd-pw-93f0a61e2c
+CONN_PW=conn-pw-5d2c7b8e41
+CONN_PSK=conn-psk-e6a4f19b03
+
+ft_info "roadvpnd cannot dump core"
+pid=$FT_ROADVPND_PID
+grep -E '^Max core file size +0 +0 ' "/proc/$pid/limits" >/dev/null ||
+	{ grep 'core' "/proc/$pid/limits" >&2; ft_fail "RLIMIT_CORE is not 0"; }
+gdb -p "$pid" -batch -nx -ex 'print ((int (*)(int, long, long, long, long))prctl)(3, 0, 0, 0, 0)' \
+	>"$O" 2>&1 || true
+ft_grep '^\$1 = 0$' "$O"
+
+ft_info "secrets through AddProfile, UpdateProfile and Connect"
+bus() {
+	gdbus call --system --dest org.roadvpn.Helper1 --object-path /org/roadvpn/Helper1 \
+		--method "org.roadvpn.Helper1.Manager.$1" "${@:2}" >"$O" 2>&1 ||
+		{ cat "$O" >&2; ft_fail "$1 failed"; }
+}
+bus AddProfile stored "$(printf '[connection]\ngateway=192.0.2.1\n[ipsec]\nenabled=false\n[ppp]\nuser=u\nauth=chap\npassword=%s\n' "$ADD_PW")"
+bus AddProfile office "$(printf '[connection]\ngateway=192.0.2.1\n[ipsec]\nenabled=false\n[ppp]\nuser=u\nauth=chap\npassword-flags=ask\n')"
+bus UpdateProfile stored "{'ppp.password': '$UPD_PW'}"
+grep -q "$UPD_PW" "$FT_STATE/connections/stored.conf" || ft_fail "UpdateProfile did not store the password"
+bus Connect office "{'password': <'$CONN_PW'>, 'psk': <'$CONN_PSK'>}"
+conn=$(grep -o "/org/roadvpn/Helper1/Connection/[0-9]*" "$O")
+bus ListProfiles
+bus GetProfile stored
+bus Disconnect office
+for ((i = 0; i < 100; i++)); do
+	gdbus call --system --dest org.roadvpn.Helper1 --object-path "$conn" \
+		--method org.freedesktop.DBus.Properties.Get org.roadvpn.Helper1.Connection State \
+		>"$O" 2>&1 || true
+	grep -Eq "'(disconnected|failed)'" "$O" && break
+	sleep 0.1
+done
+ft_grep "'(disconnected|failed)'" "$O"
+
+ft_info "a core of the running roadvpnd holds none of them"
+# An ASan build maps terabytes of shadow: gcore would write all of it, so
+# memscan.py reads the same memory through /proc/PID/mem without it.
+if ldd "$ROADVPND" | grep -q libasan; then
+	/usr/bin/python3 "$FT_DIR/memscan.py" "$pid" "$ADD_PW" "$UPD_PW" "$CONN_PW" "$CONN_PSK" \
+		>"$FT_STATE/copies" || ft_fail "memscan.py failed"
+else
+	(ulimit -f 4194304 && gcore -o "$FT_STATE/core" "$pid") >"$FT_STATE/gcore.log" 2>&1 ||
+		{ cat "$FT_STATE/gcore.log" >&2; rm -f "$FT_STATE/core.$pid"; ft_fail "gcore failed"; }
+	for s in "$ADD_PW" "$UPD_PW" "$CONN_PW" "$CONN_PSK"; do
+		printf '%s %s\n' "$(grep -a -o -F -- "$s" "$FT_STATE/core.$pid" | wc -l)" "$s"
+	done >"$FT_STATE/copies"
+	rm -f "$FT_STATE/core.$pid"
+fi
+cat "$FT_STATE/copies" >&2
+if grep -qv '^0 ' "$FT_STATE/copies"; then ft_fail "secrets survive in roadvpnd's memory"; fi
+
+ft_stop_roadvpnd
+[ "$FT_ROADVPND_RC" -eq 0 ] || ft_fail "roadvpnd exited $FT_ROADVPND_RC after SIGTERM"
+ft_check_sanitizer "$FT_STATE/roadvpnd.log"
