@@ -11,7 +11,7 @@ set -euo pipefail
 ft_require
 ft_enter "$@"
 
-NS=rvft-api-$$
+NS=rvft-api-$(od -An -N4 -tx4 /dev/urandom | tr -d " ")  # $$ is 1 in the pid namespace
 cleanup() {
 	ft_stop_roadvpnd
 	ip netns del "$NS" 2>/dev/null || true

@@ -16,7 +16,7 @@ set -euo pipefail
 ft_require
 ft_enter "$@"
 
-NS=rvft-host-$$
+NS=rvft-host-$(od -An -N4 -tx4 /dev/urandom | tr -d " ")  # $$ is 1 in the pid namespace
 GW_SLOW=gw-marker-7f3a.example
 GW_FAIL=fail-marker-7f3a.invalid
 USER_MARK=user-marker-7f3a

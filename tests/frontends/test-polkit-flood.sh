@@ -15,7 +15,7 @@ ft_require
 	ft_skip "no /usr/bin/python3 with gi (python3-gi)"
 ft_enter "$@"
 
-NS=rvft-flood-$$
+NS=rvft-flood-$(od -An -N4 -tx4 /dev/urandom | tr -d " ")  # $$ is 1 in the pid namespace
 FLOOD_PID=
 cleanup() {
 	[ -z "$FLOOD_PID" ] || kill "$FLOOD_PID" 2>/dev/null || true

@@ -15,7 +15,7 @@ command -v gcore >/dev/null && command -v gdb >/dev/null || ft_skip "no gdb/gcor
 [ -x /usr/bin/python3 ] || ft_skip "no /usr/bin/python3"
 ft_enter "$@"
 
-NS=rvft-mem-$$
+NS=rvft-mem-$(od -An -N4 -tx4 /dev/urandom | tr -d " ")  # $$ is 1 in the pid namespace
 cleanup() {
 	ft_stop_roadvpnd
 	ip netns del "$NS" 2>/dev/null || true
