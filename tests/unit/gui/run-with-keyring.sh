@@ -13,6 +13,7 @@ export HOME=$home XDG_RUNTIME_DIR=$home/run XDG_DATA_HOME=$home/share \
 	XDG_CONFIG_HOME=$home/config RG_TEST_KEYRING=1
 unset DBUS_SESSION_BUS_ADDRESS
 # The daemon lives as long as the session bus: dbus-run-session ends it.
-exec dbus-run-session -- bash -c '
+# (No exec: the EXIT trap removes the temporary home afterwards.)
+dbus-run-session -- bash -c '
 	printf "rg-test" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
 	exec "$@"' keyring-session "$@"
