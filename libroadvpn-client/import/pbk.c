@@ -262,6 +262,7 @@ static unsigned int auth_bits(const char *list)
 
 static void export_notes(const struct rvi_profile *p, struct rvi_conn *n)
 {
+	const char *auth = rvi_profile_get(p, "ipsec", "auth");
 	static const struct rvi_lost lost[] = {
 		{ "ipsec", "ike", "proposals: add a Set-VpnConnectionIPsecConfiguration line" },
 		{ "ipsec", "esp", "proposals: add a Set-VpnConnectionIPsecConfiguration line" },
@@ -274,7 +275,7 @@ static void export_notes(const struct rvi_profile *p, struct rvi_conn *n)
 	};
 
 	rvi_note_lost(p, n, lost, sizeof(lost) / sizeof(lost[0]));
-	if (rvi_profile_secret(p, "psk"))
+	if (!auth || strcmp(auth, "cert"))   /* known or not, the key has no place there */
 		rvi_left(n, "psk", "a .pbk cannot hold the pre-shared key: enter it in Windows' "
 				   "VPN settings (or Set-VpnConnection -L2tpPsk)");
 	rvi_left(n, "user", "a .pbk cannot hold the user name: Windows asks at the first "
