@@ -7,6 +7,7 @@
 #   ft_require                      # skip (77) unless root and the tools exist
 #   ft_enter "$@"                   # re-exec this script inside the namespaces
 #   ft_start_bus; ft_start_polkit   # (inside) the bus and polkitd
+#   ft_netns PREFIX                 # a network namespace for it (FT_NS)
 #   ft_start_roadvpnd [NETNS]       # roadvpnd on the private bus
 #   ft_as USER CMD...               # run CMD as a test user (setpriv)
 #
@@ -194,6 +195,22 @@ ft_start_roadvpnd() {
 	fi
 	FT_ROADVPND_PID=$!
 	ft_wait_name org.roadvpn.Helper1 10 || ft_fail "roadvpnd did not take org.roadvpn.Helper1"
+}
+
+# ft_netns PREFIX: a new network namespace for roadvpnd, its name in FT_NS
+# (random: $$ is 1 inside the pid namespace, the same for every run), with
+# lo up and 192.0.2.1 on it: a gateway that answers ICMP port unreachable,
+# a fast, local failure. ft_netns_cleanup stops roadvpnd and deletes it.
+ft_netns() {
+	FT_NS=$1-$(od -An -N4 -tx4 /dev/urandom | tr -d " ")
+	ip netns add "$FT_NS"
+	ip -n "$FT_NS" link set lo up
+	ip -n "$FT_NS" addr add 192.0.2.1/32 dev lo
+}
+
+ft_netns_cleanup() {
+	ft_stop_roadvpnd
+	[ -z "${FT_NS:-}" ] || ip netns del "$FT_NS" 2>/dev/null || true
 }
 
 ft_stop_roadvpnd() {

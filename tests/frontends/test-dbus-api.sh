@@ -11,17 +11,10 @@ set -euo pipefail
 ft_require
 ft_enter "$@"
 
-NS=rvft-api-$(od -An -N4 -tx4 /dev/urandom | tr -d " ")  # $$ is 1 in the pid namespace
-cleanup() {
-	ft_stop_roadvpnd
-	ip netns del "$NS" 2>/dev/null || true
-}
-trap cleanup EXIT
-
-ip netns add "$NS"
-ip -n "$NS" link set lo up
+trap ft_netns_cleanup EXIT
 # The gateway 192.0.2.1 answers with ICMP port unreachable: a fast, local failure.
-ip -n "$NS" addr add 192.0.2.1/32 dev lo
+ft_netns rvft-api
+NS=$FT_NS
 
 ft_start_bus
 ft_start_polkit

@@ -16,7 +16,6 @@ set -euo pipefail
 ft_require
 ft_enter "$@"
 
-NS=rvft-host-$(od -An -N4 -tx4 /dev/urandom | tr -d " ")  # $$ is 1 in the pid namespace
 GW_SLOW=gw-marker-7f3a.example
 GW_FAIL=fail-marker-7f3a.invalid
 USER_MARK=user-marker-7f3a
@@ -24,13 +23,12 @@ MON_PIDS=()
 cleanup() {
 	local p
 	for p in "${MON_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-	ft_stop_roadvpnd
-	ip netns del "$NS" 2>/dev/null || true
+	ft_netns_cleanup
 }
 trap cleanup EXIT
 
-ip netns add "$NS"
-ip -n "$NS" link set lo up
+ft_netns rvft-host
+NS=$FT_NS
 ip -n "$NS" link add rvbh type veth peer name rvbh1
 ip -n "$NS" link set rvbh1 up
 ip -n "$NS" link set rvbh up
@@ -132,6 +130,12 @@ bus --object-path "$conn" --method org.roadvpn.Helper1.Connection.FollowLog
 ft_grep 'NotAuthorized' "$O"
 bus --object-path "$conn" --method org.roadvpn.Helper1.Connection.GetLog
 ft_grep 'NotAuthorized' "$O"
+
+ft_info "FollowLog from 9 clients one after another: one that leaves the bus stops counting"
+for ((i = 0; i < 9; i++)); do
+	ft_expect 0 "$O" ft_as rvtest-allowed gdbus call --system --dest org.roadvpn.Helper1 \
+		--object-path "$conn" --method org.roadvpn.Helper1.Connection.FollowLog
+done
 
 ft_info "the allowed user sees the details"
 ft_expect 0 "$O" ft_as rvtest-allowed "$ROADVPN" list

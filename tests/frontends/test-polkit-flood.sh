@@ -15,18 +15,14 @@ ft_require
 	ft_skip "no /usr/bin/python3 with gi (python3-gi)"
 ft_enter "$@"
 
-NS=rvft-flood-$(od -An -N4 -tx4 /dev/urandom | tr -d " ")  # $$ is 1 in the pid namespace
 FLOOD_PID=
 cleanup() {
 	[ -z "$FLOOD_PID" ] || kill "$FLOOD_PID" 2>/dev/null || true
-	ft_stop_roadvpnd
-	ip netns del "$NS" 2>/dev/null || true
+	ft_netns_cleanup
 }
 trap cleanup EXIT
-
-ip netns add "$NS"
-ip -n "$NS" link set lo up
-ip -n "$NS" addr add 192.0.2.1/32 dev lo
+ft_netns rvft-flood
+NS=$FT_NS
 
 ft_start_bus
 # A polkitd under load (or with rules that call out): 5 ms for each of the

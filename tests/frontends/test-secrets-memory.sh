@@ -15,16 +15,9 @@ command -v gcore >/dev/null && command -v gdb >/dev/null || ft_skip "no gdb/gcor
 [ -x /usr/bin/python3 ] || ft_skip "no /usr/bin/python3"
 ft_enter "$@"
 
-NS=rvft-mem-$(od -An -N4 -tx4 /dev/urandom | tr -d " ")  # $$ is 1 in the pid namespace
-cleanup() {
-	ft_stop_roadvpnd
-	ip netns del "$NS" 2>/dev/null || true
-}
-trap cleanup EXIT
-
-ip netns add "$NS"
-ip -n "$NS" link set lo up
-ip -n "$NS" addr add 192.0.2.1/32 dev lo
+trap ft_netns_cleanup EXIT
+ft_netns rvft-mem
+NS=$FT_NS
 
 ft_start_bus
 ft_start_polkit

@@ -14,6 +14,7 @@
 
 #define LOG_BACKLOG 200
 #define LOG_FOLLOWERS_MAX 32
+#define LOG_FOLLOWERS_PER_UID 8
 #define CONNECTION_IFACE "org.roadvpn.Helper1.Connection"
 
 struct rv_connection {
@@ -30,7 +31,7 @@ struct rv_connection {
 	RvDbusConnection *iface;
 	GQueue log;
 	GDBusConnection *bus;        /* where the followers are */
-	GHashTable *followers;       /* unique bus name -> NameOwnerChanged subscription */
+	GHashTable *followers;       /* unique bus name -> struct follower */
 	guint stats_timer;
 	char ifname[16];
 	bool recorded;
@@ -315,8 +316,14 @@ const char *rv_connection_state(const struct rv_connection *c)
  * The Log signal is addressed to each follower (a unicast signal): the bus
  * delivers it to that connection only, so `gdbus monitor` or a match rule of
  * another user never sees a line. A follower passed the same check as
- * GetLog when it subscribed and is dropped when it leaves the bus.
+ * GetLog when it subscribed and is dropped when it leaves the bus. Bounded
+ * per uid too, so that one user cannot take every place.
  */
+struct follower {
+	guint watch;          /* NameOwnerChanged for its name */
+	uid_t uid;
+};
+
 static void emit_log(struct rv_connection *c, const char *line)
 {
 	GHashTableIter it;
@@ -342,47 +349,63 @@ static void on_follower_gone(GDBusConnection *bus, const char *sender, const cha
 		rv_connection_unfollow_log(c, name);
 }
 
-bool rv_connection_follow_log(struct rv_connection *c, GDBusConnection *bus, const char *name)
+static unsigned int followers_of(struct rv_connection *c, uid_t uid)
 {
-	guint watch;
+	GHashTableIter it;
+	gpointer value;
+	unsigned int n = 0;
+
+	g_hash_table_iter_init(&it, c->followers);
+	while (g_hash_table_iter_next(&it, NULL, &value))
+		n += ((struct follower *)value)->uid == uid;
+	return n;
+}
+
+bool rv_connection_follow_log(struct rv_connection *c, GDBusConnection *bus, const char *name,
+			      uid_t uid)
+{
+	struct follower *f;
 
 	if (!c->followers)
-		c->followers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+		c->followers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	if (g_hash_table_contains(c->followers, name))
 		return true;
-	if (g_hash_table_size(c->followers) >= LOG_FOLLOWERS_MAX)
+	if (g_hash_table_size(c->followers) >= LOG_FOLLOWERS_MAX ||
+	    followers_of(c, uid) >= LOG_FOLLOWERS_PER_UID)
 		return false;
 	if (!c->bus)
 		c->bus = g_object_ref(bus);
-	watch = g_dbus_connection_signal_subscribe(c->bus, "org.freedesktop.DBus",
-						   "org.freedesktop.DBus", "NameOwnerChanged",
-						   "/org/freedesktop/DBus", name,
-						   G_DBUS_SIGNAL_FLAGS_NONE, on_follower_gone, c,
-						   NULL);
-	g_hash_table_insert(c->followers, g_strdup(name), GUINT_TO_POINTER(watch));
+	f = g_new0(struct follower, 1);
+	f->uid = uid;
+	f->watch = g_dbus_connection_signal_subscribe(c->bus, "org.freedesktop.DBus",
+						      "org.freedesktop.DBus", "NameOwnerChanged",
+						      "/org/freedesktop/DBus", name,
+						      G_DBUS_SIGNAL_FLAGS_NONE, on_follower_gone, c,
+						      NULL);
+	g_hash_table_insert(c->followers, g_strdup(name), f);
 	return true;
 }
 
 void rv_connection_unfollow_log(struct rv_connection *c, const char *name)
 {
-	gpointer watch;
+	struct follower *f = c->followers ? g_hash_table_lookup(c->followers, name) : NULL;
 
-	if (!c->followers || !g_hash_table_lookup_extended(c->followers, name, NULL, &watch))
+	if (!f)
 		return;
-	g_dbus_connection_signal_unsubscribe(c->bus, GPOINTER_TO_UINT(watch));
+	g_dbus_connection_signal_unsubscribe(c->bus, f->watch);
 	g_hash_table_remove(c->followers, name);
 }
 
 static void unfollow_all(struct rv_connection *c)
 {
 	GHashTableIter it;
-	gpointer watch;
+	gpointer value;
 
 	if (!c->followers)
 		return;
 	g_hash_table_iter_init(&it, c->followers);
-	while (g_hash_table_iter_next(&it, NULL, &watch))
-		g_dbus_connection_signal_unsubscribe(c->bus, GPOINTER_TO_UINT(watch));
+	while (g_hash_table_iter_next(&it, NULL, &value))
+		g_dbus_connection_signal_unsubscribe(c->bus, ((struct follower *)value)->watch);
 	g_clear_pointer(&c->followers, g_hash_table_unref);
 	g_clear_object(&c->bus);
 }

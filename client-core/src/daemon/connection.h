@@ -51,9 +51,11 @@ const char *rv_connection_state(const struct rv_connection *c);
 /*
  * Send every later log line to `name` (a unique bus name) as a Log signal
  * addressed to it, until it unfollows or leaves the bus. The caller checked
- * that `name` may read this log. False when too many follow already.
+ * that `name` (of `uid`) may read this log. False when too many follow
+ * already, in all or of this uid.
  */
-bool rv_connection_follow_log(struct rv_connection *c, GDBusConnection *bus, const char *name);
+bool rv_connection_follow_log(struct rv_connection *c, GDBusConnection *bus, const char *name,
+			      uid_t uid);
 void rv_connection_unfollow_log(struct rv_connection *c, const char *name);
 
 /* Append a (non-secret) line to the backlog and send it to the followers. */

@@ -213,7 +213,7 @@ static void on_conn_follow_log_auth(GDBusMethodInvocation *inv, uid_t uid, bool 
 		return;
 	}
 	if (!rv_connection_follow_log(c, g_dbus_method_invocation_get_connection(inv),
-				      g_dbus_method_invocation_get_sender(inv))) {
+				      g_dbus_method_invocation_get_sender(inv), uid)) {
 		g_dbus_method_invocation_return_error(inv, RV_ERROR, RV_ERROR_BUSY,
 						      "too many clients follow this log");
 		return;
