@@ -11,6 +11,7 @@
 
 #include "crypto/crypto.h"
 #include "daemon/foreground.h"
+#include "secret-file.h"
 #include "session/session.h"
 #include "util/log.h"
 
@@ -57,22 +58,24 @@ static gboolean on_signal(gpointer user_data)
 	return G_SOURCE_CONTINUE;
 }
 
+/* The secret-file rule is shared with the front ends (secret-file.h). */
 static int read_secret_file(struct profile *p, const char *name, const char *path)
 {
-	g_autoptr(GError) error = NULL;
-	g_autofree char *data = NULL;
-	gsize len = 0;
+	char buf[RV_SECRET_FILE_BUF];
+	int r = rv_secret_file_read(path, buf, sizeof(buf));
 
-	if (!g_file_get_contents(path, &data, &len, &error)) {
-		fprintf(stderr, "roadvpnd: cannot read the %s file: %s\n", name, error->message);
+	if (r < 0) {
+		fprintf(stderr, "roadvpnd: cannot read the %s file %s: %s\n", name, path,
+			g_strerror(-r));
 		return -EIO;
 	}
-
-	/* One trailing newline is not part of the secret. */
-	if (len && data[len - 1] == '\n')
-		data[--len] = '\0';
-	profile_set_secret(p, name, data, NULL);
-	explicit_bzero(data, len);
+	if (r > 0) {
+		fprintf(stderr, "roadvpnd: the %s file %s %s\n", name, path,
+			rv_secret_file_status_text(r));
+		return -EINVAL;
+	}
+	profile_set_secret(p, name, buf, NULL);
+	explicit_bzero(buf, sizeof(buf));
 	return 0;
 }
 

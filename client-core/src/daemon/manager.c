@@ -489,10 +489,39 @@ static gboolean check_connectable(const struct profile *p, GError **error)
 	g_auto(GStrv) missing = profile_missing_secrets(p);
 
 	if (missing[0]) {
+		/* For humans only: clients ask MissingSecrets for the kinds. */
 		g_autofree char *list = g_strjoinv(", ", missing);
 
 		g_set_error(error, RV_ERROR, RV_ERROR_NEEDS_SECRETS, "needs secrets: %s", list);
 		return FALSE;
+	}
+	return TRUE;
+}
+
+/*
+ * The Connect options (the contract in the interface XML): "configure-network"
+ * b, and one string per secret of profile_secret_keys[]. Anything else is
+ * refused, so that a client using an option this helper does not know hears
+ * so instead of being ignored.
+ */
+static gboolean check_connect_options(GVariant *options, GError **error)
+{
+	GVariantIter iter;
+	const char *key;
+	GVariant *value;
+
+	g_variant_iter_init(&iter, options);
+	while (g_variant_iter_next(&iter, "{&sv}", &key, &value)) {
+		g_autoptr(GVariant) v = value;
+		const GVariantType *want = !strcmp(key, "configure-network") ?
+					   G_VARIANT_TYPE_BOOLEAN : G_VARIANT_TYPE_STRING;
+
+		if ((want == G_VARIANT_TYPE_STRING && !profile_secret_named(key)) ||
+		    !g_variant_is_of_type(v, want)) {
+			g_set_error(error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+				    "unknown option '%s' or wrong type", key);
+			return FALSE;
+		}
 	}
 	return TRUE;
 }
@@ -517,6 +546,67 @@ static struct profile *prepare_profile(struct rv_manager *m, const char *name,
 	if (!apply_connect_secrets(p, inv, error) || !check_connectable(p, error))
 		return NULL;
 	return g_steal_pointer(&p);
+}
+
+/* The kinds profile_missing_secrets() names that are not in `given`. */
+static GStrv missing_but_given(const struct profile *p, const char *const *given)
+{
+	g_auto(GStrv) missing = profile_missing_secrets(p);
+	g_autoptr(GStrvBuilder) b = g_strv_builder_new();
+
+	for (char **k = missing; *k; k++) {
+		if (!g_strv_contains(given, *k))
+			g_strv_builder_add(b, *k);
+	}
+	return g_strv_builder_end(b);
+}
+
+/*
+ * MissingSecrets: a read with GetProfile's visibility (which secrets a
+ * profile stores is for who may use it). polkit is asked without
+ * interaction, so it never prompts before the Connect that will. The caller
+ * names the kinds it will give; their values never travel here.
+ */
+static void on_missing_auth(GDBusMethodInvocation *inv, uid_t uid, bool polkit_yes, gpointer ud)
+{
+	struct rv_manager *m = ud;
+	g_autoptr(GError) error = NULL;
+	g_autofree const char **given = NULL;
+	g_autoptr(RvProfile) p = NULL;
+	g_auto(GStrv) missing = NULL;
+	const char *name;
+
+	g_variant_get(g_dbus_method_invocation_get_parameters(inv), "(&s^a&s)", &name, &given);
+	for (const char **k = given; *k; k++) {
+		if (!profile_secret_named(*k)) {
+			g_dbus_method_invocation_return_error(inv, G_DBUS_ERROR,
+				G_DBUS_ERROR_INVALID_ARGS, "unknown secret kind '%s'", *k);
+			return;
+		}
+	}
+	p = rv_store_load(m->store, name, &error);
+	/* A broken file's reason is shown as ListProfiles shows it: not to strangers. */
+	if (p ? !may_use(p, uid, polkit_yes) :
+		g_error_matches(error, RV_ERROR, RV_ERROR_INVALID_PROFILE) && uid && !polkit_yes) {
+		g_dbus_method_invocation_return_error(inv, RV_ERROR, RV_ERROR_NOT_AUTHORIZED,
+						      "not authorized for '%s'", name);
+		return;
+	}
+	if (!p) {
+		g_dbus_method_invocation_return_gerror(inv, error);
+		return;
+	}
+	missing = missing_but_given(p, given);
+	rv_dbus_manager_complete_missing_secrets(m->iface, inv, (const char *const *)missing);
+}
+
+static gboolean handle_missing_secrets(RvDbusManager *iface, GDBusMethodInvocation *inv,
+				       const char *name, const char *const *given,
+				       gpointer user_data)
+{
+	rv_auth_check_full(inv, RV_ACTION_CONNECT, RV_AUTH_QUIET | RV_AUTH_NO_INTERACTION,
+			   on_missing_auth, user_data);
+	return TRUE;
 }
 
 static void start_connection(struct rv_manager *m, GDBusMethodInvocation *inv, uid_t uid,
@@ -559,6 +649,10 @@ static void on_connect_auth(GDBusMethodInvocation *inv, uid_t uid, bool ok, gpoi
 	if (!ok)
 		return;
 	g_variant_get(g_dbus_method_invocation_get_parameters(inv), "(&s@a{sv})", &name, &options);
+	if (!check_connect_options(options, &error)) {
+		g_dbus_method_invocation_return_gerror(inv, error);
+		return;
+	}
 	g_variant_lookup(options, "configure-network", "b", &configure_network);
 
 	active = find_active(m, name);
@@ -653,12 +747,13 @@ struct rv_manager *rv_manager_new(GDBusConnection *bus, const char *profiles_dir
 	m->store = rv_store_new(profiles_dir);
 	m->om = g_dbus_object_manager_server_new("/org/roadvpn/Helper1");
 	m->iface = rv_dbus_manager_skeleton_new();
-	rv_dbus_manager_set_version(m->iface, ROADVPN_VERSION);
+	rv_dbus_manager_set_version(m->iface, RV_DBUS_INTERFACE_VERSION);
 	g_signal_connect(m->iface, "handle-list-profiles", G_CALLBACK(handle_list_profiles), m);
 	g_signal_connect(m->iface, "handle-get-profile", G_CALLBACK(handle_get_profile), m);
 	g_signal_connect(m->iface, "handle-add-profile", G_CALLBACK(handle_add_profile), m);
 	g_signal_connect(m->iface, "handle-update-profile", G_CALLBACK(handle_update_profile), m);
 	g_signal_connect(m->iface, "handle-remove-profile", G_CALLBACK(handle_remove_profile), m);
+	g_signal_connect(m->iface, "handle-missing-secrets", G_CALLBACK(handle_missing_secrets), m);
 	g_signal_connect(m->iface, "handle-connect", G_CALLBACK(handle_connect), m);
 	g_signal_connect(m->iface, "handle-disconnect", G_CALLBACK(handle_disconnect), m);
 

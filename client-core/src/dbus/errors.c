@@ -1,7 +1,7 @@
 /* The org.roadvpn.Error.* names (registered with GDBus, see errors.h). */
 #include "errors.h"
 
-static const GDBusErrorEntry rv_error_entries[] = {
+const GDBusErrorEntry rv_error_entries[] = {
 	{ RV_ERROR_FAILED, "org.roadvpn.Error.Failed" },
 	{ RV_ERROR_NOT_AUTHORIZED, "org.roadvpn.Error.NotAuthorized" },
 	{ RV_ERROR_NO_SUCH_PROFILE, "org.roadvpn.Error.NoSuchProfile" },
@@ -12,6 +12,8 @@ static const GDBusErrorEntry rv_error_entries[] = {
 	{ RV_ERROR_EXISTS, "org.roadvpn.Error.Exists" },
 	{ RV_ERROR_AUTH_UNAVAILABLE, "org.roadvpn.Error.AuthorizationUnavailable" },
 };
+
+const size_t rv_error_entries_count = G_N_ELEMENTS(rv_error_entries);
 
 GQuark rv_error_quark(void)
 {

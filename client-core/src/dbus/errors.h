@@ -6,6 +6,13 @@
  */
 #include <gio/gio.h>
 
+/*
+ * The interface version roadvpnd serves as Manager.Version (the annotation
+ * org.roadvpn.Contract.Version in data/dbus/org.roadvpn.Helper1.xml; the
+ * compatibility rule is there too).
+ */
+#define RV_DBUS_INTERFACE_VERSION "1.0"
+
 enum rv_error_code {
 	RV_ERROR_FAILED,
 	RV_ERROR_NOT_AUTHORIZED,
@@ -20,6 +27,10 @@ enum rv_error_code {
 
 #define RV_ERROR (rv_error_quark())
 GQuark rv_error_quark(void);
+
+/* The code <-> name table (for the contract test). */
+extern const GDBusErrorEntry rv_error_entries[];
+extern const size_t rv_error_entries_count;
 
 /* "org.roadvpn.Error.NeedsSecrets" -> RV_ERROR_NEEDS_SECRETS, for clients; -1 if none. */
 int rv_error_from_dbus(const GError *error);

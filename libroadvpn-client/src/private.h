@@ -1,0 +1,66 @@
+#pragma once
+/*
+ * Inside libroadvpn-client: the generated proxies (RvcDbus*, from the
+ * interface XML) and what the parts of the library share. Nothing here is
+ * seen by front ends.
+ */
+#include <roadvpn-client/roadvpn-client.h>
+
+#include "rvc-dbus.h"
+
+#define RVC_BUS_NAME "org.roadvpn.Helper1"
+#define RVC_MANAGER_PATH "/org/roadvpn/Helper1"
+
+/* gettext markers: the texts are English until po/ has catalogues. */
+#define N_(s) (s)
+
+/* error.c: any GError of a D-Bus call -> RVC_ERROR (G_IO_ERROR_CANCELLED kept). */
+GError *rvc_error_from_dbus(const GError *error);
+/* The org.roadvpn.Error.* names this library maps, for the contract test. */
+struct rvc_error_name {
+	RvcError code;
+	const char *name;
+};
+extern const struct rvc_error_name rvc_error_names[];
+extern const size_t rvc_error_names_count;
+
+/* The known reason ids and secret kinds, i from 0 until NULL (for the contract test). */
+const char *rvc_reason_nth(size_t i);
+const char *rvc_secret_kind_nth(size_t i);
+
+/* client.c: calls on a proxy, errors mapped; the task returns the reply GVariant.
+ * `acts`: the call may ask polkit (interactive authorization, no timeout). */
+void rvc_proxy_call(GDBusProxy *proxy, const char *method, GVariant *params, gboolean acts,
+		    GCancellable *cancellable, GTask *task);
+GVariant *rvc_proxy_call_sync(GDBusProxy *proxy, const char *method, GVariant *params,
+			      gboolean acts, GCancellable *cancellable, GError **error);
+/* The same on the Manager. `acts`: may ask polkit (interactive, no timeout). */
+void rvc_client_call(RvcClient *client, const char *method, GVariant *params, gboolean acts,
+		     GCancellable *cancellable, GTask *task);
+GVariant *rvc_client_call_sync(RvcClient *client, const char *method, GVariant *params,
+			       gboolean acts, GCancellable *cancellable, GError **error);
+/* The GVariant of a finished rvc_client_call() task (NULL + error). */
+GVariant *rvc_call_finish(GAsyncResult *result, GError **error);
+GDBusConnection *rvc_client_get_bus(RvcClient *client);
+GMainContext *rvc_client_get_context(RvcClient *client);
+/* Iterate the client's main context until *result is set (the _sync forms). */
+void rvc_client_wait(RvcClient *client, GAsyncResult **result);
+/* A GAsyncReadyCallback that stores the result for rvc_client_wait(). */
+void rvc_store_result(GObject *source, GAsyncResult *result, gpointer user_data);
+
+/* connection.c: a connection object for `path` (the task returns an RvcConnection). */
+void rvc_connection_new(RvcClient *client, const char *path, GCancellable *cancellable,
+			GTask *task);
+RvcDbusConnection *rvc_connection_get_proxy(RvcConnection *connection);
+
+/* secrets.c */
+GVariant *rvc_connect_options_to_variant(const RvcConnectOptions *options);
+/* The kinds of the secrets the options give (an "as", for MissingSecrets). */
+GVariant *rvc_connect_options_kinds(const RvcConnectOptions *options);
+RvcConnectOptions *rvc_connect_options_copy(const RvcConnectOptions *options);
+/* Add every secret of `from` to `to`. */
+void rvc_connect_options_merge(RvcConnectOptions *to, const RvcConnectOptions *from);
+/* A request for `kinds`; `answered` is called once with the answers (NULL: cancelled). */
+typedef void (*RvcSecretsAnswered)(RvcConnectOptions *answers, gpointer user_data);
+RvcSecretsRequest *rvc_secrets_request_new(const char *profile, const char *const *kinds,
+					   RvcSecretsAnswered answered, gpointer user_data);

@@ -1,0 +1,298 @@
+/*
+ * The interface XML is the contract (data/dbus/org.roadvpn.Helper1.xml):
+ * this test fails when it and the code disagree. It compares the lists the
+ * XML documents in its org.roadvpn.Contract.* annotations, in order, with
+ *   - roadvpnd: the error table (dbus/errors.c), the interface version it
+ *     serves, the secret kinds profile/ accepts, the phase and reason ids of
+ *     session/phase.c;
+ *   - libroadvpn-client: its error names, version, secret kinds, phase and
+ *     reason tables, and the options it sends.
+ * Whoever adds to one side adds to the other (and documents it in the XML).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "dbus/errors.h"
+#include "private.h"
+#include "profile/profile.h"
+#include "session/phase.h"
+
+#define ERROR_PREFIX "org.roadvpn.Error."
+
+static GDBusNodeInfo *node;
+
+static int setup(void **state)
+{
+	g_autofree char *xml = NULL;
+	g_autoptr(GError) error = NULL;
+
+	if (!g_file_get_contents(CONTRACT_XML, &xml, NULL, &error))
+		fail_msg("%s", error->message);
+	node = g_dbus_node_info_new_for_xml(xml, &error);
+	if (!node)
+		fail_msg("%s: %s", CONTRACT_XML, error->message);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	g_dbus_node_info_unref(node);
+	return 0;
+}
+
+static GDBusInterfaceInfo *iface(const char *name)
+{
+	GDBusInterfaceInfo *i = g_dbus_node_info_lookup_interface(node, name);
+
+	assert_non_null(i);
+	return i;
+}
+
+static GDBusInterfaceInfo *manager(void)
+{
+	return iface("org.roadvpn.Helper1.Manager");
+}
+
+/* A Contract annotation, space-separated words normalised to single spaces. */
+static char *documented(GDBusAnnotationInfo **annotations, const char *what, const char *where)
+{
+	const char *v = g_dbus_annotation_info_lookup(annotations, what);
+	g_auto(GStrv) w = NULL;
+	g_autoptr(GStrvBuilder) b = g_strv_builder_new();
+	g_auto(GStrv) list = NULL;
+
+	if (!v)
+		fail_msg("%s has no %s annotation", where, what);
+	w = g_strsplit_set(v, " \n\t", -1);
+	for (char **p = w; *p; p++) {
+		if (**p)
+			g_strv_builder_add(b, *p);
+	}
+	list = g_strv_builder_end(b);
+	return g_strjoinv(" ", list);
+}
+
+static void assert_same(const char *what, const char *xml, const char *code)
+{
+	if (strcmp(xml, code))
+		fail_msg("%s differ:\n  XML:  %s\n  code: %s", what, xml, code);
+}
+
+/* Space-joined ids from a numbered table, until `nth` gives NULL or "unknown". */
+static char *joined(const char *(*nth)(size_t i))
+{
+	g_autoptr(GString) s = g_string_new(NULL);
+	const char *id;
+
+	for (size_t i = 0; (id = nth(i)) && strcmp(id, "unknown"); i++)
+		g_string_append_printf(s, "%s%s", i ? " " : "", id);
+	return g_strdup(s->str);
+}
+
+static void test_version(void **state)
+{
+	g_autofree char *xml = documented(manager()->annotations, "org.roadvpn.Contract.Version",
+					  "Manager");
+	g_autofree char *macros = g_strdup_printf("%u.%u", RVC_INTERFACE_VERSION_MAJOR,
+						  RVC_INTERFACE_VERSION_MINOR);
+
+	assert_same("roadvpnd's version", xml, RV_DBUS_INTERFACE_VERSION);
+	assert_same("the library's version", xml, RVC_INTERFACE_VERSION);
+	assert_same("the library's version macros", xml, macros);
+	assert_non_null(g_dbus_interface_info_lookup_property(manager(), "Version"));
+}
+
+static const char *daemon_error(size_t i)
+{
+	return i < rv_error_entries_count ?
+	       rv_error_entries[i].dbus_error_name + strlen(ERROR_PREFIX) : NULL;
+}
+
+static const char *library_error(size_t i)
+{
+	return i < rvc_error_names_count ?
+	       rvc_error_names[i].name + strlen(ERROR_PREFIX) : NULL;
+}
+
+static void test_errors(void **state)
+{
+	g_autofree char *xml = documented(manager()->annotations, "org.roadvpn.Contract.Errors",
+					  "Manager");
+	g_autofree char *daemon = joined(daemon_error);
+	g_autofree char *library = joined(library_error);
+
+	assert_same("roadvpnd's error names", xml, daemon);
+	assert_same("the library's error names", xml, library);
+	for (size_t i = 0; i < rvc_error_names_count; i++)
+		assert_true(g_str_has_prefix(rvc_error_names[i].name, ERROR_PREFIX));
+}
+
+/* Every method documents its errors, and only errors of the list above. */
+static void check_method_errors(GDBusInterfaceInfo *i, const char *all)
+{
+	g_auto(GStrv) known = g_strsplit(all, " ", -1);
+
+	for (GDBusMethodInfo **m = i->methods; *m; m++) {
+		g_autofree char *where = g_strdup_printf("%s.%s", i->name, (*m)->name);
+		g_autofree char *errs = documented((*m)->annotations,
+						   "org.roadvpn.Contract.Errors", where);
+		g_auto(GStrv) list = g_strsplit(errs, " ", -1);
+
+		for (char **e = list; *e; e++) {
+			if (**e && !g_strv_contains((const char *const *)known, *e))
+				fail_msg("%s documents an unknown error %s", where, *e);
+		}
+	}
+}
+
+static void test_method_errors(void **state)
+{
+	g_autofree char *all = documented(manager()->annotations, "org.roadvpn.Contract.Errors",
+					  "Manager");
+
+	check_method_errors(manager(), all);
+	check_method_errors(iface("org.roadvpn.Helper1.Connection"), all);
+}
+
+static void test_secret_kinds(void **state)
+{
+	g_autofree char *xml = documented(manager()->annotations,
+					  "org.roadvpn.Contract.SecretKinds", "Manager");
+	g_autofree char *library = joined(rvc_secret_kind_nth);
+	g_autoptr(RvProfile) p = profile_load_data("[connection]\ngateway=gw\n[ppp]\nuser=u\n",
+						   strlen("[connection]\ngateway=gw\n[ppp]\nuser=u\n"),
+						   NULL);
+	g_auto(GStrv) kinds = g_strsplit(xml, " ", -1);
+
+	assert_same("the library's secret kinds", xml, library);
+	assert_non_null(p);
+	for (char **k = kinds; *k; k++) {
+		if (!profile_set_secret(p, *k, "x", NULL))
+			fail_msg("roadvpnd does not take the documented secret kind '%s'", *k);
+		if (!strcmp(rvc_secret_kind_label(*k), *k))
+			fail_msg("the library has no label for the secret kind '%s'", *k);
+	}
+	assert_false(profile_set_secret(p, "no-such-kind", "x", NULL));
+}
+
+/* Connect's options: one string per secret kind and configure-network. */
+static void test_connect_options(void **state)
+{
+	GDBusMethodInfo *connect = g_dbus_interface_info_lookup_method(manager(), "Connect");
+	g_autofree char *xml = documented(connect->annotations, "org.roadvpn.Contract.Options",
+					  "Manager.Connect");
+	g_autofree char *kinds = documented(manager()->annotations,
+					    "org.roadvpn.Contract.SecretKinds", "Manager");
+	g_auto(GStrv) kind_list = g_strsplit(kinds, " ", -1);
+	g_autoptr(GString) expect = g_string_new(NULL);
+	g_autoptr(RvcConnectOptions) o = rvc_connect_options_new();
+	g_autoptr(GVariant) sent = NULL;
+	g_auto(GStrv) options = g_strsplit(xml, " ", -1);
+	GVariantIter iter;
+	const char *key;
+	GVariant *value;
+
+	for (char **k = kind_list; *k; k++) {
+		g_string_append_printf(expect, "%s:s ", *k);
+		rvc_connect_options_set_secret(o, *k, "x");
+	}
+	g_string_append(expect, "configure-network:b");
+	assert_same("Connect options", xml, expect->str);
+
+	/* Everything the library may send is documented, with its type. */
+	rvc_connect_options_set_configure_network(o, FALSE);
+	sent = g_variant_ref_sink(rvc_connect_options_to_variant(o));
+	g_variant_iter_init(&iter, sent);
+	while (g_variant_iter_next(&iter, "{&sv}", &key, &value)) {
+		g_autofree char *entry = g_strdup_printf("%s:%s", key,
+							 g_variant_get_type_string(value));
+
+		if (!g_strv_contains((const char *const *)options, entry))
+			fail_msg("the library sends an undocumented option %s", entry);
+		g_variant_unref(value);
+	}
+}
+
+static const char *daemon_phase(size_t i)
+{
+	return session_phase_to_string((enum session_phase)i);
+}
+
+static const char *library_phase(size_t i)
+{
+	return rvc_phase_id((RvcPhase)(i + RVC_PHASE_IDLE));
+}
+
+static const char *daemon_reason(size_t i)
+{
+	return session_reason_to_string((enum session_reason)i);
+}
+
+static void test_phases(void **state)
+{
+	GDBusPropertyInfo *p = g_dbus_interface_info_lookup_property(
+		iface("org.roadvpn.Helper1.Connection"), "State");
+	g_autofree char *xml = documented(p->annotations, "org.roadvpn.Contract.Phases", "State");
+	g_autofree char *daemon = joined(daemon_phase);
+	g_autofree char *library = joined(library_phase);
+
+	assert_same("roadvpnd's phase ids (session/phase.c)", xml, daemon);
+	assert_same("the library's phase ids", xml, library);
+	for (RvcPhase ph = RVC_PHASE_IDLE; ph <= RVC_PHASE_RECONNECT_WAIT; ph++)
+		assert_int_equal(rvc_phase_from_id(rvc_phase_id(ph)), ph);
+}
+
+static void test_reasons(void **state)
+{
+	GDBusPropertyInfo *p = g_dbus_interface_info_lookup_property(
+		iface("org.roadvpn.Helper1.Connection"), "LastError");
+	g_autofree char *xml = documented(p->annotations, "org.roadvpn.Contract.Reasons",
+					  "LastError");
+	g_autofree char *daemon = joined(daemon_reason);
+	g_autofree char *library = joined(rvc_reason_nth);
+	g_auto(GStrv) ids = g_strsplit(xml, " ", -1);
+
+	assert_same("roadvpnd's reason ids (session/phase.c)", xml, daemon);
+	assert_same("the library's reason ids", xml, library);
+	for (char **id = ids; *id; id++) {
+		if (!strcmp(rvc_reason_text(*id), *id))
+			fail_msg("the library has no text for the reason '%s'", *id);
+	}
+}
+
+/* What a front end meets when a newer helper sends something new. */
+static void test_unknown_ids(void **state)
+{
+	assert_int_equal(rvc_phase_from_id("quantum-tunnel"), RVC_PHASE_UNKNOWN);
+	assert_int_equal(rvc_phase_from_id(NULL), RVC_PHASE_UNKNOWN);
+	assert_string_equal(rvc_reason_text("cosmic-rays"), "cosmic-rays");
+	assert_string_equal(rvc_reason_text(NULL), "");
+	assert_string_equal(rvc_secret_kind_label("otp"), "otp");
+	assert_string_equal(rvc_phase_label((RvcPhase)999), rvc_phase_label(RVC_PHASE_UNKNOWN));
+	assert_true(rvc_phase_is_step(RVC_PHASE_RESOLVING));
+	assert_true(rvc_phase_is_step(RVC_PHASE_NETCONFIG));
+	assert_false(rvc_phase_is_step(RVC_PHASE_UP));
+	assert_true(rvc_phase_is_end(RVC_PHASE_FAILED));
+	assert_false(rvc_phase_is_end(RVC_PHASE_DISCONNECTING));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_version),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_method_errors),
+		cmocka_unit_test(test_secret_kinds),
+		cmocka_unit_test(test_connect_options),
+		cmocka_unit_test(test_phases),
+		cmocka_unit_test(test_reasons),
+		cmocka_unit_test(test_unknown_ids),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
