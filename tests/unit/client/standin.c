@@ -14,16 +14,15 @@ static void export_connection(struct standin *s, const char *state)
 }
 
 static gboolean on_missing(RvDbusManager *m, GDBusMethodInvocation *inv, const char *profile,
-			   GVariant *options, gpointer user_data)
+			   const char *const *given, gpointer user_data)
 {
 	struct standin *s = user_data;
 	g_autoptr(GStrvBuilder) b = g_strv_builder_new();
 	g_auto(GStrv) kinds = NULL;
-	const char *v;
 
 	g_atomic_int_inc(&s->missing_calls);
 	for (const char *const *k = s->missing; k && *k; k++) {
-		if (!g_variant_lookup(options, *k, "&s", &v) || !*v)
+		if (!g_strv_contains(given, *k))
 			g_strv_builder_add(b, *k);
 	}
 	kinds = g_strv_builder_end(b);
