@@ -2,12 +2,12 @@
  * NetworkManager-l2tp connections: the keyfile NetworkManager writes
  * (/etc/NetworkManager/system-connections/NAME.nmconnection: [vpn]
  * service-type=org.freedesktop.NetworkManager.l2tp, data keys with yes/no,
- * [vpn-secrets], [ipv4] routeN=) and `nmcli connection export`'s file
- * (the plugin's own: [connection] id, [vpn] with true/false, [ipv4]
- * routes=A/N via G metric M;...). The vpn.data keys are NetworkManager-l2tp
- * 1.20/1.52's (shared/nm-service-defines.h there); each maps onto one
- * roadvpn key, is left out with the reason, or (IKEv2, EAP-TLS) stops the
- * import.
+ * [vpn-secrets], [ipv4] routeN=) and `nmcli connection export`'s file (the
+ * plugin's own: [connection] id, [vpn] with true/false, [ip4] in 1.20 or
+ * [ipv4] later, routes=A/N via G metric M;...). The vpn.data keys are
+ * NetworkManager-l2tp 1.20/1.52's (shared/nm-service-defines.h there); each
+ * maps onto one roadvpn key, is left out with the reason, or (IKEv2,
+ * EAP-TLS) stops the import.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -511,8 +511,9 @@ int rvi_import_nm(const char *d, size_t len, const struct rv_import_options *opt
 	name = rvi_ini_get(con, "id");
 	x.vpn = rvi_ini_section(ini, "vpn");
 	x.secrets = rvi_ini_section(ini, "vpn-secrets");
-	x.ip4 = rvi_ini_section(ini, "ipv4");
-	x.ip6 = rvi_ini_section(ini, "ipv6");
+	/* network-manager-l2tp 1.20's export writes [ip4]/[ip6], later ones and keyfiles [ipv4] */
+	x.ip4 = rvi_ini_section(ini, "ipv4") ?: rvi_ini_section(ini, "ip4");
+	x.ip6 = rvi_ini_section(ini, "ipv6") ?: rvi_ini_section(ini, "ip6");
 	x.c = rvi_conn_new(name && rvi_text_valid(name, 256) ? name : "");
 	r->format_detail = rvi_strdup(is_l2tp_keyfile(ini) ? "NetworkManager keyfile"
 							   : "nmcli connection export");

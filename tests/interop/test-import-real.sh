@@ -6,7 +6,7 @@
 #     (private bus, polkitd, NetworkManager in its own network namespace,
 #     all inside a private mount + pid namespace: tests/frontends/harness.sh)
 #     stores a connection made with `nmcli connection add ... vpn-type l2tp`;
-#     its keyfile is imported. The other way too: our nm-l2tp export of the
+#     its keyfile and `nmcli connection export`'s file are imported. The other way too: our nm-l2tp export of the
 #     profile is loaded by that NetworkManager (`nmcli connection load`).
 #  2. A .mobileconfig and a rasphone.pbk written from the formats' public
 #     documentation (Apple's com.apple.vpn.managed payload keys; [MS-RRASM]
@@ -50,6 +50,9 @@ if [ "${1:-}" = --nm-part ]; then
 		ipv4.never-default yes ipv4.routes 203.0.113.0/24 >"$FT_STATE/nmcli-add.log" 2>&1 ||
 		{ cat "$FT_STATE/nmcli-add.log" >&2; ft_fail "nmcli connection add failed"; }
 	cp "$FT_STATE"/conns/rvimport-nm*.nmconnection "$out/nm-l2tp.nmconnection"
+	# the other file NetworkManager-l2tp users hold: its plugin's export
+	nmcli connection export rvimport-nm "$out/nmcli-export.conf" >"$FT_STATE/nmcli-export.log" 2>&1 ||
+		{ cat "$FT_STATE/nmcli-export.log" >&2; ft_fail "nmcli connection export failed"; }
 	# and back: our export is a connection NetworkManager accepts
 	cp "$export_file" "$FT_STATE/conns/rvexport.nmconnection"
 	chmod 600 "$FT_STATE/conns/rvexport.nmconnection"
@@ -97,6 +100,14 @@ grep -q "gateway = $GATEWAY" "$STATE/files/export-vpn-data.txt" ||
 grep -q 'service-type=org.freedesktop.NetworkManager.l2tp' "$STATE/files/nm-l2tp.nmconnection" ||
 	t_fail "the keyfile NetworkManager wrote is not an l2tp connection"
 t_info "NetworkManager wrote $(wc -l <"$STATE/files/nm-l2tp.nmconnection") lines; it took our export"
+# nmcli's export (network-manager-l2tp's own format, no secrets): same mapping
+"$RV_IMPORT_TOOL" import "$STATE/files/nmcli-export.conf" "$STATE/nmcli-export.profile" \
+	2>"$STATE/nmcli-export.report" || { cat "$STATE/nmcli-export.report" >&2; t_fail "nmcli export import failed"; }
+for want in "gateway=$GATEWAY" 'enabled=true' 'user=alice' 'auth=mschapv2' 'default-route=false' \
+	'routes=203.0.113.0/24'; do
+	grep -qx "$want" "$STATE/nmcli-export.profile" || t_fail "nmcli export: no $want"
+done
+t_info "nmcli export: $(head -n 1 "$STATE/nmcli-export.report")"
 
 # t_import NAME FILE: convert, show the report, run a full session on it.
 t_import() {

@@ -190,14 +190,17 @@ static void test_nm_keyfile(void **state)
 	rv_import_result_free(r);
 }
 
-/* `nmcli connection export` for an l2tp connection (the plugin's format) */
+/*
+ * `nmcli connection export` for an l2tp connection (the plugin's format;
+ * network-manager-l2tp 1.20 writes "#org..." and [ip4], as here)
+ */
 static void test_nm_export_format(void **state)
 {
-	const char *f = "# org.freedesktop.NetworkManager.l2tp\n[connection]\nid=exp\n"
+	const char *f = "#org.freedesktop.NetworkManager.l2tp\n\n[connection]\nid=exp\n"
 			"[vpn]\ngateway=192.0.2.1\nuser=bob\nipsec-enabled=true\n"
 			"ipsec-psk=0scnZ0LXBzaw==\nrefuse-pap=true\nrefuse-eap=true\n"
 			"ipsec-pfs=no\nipsec-ikelifetime=3h\nipsec-salifetime=60m\n"
-			"ipsec-forceencaps=true\n[ipv4]\nmethod=auto\n"
+			"ipsec-forceencaps=true\n[ip4]\nmethod=auto\n"
 			"routes=10.1.0.0/16 via 192.0.2.254 metric 10;10.2.0.0/16\n"
 			"ignore-auto-dns=true\n";
 	struct rv_import_result *r = import_ok(f, NULL);
