@@ -186,6 +186,16 @@ static int add_word(struct ps_cmd *c, char *w, bool variable, unsigned int line,
 		last->variable = variable;
 		return 0;
 	}
+	if (!is_param(w) && last && last->value && strlen(last->value) < PS_MAX_STATEMENT &&
+	    last->value[0] && last->value[strlen(last->value) - 1] == ',') {
+		char *joined = rvi_printf("%s%s", last->value, w);   /* "a, b": one array */
+
+		rvi_free_secret(last->value);
+		rvi_free_secret(w);
+		last->value = joined;
+		last->variable |= variable;
+		return 0;
+	}
 	if (c->n_args == PS_MAX_ARGS) {
 		rvi_free_secret(w);
 		return rvi_fail(error, EFBIG, "line %u: more than %d parameters", line, PS_MAX_ARGS);
@@ -328,7 +338,7 @@ static int map_auth_method(struct ps_conn *pc, const struct ps_cmd *c, const cha
 	} m[] = { { "MSChapv2", "mschapv2" }, { "Chap", "chap" }, { "Pap", "pap" } };
 	char *copy = rvi_strdup(v), *save = NULL;
 
-	for (char *t = strtok_r(copy, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
+	for (char *t = strtok_r(copy, ", @()", &save); t; t = strtok_r(NULL, ", @()", &save)) {
 		size_t i;
 
 		for (i = 0; i < 3 && strcasecmp(m[i].win, t); i++)

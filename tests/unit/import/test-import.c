@@ -457,6 +457,20 @@ static void test_powershell_errors(void **state)
 	assert_err("Add-VpnConnection -Name 'a -ServerAddress g\n", "unterminated");
 }
 
+/* Arrays as people write them: "a, b" and @('a', 'b'). */
+static void test_powershell_arrays(void **state)
+{
+	const char *f = "Add-VpnConnection -Name a -ServerAddress g -AuthenticationMethod MSChapv2, Pap\n"
+			"Add-VpnConnection -Name b -ServerAddress g -AuthenticationMethod @('Chap', "
+			"'MSChapv2')\n";
+	struct rv_import_result *r = import_ok(f, NULL);
+
+	assert_int_equal(r->n_conns, 2);
+	assert_line(r->conns[0].profile_text, "[ppp]", "auth=mschapv2,pap");
+	assert_line(r->conns[1].profile_text, "[ppp]", "auth=chap,mschapv2");
+	rv_import_result_free(r);
+}
+
 /* ---- Apple ---- */
 
 static const char mobileconfig[] =
@@ -871,6 +885,7 @@ int main(void)
 		cmocka_unit_test(test_pbk_errors),
 		cmocka_unit_test(test_powershell),
 		cmocka_unit_test(test_powershell_errors),
+		cmocka_unit_test(test_powershell_arrays),
 		cmocka_unit_test(test_mobileconfig_xml_and_binary),
 		cmocka_unit_test(test_mobileconfig_signed),
 		cmocka_unit_test(test_mobileconfig_cert_and_group),
