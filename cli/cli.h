@@ -1,19 +1,21 @@
 #pragma once
 /*
- * roadvpn, the command-line client of roadvpnd. One file per group of
- * verbs; this header holds what they share: the bus proxies, calls that may
- * ask polkit interactively, and the exit statuses (documented in --help).
+ * roadvpn, the command-line client of roadvpnd, on libroadvpn-client. One
+ * file per group of verbs; this header holds what they share: the client,
+ * option parsing, and the exit statuses (documented in `roadvpn --help`).
+ * What the helper says and how to reach it is the library's; what the user
+ * sees (lines, prompts, exit statuses) is the CLI's.
  */
 #include <gio/gio.h>
 #include <stdbool.h>
 
-#include "rv-dbus.h"
+#include <roadvpn-client/roadvpn-client.h>
 
 /*
- * Exit statuses. 3..9 are roadvpnd's connection failure table
- * (session_failure_exit_code): 3 gateway unreachable, 4 authentication
- * failed, 5 L2TP failure, 6 PPP negotiation failed, 7 host network setup
- * failed, 8 IPsec negotiation failed, 9 connection lost after it was up.
+ * Exit statuses. 3..9 are roadvpnd's connection failure table (the
+ * connection's exit code): 3 gateway unreachable, 4 authentication failed,
+ * 5 L2TP failure, 6 PPP negotiation failed, 7 host network setup failed,
+ * 8 IPsec negotiation failed, 9 connection lost after it was up.
  */
 enum cli_exit {
 	CLI_EXIT_OK = 0,
@@ -33,12 +35,11 @@ struct cli_verb {
 	int (*run)(int argc, char **argv);
 };
 
-/* The Manager proxy (created on first use; exits 14 when roadvpnd cannot be reached). */
-RvDbusManager *cli_manager(void);
-RvDbusConnection *cli_connection(const char *path);
-/* Call a Manager method allowing interactive polkit authentication. NULL + error. */
-GVariant *cli_call(const char *method, GVariant *params, const char *reply_type, GError **error);
-/* Print "roadvpn: <message>" for a D-Bus error and return its exit status. */
+/* The client (created on first use; exits with its error's status when roadvpnd is unusable). */
+RvcClient *cli_client(void);
+/* The exit status for an error of the library (or of reading a file). */
+int cli_error_status(const GError *error);
+/* Print "roadvpn: <message>" and return the error's exit status. */
 int cli_error(const GError *error);
 int cli_fail(int status, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 
@@ -46,13 +47,8 @@ int cli_fail(int status, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 bool cli_parse(const char *verb, const char *args, const char *summary, GOptionEntry *entries,
 	       int *argc, char ***argv);
 
-/* The summary of one profile from ListProfiles (NULL + error if none). */
-GVariant *cli_profile_summary(const char *name, GError **error);
-
-/* secrets.c: read a secret file (one trailing newline dropped), prompt on the terminal. */
-char *cli_read_secret_file(const char *path, GError **error);
+/* secrets.c: a secret typed on the terminal without echo; NULL when there is none. */
 char *cli_prompt_secret(const char *prompt);
-void cli_free_secret(char *secret);
 
 /* agent.c: a polkit text agent while we run, when a terminal can answer it. */
 void cli_agent_start(void);

@@ -1,6 +1,6 @@
 /*
- * connect and disconnect. `connect --wait` follows the connection's State
- * (PropertiesChanged) and prints each phase as it completes:
+ * connect and disconnect. `connect --wait` follows the connection
+ * (rvc_connection_follow) and prints each step as it completes:
  *   L2TP tunnel ... ok
  *   PPP auth (MS-CHAPv2) ... ok
  *   IP 203.0.113.10, DNS 203.0.113.253 on rvpn0
@@ -14,164 +14,109 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "dbus/errors.h"
 
 #define DEFAULT_TIMEOUT 120
 
-static const struct {
-	const char *phase, *label;
-} phases[] = {
-	{ "resolving", "Resolving the gateway" },
-	{ "ike-main-mode", "IKE phase 1" },
-	{ "ike-quick-mode", "IKE phase 2" },
-	{ "l2tp-tunnel", "L2TP tunnel" },
-	{ "l2tp-call", "L2TP call" },
-	{ "ppp-lcp", "PPP link (LCP)" },
-	{ "ppp-auth", "PPP auth" },
-	{ "ppp-network", "PPP IP negotiation" },
-	{ "netconfig", "Network setup" },
-};
-
-static int phase_index(const char *phase)
-{
-	for (size_t i = 0; i < G_N_ELEMENTS(phases); i++) {
-		if (!strcmp(phases[i].phase, phase))
-			return (int)i;
-	}
-	return -1;
-}
-
 struct progress {
 	GMainLoop *loop;
-	RvDbusConnection *conn;
+	RvcConnection *conn;
 	const char *name;
-	int printed;          /* phases[0..printed] have their line */
-	bool seen_ike;
+	GCancellable *cancel;
+	RvcPhase pending;     /* the step entered last, whose line is not printed yet */
 	GString *held;        /* lines from PPP auth on, until the method is known */
 	int exit_code;
-	bool interrupted;
+	bool interrupted, timed_out;
 };
-
-static bool is_ike(int idx)
-{
-	return g_str_has_prefix(phases[idx].phase, "ike-");
-}
 
 /* The PPP auth line's method is filled in at flush time (\x01 marks its place). */
 static void flush_held(struct progress *p)
 {
-	const char *method = rv_dbus_connection_get_auth_method(p->conn);
-	g_autofree char *with = g_strdup_printf(" (%s)", method ? method : "");
+	const char *method = rvc_connection_get_auth_method(p->conn);
+	g_autofree char *with = g_strdup_printf(" (%s)", method);
 	g_auto(GStrv) parts = g_strsplit(p->held->str, "\x01", -1);
-	g_autofree char *text = g_strjoinv(method && *method ? with : "", parts);
+	g_autofree char *text = g_strjoinv(*method ? with : "", parts);
 
 	fputs(text, stdout);
 	g_string_truncate(p->held, 0);
 	fflush(stdout);
 }
 
-/* One "label ... result" line; from PPP auth on they wait for the method (known once up). */
-static void emit(struct progress *p, int idx, const char *result)
+/* The pending step's "label ... result" line; from PPP auth on it waits for the method. */
+static void finish_step(struct progress *p, const char *result)
 {
-	bool auth = idx == phase_index("ppp-auth");
+	RvcPhase step = p->pending;
 
-	g_string_append_printf(p->held, "%s%s ... %s\n", phases[idx].label, auth ? "\x01" : "",
-			       result);
-	if (idx < phase_index("ppp-auth"))
+	if (step == RVC_PHASE_UNKNOWN)
+		return;
+	p->pending = RVC_PHASE_UNKNOWN;
+	g_string_append_printf(p->held, "%s%s ... %s\n", rvc_phase_label(step),
+			       step == RVC_PHASE_PPP_AUTH ? "\x01" : "", result);
+	if (step < RVC_PHASE_PPP_AUTH)
 		flush_held(p);
-}
-
-/*
- * Lines for every phase before `idx`. Property changes are coalesced, so a
- * quick phase may never be seen as State; it was passed all the same (IKE
- * phases only when the connection used IPsec).
- */
-static void complete_until(struct progress *p, int idx)
-{
-	for (int j = p->printed + 1; j < idx; j++) {
-		if (!is_ike(j) || p->seen_ike)
-			emit(p, j, "ok");
-	}
-	if (idx - 1 > p->printed)
-		p->printed = idx - 1;
 }
 
 static void print_up(struct progress *p)
 {
-	const char *const *dns = rv_dbus_connection_get_dns(p->conn);
-	g_autofree char *dns_list = dns && dns[0] ? g_strjoinv(", ", (char **)dns) : NULL;
+	const char *const *dns = rvc_connection_get_dns(p->conn);
+	g_autofree char *dns_list = dns[0] ? g_strjoinv(", ", (char **)dns) : NULL;
 
-	complete_until(p, (int)G_N_ELEMENTS(phases));
+	finish_step(p, "ok");
 	flush_held(p);
-	printf("IP %s, DNS %s on %s\n", rv_dbus_connection_get_address(p->conn),
-	       dns_list ? dns_list : "(none)", rv_dbus_connection_get_interface(p->conn));
+	printf("IP %s, DNS %s on %s\n", rvc_connection_get_address(p->conn),
+	       dns_list ? dns_list : "(none)", rvc_connection_get_interface(p->conn));
 	printf("connected: %s\n", p->name);
+	p->exit_code = CLI_EXIT_OK;
 }
 
-static void finish_failed(struct progress *p)
+/* The library reported every step up to the one that failed: that one failed. */
+static void print_failed(struct progress *p, const RvcFailure *f)
 {
-	const char *phase = "", *reason = "", *message = "";
-	GVariant *err = rv_dbus_connection_get_last_error(p->conn);
-	int idx;
-
-	if (err)
-		g_variant_get(err, "(&s&s&s)", &phase, &reason, &message);
-	idx = phase_index(phase);
-	if (idx >= 0) {
-		complete_until(p, idx);
-		emit(p, idx, "failed");
-	}
+	if (rvc_phase_is_step(rvc_phase_from_id(f->phase)))
+		finish_step(p, "failed");
 	flush_held(p);
-	cli_fail(0, "%s", *message ? message : "the connection failed");
-	p->exit_code = rv_dbus_connection_get_exit_code(p->conn);
+	cli_fail(0, "%s", *f->message ? f->message : "the connection failed");
+	p->exit_code = rvc_connection_get_exit_code(p->conn);
 	if (p->exit_code <= 0)
 		p->exit_code = CLI_EXIT_FAILED;
 }
 
-/* Returns true once the connection reached an end (up, failed, disconnected). */
-static bool follow(struct progress *p)
+static void on_progress(RvcConnection *c, const RvcProgress *pr, gpointer user_data)
 {
-	const char *state = rv_dbus_connection_get_state(p->conn);
-	int idx = state ? phase_index(state) : -1;
+	struct progress *p = user_data;
 
-	if (idx >= 0) {
-		p->seen_ike |= is_ike(idx);
-		complete_until(p, idx);
-		return false;
-	}
-	/* A failure passes through disconnecting too: wait for the verdict. */
-	if (!state || !strcmp(state, "idle") || !strcmp(state, "disconnecting"))
-		return false;
-
-	if (!strcmp(state, "up")) {
+	if (rvc_phase_is_step(pr->phase)) {
+		finish_step(p, "ok");
+		p->pending = pr->phase;
+	} else if (pr->phase == RVC_PHASE_UP) {
 		print_up(p);
-		p->exit_code = CLI_EXIT_OK;
-	} else if (!strcmp(state, "failed")) {
-		finish_failed(p);
-	} else {
+	} else if (pr->phase == RVC_PHASE_FAILED) {
+		print_failed(p, &pr->failure);
+	} else if (pr->phase == RVC_PHASE_DISCONNECTED) {
 		flush_held(p);
 		p->exit_code = cli_fail(CLI_EXIT_FAILED, "%s: disconnected before it was up",
 					p->name);
 	}
-	return true;
 }
 
-static void on_properties_changed(GDBusProxy *proxy, GVariant *changed, GStrv invalidated,
-				  gpointer user_data)
+static void on_followed(GObject *source, GAsyncResult *result, gpointer user_data)
 {
 	struct progress *p = user_data;
+	g_autoptr(GError) error = NULL;
 
-	if (follow(p))
-		g_main_loop_quit(p->loop);
+	if (rvc_connection_follow_finish(p->conn, result, &error) == RVC_PHASE_UNKNOWN &&
+	    !g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+		flush_held(p);
+		p->exit_code = cli_error(error);
+	}
+	g_main_loop_quit(p->loop);
 }
 
 static gboolean on_timeout(gpointer user_data)
 {
 	struct progress *p = user_data;
 
-	p->exit_code = cli_fail(CLI_EXIT_FAILED, "%s: still not up; it keeps trying "
-				"(roadvpn status %s)", p->name, p->name);
-	g_main_loop_quit(p->loop);
+	p->timed_out = true;
+	g_cancellable_cancel(p->cancel);
 	return G_SOURCE_REMOVE;
 }
 
@@ -180,36 +125,42 @@ static gboolean on_interrupt(gpointer user_data)
 	struct progress *p = user_data;
 
 	p->interrupted = true;
-	g_main_loop_quit(p->loop);
+	g_cancellable_cancel(p->cancel);
 	return G_SOURCE_REMOVE;
 }
 
-static int wait_for(const char *name, const char *path, int timeout)
+static int wait_for(const char *name, RvcConnection *conn, int timeout)
 {
-	struct progress p = { .name = name, .printed = -1, .exit_code = CLI_EXIT_FAILED };
+	struct progress p = {
+		.name = name, .conn = conn, .pending = RVC_PHASE_UNKNOWN,
+		.exit_code = CLI_EXIT_FAILED,
+	};
 	guint sigint, timer;
 
-	p.conn = cli_connection(path);
 	p.held = g_string_new(NULL);
 	p.loop = g_main_loop_new(NULL, FALSE);
-	g_signal_connect(p.conn, "g-properties-changed", G_CALLBACK(on_properties_changed), &p);
+	p.cancel = g_cancellable_new();
 	sigint = g_unix_signal_add(SIGINT, on_interrupt, &p);
 	timer = g_timeout_add_seconds((guint)timeout, on_timeout, &p);
-	if (!follow(&p))
-		g_main_loop_run(p.loop);
-	g_source_remove(sigint);
+	rvc_connection_follow(conn, on_progress, &p, p.cancel, on_followed, &p);
+	g_main_loop_run(p.loop);
 	if (!p.interrupted)
+		g_source_remove(sigint);
+	if (!p.timed_out)
 		g_source_remove(timer);
 
-	if (p.interrupted) {
+	if (p.timed_out) {
+		p.exit_code = cli_fail(CLI_EXIT_FAILED, "%s: still not up; it keeps trying "
+				       "(roadvpn status %s)", name, name);
+	} else if (p.interrupted) {
 		g_autoptr(GError) error = NULL;
 
 		fprintf(stderr, "\nroadvpn: interrupted: disconnecting %s\n", name);
-		rv_dbus_connection_call_disconnect_sync(p.conn, NULL, &error);
+		rvc_connection_disconnect_sync(conn, NULL, &error);
 		p.exit_code = 130;
 	}
 	g_main_loop_unref(p.loop);
-	g_object_unref(p.conn);
+	g_object_unref(p.cancel);
 	g_string_free(p.held, TRUE);
 	return p.exit_code;
 }
@@ -220,73 +171,58 @@ struct connect_args {
 	int timeout;
 };
 
-static bool add_file_secret(GVariantDict *opts, const char *key, const char *path)
+static bool add_file_secret(RvcConnectOptions *opts, const char *kind, const char *path)
 {
 	g_autoptr(GError) error = NULL;
 	char *v;
 
 	if (!path)
 		return true;
-	v = cli_read_secret_file(path, &error);
+	v = rvc_secret_file_read(path, &error);
 	if (!v) {
 		cli_fail(CLI_EXIT_USAGE, "%s", error->message);
 		return false;
 	}
-	g_variant_dict_insert(opts, key, "s", v);
-	cli_free_secret(v);
+	rvc_connect_options_set_secret(opts, kind, v);
+	rvc_secret_free(v);
 	return true;
 }
 
-/* Ask on the terminal for the secrets roadvpnd named; false if we cannot. */
-static bool prompt_missing(GVariantDict *opts, const char *name, const char *message)
+/* The secrets roadvpnd named, asked on the terminal; none at all without one. */
+static void ask_secrets(RvcSecretsRequest *request, gpointer user_data)
 {
-	const char *list = strstr(message, "needs secrets: ");
-	g_auto(GStrv) names = g_strsplit(list ? list + 15 : "", ", ", -1);
+	const char *name = rvc_secrets_request_get_profile(request);
 
-	for (char **n = names; *n; n++) {
+	for (const char *const *k = rvc_secrets_request_get_kinds(request); *k; k++) {
 		g_autofree char *prompt = g_strdup_printf("%s for %s: ",
-			!strcmp(*n, "psk") ? "IPsec pre-shared key" :
-			!strcmp(*n, "password") ? "Password" : *n, name);
+							  rvc_secret_kind_label(*k), name);
 		char *v = cli_prompt_secret(prompt);
 
-		if (!v)
-			return false;
-		g_variant_dict_insert(opts, *n, "s", v);
-		cli_free_secret(v);
+		if (!v) {
+			rvc_secrets_request_cancel(request);
+			return;
+		}
+		rvc_secrets_request_set(request, *k, v);
+		rvc_secret_free(v);
 	}
-	return names[0] != NULL;
-}
-
-static GVariant *try_connect(const char *name, GVariantDict *opts, GError **error)
-{
-	g_autoptr(GVariant) o = g_variant_ref_sink(g_variant_dict_end(opts));
-
-	g_variant_dict_init(opts, o);   /* keep what we have for a retry */
-	return cli_call("Connect", g_variant_new("(s@a{sv})", name, o), NULL, error);
+	rvc_secrets_request_done(request);
 }
 
 static int connect_profile(const char *name, const struct connect_args *a)
 {
-	g_auto(GVariantDict) opts;
+	g_autoptr(RvcConnectOptions) opts = rvc_connect_options_new();
+	g_autoptr(RvcConnection) conn = NULL;
 	g_autoptr(GError) error = NULL;
-	g_autoptr(GVariant) ret = NULL;
-	const char *path;
 
-	g_variant_dict_init(&opts, NULL);
-	if (a->no_network)
-		g_variant_dict_insert(&opts, "configure-network", "b", FALSE);
-	if (!add_file_secret(&opts, "password", a->password_file) ||
-	    !add_file_secret(&opts, "psk", a->psk_file) ||
-	    !add_file_secret(&opts, "l2tp-secret", a->l2tp_secret_file))
+	rvc_connect_options_set_configure_network(opts, !a->no_network);
+	if (!add_file_secret(opts, RVC_SECRET_PASSWORD, a->password_file) ||
+	    !add_file_secret(opts, RVC_SECRET_PSK, a->psk_file) ||
+	    !add_file_secret(opts, RVC_SECRET_L2TP_SECRET, a->l2tp_secret_file))
 		return CLI_EXIT_USAGE;
 
-	ret = try_connect(name, &opts, &error);
-	if (!ret && rv_error_from_dbus(error) == RV_ERROR_NEEDS_SECRETS &&
-	    prompt_missing(&opts, name, error->message)) {
-		g_clear_error(&error);
-		ret = try_connect(name, &opts, &error);
-	}
-	if (!ret) {
+	cli_agent_start();
+	conn = rvc_client_connect_sync(cli_client(), name, opts, ask_secrets, NULL, NULL, &error);
+	if (!conn) {
 		int r = cli_error(error);
 
 		if (r == CLI_EXIT_NEEDS_SECRETS)
@@ -294,13 +230,11 @@ static int connect_profile(const char *name, const struct connect_args *a)
 					"terminal to be asked\n");
 		return r;
 	}
-
-	g_variant_get(ret, "(&o)", &path);
 	if (!a->wait) {
 		printf("connecting %s (roadvpn status %s)\n", name, name);
 		return CLI_EXIT_OK;
 	}
-	return wait_for(name, path, a->timeout);
+	return wait_for(name, conn, a->timeout);
 }
 
 int cli_connect(int argc, char **argv)
@@ -341,10 +275,9 @@ int cli_connect(int argc, char **argv)
 static int disconnect_one(const char *name, bool quiet_if_down)
 {
 	g_autoptr(GError) error = NULL;
-	g_autoptr(GVariant) ret = cli_call("Disconnect", g_variant_new("(s)", name), NULL, &error);
 
-	if (!ret) {
-		if (quiet_if_down && rv_error_from_dbus(error) == RV_ERROR_FAILED)
+	if (!rvc_client_disconnect_sync(cli_client(), name, NULL, &error)) {
+		if (quiet_if_down && g_error_matches(error, RVC_ERROR, RVC_ERROR_FAILED))
 			return CLI_EXIT_OK;
 		return cli_error(error);
 	}
@@ -359,33 +292,30 @@ int cli_disconnect(int argc, char **argv)
 		{ "all", 'a', 0, G_OPTION_ARG_NONE, &all, "Disconnect every active connection", NULL },
 		{ NULL },
 	};
-	g_autoptr(GVariant) list = NULL;
+	g_autoptr(GPtrArray) list = NULL;
 	g_autoptr(GError) error = NULL;
-	GVariantIter iter;
-	const char *name;
-	GVariant *dict;
 	int r = CLI_EXIT_OK;
 
 	if (!cli_parse("disconnect", "NAME|--all", "Disconnect a profile, or all.", e, &argc, &argv))
 		return CLI_EXIT_USAGE;
+	cli_agent_start();
 	if (!all && argc == 2)
 		return disconnect_one(argv[1], false);
 	if (!all || argc != 1)
 		return cli_fail(CLI_EXIT_USAGE, "disconnect: give one profile NAME or --all");
 
-	if (!rv_dbus_manager_call_list_profiles_sync(cli_manager(), &list, NULL, &error))
+	list = rvc_client_list_profiles_sync(cli_client(), NULL, &error);
+	if (!list)
 		return cli_error(error);
-	g_variant_iter_init(&iter, list);
-	while (g_variant_iter_next(&iter, "(&s@a{sv})", &name, &dict)) {
-		const char *state = NULL;
+	for (guint i = 0; i < list->len; i++) {
+		const RvcProfileSummary *s = list->pdata[i];
+		RvcPhase phase = rvc_phase_from_id(s->state);
 
-		if (g_variant_lookup(dict, "state", "&s", &state) && strcmp(state, "disconnected") &&
-		    strcmp(state, "failed")) {
-			int one = disconnect_one(name, true);
+		if (phase != RVC_PHASE_DISCONNECTED && phase != RVC_PHASE_FAILED) {
+			int one = disconnect_one(s->name, true);
 
 			r = r ? r : one;
 		}
-		g_variant_unref(dict);
 	}
 	return r;
 }

@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "dbus/errors.h"
 
 static const struct cli_verb verbs[] = {
 	{ "list", "", "List the system profiles and their state", cli_list },
@@ -33,41 +32,17 @@ static const char exit_statuses[] =
 	"12 secrets needed but no terminal to ask, 13 already active,\n"
 	"14 roadvpnd not reachable.\n";
 
-static RvDbusManager *manager;
+static RvcClient *client;
 
-RvDbusManager *cli_manager(void)
+RvcClient *cli_client(void)
 {
 	g_autoptr(GError) error = NULL;
 
-	if (manager)
-		return manager;
-	manager = rv_dbus_manager_proxy_new_for_bus_sync(G_BUS_TYPE_SYSTEM,
-		G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START_AT_CONSTRUCTION, "org.roadvpn.Helper1",
-		"/org/roadvpn/Helper1", NULL, &error);
-	if (!manager)
-		exit(cli_fail(CLI_EXIT_NO_HELPER, "cannot reach roadvpnd: %s", error->message));
-	/* Connecting may wait for a password typed into a polkit agent. */
-	g_dbus_proxy_set_default_timeout(G_DBUS_PROXY(manager), G_MAXINT);
-	return manager;
-}
-
-RvDbusConnection *cli_connection(const char *path)
-{
-	g_autoptr(GError) error = NULL;
-	RvDbusConnection *c = rv_dbus_connection_proxy_new_for_bus_sync(G_BUS_TYPE_SYSTEM,
-		G_DBUS_PROXY_FLAGS_NONE, "org.roadvpn.Helper1", path, NULL, &error);
-
-	if (!c)
-		exit(cli_fail(CLI_EXIT_FAILED, "cannot read %s: %s", path, error->message));
-	return c;
-}
-
-GVariant *cli_call(const char *method, GVariant *params, const char *reply_type, GError **error)
-{
-	cli_agent_start();
-	return g_dbus_proxy_call_sync(G_DBUS_PROXY(cli_manager()), method, params,
-				      G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION,
-				      G_MAXINT, NULL, error);
+	if (!client)
+		client = rvc_client_new_sync(NULL, &error);
+	if (!client)
+		exit(cli_error(error));
+	return client;
 }
 
 int cli_fail(int status, const char *fmt, ...)
@@ -82,38 +57,47 @@ int cli_fail(int status, const char *fmt, ...)
 	return status;
 }
 
-static int error_status(const GError *error)
+static int rvc_status(RvcError code)
 {
-	switch ((enum rv_error_code)rv_error_from_dbus(error)) {
-	case RV_ERROR_NOT_AUTHORIZED:
+	switch (code) {
+	case RVC_ERROR_NOT_AUTHORIZED:
 		return CLI_EXIT_NOT_AUTHORIZED;
-	case RV_ERROR_NO_SUCH_PROFILE:
+	case RVC_ERROR_NO_SUCH_PROFILE:
 		return CLI_EXIT_NO_SUCH_PROFILE;
-	case RV_ERROR_INVALID_PROFILE:
-	case RV_ERROR_EXISTS:
+	case RVC_ERROR_INVALID_PROFILE:
+	case RVC_ERROR_EXISTS:
+	case RVC_ERROR_BAD_SECRET_FILE:
+	case RVC_ERROR_INVALID_ARGUMENT:
 		return CLI_EXIT_USAGE;
-	case RV_ERROR_NEEDS_SECRETS:
+	case RVC_ERROR_NEEDS_SECRETS:
 		return CLI_EXIT_NEEDS_SECRETS;
-	case RV_ERROR_ALREADY_ACTIVE:
-	case RV_ERROR_BUSY:
+	case RVC_ERROR_ALREADY_ACTIVE:
+	case RVC_ERROR_BUSY:
 		return CLI_EXIT_ALREADY_ACTIVE;
-	case RV_ERROR_FAILED:
-	case RV_ERROR_AUTH_UNAVAILABLE:   /* polkit could not answer: a fault, not a refusal */
+	case RVC_ERROR_HELPER_NOT_REACHABLE:
+		return CLI_EXIT_NO_HELPER;
+	case RVC_ERROR_FAILED:
+	case RVC_ERROR_AUTHORIZATION_UNAVAILABLE:   /* a fault, not a refusal */
+	case RVC_ERROR_LIMITS_EXCEEDED:
+	case RVC_ERROR_INCOMPATIBLE:
 		return CLI_EXIT_FAILED;
 	}
+	return CLI_EXIT_FAILED;
+}
 
-	if (g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN) ||
-	    g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER))
-		return CLI_EXIT_NO_HELPER;
+int cli_error_status(const GError *error)
+{
+	if (error->domain == RVC_ERROR)
+		return rvc_status((RvcError)error->code);
+	/* A secret or profile file that cannot be read is a usage error. */
+	if (error->domain == G_FILE_ERROR)
+		return CLI_EXIT_USAGE;
 	return CLI_EXIT_FAILED;
 }
 
 int cli_error(const GError *error)
 {
-	g_autoptr(GError) copy = g_error_copy(error);
-
-	g_dbus_error_strip_remote_error(copy);
-	return cli_fail(error_status(error), "%s", copy->message);
+	return cli_fail(cli_error_status(error), "%s", error->message);
 }
 
 bool cli_parse(const char *verb, const char *args, const char *summary, GOptionEntry *entries,
@@ -138,25 +122,6 @@ bool cli_parse(const char *verb, const char *args, const char *summary, GOptionE
 	return true;
 }
 
-GVariant *cli_profile_summary(const char *name, GError **error)
-{
-	g_autoptr(GVariant) list = NULL;
-	GVariantIter iter;
-	const char *n;
-	GVariant *dict;
-
-	if (!rv_dbus_manager_call_list_profiles_sync(cli_manager(), &list, NULL, error))
-		return NULL;
-	g_variant_iter_init(&iter, list);
-	while (g_variant_iter_next(&iter, "(&s@a{sv})", &n, &dict)) {
-		if (!strcmp(n, name))
-			return dict;
-		g_variant_unref(dict);
-	}
-	g_set_error(error, RV_ERROR, RV_ERROR_NO_SUCH_PROFILE, "no profile named '%s'", name);
-	return NULL;
-}
-
 static void usage(FILE *out)
 {
 	fprintf(out, "Usage: roadvpn VERB [OPTIONS]\n\nVerbs:\n");
@@ -170,7 +135,6 @@ int main(int argc, char **argv)
 	int r;
 
 	setlocale(LC_ALL, "");
-	(void)RV_ERROR;
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
 	    !strcmp(argv[1], "help")) {
 		usage(argc < 2 ? stderr : stdout);
@@ -185,7 +149,7 @@ int main(int argc, char **argv)
 		if (strcmp(argv[1], verbs[i].name))
 			continue;
 		r = verbs[i].run(argc - 1, argv + 1);
-		g_clear_object(&manager);
+		g_clear_object(&client);
 		cli_agent_stop();
 		return r;
 	}

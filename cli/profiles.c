@@ -1,14 +1,16 @@
 /*
  * Profile verbs: add (every profile field is an option), import, export,
  * edit, delete. Validation is roadvpnd's: its error names the field and the
- * reason, and nothing is written when it refuses.
+ * reason, and nothing is written when it refuses. Every input (secret
+ * files included) is read before anything is sent, and a new profile is
+ * one AddProfile with its secrets: nothing is left half made.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 
-/* Option => [section] key; see DESIGN.md for the meaning of each. */
+/* Option => [section] key; see docs/profile.md for the meaning of each. */
 static const struct {
 	const char *option, *key, *help;
 } fields[] = {
@@ -43,70 +45,78 @@ static const struct {
 	{ "debug-log", "debug.log", "Debug components (l2tp,ppp)" },
 };
 
-/* --password-file, --psk-file, --l2tp-secret-file: secrets to store. */
+/* The secrets a profile stores: read from a file option, never from argv. */
+static const struct {
+	const char *option, *key, *help;
+} secret_fields[] = {
+	{ "password-file", "ppp.password", "Store the PPP password read from FILE" },
+	{ "psk-file", "ipsec.psk", "Store the IPsec pre-shared key read from FILE" },
+	{ "l2tp-secret-file", "l2tp.secret", "Store the L2TP tunnel secret read from FILE" },
+};
+
+#define N_SECRET_FIELDS G_N_ELEMENTS(secret_fields)
+
 struct secret_files {
-	char *password, *psk, *l2tp_secret;
+	char *path[N_SECRET_FIELDS];
 };
 
 static void secret_files_clear(struct secret_files *f)
 {
-	g_free(f->password);
-	g_free(f->psk);
-	g_free(f->l2tp_secret);
+	for (size_t i = 0; i < N_SECRET_FIELDS; i++)
+		g_free(f->path[i]);
 }
 
 static void secret_entries(GOptionEntry *e, struct secret_files *f)
 {
-	e[0] = (GOptionEntry){ "password-file", 0, 0, G_OPTION_ARG_FILENAME, &f->password,
-			       "Store the PPP password read from FILE", "FILE" };
-	e[1] = (GOptionEntry){ "psk-file", 0, 0, G_OPTION_ARG_FILENAME, &f->psk,
-			       "Store the IPsec pre-shared key read from FILE", "FILE" };
-	e[2] = (GOptionEntry){ "l2tp-secret-file", 0, 0, G_OPTION_ARG_FILENAME, &f->l2tp_secret,
-			       "Store the L2TP tunnel secret read from FILE", "FILE" };
+	for (size_t i = 0; i < N_SECRET_FIELDS; i++)
+		e[i] = (GOptionEntry){ secret_fields[i].option, 0, 0, G_OPTION_ARG_FILENAME,
+				       &f->path[i], secret_fields[i].help, "FILE" };
 }
 
-static bool add_secret(GVariantBuilder *b, const char *key, const char *path)
+/* A settings table whose values are wiped when it goes (they may be secrets). */
+static GHashTable *settings_new(void)
 {
-	g_autoptr(GError) error = NULL;
-	char *v;
+	return g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+				     (GDestroyNotify)rvc_secret_free);
+}
 
-	if (!path)
-		return true;
-	v = cli_read_secret_file(path, &error);
-	if (!v) {
-		cli_fail(CLI_EXIT_USAGE, "%s", error->message);
-		return false;
+/* Read every secret file into `settings` ("section.key" => secret); false (printed) on error. */
+static bool read_secrets(GHashTable *settings, const struct secret_files *f)
+{
+	for (size_t i = 0; i < N_SECRET_FIELDS; i++) {
+		g_autoptr(GError) error = NULL;
+		char *v;
+
+		if (!f->path[i])
+			continue;
+		v = rvc_secret_file_read(f->path[i], &error);
+		if (!v) {
+			cli_fail(cli_error_status(error), "%s", error->message);
+			return false;
+		}
+		g_hash_table_replace(settings, g_strdup(secret_fields[i].key), v);
 	}
-	g_variant_builder_add(b, "{ss}", key, v);
-	cli_free_secret(v);
 	return true;
-}
-
-static bool add_secrets(GVariantBuilder *b, const struct secret_files *f)
-{
-	return add_secret(b, "ppp.password", f->password) && add_secret(b, "ipsec.psk", f->psk) &&
-	       add_secret(b, "l2tp.secret", f->l2tp_secret);
-}
-
-static int update(const char *name, GVariantBuilder *settings)
-{
-	g_autoptr(GError) error = NULL;
-	g_autoptr(GVariant) ret = cli_call("UpdateProfile",
-					   g_variant_new("(sa{ss})", name, settings), NULL, &error);
-
-	return ret ? CLI_EXIT_OK : cli_error(error);
 }
 
 static int create(const char *name, const char *text)
 {
 	g_autoptr(GError) error = NULL;
-	g_autoptr(GVariant) ret = cli_call("AddProfile", g_variant_new("(ss)", name, text), NULL,
-					   &error);
 
-	if (!ret)
+	cli_agent_start();
+	if (!rvc_client_add_profile_sync(cli_client(), name, text, NULL, &error))
 		return cli_error(error);
 	printf("added %s\n", name);
 	return CLI_EXIT_OK;
+}
+
+/* "section.key" => value into the key file. */
+static void set_key(GKeyFile *kf, const char *key, const char *value)
+{
+	const char *dot = strchr(key, '.');
+	g_autofree char *group = g_strndup(key, (gsize)(dot - key));
+
+	g_key_file_set_string(kf, group, dot + 1, value);
 }
 
 static int add_profile(int argc, char **argv, char **values, struct secret_files *fp);
@@ -127,10 +137,12 @@ int cli_add(int argc, char **argv)
 static int add_profile(int argc, char **argv, char **values, struct secret_files *fp)
 {
 	size_t n = G_N_ELEMENTS(fields);
-	g_autofree GOptionEntry *e = g_new0(GOptionEntry, n + 4);
+	g_autofree GOptionEntry *e = g_new0(GOptionEntry, n + N_SECRET_FIELDS + 1);
 	g_autoptr(GKeyFile) kf = g_key_file_new();
-	GVariantBuilder secrets;
-	g_autofree char *text = NULL;
+	g_autoptr(GHashTable) secrets = settings_new();
+	GHashTableIter iter;
+	gpointer key, value;
+	char *text;
 	int r;
 
 	for (size_t i = 0; i < n; i++)
@@ -142,27 +154,20 @@ static int add_profile(int argc, char **argv, char **values, struct secret_files
 		return CLI_EXIT_USAGE;
 	if (argc != 2)
 		return cli_fail(CLI_EXIT_USAGE, "add: give one profile NAME");
+	if (!read_secrets(secrets, fp))
+		return CLI_EXIT_USAGE;
 
 	for (size_t i = 0; i < n; i++) {
-		g_autofree char *group = NULL;
-		const char *dot = strchr(fields[i].key, '.');
-
-		if (!values[i])
-			continue;
-		group = g_strndup(fields[i].key, (gsize)(dot - fields[i].key));
-		g_key_file_set_string(kf, group, dot + 1, values[i]);
+		if (values[i])
+			set_key(kf, fields[i].key, values[i]);
 	}
+	g_hash_table_iter_init(&iter, secrets);
+	while (g_hash_table_iter_next(&iter, &key, &value))
+		set_key(kf, key, value);
 	text = g_key_file_to_data(kf, NULL, NULL);
 	r = create(argv[1], text);
-
-	if (r != CLI_EXIT_OK || !(fp->password || fp->psk || fp->l2tp_secret))
-		return r;
-	g_variant_builder_init(&secrets, G_VARIANT_TYPE("a{ss}"));
-	if (!add_secrets(&secrets, fp)) {
-		g_variant_builder_clear(&secrets);
-		return CLI_EXIT_USAGE;
-	}
-	return update(argv[1], &secrets);
+	rvc_secret_free(text);
+	return r;
 }
 
 int cli_import(int argc, char **argv)
@@ -193,15 +198,14 @@ int cli_export(int argc, char **argv)
 {
 	g_autoptr(GError) error = NULL;
 	g_autofree char *text = NULL;
-	g_auto(GStrv) stored = NULL;
 
 	if (!cli_parse("export", "NAME", "Print a profile; secrets are never included.", NULL,
 		       &argc, &argv))
 		return CLI_EXIT_USAGE;
 	if (argc != 2)
 		return cli_fail(CLI_EXIT_USAGE, "export: give one profile NAME");
-	if (!rv_dbus_manager_call_get_profile_sync(cli_manager(), argv[1], &text, &stored, NULL,
-						   &error))
+	text = rvc_client_get_profile_sync(cli_client(), argv[1], NULL, NULL, &error);
+	if (!text)
 		return cli_error(error);
 	fputs(text, stdout);
 	return CLI_EXIT_OK;
@@ -209,20 +213,44 @@ int cli_export(int argc, char **argv)
 
 static bool is_secret_key(const char *key)
 {
-	return !strcmp(key, "ppp.password") || !strcmp(key, "ipsec.psk") ||
-	       !strcmp(key, "l2tp.secret");
+	for (size_t i = 0; i < N_SECRET_FIELDS; i++) {
+		if (!strcmp(key, secret_fields[i].key))
+			return true;
+	}
+	return false;
+}
+
+/* --set section.key=value into `settings`; false (printed) on a bad one. */
+static bool add_sets(GHashTable *settings, char **sets)
+{
+	for (char **s = sets; s && *s; s++) {
+		char *eq = strchr(*s, '=');
+		g_autofree char *key = eq ? g_strndup(*s, (gsize)(eq - *s)) : NULL;
+
+		if (!eq) {
+			cli_fail(CLI_EXIT_USAGE, "edit: '%s': expected section.key=value", *s);
+			return false;
+		}
+		if (is_secret_key(key)) {
+			cli_fail(CLI_EXIT_USAGE, "edit: secrets never go on the command line; "
+				 "use --password-file, --psk-file or --l2tp-secret-file");
+			return false;
+		}
+		g_hash_table_replace(settings, g_steal_pointer(&key), g_strdup(eq + 1));
+	}
+	return true;
 }
 
 int cli_edit(int argc, char **argv)
 {
 	g_auto(GStrv) sets = NULL;
 	struct secret_files f __attribute__((cleanup(secret_files_clear))) = { 0 };
-	GOptionEntry e[5] = {
+	GOptionEntry e[N_SECRET_FIELDS + 2] = {
 		{ "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &sets,
 		  "Set section.key=value (empty value: remove the key); repeatable", "KEY=VALUE" },
 	};
-	GVariantBuilder b;
-	int r;
+	g_autoptr(GHashTable) settings = settings_new();
+	g_autoptr(GError) error = NULL;
 
 	secret_entries(e + 1, &f);
 	if (!cli_parse("edit", "NAME --set section.key=value ...",
@@ -230,46 +258,27 @@ int cli_edit(int argc, char **argv)
 		return CLI_EXIT_USAGE;
 	if (argc != 2)
 		return cli_fail(CLI_EXIT_USAGE, "edit: give one profile NAME");
-
-	g_variant_builder_init(&b, G_VARIANT_TYPE("a{ss}"));
-	for (char **s = sets; s && *s; s++) {
-		g_autofree char *key = NULL;
-		char *eq = strchr(*s, '=');
-
-		if (!eq) {
-			g_variant_builder_clear(&b);
-			return cli_fail(CLI_EXIT_USAGE, "edit: '%s': expected section.key=value", *s);
-		}
-		key = g_strndup(*s, (gsize)(eq - *s));
-		if (is_secret_key(key)) {
-			g_variant_builder_clear(&b);
-			return cli_fail(CLI_EXIT_USAGE, "edit: secrets never go on the command line; "
-					"use --password-file, --psk-file or --l2tp-secret-file");
-		}
-		g_variant_builder_add(&b, "{ss}", key, eq + 1);
-	}
-	if (!add_secrets(&b, &f)) {
-		g_variant_builder_clear(&b);
+	if (!add_sets(settings, sets) || !read_secrets(settings, &f))
 		return CLI_EXIT_USAGE;
-	}
-	r = update(argv[1], &b);
-	if (r == CLI_EXIT_OK)
-		printf("updated %s\n", argv[1]);
-	return r;
+
+	cli_agent_start();
+	if (!rvc_client_update_profile_sync(cli_client(), argv[1], settings, NULL, &error))
+		return cli_error(error);
+	printf("updated %s\n", argv[1]);
+	return CLI_EXIT_OK;
 }
 
 int cli_delete(int argc, char **argv)
 {
 	g_autoptr(GError) error = NULL;
-	g_autoptr(GVariant) ret = NULL;
 
 	if (!cli_parse("delete", "NAME", "Remove a system profile (needs org.roadvpn.manage).",
 		       NULL, &argc, &argv))
 		return CLI_EXIT_USAGE;
 	if (argc != 2)
 		return cli_fail(CLI_EXIT_USAGE, "delete: give one profile NAME");
-	ret = cli_call("RemoveProfile", g_variant_new("(s)", argv[1]), NULL, &error);
-	if (!ret)
+	cli_agent_start();
+	if (!rvc_client_remove_profile_sync(cli_client(), argv[1], NULL, &error))
 		return cli_error(error);
 	printf("deleted %s\n", argv[1]);
 	return CLI_EXIT_OK;

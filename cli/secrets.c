@@ -1,7 +1,6 @@
 /*
- * Secrets for `connect` and `add`: from a file (never from argv, where any
- * user could read them in /proc) or typed on the terminal without echo.
- * And the polkit text agent, started when a terminal can answer it.
+ * Secrets typed on the terminal without echo, for `connect`. (Secret files
+ * are read by the library: rvc_secret_file_read(), roadvpnd's rule.)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -11,28 +10,6 @@
 #include <unistd.h>
 
 #include "cli.h"
-
-char *cli_read_secret_file(const char *path, GError **error)
-{
-	char *data = NULL;
-	gsize len = 0;
-
-	if (!g_file_get_contents(path, &data, &len, error))
-		return NULL;
-	if (len && data[len - 1] == '\n')
-		data[--len] = '\0';
-	if (len && data[len - 1] == '\r')
-		data[--len] = '\0';
-	return data;
-}
-
-void cli_free_secret(char *secret)
-{
-	if (!secret)
-		return;
-	explicit_bzero(secret, strlen(secret));
-	g_free(secret);
-}
 
 char *cli_prompt_secret(const char *prompt)
 {

@@ -9,86 +9,68 @@
 
 #include "cli.h"
 
+static GPtrArray *profiles(GError **error)
+{
+	return rvc_client_list_profiles_sync(cli_client(), NULL, error);
+}
+
 int cli_list(int argc, char **argv)
 {
-	g_autoptr(GVariant) list = NULL;
+	g_autoptr(GPtrArray) list = NULL;
 	g_autoptr(GError) error = NULL;
-	GVariantIter iter;
-	const char *name;
-	GVariant *d;
 
 	if (!cli_parse("list", "", "List the system profiles and their state.", NULL, &argc, &argv))
 		return CLI_EXIT_USAGE;
-	if (!rv_dbus_manager_call_list_profiles_sync(cli_manager(), &list, NULL, &error))
+	list = profiles(&error);
+	if (!list)
 		return cli_error(error);
 
 	printf("%-20s %-24s %-12s %s\n", "NAME", "GATEWAY", "USER", "STATE");
-	g_variant_iter_init(&iter, list);
-	while (g_variant_iter_next(&iter, "(&s@a{sv})", &name, &d)) {
-		const char *gw = "", *user = "", *state = "", *invalid = NULL;
+	for (guint i = 0; i < list->len; i++) {
+		const RvcProfileSummary *s = list->pdata[i];
 
-		if (g_variant_lookup(d, "invalid", "&s", &invalid)) {
-			printf("%-20s (invalid: %s)\n", name, invalid);
-		} else {
-			g_variant_lookup(d, "gateway", "&s", &gw);
-			g_variant_lookup(d, "user", "&s", &user);
-			g_variant_lookup(d, "state", "&s", &state);
-			printf("%-20s %-24s %-12s %s\n", name, gw, user, state);
-		}
-		g_variant_unref(d);
+		if (s->invalid)
+			printf("%-20s (invalid: %s)\n", s->name, s->invalid);
+		else
+			printf("%-20s %-24s %-12s %s\n", s->name, s->gateway, s->user, s->state);
 	}
 	return CLI_EXIT_OK;
 }
 
-static guint64 stat_of(RvDbusConnection *c, const char *key)
-{
-	GVariant *st = rv_dbus_connection_get_statistics(c);
-	guint64 v = 0;
-
-	if (st)
-		g_variant_lookup(st, key, "t", &v);
-	return v;
-}
-
-static char *since_text(guint64 usec)
+static char *since_text(gint64 sec)
 {
 	g_autoptr(GDateTime) dt = NULL;
 
-	if (!usec)
+	if (!sec)
 		return g_strdup("-");
-	dt = g_date_time_new_from_unix_local((gint64)(usec / G_USEC_PER_SEC));
+	dt = g_date_time_new_from_unix_local(sec);
 	return dt ? g_date_time_format(dt, "%Y-%m-%d %H:%M:%S") : g_strdup("-");
 }
 
-static void print_human(const char *name, RvDbusConnection *c)
+static void print_human(const char *name, RvcConnection *c)
 {
-	const char *phase = "", *reason = "", *message = "";
-	const char *const *dns = rv_dbus_connection_get_dns(c);
-	const char *const *routes = rv_dbus_connection_get_routes(c);
-	g_autofree char *dns_s = dns ? g_strjoinv(", ", (char **)dns) : g_strdup("");
-	g_autofree char *routes_s = routes ? g_strjoinv(", ", (char **)routes) : g_strdup("");
-	g_autofree char *since = since_text(rv_dbus_connection_get_connected_since(c));
-	GVariant *err = rv_dbus_connection_get_last_error(c);
+	RvcFailure err;
+	RvcStatistics st = rvc_connection_get_statistics(c);
+	g_autofree char *dns = g_strjoinv(", ", (char **)rvc_connection_get_dns(c));
+	g_autofree char *routes = g_strjoinv(", ", (char **)rvc_connection_get_routes(c));
+	g_autofree char *since = since_text(rvc_connection_get_connected_since(c));
 
-	if (err)
-		g_variant_get(err, "(&s&s&s)", &phase, &reason, &message);
-	printf("%s: %s\n", name, rv_dbus_connection_get_state(c));
-	if (*message)
-		printf("  error:      %s (%s, %s)\n", message, phase, reason);
-	if (*rv_dbus_connection_get_interface(c)) {
-		printf("  interface:  %s (MTU %u)\n", rv_dbus_connection_get_interface(c),
-		       rv_dbus_connection_get_mtu(c));
-		printf("  address:    %s peer %s\n", rv_dbus_connection_get_address(c),
-		       rv_dbus_connection_get_peer_address(c));
-		printf("  dns:        %s\n", *dns_s ? dns_s : "-");
-		printf("  auth:       %s\n", rv_dbus_connection_get_auth_method(c));
+	printf("%s: %s\n", name, rvc_connection_get_state(c));
+	if (rvc_connection_get_last_error(c, &err) && *err.message)
+		printf("  error:      %s (%s, %s)\n", err.message, err.phase, err.reason);
+	if (*rvc_connection_get_interface(c)) {
+		printf("  interface:  %s (MTU %u)\n", rvc_connection_get_interface(c),
+		       rvc_connection_get_mtu(c));
+		printf("  address:    %s peer %s\n", rvc_connection_get_address(c),
+		       rvc_connection_get_peer_address(c));
+		printf("  dns:        %s\n", *dns ? dns : "-");
+		printf("  auth:       %s\n", rvc_connection_get_auth_method(c));
 		printf("  since:      %s\n", since);
 	}
-	printf("  routes:     %s\n", *routes_s ? routes_s : "-");
+	printf("  routes:     %s\n", *routes ? routes : "-");
 	printf("  traffic:    %" G_GUINT64_FORMAT " bytes in (%" G_GUINT64_FORMAT " packets), %"
 	       G_GUINT64_FORMAT " bytes out (%" G_GUINT64_FORMAT " packets)\n",
-	       stat_of(c, "bytes-in"), stat_of(c, "packets-in"), stat_of(c, "bytes-out"),
-	       stat_of(c, "packets-out"));
+	       st.bytes_in, st.packets_in, st.bytes_out, st.packets_out);
 }
 
 static void json_str(GString *out, const char *key, const char *value)
@@ -124,69 +106,52 @@ static void json_strv(GString *out, const char *key, const char *const *v)
 	g_string_append(out, "]");
 }
 
-static void json_connection(GString *out, const char *name, RvDbusConnection *c)
+static void json_connection(GString *out, const char *name, RvcConnection *c)
 {
-	const char *phase = "", *reason = "", *message = "";
-	GVariant *err = rv_dbus_connection_get_last_error(c);
+	RvcFailure err;
+	RvcStatistics st = rvc_connection_get_statistics(c);
 
-	if (err)
-		g_variant_get(err, "(&s&s&s)", &phase, &reason, &message);
+	rvc_connection_get_last_error(c, &err);
 	g_string_append(out, "{");
 	json_str(out, "name", name);
 	g_string_append(out, ", ");
-	json_str(out, "state", rv_dbus_connection_get_state(c));
+	json_str(out, "state", rvc_connection_get_state(c));
 	g_string_append(out, ", ");
-	json_str(out, "interface", rv_dbus_connection_get_interface(c));
+	json_str(out, "interface", rvc_connection_get_interface(c));
 	g_string_append(out, ", ");
-	json_str(out, "address", rv_dbus_connection_get_address(c));
+	json_str(out, "address", rvc_connection_get_address(c));
 	g_string_append(out, ", ");
-	json_str(out, "peer-address", rv_dbus_connection_get_peer_address(c));
+	json_str(out, "peer-address", rvc_connection_get_peer_address(c));
 	g_string_append(out, ", ");
-	json_strv(out, "dns", rv_dbus_connection_get_dns(c));
+	json_strv(out, "dns", rvc_connection_get_dns(c));
 	g_string_append(out, ", ");
-	json_strv(out, "routes", rv_dbus_connection_get_routes(c));
-	g_string_append_printf(out, ", \"mtu\": %u, ", rv_dbus_connection_get_mtu(c));
-	json_str(out, "auth-method", rv_dbus_connection_get_auth_method(c));
-	g_string_append_printf(out, ", \"owner\": %u, \"connected-since\": %" G_GUINT64_FORMAT,
-			       rv_dbus_connection_get_owner(c),
-			       rv_dbus_connection_get_connected_since(c));
+	json_strv(out, "routes", rvc_connection_get_routes(c));
+	g_string_append_printf(out, ", \"mtu\": %u, ", rvc_connection_get_mtu(c));
+	json_str(out, "auth-method", rvc_connection_get_auth_method(c));
+	g_string_append_printf(out, ", \"owner\": %u, \"connected-since\": %" G_GINT64_FORMAT,
+			       rvc_connection_get_owner(c),
+			       rvc_connection_get_connected_since(c) * G_USEC_PER_SEC);
 	g_string_append_printf(out, ", \"statistics\": {\"bytes-in\": %" G_GUINT64_FORMAT
 			       ", \"bytes-out\": %" G_GUINT64_FORMAT ", \"packets-in\": %"
 			       G_GUINT64_FORMAT ", \"packets-out\": %" G_GUINT64_FORMAT "}",
-			       stat_of(c, "bytes-in"), stat_of(c, "bytes-out"),
-			       stat_of(c, "packets-in"), stat_of(c, "packets-out"));
+			       st.bytes_in, st.bytes_out, st.packets_in, st.packets_out);
 	g_string_append(out, ", \"last-error\": {");
-	json_str(out, "phase", phase);
+	json_str(out, "phase", err.phase);
 	g_string_append(out, ", ");
-	json_str(out, "reason", reason);
+	json_str(out, "reason", err.reason);
 	g_string_append(out, ", ");
-	json_str(out, "message", message);
+	json_str(out, "message", err.message);
 	g_string_append(out, "}}");
 }
 
-/* The connection object of each profile that has one (live or just ended). */
-static GPtrArray *connections(const char *only, GError **error)
+/* The connection of a listed profile, or NULL when it has none (any more). */
+static RvcConnection *connection_of(const RvcProfileSummary *s)
 {
-	g_autoptr(GVariant) list = NULL;
-	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
-	GVariantIter iter;
-	const char *name, *path;
-	GVariant *d;
+	g_autoptr(GError) error = NULL;
 
-	if (!rv_dbus_manager_call_list_profiles_sync(cli_manager(), &list, NULL, error)) {
-		g_ptr_array_unref(names);
+	if (!s->connection_path)
 		return NULL;
-	}
-	g_variant_iter_init(&iter, list);
-	while (g_variant_iter_next(&iter, "(&s@a{sv})", &name, &d)) {
-		if ((!only || !strcmp(only, name)) && g_variant_lookup(d, "connection", "&o", &path) &&
-		    strcmp(path, "/")) {
-			g_ptr_array_add(names, g_strdup(name));
-			g_ptr_array_add(names, g_strdup(path));
-		}
-		g_variant_unref(d);
-	}
-	return names;
+	return rvc_client_get_connection_sync(cli_client(), s->name, NULL, &error);
 }
 
 int cli_status(int argc, char **argv)
@@ -197,57 +162,71 @@ int cli_status(int argc, char **argv)
 		{ NULL },
 	};
 	g_autoptr(GError) error = NULL;
-	g_autoptr(GPtrArray) conns = NULL;
+	g_autoptr(GPtrArray) list = NULL;
 	g_autoptr(GString) out = g_string_new("[");
+	const char *only;
+	guint shown = 0;
 
 	if (!cli_parse("status", "[NAME]", "Show connections: state, addresses, DNS, routes,\n"
 		       "counters and the last error.", e, &argc, &argv))
 		return CLI_EXIT_USAGE;
 	if (argc > 2)
 		return cli_fail(CLI_EXIT_USAGE, "status: at most one profile NAME");
-	if (argc == 2) {
-		g_autoptr(GVariant) summary = cli_profile_summary(argv[1], &error);
-
-		if (!summary)
-			return cli_error(error);
-	}
-
-	conns = connections(argc == 2 ? argv[1] : NULL, &error);
-	if (!conns)
+	only = argc == 2 ? argv[1] : NULL;
+	list = profiles(&error);
+	if (!list)
 		return cli_error(error);
-	for (guint i = 0; i + 1 < conns->len; i += 2) {
-		g_autoptr(RvDbusConnection) c = cli_connection(conns->pdata[i + 1]);
+	if (only && !rvc_profile_list_find(list, only))
+		return cli_fail(CLI_EXIT_NO_SUCH_PROFILE, "no profile named '%s'", only);
 
+	for (guint i = 0; i < list->len; i++) {
+		const RvcProfileSummary *s = list->pdata[i];
+		g_autoptr(RvcConnection) c = NULL;
+
+		if (only && strcmp(only, s->name))
+			continue;
+		c = connection_of(s);
+		if (!c)
+			continue;
 		if (json) {
-			g_string_append(out, i ? ",\n " : "");
-			json_connection(out, conns->pdata[i], c);
+			g_string_append(out, shown ? ",\n " : "");
+			json_connection(out, s->name, c);
 		} else {
-			print_human(conns->pdata[i], c);
+			print_human(s->name, c);
 		}
+		shown++;
 	}
 	if (json)
 		printf("%s]\n", out->str);
-	else if (conns->len == 0)
-		printf(argc == 2 ? "%s: disconnected\n" : "no connections\n", argv[1]);
+	else if (shown == 0)
+		printf(only ? "%s: disconnected\n" : "no connections\n", only);
 	return CLI_EXIT_OK;
 }
 
 struct follow {
 	GMainLoop *loop;
+	bool interrupted;
 };
 
-static void on_log(RvDbusConnection *c, const char *line, gpointer user_data)
+static void on_log(RvcConnection *c, const char *line, gpointer user_data)
 {
 	printf("%s\n", line);
 	fflush(stdout);
 }
 
-static void on_state(GDBusProxy *proxy, GVariant *changed, GStrv invalidated, gpointer user_data)
+static gboolean ended(RvcConnection *c)
+{
+	RvcPhase phase = rvc_connection_get_phase(c);
+
+	return rvc_connection_is_gone(c) || phase == RVC_PHASE_DISCONNECTED ||
+	       phase == RVC_PHASE_FAILED;
+}
+
+static void on_changed(RvcConnection *c, gpointer user_data)
 {
 	struct follow *f = user_data;
-	const char *state = rv_dbus_connection_get_state(RV_DBUS_CONNECTION(proxy));
 
-	if (state && (!strcmp(state, "disconnected") || !strcmp(state, "failed")))
+	if (ended(c))
 		g_main_loop_quit(f->loop);
 }
 
@@ -255,6 +234,7 @@ static gboolean on_interrupt(gpointer user_data)
 {
 	struct follow *f = user_data;
 
+	f->interrupted = true;
 	g_main_loop_quit(f->loop);
 	return G_SOURCE_REMOVE;
 }
@@ -268,8 +248,7 @@ int cli_log(int argc, char **argv)
 		{ NULL },
 	};
 	g_autoptr(GError) error = NULL;
-	g_autoptr(GPtrArray) conns = NULL;
-	g_autoptr(RvDbusConnection) c = NULL;
+	g_autoptr(RvcConnection) c = NULL;
 	g_auto(GStrv) lines = NULL;
 	struct follow f = { 0 };
 
@@ -278,32 +257,31 @@ int cli_log(int argc, char **argv)
 		return CLI_EXIT_USAGE;
 	if (argc != 2)
 		return cli_fail(CLI_EXIT_USAGE, "log: give one profile NAME");
-	conns = connections(argv[1], &error);
-	if (!conns)
+	c = rvc_client_get_connection_sync(cli_client(), argv[1], NULL, &error);
+	if (!c && error)
 		return cli_error(error);
-	if (conns->len == 0)
+	if (!c)
 		return cli_fail(CLI_EXIT_FAILED, "%s has no connection to show", argv[1]);
 
-	c = cli_connection(conns->pdata[1]);
-	/* The handler first: FollowLog's backlog and the Log signals after it are then gapless. */
+	cli_agent_start();
 	f.loop = g_main_loop_new(NULL, FALSE);
 	g_signal_connect(c, "log", G_CALLBACK(on_log), &f);
-	g_signal_connect(c, "g-properties-changed", G_CALLBACK(on_state), &f);
-	if (!(follow_log ? rv_dbus_connection_call_follow_log_sync(c, &lines, NULL, &error) :
-			   rv_dbus_connection_call_get_log_sync(c, &lines, NULL, &error))) {
+	g_signal_connect(c, "changed", G_CALLBACK(on_changed), &f);
+	lines = follow_log ? rvc_connection_follow_log_sync(c, NULL, &error) :
+			     rvc_connection_get_log_sync(c, NULL, &error);
+	if (!lines) {
 		g_main_loop_unref(f.loop);
 		return cli_error(error);
 	}
 	for (char **l = lines; *l; l++)
 		printf("%s\n", *l);
 	fflush(stdout);
-	if (follow_log) {
+	if (follow_log && !ended(c)) {
 		guint sig = g_unix_signal_add(SIGINT, on_interrupt, &f);
-		const char *state = rv_dbus_connection_get_state(c);
 
-		if (state && strcmp(state, "disconnected") && strcmp(state, "failed"))
-			g_main_loop_run(f.loop);
-		g_source_remove(sig);
+		g_main_loop_run(f.loop);
+		if (!f.interrupted)
+			g_source_remove(sig);
 	}
 	g_main_loop_unref(f.loop);
 	return CLI_EXIT_OK;

@@ -526,6 +526,12 @@ static gboolean check_connect_options(GVariant *options, GError **error)
 	return TRUE;
 }
 
+static void set_not_for_user(GError **error, const char *name)
+{
+	g_set_error(error, RV_ERROR, RV_ERROR_NOT_AUTHORIZED,
+		    "not authorized: '%s' is not for this user ([connection] allowed-users)", name);
+}
+
 /* Load, authorize against allowed-users, add the secrets: a profile ready to run. */
 static struct profile *prepare_profile(struct rv_manager *m, const char *name,
 				       GDBusMethodInvocation *inv, uid_t uid, GError **error)
@@ -535,9 +541,7 @@ static struct profile *prepare_profile(struct rv_manager *m, const char *name,
 	if (!p)
 		return NULL;
 	if (!user_allowed(p, uid)) {
-		g_set_error(error, RV_ERROR, RV_ERROR_NOT_AUTHORIZED,
-			    "not authorized: '%s' is not for this user ([connection] allowed-users)",
-			    name);
+		set_not_for_user(error, name);
 		return NULL;
 	}
 	/* The file name is the profile's identity, whatever name= says. */
@@ -586,6 +590,12 @@ static void on_missing_auth(GDBusMethodInvocation *inv, uid_t uid, bool polkit_y
 	}
 	p = rv_store_load(m->store, name, &error);
 	/* A broken file's reason is shown as ListProfiles shows it: not to strangers. */
+	if (p && polkit_yes && !may_use(p, uid, polkit_yes)) {
+		g_clear_error(&error);
+		set_not_for_user(&error, name);
+		g_dbus_method_invocation_return_gerror(inv, error);
+		return;
+	}
 	if (p ? !may_use(p, uid, polkit_yes) :
 		g_error_matches(error, RV_ERROR, RV_ERROR_INVALID_PROFILE) && uid && !polkit_yes) {
 		g_dbus_method_invocation_return_error(inv, RV_ERROR, RV_ERROR_NOT_AUTHORIZED,
