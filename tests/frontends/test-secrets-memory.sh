@@ -2,22 +2,40 @@
 # shellcheck source-path=SCRIPTDIR
 # Secrets in roadvpnd's memory: roadvpnd is not dumpable (PR_GET_DUMPABLE
 # 0, RLIMIT_CORE 0), and once a profile got a password through AddProfile
-# and UpdateProfile and a connection got a password and a PSK through
-# Connect and ended, a core of the running roadvpnd (gcore: root may ptrace
-# it even so) holds none of those strings: the D-Bus messages that carried
-# them, the key files and every other copy were wiped. roadvpnd runs in a
-# network namespace where the gateway answers ICMP port unreachable.
+# and UpdateProfile and connections got a password, a PSK and a tunnel
+# secret through Connect and ended, a core of the running roadvpnd (gcore:
+# root may ptrace it even so) holds none of those strings: the D-Bus
+# messages that carried them, the key files and every other copy were
+# wiped. With l2tpns installed, one connection comes up against it first
+# (CHAP with the password, the tunnel secret offered) and is disconnected;
+# without it, roadvpnd runs in a network namespace of its own.
 set -euo pipefail
 . "$(dirname "$0")/harness.sh"
+GW=$FT_SRC/tools/gateways
 
 ft_require
 command -v gcore >/dev/null && command -v gdb >/dev/null || ft_skip "no gdb/gcore"
 [ -x /usr/bin/python3 ] || ft_skip "no /usr/bin/python3"
+if [ -z "${FT_INNER:-}" ] && command -v /usr/sbin/l2tpns >/dev/null &&
+	command -v freeradius >/dev/null; then
+	FT_GW_NAME=ftm$$
+	trap '"$GW/l2tpns.sh" stop --name "$FT_GW_NAME" >/dev/null 2>&1 || true' EXIT
+	"$GW/l2tpns.sh" start --name "$FT_GW_NAME" >/dev/null || ft_fail "could not start l2tpns"
+	export FT_CLIENT_ENV=/tmp/roadvpn-test/$FT_GW_NAME/client.env
+	ft_run_inner "$@"
+	exit "$FT_RC"
+fi
 ft_enter "$@"
 
 trap ft_netns_cleanup EXIT
-ft_netns rvft-mem
-NS=$FT_NS
+if [ -n "${FT_CLIENT_ENV:-}" ]; then
+	# shellcheck source=/dev/null
+	. "$FT_CLIENT_ENV"
+	NS=$CL_NS
+else
+	ft_netns rvft-mem
+	NS=$FT_NS
+fi
 
 ft_start_bus
 ft_start_polkit
@@ -37,6 +55,20 @@ gdb -p "$pid" -batch -nx -ex 'print ((int (*)(int, long, long, long, long))prctl
 ft_grep '^\$1 = 0$' "$O"
 
 ft_info "secrets through AddProfile, UpdateProfile and Connect"
+# wait_state PATH REGEX: the connection's State matches within 20 s.
+wait_state() {
+	local i
+	for ((i = 0; i < 200; i++)); do
+		gdbus call --system --dest org.roadvpn.Helper1 --object-path "$1" \
+			--method org.freedesktop.DBus.Properties.Get org.roadvpn.Helper1.Connection \
+			State >"$O" 2>&1 || true
+		grep -Eq "'($2)'" "$O" && return 0
+		sleep 0.1
+	done
+	cat "$O" >&2
+	ft_fail "$1 did not reach $2"
+}
+
 bus() {
 	gdbus call --system --dest org.roadvpn.Helper1 --object-path /org/roadvpn/Helper1 \
 		--method "org.roadvpn.Helper1.Manager.$1" "${@:2}" >"$O" 2>&1 ||
@@ -50,26 +82,35 @@ bus Connect office "{'password': <'$CONN_PW'>, 'psk': <'$CONN_PSK'>}"
 conn=$(grep -o "/org/roadvpn/Helper1/Connection/[0-9]*" "$O")
 bus ListProfiles
 bus GetProfile stored
-bus Disconnect office
-for ((i = 0; i < 100; i++)); do
-	gdbus call --system --dest org.roadvpn.Helper1 --object-path "$conn" \
-		--method org.freedesktop.DBus.Properties.Get org.roadvpn.Helper1.Connection State \
-		>"$O" 2>&1 || true
-	grep -Eq "'(disconnected|failed)'" "$O" && break
-	sleep 0.1
-done
-ft_grep "'(disconnected|failed)'" "$O"
+# Ends it if it still runs (it may have failed already: no gateway at 192.0.2.1).
+gdbus call --system --dest org.roadvpn.Helper1 --object-path /org/roadvpn/Helper1 \
+	--method org.roadvpn.Helper1.Manager.Disconnect office >/dev/null 2>&1 || true
+wait_state "$conn" 'disconnected|failed'
+
+SECRETS=("$ADD_PW" "$UPD_PW" "$CONN_PW" "$CONN_PSK")
+if [ -n "${FT_CLIENT_ENV:-}" ]; then
+	ft_info "a connection up against l2tpns, then disconnected"
+	SECRETS+=("$PASSWORD" "$TUNNEL_SECRET")
+	bus AddProfile gw "$(printf '[connection]\ngateway=%s\n[ipsec]\nenabled=false\n[ppp]\nuser=%s\nauth=chap\npassword-flags=ask\n[ip]\ndefault-route=false\ndns=false\nipv6=off\n' "$GATEWAY" "$USER")"
+	bus Connect gw "{'password': <'$PASSWORD'>, 'l2tp-secret': <'$TUNNEL_SECRET'>}"
+	conn=$(grep -o "/org/roadvpn/Helper1/Connection/[0-9]*" "$O")
+	wait_state "$conn" up
+	/usr/bin/python3 "$FT_DIR/memscan.py" "$FT_ROADVPND_PID" "$PASSWORD" >"$FT_STATE/copies-up"
+	ft_info "while up (the connection needs it): $(cat "$FT_STATE/copies-up")"
+	bus Disconnect gw
+	wait_state "$conn" disconnected
+fi
 
 ft_info "a core of the running roadvpnd holds none of them"
 # An ASan build maps terabytes of shadow: gcore would write all of it, so
 # memscan.py reads the same memory through /proc/PID/mem without it.
 if ldd "$ROADVPND" | grep -q libasan; then
-	/usr/bin/python3 "$FT_DIR/memscan.py" "$pid" "$ADD_PW" "$UPD_PW" "$CONN_PW" "$CONN_PSK" \
-		>"$FT_STATE/copies" || ft_fail "memscan.py failed"
+	/usr/bin/python3 "$FT_DIR/memscan.py" "$pid" "${SECRETS[@]}" >"$FT_STATE/copies" ||
+		ft_fail "memscan.py failed"
 else
 	(ulimit -f 4194304 && gcore -o "$FT_STATE/core" "$pid") >"$FT_STATE/gcore.log" 2>&1 ||
 		{ cat "$FT_STATE/gcore.log" >&2; rm -f "$FT_STATE/core.$pid"; ft_fail "gcore failed"; }
-	for s in "$ADD_PW" "$UPD_PW" "$CONN_PW" "$CONN_PSK"; do
+	for s in "${SECRETS[@]}"; do
 		printf '%s %s\n' "$(grep -a -o -F -- "$s" "$FT_STATE/core.$pid" | wc -l)" "$s"
 	done >"$FT_STATE/copies"
 	rm -f "$FT_STATE/core.$pid"

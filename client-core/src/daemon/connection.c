@@ -86,12 +86,34 @@ static void set_ip(struct rv_connection *c, const struct session_up_info *info)
 	rv_dbus_connection_set_auth_method(c->iface, info->auth_method ? info->auth_method : "");
 }
 
+/*
+ * The profile's routes, published once the tunnel is up: from then on `ip
+ * route` shows them to every local user anyway (or NetworkManager does, when
+ * it configures the network), before that they are the profile's business.
+ */
+static void set_routes(struct rv_connection *c)
+{
+	g_autoptr(GPtrArray) routes = g_ptr_array_new_with_free_func(g_free);
+	char dst[INET_ADDRSTRLEN];
+
+	if (c->profile->default_route)
+		g_ptr_array_add(routes, g_strdup("0.0.0.0/0"));
+	for (size_t i = 0; i < c->profile->n_routes; i++) {
+		inet_ntop(AF_INET, &c->profile->routes[i].dst, dst, sizeof(dst));
+		g_ptr_array_add(routes, g_strdup_printf("%s/%u", dst,
+							c->profile->routes[i].prefix_len));
+	}
+	g_ptr_array_add(routes, NULL);
+	rv_dbus_connection_set_routes(c->iface, (const char *const *)routes->pdata);
+}
+
 static void on_up(void *user_data, const struct session_up_info *info)
 {
 	struct rv_connection *c = user_data;
 
 	g_strlcpy(c->ifname, info->ifname, sizeof(c->ifname));
 	set_ip(c, info);
+	set_routes(c);
 	rv_dbus_connection_set_connected_since(c->iface, (guint64)g_get_real_time());
 	set_stats(c);
 	c->stats_timer = g_timeout_add_seconds(1, on_stats_timer, c);
@@ -187,23 +209,10 @@ static gboolean on_handle_unfollow_log(RvDbusConnection *iface, GDBusMethodInvoc
 
 static void set_initial_properties(struct rv_connection *c)
 {
-	g_autoptr(GPtrArray) routes = g_ptr_array_new_with_free_func(g_free);
-	char dst[INET_ADDRSTRLEN];
-
-	if (c->profile->default_route)
-		g_ptr_array_add(routes, g_strdup("0.0.0.0/0"));
-	for (size_t i = 0; i < c->profile->n_routes; i++) {
-		inet_ntop(AF_INET, &c->profile->routes[i].dst, dst, sizeof(dst));
-		g_ptr_array_add(routes, g_strdup_printf("%s/%u", dst,
-							c->profile->routes[i].prefix_len));
-	}
-	g_ptr_array_add(routes, NULL);
-
 	rv_dbus_connection_set_profile(c->iface, c->profile->name);
 	rv_dbus_connection_set_owner(c->iface, (guint)c->owner);
 	rv_dbus_connection_set_state(c->iface, session_phase_to_string(SESSION_PHASE_IDLE));
 	rv_dbus_connection_set_last_error(c->iface, g_variant_new("(sss)", "", "", ""));
-	rv_dbus_connection_set_routes(c->iface, (const char *const *)routes->pdata);
 	rv_dbus_connection_set_configure_network(c->iface, c->configure_network);
 	set_stats(c);
 }
