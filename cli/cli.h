@@ -47,6 +47,9 @@ int cli_fail(int status, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 bool cli_parse(const char *verb, const char *args, const char *summary, GOptionEntry *entries,
 	       int *argc, char ***argv);
 
+/* profiles.c: AddProfile (polkit may ask); prints "added NAME". */
+int cli_create_profile(const char *name, const char *text);
+
 /* secrets.c: a secret typed on the terminal without echo; NULL when there is none. */
 char *cli_prompt_secret(const char *prompt);
 

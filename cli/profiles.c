@@ -1,6 +1,6 @@
 /*
- * Profile verbs: add (every profile field is an option), import, export,
- * edit, delete. Validation is roadvpnd's: its error names the field and the
+ * Profile verbs: add (every profile field is an option), edit, delete
+ * (import and export are convert.c's). Validation is roadvpnd's: its error names the field and the
  * reason, and nothing is written when it refuses. Every input (secret
  * files included) is read before anything is sent, and a new profile is
  * one AddProfile with its secrets: nothing is left half made.
@@ -99,7 +99,7 @@ static bool read_secrets(GHashTable *settings, const struct secret_files *f)
 	return true;
 }
 
-static int create(const char *name, const char *text)
+int cli_create_profile(const char *name, const char *text)
 {
 	g_autoptr(GError) error = NULL;
 
@@ -165,50 +165,9 @@ static int add_profile(int argc, char **argv, char **values, struct secret_files
 	while (g_hash_table_iter_next(&iter, &key, &value))
 		set_key(kf, key, value);
 	text = g_key_file_to_data(kf, NULL, NULL);
-	r = create(argv[1], text);
+	r = cli_create_profile(argv[1], text);
 	rvc_secret_free(text);
 	return r;
-}
-
-int cli_import(int argc, char **argv)
-{
-	g_autoptr(GError) error = NULL;
-	g_autofree char *text = NULL, *base = NULL, *name = NULL;
-	GOptionEntry e[] = {
-		{ "name", 'n', 0, G_OPTION_ARG_STRING, &name, "Profile name (default: file name)",
-		  "NAME" },
-		{ NULL },
-	};
-
-	if (!cli_parse("import", "FILE", "Add a system profile from a profile file.", e, &argc,
-		       &argv))
-		return CLI_EXIT_USAGE;
-	if (argc != 2)
-		return cli_fail(CLI_EXIT_USAGE, "import: give one FILE");
-	if (!g_file_get_contents(argv[1], &text, NULL, &error))
-		return cli_fail(CLI_EXIT_USAGE, "%s", error->message);
-
-	base = g_path_get_basename(argv[1]);
-	if (g_str_has_suffix(base, ".conf"))
-		base[strlen(base) - 5] = '\0';
-	return create(name ? name : base, text);
-}
-
-int cli_export(int argc, char **argv)
-{
-	g_autoptr(GError) error = NULL;
-	g_autofree char *text = NULL;
-
-	if (!cli_parse("export", "NAME", "Print a profile; secrets are never included.", NULL,
-		       &argc, &argv))
-		return CLI_EXIT_USAGE;
-	if (argc != 2)
-		return cli_fail(CLI_EXIT_USAGE, "export: give one profile NAME");
-	text = rvc_client_get_profile_sync(cli_client(), argv[1], NULL, NULL, &error);
-	if (!text)
-		return cli_error(error);
-	fputs(text, stdout);
-	return CLI_EXIT_OK;
 }
 
 static bool is_secret_key(const char *key)
