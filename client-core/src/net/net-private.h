@@ -83,3 +83,15 @@ void net_nl_nest_end(struct net_nl_msg *m, struct rtattr *nest);
 int net_nl_transact(struct net_nl *nl, struct net_nl_msg *m, struct net_nl_msg *reply);
 /* An attribute of a reply whose family header is hdr_len bytes, or NULL. */
 const struct rtattr *net_nl_attr(const struct net_nl_msg *reply, size_t hdr_len, uint16_t type);
+/*
+ * The parse step of net_nl_transact, for one datagram from the kernel (and
+ * the fuzz target): 1 when the answer to seq is complete, 0 to read on, or
+ * -errno (the kernel's error, -EBADMSG, -ENOMSG when no reply came).
+ */
+int net_nl_take_datagram(const void *buf, size_t size, uint32_t seq, bool want_ack,
+			 struct net_nl_msg *reply, bool *got_reply);
+/* rtnl.c: what a reply says. 0, or -EBADMSG when it is not that reply or too short. */
+int net_rtnl_link_reply(const struct net_nl_msg *reply, unsigned int *ret_flags,
+			unsigned int *ret_mtu);
+/* The route's next hop (or 0) and device; -ENETUNREACH when it is not one unicast path. */
+int net_rtnl_route_reply(const struct net_nl_msg *reply, uint32_t *ret_via, int *ret_ifindex);

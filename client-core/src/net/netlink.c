@@ -116,23 +116,33 @@ int net_nl_transact(struct net_nl *nl, struct net_nl_msg *m, struct net_nl_msg *
 
 	for (;;) {
 		ssize_t n = recv(nl->fd, buf, sizeof(buf), 0);
-		int len;
+		int r;
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
 			return -errno;
-		len = (int)n;
-		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, len);
-		     h = NLMSG_NEXT(h, len)) {
-			int r = take_message(h, m->u.hdr.nlmsg_seq, want_ack, reply, &got_reply);
-
-			if (r < 0)
-				return r;
-			if (r > 0)
-				return reply && !got_reply ? -ENOMSG : 0;
-		}
+		r = net_nl_take_datagram(buf, (size_t)n, m->u.hdr.nlmsg_seq, want_ack, reply,
+					 &got_reply);
+		if (r != 0)
+			return r < 0 ? r : 0;
 	}
+}
+
+int net_nl_take_datagram(const void *buf, size_t size, uint32_t seq, bool want_ack,
+			 struct net_nl_msg *reply, bool *got_reply)
+{
+	int len = size > 65536 ? 65536 : (int)size;
+
+	for (const struct nlmsghdr *h = buf; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
+		int r = take_message(h, seq, want_ack, reply, got_reply);
+
+		if (r < 0)
+			return r;
+		if (r > 0)
+			return reply && !*got_reply ? -ENOMSG : 1;
+	}
+	return 0;
 }
 
 const struct rtattr *net_nl_attr(const struct net_nl_msg *reply, size_t hdr_len, uint16_t type)

@@ -110,19 +110,25 @@ static int rtnl_get_link(struct net_rtnl *rtnl, unsigned int *ret_flags, unsigne
 {
 	struct net_nl_msg m, reply;
 	struct ifinfomsg *ifi = net_nl_msg_init(&m, RTM_GETLINK, 0, sizeof(*ifi));
-	const struct rtattr *mtu;
 	int r;
 
 	ifi->ifi_family = AF_UNSPEC;
 	ifi->ifi_index = rtnl->ifindex;
 	r = net_nl_transact(&rtnl->nl, &m, &reply);
-	if (r < 0)
-		return r;
-	if (reply.u.hdr.nlmsg_type != RTM_NEWLINK)
-		return -EBADMSG;
+	return r < 0 ? r : net_rtnl_link_reply(&reply, ret_flags, ret_mtu);
+}
 
-	mtu = net_nl_attr(&reply, sizeof(*ifi), IFLA_MTU);
-	*ret_flags = ((const struct ifinfomsg *)NLMSG_DATA(&reply.u.hdr))->ifi_flags;
+int net_rtnl_link_reply(const struct net_nl_msg *reply, unsigned int *ret_flags,
+			unsigned int *ret_mtu)
+{
+	const struct ifinfomsg *ifi = NLMSG_DATA(&reply->u.hdr);
+	const struct rtattr *mtu;
+
+	if (reply->u.hdr.nlmsg_type != RTM_NEWLINK ||
+	    reply->u.hdr.nlmsg_len < NLMSG_LENGTH(sizeof(*ifi)))
+		return -EBADMSG;
+	mtu = net_nl_attr(reply, sizeof(*ifi), IFLA_MTU);
+	*ret_flags = ifi->ifi_flags;
 	*ret_mtu = mtu && RTA_PAYLOAD(mtu) >= 4 ? *(const uint32_t *)RTA_DATA(mtu) : 0;
 	return 0;
 }
@@ -354,25 +360,28 @@ static int rtnl_gateway_path(struct net_rtnl *rtnl, uint32_t gateway4, uint32_t 
 {
 	struct net_nl_msg m, reply;
 	struct rtmsg *rtm = net_nl_msg_init(&m, RTM_GETROUTE, 0, sizeof(*rtm));
-	const struct rtmsg *found;
-	const struct rtattr *oif, *via;
 	int r;
 
 	rtm->rtm_family = AF_INET;
 	rtm->rtm_dst_len = 32;
 	net_nl_put(&m, RTA_DST, &gateway4, 4);
 	r = net_nl_transact(&rtnl->nl, &m, &reply);
-	if (r < 0)
-		return r;
-	if (reply.u.hdr.nlmsg_type != RTM_NEWROUTE)
-		return -EBADMSG;
+	return r < 0 ? r : net_rtnl_route_reply(&reply, ret_via, ret_ifindex);
+}
 
-	found = NLMSG_DATA(&reply.u.hdr);
-	oif = net_nl_attr(&reply, sizeof(*found), RTA_OIF);
-	via = net_nl_attr(&reply, sizeof(*found), RTA_GATEWAY);
+int net_rtnl_route_reply(const struct net_nl_msg *reply, uint32_t *ret_via, int *ret_ifindex)
+{
+	const struct rtmsg *found = NLMSG_DATA(&reply->u.hdr);
+	const struct rtattr *oif, *via;
+
+	if (reply->u.hdr.nlmsg_type != RTM_NEWROUTE ||
+	    reply->u.hdr.nlmsg_len < NLMSG_LENGTH(sizeof(*found)))
+		return -EBADMSG;
+	oif = net_nl_attr(reply, sizeof(*found), RTA_OIF);
+	via = net_nl_attr(reply, sizeof(*found), RTA_GATEWAY);
 	/* One unicast path (not local, not a multipath route): that is what we pin. */
 	if (found->rtm_type != RTN_UNICAST || !oif || RTA_PAYLOAD(oif) < 4 ||
-	    net_nl_attr(&reply, sizeof(*found), RTA_MULTIPATH))
+	    net_nl_attr(reply, sizeof(*found), RTA_MULTIPATH))
 		return -ENETUNREACH;
 	*ret_ifindex = (int)*(const uint32_t *)RTA_DATA(oif);
 	*ret_via = via && RTA_PAYLOAD(via) == 4 ? *(const uint32_t *)RTA_DATA(via) : 0;
