@@ -180,6 +180,12 @@ static gboolean scan_value(struct scan *sc, const char *key, const char *v, cons
 	size_t n;
 
 	v += strspn(v, " \t");
+	/* Before any trimming: GKeyFile keeps a CR or other control byte at the end. */
+	for (const char *c = v; c < end; c++) {
+		if (g_ascii_iscntrl(*c) && *c != '\t')
+			return scan_error(error, sc, "[%s] %s: a control character in the value",
+					  sc->group, key);
+	}
 	while (end > v && g_ascii_isspace(end[-1]))
 		end--;
 	n = (size_t)(end - v);
@@ -193,11 +199,6 @@ static gboolean scan_value(struct scan *sc, const char *key, const char *v, cons
 				  "[%s] %s: a stored secret cannot hold a backslash or a control "
 				  "character (it is taken as written; give it at connect time)",
 				  sc->group, key);
-	for (size_t i = 0; i < n; i++) {
-		if (g_ascii_iscntrl(v[i]) && v[i] != '\t')
-			return scan_error(error, sc, "[%s] %s: a control character in the value",
-					  sc->group, key);
-	}
 	return TRUE;
 }
 
@@ -266,11 +267,12 @@ static gboolean scan_text(const char *data, gsize len, GError **error)
 		char *end = strchr(line, '\n');
 
 		next = end ? end + 1 : NULL;
+		/* GKeyFile drops a CR before LF only: one at the very end stays (and is refused). */
+		if (end && end > line && end[-1] == '\r')
+			*end-- = '\0';
 		if (!end)
 			end = line + strlen(line);
 		*end = '\0';
-		if (end > line && end[-1] == '\r')
-			*--end = '\0';
 		sc.line++;
 		ok = scan_line(&sc, line, end, error);
 	}

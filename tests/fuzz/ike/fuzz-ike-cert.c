@@ -23,7 +23,7 @@
 #include "crypto/x509.h"
 #include "gw-link.h"
 #include "ike/ike-internal.h"
-#include "fuzz-pki.h"
+#include "pki.h"
 
 static void fuzz_der(const uint8_t *data, size_t size)
 {

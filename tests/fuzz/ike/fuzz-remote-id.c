@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fuzz-pki.h"
+#include "pki.h"
 #include "gw-link.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

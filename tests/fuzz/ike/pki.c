@@ -1,7 +1,7 @@
-/* The fuzz targets' throwaway PKI; see fuzz-pki.h. */
+/* The fuzz targets' throwaway PKI; see pki.h. */
 #include <stdlib.h>
 
-#include "fuzz-pki.h"
+#include "pki.h"
 
 struct pki_files pf;
 
