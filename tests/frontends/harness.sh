@@ -226,6 +226,18 @@ ft_stop_roadvpnd() {
 	FT_ROADVPND_PID=
 }
 
+# ft_gateway_ns PREFIX: an empty network namespace for roadvpnd, FT_NS, where
+# the "gateway" 192.0.2.1 on lo answers ICMP port unreachable (a fast, local
+# failure). Its name ends in random digits ($$ is 1 inside the pid namespace,
+# so it would clash with a parallel run); it and roadvpnd go at exit.
+ft_gateway_ns() {
+	FT_NS=$1-$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')
+	trap 'ft_stop_roadvpnd; ip netns del "$FT_NS" 2>/dev/null || true' EXIT
+	ip netns add "$FT_NS"
+	ip -n "$FT_NS" link set lo up
+	ip -n "$FT_NS" addr add 192.0.2.1/32 dev lo
+}
+
 # ft_as USER CMD...: CMD as a test user with no capabilities, on the private bus.
 ft_as() {
 	local user=$1 uid

@@ -18,18 +18,8 @@ ft_require
 command -v openssl >/dev/null || ft_skip "missing openssl"
 ft_enter "$@"
 
-# $$ is 1 inside the pid namespace: a random name keeps parallel runs apart.
-NS=rvft-prof-$(od -An -N4 -tx4 /dev/urandom | tr -d " ")
-cleanup() {
-	ft_stop_roadvpnd
-	ip netns del "$NS" 2>/dev/null || true
-}
-trap cleanup EXIT
-
-ip netns add "$NS"
-ip -n "$NS" link set lo up
-ip -n "$NS" addr add 192.0.2.1/32 dev lo
-
+ft_gateway_ns rvft-prof
+NS=$FT_NS
 ft_start_bus
 ft_start_polkit
 ft_start_roadvpnd "$NS"
