@@ -22,15 +22,14 @@ struct field {
 
 struct _RgEditor {
 	GtkDialog parent;
-	GtkEntry *name;
-	GtkWidget *name_row;
+	GtkEntry *name;                 /* new profiles only: the file name */
 	GtkNotebook *pages;
 	GtkGrid *grids[RG_PAGE_COUNT];
-	GtkLabel *status;
+	GtkLabel *status, *note;
 	GtkSpinner *spinner;
 	struct field *fields;
 	size_t n_fields;
-	bool is_new, busy, valid;
+	bool is_new, busy, valid, wiped;
 	char *profile;
 };
 
@@ -301,10 +300,28 @@ static void add_field(RgEditor *self, struct field *f, int row)
 	watch_input(self, f);
 }
 
+/* A new profile's name heads the first page; an existing one's is the title. */
+static void add_name_row(RgEditor *self)
+{
+	GtkWidget *label = gtk_label_new_with_mnemonic("_Name");
+
+	self->name = GTK_ENTRY(gtk_entry_new());
+	gtk_entry_set_placeholder_text(self->name, "e.g. office");
+	gtk_widget_set_tooltip_text(GTK_WIDGET(self->name),
+				    "The profile's name: letters, digits, '.', '_' and '-'");
+	gtk_widget_set_hexpand(GTK_WIDGET(self->name), TRUE);
+	atk_object_set_name(gtk_widget_get_accessible(GTK_WIDGET(self->name)), "Name");
+	gtk_label_set_xalign(GTK_LABEL(label), 1);
+	gtk_label_set_mnemonic_widget(GTK_LABEL(label), GTK_WIDGET(self->name));
+	g_signal_connect_swapped(self->name, "changed", G_CALLBACK(revalidate), self);
+	gtk_grid_attach(self->grids[RG_PAGE_MAIN], label, 0, 0, 1, 1);
+	gtk_grid_attach(self->grids[RG_PAGE_MAIN], GTK_WIDGET(self->name), 1, 0, 1, 1);
+}
+
 static void build_fields(RgEditor *self)
 {
 	const struct rg_setting *table = rg_settings(&self->n_fields);
-	int rows[RG_PAGE_COUNT] = { 0 };
+	int rows[RG_PAGE_COUNT] = { self->is_new ? 1 : 0 };
 
 	self->fields = g_new0(struct field, self->n_fields);
 	for (size_t i = 0; i < self->n_fields; i++) {
@@ -438,7 +455,8 @@ static char *first_problem(RgEditor *self)
 						: NULL;
 	char *first = name_problem ? g_strdup_printf("Name: %s", name_problem) : NULL;
 
-	mark_field(&(struct field){ .input = GTK_WIDGET(self->name) }, name_problem);
+	if (self->name)
+		mark_field(&(struct field){ .input = GTK_WIDGET(self->name) }, name_problem);
 	for (size_t i = 0; i < self->n_fields; i++) {
 		struct field *f = &self->fields[i];
 		const char *problem = check_field(self, f);
@@ -552,6 +570,18 @@ const char *rg_editor_get_name(RgEditor *self)
 	return self->is_new ? gtk_entry_get_text(self->name) : self->profile;
 }
 
+void rg_editor_set_name(RgEditor *self, const char *name)
+{
+	if (self->name)
+		gtk_entry_set_text(self->name, name);
+}
+
+void rg_editor_set_note(RgEditor *self, const char *note)
+{
+	gtk_label_set_text(self->note, note ? note : "");
+	gtk_widget_set_visible(GTK_WIDGET(self->note), note && *note);
+}
+
 gboolean rg_editor_is_new(RgEditor *self)
 {
 	return self->is_new;
@@ -589,8 +619,11 @@ static void rg_editor_dispose(GObject *object)
 {
 	RgEditor *self = RG_EDITOR(object);
 
-	if (self->fields)
+	/* Dispose runs again at the last unref, when the entries are gone. */
+	if (self->fields && !self->wiped) {
 		wipe_secrets(self);
+		self->wiped = true;
+	}
 	G_OBJECT_CLASS(rg_editor_parent_class)->dispose(object);
 }
 
@@ -614,10 +647,9 @@ static void rg_editor_class_init(RgEditorClass *klass)
 	G_OBJECT_CLASS(klass)->dispose = rg_editor_dispose;
 	G_OBJECT_CLASS(klass)->finalize = rg_editor_finalize;
 	gtk_widget_class_set_template_from_resource(w, "/org/roadvpn/Gtk/rg-editor.ui");
-	gtk_widget_class_bind_template_child(w, RgEditor, name);
-	gtk_widget_class_bind_template_child(w, RgEditor, name_row);
 	gtk_widget_class_bind_template_child(w, RgEditor, pages);
 	gtk_widget_class_bind_template_child(w, RgEditor, status);
+	gtk_widget_class_bind_template_child(w, RgEditor, note);
 	gtk_widget_class_bind_template_child(w, RgEditor, spinner);
 	gtk_widget_class_bind_template_child_full(w, "grid_main", FALSE,
 						  G_STRUCT_OFFSET(RgEditor, grids[RG_PAGE_MAIN]));
@@ -627,7 +659,6 @@ static void rg_editor_class_init(RgEditorClass *klass)
 						  G_STRUCT_OFFSET(RgEditor, grids[RG_PAGE_PPP]));
 	gtk_widget_class_bind_template_child_full(w, "grid_ip", FALSE,
 						  G_STRUCT_OFFSET(RgEditor, grids[RG_PAGE_IP]));
-	gtk_widget_class_bind_template_callback(w, revalidate);
 }
 
 static void rg_editor_init(RgEditor *self)
@@ -645,7 +676,8 @@ GtkWidget *rg_editor_new(GtkWindow *parent, const char *name, const char *keyfil
 	self->is_new = !name;
 	self->profile = g_strdup(name);
 	gtk_window_set_title(GTK_WINDOW(self), name ? title : "New VPN Profile");
-	gtk_widget_set_visible(self->name_row, self->is_new);
+	if (self->is_new)
+		add_name_row(self);
 	build_fields(self);
 	gtk_widget_show_all(GTK_WIDGET(self->pages));
 	load(self, keyfile, stored_secrets);

@@ -25,6 +25,10 @@ gboolean rg_editor_is_new(RgEditor *editor);
 char *rg_editor_get_keyfile(RgEditor *editor);
 /* "section.key" => value for UpdateProfile, only what changed ("" removes a key). */
 GHashTable *rg_editor_get_changes(RgEditor *editor);
+/* A new profile's name to start with (an import's suggestion). */
+void rg_editor_set_name(RgEditor *editor, const char *name);
+/* A line above the form's verdict, e.g. what an import took and left out. */
+void rg_editor_set_note(RgEditor *editor, const char *note);
 /* The helper refused (InvalidProfile, NotAuthorized, ...): say why, keep the dialog open. */
 void rg_editor_show_error(RgEditor *editor, const char *message);
 /* While the helper (and polkit) is asked: Save insensitive, a spinner. */

@@ -3,7 +3,7 @@
 
 struct _RgErrorView {
 	GtkBox parent;
-	GtkLabel *title, *detail, *fix, *fix_heading;
+	GtkLabel *title, *cause, *detail, *fix, *fix_heading;
 };
 
 G_DEFINE_TYPE(RgErrorView, rg_error_view, GTK_TYPE_BOX)
@@ -11,9 +11,12 @@ G_DEFINE_TYPE(RgErrorView, rg_error_view, GTK_TYPE_BOX)
 enum { SIG_RETRY, SIG_EDIT, SIG_SHOW_LOG, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
-void rg_error_view_set(RgErrorView *self, const char *title, const char *detail, const char *fix)
+void rg_error_view_set(RgErrorView *self, const char *title, const char *cause,
+		       const char *detail, const char *fix)
 {
 	gtk_label_set_text(self->title, title);
+	gtk_label_set_text(self->cause, cause ? cause : "");
+	gtk_widget_set_visible(GTK_WIDGET(self->cause), cause && *cause);
 	gtk_label_set_text(self->detail, detail ? detail : "");
 	gtk_widget_set_visible(GTK_WIDGET(self->detail), detail && *detail);
 	gtk_label_set_text(self->fix, fix ? fix : "");
@@ -51,6 +54,7 @@ static void rg_error_view_class_init(RgErrorViewClass *klass)
 	signals[SIG_SHOW_LOG] = new_signal("show-log");
 	gtk_widget_class_set_template_from_resource(w, "/org/roadvpn/Gtk/rg-error-view.ui");
 	gtk_widget_class_bind_template_child(w, RgErrorView, title);
+	gtk_widget_class_bind_template_child(w, RgErrorView, cause);
 	gtk_widget_class_bind_template_child(w, RgErrorView, detail);
 	gtk_widget_class_bind_template_child(w, RgErrorView, fix);
 	gtk_widget_class_bind_template_child(w, RgErrorView, fix_heading);
@@ -67,4 +71,14 @@ static void rg_error_view_init(RgErrorView *self)
 GtkWidget *rg_error_view_new(void)
 {
 	return g_object_new(RG_TYPE_ERROR_VIEW, NULL);
+}
+
+void rg_show_error(GtkWindow *parent, const char *primary, const char *secondary)
+{
+	GtkWidget *dialog = gtk_message_dialog_new(parent, GTK_DIALOG_MODAL, GTK_MESSAGE_ERROR,
+						   GTK_BUTTONS_CLOSE, "%s", primary);
+
+	gtk_message_dialog_format_secondary_text(GTK_MESSAGE_DIALOG(dialog), "%s", secondary);
+	g_signal_connect(dialog, "response", G_CALLBACK(gtk_widget_destroy), NULL);
+	gtk_widget_show(dialog);
 }

@@ -8,8 +8,12 @@ G_DECLARE_FINAL_TYPE(RgErrorView, rg_error_view, RG, ERROR_VIEW, GtkBox)
 
 GtkWidget *rg_error_view_new(void);
 /*
- * title: "PPP authentication failed"; detail: the helper's message; fix: the
- * likely fix, or NULL. Signals: "retry", "edit", "show-log" (no arguments).
+ * title: "PPP auth failed"; cause: the reason in plain words; detail: the
+ * helper's own sentence (smaller); fix: the likely fix. NULL hides a part.
+ * Signals: "retry", "edit", "show-log" (no arguments).
  */
-void rg_error_view_set(RgErrorView *view, const char *title, const char *detail,
-		       const char *fix);
+void rg_error_view_set(RgErrorView *view, const char *title, const char *cause,
+		       const char *detail, const char *fix);
+
+/* A modal error message over `parent`, closed by its button. */
+void rg_show_error(GtkWindow *parent, const char *primary, const char *secondary);

@@ -4,6 +4,7 @@
  * the helper's backlog, so a connection up for days does not grow the app.
  */
 #include <stdbool.h>
+#include "rg-error-view.h"
 #include "rg-log-view.h"
 
 #define MAX_LINES 5000
@@ -97,17 +98,12 @@ static void save_to(RgLogView *self, GFile *file)
 {
 	g_autofree char *text = all_text(self);
 	g_autoptr(GError) error = NULL;
-	GtkWidget *dialog;
 
 	if (g_file_replace_contents(file, text, strlen(text), NULL, FALSE,
 				    G_FILE_CREATE_REPLACE_DESTINATION, NULL, NULL, &error))
 		return;
-	dialog = gtk_message_dialog_new(GTK_WINDOW(gtk_widget_get_toplevel(GTK_WIDGET(self))),
-					GTK_DIALOG_MODAL, GTK_MESSAGE_ERROR, GTK_BUTTONS_CLOSE,
-					"Could not save the log");
-	gtk_message_dialog_format_secondary_text(GTK_MESSAGE_DIALOG(dialog), "%s", error->message);
-	g_signal_connect(dialog, "response", G_CALLBACK(gtk_widget_destroy), NULL);
-	gtk_widget_show(dialog);
+	rg_show_error(GTK_WINDOW(gtk_widget_get_toplevel(GTK_WIDGET(self))),
+		      "Could not save the log", error->message);
 }
 
 static void on_save_response(GtkNativeDialog *chooser, int response, RgLogView *self)

@@ -1,0 +1,1342 @@
+/*
+ * The main window binds widgets to roadvpnd through libroadvpn-client:
+ *
+ *   profiles     ListProfiles on start, on ProfilesChanged and when the
+ *                helper comes back; one entry (and sidebar row) per profile
+ *   connecting   secrets the helper will ask for are looked up in the
+ *                keyring first; whatever is still missing is asked in the
+ *                secrets dialog (the library's secrets callback)
+ *   state        each entry follows its RvcConnection's ::changed; the
+ *                views are drawn from that state, never from history, so a
+ *                connection attached later (or by another client) looks the
+ *                same as one started here
+ *
+ * Nothing here speaks D-Bus or reads profile files: that is the library's.
+ */
+#include <string.h>
+
+#include <roadvpn-client/roadvpn-client.h>
+#include <roadvpn-client/rv-import.h>
+
+#include "rg-connected-view.h"
+#include "rg-editor.h"
+#include "rg-error-view.h"
+#include "rg-hints.h"
+#include "rg-keyring.h"
+#include "rg-log-view.h"
+#include "rg-profile-row.h"
+#include "rg-progress-view.h"
+#include "rg-secrets-dialog.h"
+#include "rg-window.h"
+
+#define LOG_MAX_LINES 5000
+
+struct entry {
+	RgWindow *win;
+	char *name, *gateway, *user, *invalid;
+	gboolean ipsec;
+	RgProfileRow *row;
+	RvcConnection *conn;
+	gulong changed_id, log_id;
+	struct attempt *attempt;       /* the connect under way (keyring, secrets, Connect) */
+	gboolean starting;             /* between the click and the connection object */
+	gboolean remembered;           /* the keyring held secrets for it */
+	char *shown_state;             /* the state the notifications last saw */
+	/* The last failure, kept after roadvpnd dropped the connection object. */
+	char *fail_phase, *fail_reason, *fail_message;
+	char *start_error;             /* Connect itself was refused (polkit, profile) */
+	GPtrArray *log;
+	GHashTable *keyring_kinds;     /* kinds answered from the keyring this attempt */
+	gboolean ask_secrets;          /* the keyring's answer was rejected: ask the user */
+};
+
+struct _RgWindow {
+	GtkApplicationWindow parent;
+	RvcClient *client;
+	GCancellable *cancel;          /* everything of the window's lifetime */
+	GHashTable *entries;           /* name -> struct entry */
+	struct entry *selected;
+	gboolean held;                 /* the app is held while the window is hidden */
+	char *select_after_list;
+
+	GtkInfoBar *banner;
+	GtkLabel *banner_label;
+	GtkListBox *profiles;
+	GtkStack *content, *detail_stack;
+	GtkLabel *detail_title, *detail_subtitle, *idle_label;
+	GtkWidget *idle_box, *idle_connect;
+	RgErrorView *error_view;
+	RgProgressView *progress_view;
+	RgConnectedView *connected_view;
+	RgLogView *log_view;
+};
+
+G_DEFINE_TYPE(RgWindow, rg_window, GTK_TYPE_APPLICATION_WINDOW)
+
+struct attempt;
+static void entry_refresh(struct entry *e);
+static void list_profiles(RgWindow *self);
+static void start_connect(struct entry *e);
+static void attempt_abandon(struct attempt *a);
+
+/* Entries ------------------------------------------------------------------- */
+
+static void entry_detach(struct entry *e)
+{
+	if (!e->conn)
+		return;
+	g_clear_signal_handler(&e->changed_id, e->conn);
+	g_clear_signal_handler(&e->log_id, e->conn);
+	g_clear_object(&e->conn);
+}
+
+static void clear_failure(struct entry *e)
+{
+	g_clear_pointer(&e->fail_phase, g_free);
+	g_clear_pointer(&e->fail_reason, g_free);
+	g_clear_pointer(&e->fail_message, g_free);
+	g_clear_pointer(&e->start_error, g_free);
+}
+
+static void entry_free(gpointer data)
+{
+	struct entry *e = data;
+
+	if (e->attempt)
+		attempt_abandon(e->attempt);
+	entry_detach(e);
+	clear_failure(e);
+	g_free(e->name);
+	g_free(e->gateway);
+	g_free(e->user);
+	g_free(e->invalid);
+	g_free(e->shown_state);
+	g_ptr_array_unref(e->log);
+	g_hash_table_unref(e->keyring_kinds);
+	g_free(e);
+}
+
+static const char *entry_state(struct entry *e)
+{
+	const char *state = e->conn ? rvc_connection_get_state(e->conn) : NULL;
+
+	if (state && *state)
+		return state;
+	return e->starting ? "starting" : "disconnected";
+}
+
+static gboolean state_is_active(const char *state)
+{
+	RvcPhase p = rvc_phase_from_id(state);
+
+	return !strcmp(state, "starting") || rvc_phase_is_step(p) || p == RVC_PHASE_UP ||
+	       p == RVC_PHASE_RECONNECT_WAIT || p == RVC_PHASE_IDLE;
+}
+
+gboolean rg_window_any_active(RgWindow *self)
+{
+	GHashTableIter it;
+	gpointer value;
+
+	g_hash_table_iter_init(&it, self->entries);
+	while (g_hash_table_iter_next(&it, NULL, &value)) {
+		if (state_is_active(entry_state(value)))
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* Log ------------------------------------------------------------------------- */
+
+static void entry_add_log(struct entry *e, const char *line)
+{
+	g_ptr_array_add(e->log, g_strdup(line));
+	if (e->log->len > LOG_MAX_LINES)
+		g_ptr_array_remove_range(e->log, 0, e->log->len - LOG_MAX_LINES);
+	if (e->win->selected == e)
+		rg_log_view_append(e->win->log_view, line);
+}
+
+static void show_log(struct entry *e)
+{
+	g_ptr_array_add(e->log, NULL);
+	rg_log_view_set_lines(e->win->log_view, (const char *const *)e->log->pdata);
+	g_ptr_array_remove_index(e->log, e->log->len - 1);
+	rg_log_view_set_profile(e->win->log_view, e->name);
+}
+
+static void on_log_line(RvcConnection *conn, const char *line, struct entry *e)
+{
+	entry_add_log(e, line);
+}
+
+static void on_backlog(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	struct entry *e = user_data;
+	g_auto(GStrv) lines = rvc_connection_get_log_finish(RVC_CONNECTION(source), res, NULL);
+
+	/* A reader roadvpnd does not allow gets no log; the view says nothing then. */
+	if (!lines || g_cancellable_is_cancelled(e->win->cancel))
+		return;
+	g_ptr_array_set_size(e->log, 0);
+	for (char **l = lines; *l; l++)
+		g_ptr_array_add(e->log, g_strdup(*l));
+	if (e->win->selected == e)
+		show_log(e);
+}
+
+/* Notifications ------------------------------------------------------------------ */
+
+static void notify(struct entry *e, const char *title, const char *body, const char *icon)
+{
+	GApplication *app = G_APPLICATION(gtk_window_get_application(GTK_WINDOW(e->win)));
+	g_autoptr(GNotification) n = g_notification_new(title);
+	g_autofree char *id = g_strdup_printf("connection-%s", e->name);
+	g_autoptr(GIcon) gicon = g_themed_icon_new(icon);
+
+	if (!app)
+		return;
+	g_notification_set_body(n, body);
+	g_notification_set_icon(n, gicon);
+	g_notification_set_default_action(n, "app.activate");
+	g_application_send_notification(app, id, n);
+}
+
+/* Tell the user about changes they may not be looking at. */
+static void notify_transition(struct entry *e, const char *from, const char *to)
+{
+	g_autofree char *title = NULL, *body = NULL;
+	RvcPhase was = rvc_phase_from_id(from), now = rvc_phase_from_id(to);
+
+	if (now == RVC_PHASE_UP && was != RVC_PHASE_UP) {
+		title = g_strdup_printf("Connected to %s", e->name);
+		body = g_strdup_printf("Your address is %s.", rvc_connection_get_address(e->conn));
+		notify(e, title, body, "network-vpn-symbolic");
+	} else if (now == RVC_PHASE_FAILED) {
+		title = g_strdup_printf("Could not connect to %s", e->name);
+		notify(e, title, e->fail_message ? e->fail_message : "The connection failed.",
+		       "network-vpn-disconnected-symbolic");
+	} else if (now == RVC_PHASE_DISCONNECTED && was != RVC_PHASE_DISCONNECTED &&
+		   was != RVC_PHASE_UNKNOWN) {
+		title = g_strdup_printf("Disconnected from %s", e->name);
+		notify(e, title, "The VPN connection has ended.", "network-vpn-disconnected-symbolic");
+	} else if (now == RVC_PHASE_RECONNECT_WAIT && was == RVC_PHASE_UP) {
+		title = g_strdup_printf("Connection to %s lost", e->name);
+		notify(e, title, "Reconnecting…", "network-vpn-acquiring-symbolic");
+	}
+}
+
+/* Views --------------------------------------------------------------------------- */
+
+static void fill_progress(RgWindow *self, struct entry *e)
+{
+	g_autoptr(GPtrArray) ids = g_ptr_array_new();
+	g_autoptr(GPtrArray) labels = g_ptr_array_new();
+
+	for (RvcPhase p = RVC_PHASE_RESOLVING; p <= RVC_PHASE_NETCONFIG; p++) {
+		if (!e->ipsec && (p == RVC_PHASE_IKE_MAIN_MODE || p == RVC_PHASE_IKE_QUICK_MODE))
+			continue;
+		g_ptr_array_add(ids, (gpointer)rvc_phase_id(p));
+		g_ptr_array_add(labels, (gpointer)rvc_phase_label(p));
+	}
+	g_ptr_array_add(ids, NULL);
+	g_ptr_array_add(labels, NULL);
+	rg_progress_view_set_phases(self->progress_view, (const char *const *)ids->pdata,
+				    (const char *const *)labels->pdata);
+}
+
+static void show_connected(RgWindow *self, struct entry *e)
+{
+	RvcStatistics st = rvc_connection_get_statistics(e->conn);
+	struct rg_connection_info info = {
+		.interface = rvc_connection_get_interface(e->conn),
+		.address = rvc_connection_get_address(e->conn),
+		.peer = rvc_connection_get_peer_address(e->conn),
+		.auth_method = rvc_connection_get_auth_method(e->conn),
+		.dns = rvc_connection_get_dns(e->conn),
+		.routes = rvc_connection_get_routes(e->conn),
+		.mtu = rvc_connection_get_mtu(e->conn),
+		.connected_since_usec = rvc_connection_get_connected_since(e->conn) * G_USEC_PER_SEC,
+	};
+
+	rg_connected_view_set_info(self->connected_view, &info);
+	rg_connected_view_set_traffic(self->connected_view, st.bytes_in, st.bytes_out);
+}
+
+static void show_failure(RgWindow *self, struct entry *e)
+{
+	g_autofree char *title = NULL;
+
+	if (e->start_error) {
+		rg_error_view_set(self->error_view, "Could not start the connection", e->start_error,
+				  NULL, NULL);
+		return;
+	}
+	title = g_strdup_printf("%s failed", rvc_phase_label(rvc_phase_from_id(e->fail_phase)));
+	rg_error_view_set(self->error_view, title, rvc_reason_text(e->fail_reason),
+			  e->fail_message, rg_hint_for_failure(e->fail_phase, e->fail_reason));
+	rg_progress_view_set_failed(self->progress_view, e->fail_phase);
+}
+
+static const char *idle_text(struct entry *e)
+{
+	if (e->invalid)
+		return e->invalid;
+	return e->ipsec ? "Not connected." : "Not connected. This profile uses plain L2TP: "
+					     "traffic to the gateway is not encrypted.";
+}
+
+static void show_detail(RgWindow *self, struct entry *e)
+{
+	const char *state = entry_state(e);
+	RvcPhase p = rvc_phase_from_id(state);
+	gboolean failed = p == RVC_PHASE_FAILED || e->start_error ||
+			  (p == RVC_PHASE_DISCONNECTED && e->fail_phase);
+	gboolean connecting = !failed && state_is_active(state) && p != RVC_PHASE_UP;
+	g_autofree char *progress_title = g_strdup_printf("Connecting to %s…", e->name);
+
+	gtk_widget_set_visible(self->idle_box, !failed && !connecting && p != RVC_PHASE_UP);
+	gtk_label_set_text(self->idle_label, idle_text(e));
+	gtk_widget_set_visible(self->idle_connect, !e->invalid);
+	gtk_widget_set_visible(GTK_WIDGET(self->error_view), failed);
+	gtk_widget_set_visible(GTK_WIDGET(self->progress_view), connecting || (failed && e->fail_phase));
+	gtk_widget_set_visible(GTK_WIDGET(self->connected_view), p == RVC_PHASE_UP);
+	rg_progress_view_set_title(self->progress_view,
+				   p == RVC_PHASE_RECONNECT_WAIT ? "Connection lost: reconnecting…"
+				   : failed ? "Where it stopped"
+					    : progress_title);
+	if (connecting)
+		rg_progress_view_set_current(self->progress_view, state);
+	if (failed)
+		show_failure(self, e);
+	if (p == RVC_PHASE_UP)
+		show_connected(self, e);
+}
+
+static char *subtitle(struct entry *e)
+{
+	if (e->invalid)
+		return g_strdup("This profile cannot be used");
+	return g_strdup_printf("%s · %s · %s", e->gateway, e->user,
+			       e->ipsec ? "L2TP/IPsec" : "plain L2TP (not encrypted)");
+}
+
+static char *row_status(struct entry *e, const char *state)
+{
+	RvcPhase p = rvc_phase_from_id(state);
+
+	if (e->invalid)
+		return g_strdup("Cannot be used");
+	if (e->start_error || p == RVC_PHASE_FAILED || (p == RVC_PHASE_DISCONNECTED && e->fail_phase))
+		return g_strdup_printf("Failed: %s", rvc_phase_label(rvc_phase_from_id(e->fail_phase)));
+	if (p == RVC_PHASE_UP)
+		return g_strdup_printf("Connected · %s", rvc_connection_get_address(e->conn));
+	if (p == RVC_PHASE_RECONNECT_WAIT)
+		return g_strdup("Reconnecting…");
+	if (p == RVC_PHASE_DISCONNECTING)
+		return g_strdup("Disconnecting…");
+	if (!strcmp(state, "starting") || p == RVC_PHASE_IDLE)
+		return g_strdup("Connecting…");
+	if (rvc_phase_is_step(p))
+		return g_strdup_printf("Connecting: %s", rvc_phase_label(p));
+	return g_strdup("Not connected");
+}
+
+static void keep_failure(struct entry *e)
+{
+	RvcFailure f;
+
+	if (!e->conn || !rvc_connection_get_last_error(e->conn, &f))
+		return;
+	clear_failure(e);
+	e->fail_phase = g_strdup(f.phase);
+	e->fail_reason = g_strdup(f.reason);
+	e->fail_message = g_strdup(f.message);
+	/* Secrets from the keyring that the gateway refused are asked for next time. */
+	if (!strcmp(f.reason, "auth-failed") || !strcmp(f.reason, "tunnel-auth-failed"))
+		e->ask_secrets = g_hash_table_size(e->keyring_kinds) > 0;
+}
+
+static void update_background(RgWindow *self);
+
+static void entry_refresh(struct entry *e)
+{
+	RgWindow *self = e->win;
+	const char *state = entry_state(e);
+	RvcPhase p = rvc_phase_from_id(state);
+	g_autofree char *status = NULL;
+
+	if (p == RVC_PHASE_FAILED && g_strcmp0(state, e->shown_state))
+		keep_failure(e);
+	if (g_strcmp0(state, e->shown_state)) {
+		if (e->shown_state)
+			notify_transition(e, e->shown_state, state);
+		g_free(e->shown_state);
+		e->shown_state = g_strdup(state);
+	}
+	status = row_status(e, state);
+	rg_profile_row_set_state(e->row, state_is_active(state), state_is_active(state) &&
+				 p != RVC_PHASE_UP, status);
+	rg_profile_row_set_switchable(e->row, !e->invalid);
+	if (self->selected == e)
+		show_detail(self, e);
+	update_background(self);
+}
+
+/* Background ---------------------------------------------------------------------- */
+
+/* While hidden, the app lives as long as a connection is up or under way. */
+static void update_background(RgWindow *self)
+{
+	GApplication *app = G_APPLICATION(gtk_window_get_application(GTK_WINDOW(self)));
+
+	if (!self->held || gtk_widget_get_visible(GTK_WIDGET(self)) || rg_window_any_active(self))
+		return;
+	self->held = FALSE;
+	gtk_widget_destroy(GTK_WIDGET(self));
+	g_application_release(app);
+}
+
+static gboolean on_delete(GtkWidget *widget, GdkEventAny *event)
+{
+	RgWindow *self = RG_WINDOW(widget);
+	GApplication *app = G_APPLICATION(gtk_window_get_application(GTK_WINDOW(self)));
+	g_autoptr(GNotification) n = NULL;
+
+	if (!rg_window_any_active(self))
+		return FALSE;
+	gtk_widget_hide(widget);
+	if (!self->held) {
+		self->held = TRUE;
+		g_application_hold(app);
+		n = g_notification_new("roadvpn keeps running");
+		g_notification_set_body(n, "Your VPN connection stays up. Open roadvpn to "
+					   "disconnect it.");
+		g_application_send_notification(app, "background", n);
+	}
+	return TRUE;
+}
+
+static void on_show(GtkWidget *widget)
+{
+	RgWindow *self = RG_WINDOW(widget);
+
+	GTK_WIDGET_CLASS(rg_window_parent_class)->show(widget);
+	if (self->held) {
+		self->held = FALSE;
+		g_application_release(G_APPLICATION(gtk_window_get_application(GTK_WINDOW(self))));
+	}
+}
+
+/* Attaching to a connection ------------------------------------------------------- */
+
+static void on_conn_changed(RvcConnection *conn, struct entry *e)
+{
+	entry_refresh(e);
+}
+
+static void entry_attach(struct entry *e, RvcConnection *conn)
+{
+	if (e->conn == conn)
+		return;
+	entry_detach(e);
+	e->conn = g_object_ref(conn);
+	g_free(e->shown_state);
+	e->shown_state = NULL;
+	e->changed_id = g_signal_connect(conn, "changed", G_CALLBACK(on_conn_changed), e);
+	e->log_id = g_signal_connect(conn, "log", G_CALLBACK(on_log_line), e);
+	rvc_connection_get_log(conn, e->win->cancel, on_backlog, e);
+	if (e->win->selected == e)
+		rg_connected_view_reset(e->win->connected_view);
+	entry_refresh(e);
+}
+
+static void on_got_connection(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(RvcConnection) conn = rvc_client_get_connection_finish(RVC_CLIENT(source), res,
+									&error);
+	g_autofree char *name = user_data;
+	RgWindow *self;
+	struct entry *e;
+
+	if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+		return;
+	self = g_object_get_data(source, "rg-window");
+	e = self ? g_hash_table_lookup(self->entries, name) : NULL;
+	if (e && conn)
+		entry_attach(e, conn);
+}
+
+static void attach_existing(RgWindow *self, const char *name)
+{
+	rvc_client_get_connection(self->client, name, self->cancel, on_got_connection,
+				  g_strdup(name));
+}
+
+/* Connecting: keyring, then the helper, then the dialog ------------------------------ */
+
+/*
+ * One connect under way. Its callbacks hold the attempt, not the entry: a
+ * profile removed (or a switch flipped off) meanwhile leaves the attempt
+ * with no entry, and each step then just ends.
+ */
+struct attempt {
+	struct entry *e;               /* NULL once abandoned */
+	GCancellable *cancel;
+	char **kinds;                  /* the kinds to look up in the keyring */
+	size_t next;
+	RvcConnectOptions *options;
+	RvcSecretsRequest *request;    /* while the dialog is open */
+	GtkWidget *dialog;
+};
+
+static void attempt_free(struct attempt *a)
+{
+	g_strfreev(a->kinds);
+	g_clear_pointer(&a->options, rvc_connect_options_free);
+	g_object_unref(a->cancel);
+	g_free(a);
+}
+
+static void store_or_forget(struct entry *e, const char *kind, const char *value, gboolean keep)
+{
+	if (keep)
+		rg_keyring_store(e->name, kind, value, NULL, NULL, NULL);
+	else
+		rg_keyring_forget(e->name, kind, NULL, NULL, NULL);
+}
+
+static void answer_request(struct attempt *a, RgSecretsDialog *sd)
+{
+	const char *const *kinds = rvc_secrets_request_get_kinds(a->request);
+	gboolean remember = rg_secrets_dialog_get_remember(sd);
+
+	for (size_t i = 0; kinds[i]; i++) {
+		g_autoptr(RgSecret) value = rg_secrets_dialog_take(sd, kinds[i]);
+
+		rvc_secrets_request_set(a->request, kinds[i], value);
+		/* Unticking "Remember" removes what the keyring held for this kind. */
+		if (a->e)
+			store_or_forget(a->e, kinds[i], value, remember);
+	}
+	if (a->e) {
+		a->e->ask_secrets = FALSE;
+		a->e->remembered = remember;
+	}
+	rvc_secrets_request_done(g_steal_pointer(&a->request));
+}
+
+static void on_secrets_response(GtkDialog *dialog, int response, gpointer user_data)
+{
+	struct attempt *a = user_data;
+
+	if (response == GTK_RESPONSE_OK && a->e)
+		answer_request(a, RG_SECRETS_DIALOG(dialog));
+	else
+		rvc_secrets_request_cancel(g_steal_pointer(&a->request));
+	a->dialog = NULL;
+	gtk_widget_destroy(GTK_WIDGET(dialog));
+}
+
+/* The library's secrets callback: roadvpnd still needs these kinds. */
+static void ask_secrets(RvcSecretsRequest *request, gpointer user_data)
+{
+	struct attempt *a = user_data;
+	struct entry *e = a->e;
+	const char *const *kinds = rvc_secrets_request_get_kinds(request);
+	g_autoptr(GPtrArray) labels = g_ptr_array_new();
+
+	if (!e) {
+		rvc_secrets_request_cancel(request);
+		return;
+	}
+	for (size_t i = 0; kinds[i]; i++)
+		g_ptr_array_add(labels, (gpointer)rvc_secret_kind_label(kinds[i]));
+	g_ptr_array_add(labels, NULL);
+	a->request = request;
+	gtk_window_present(GTK_WINDOW(e->win));
+	a->dialog = rg_secrets_dialog_new(GTK_WINDOW(e->win), e->name, kinds,
+					  (const char *const *)labels->pdata, e->remembered);
+	g_signal_connect(a->dialog, "response", G_CALLBACK(on_secrets_response), a);
+	gtk_widget_show(a->dialog);
+}
+
+/* The attempt ends: the entry no longer points at it. */
+static struct entry *attempt_end(struct attempt *a)
+{
+	struct entry *e = a->e;
+
+	if (e) {
+		e->attempt = NULL;
+		e->starting = FALSE;
+	}
+	return e;
+}
+
+/* Stop an attempt from the entry's side (switch off, profile removed). */
+static void attempt_abandon(struct attempt *a)
+{
+	if (a->dialog)
+		gtk_dialog_response(GTK_DIALOG(a->dialog), GTK_RESPONSE_CANCEL);
+	attempt_end(a);
+	a->e = NULL;
+	g_cancellable_cancel(a->cancel);
+}
+
+static void connect_failed(struct entry *e, const GError *error)
+{
+	/* The user cancelled the dialog: nothing failed. */
+	if (g_error_matches(error, RVC_ERROR, RVC_ERROR_NEEDS_SECRETS) ||
+	    g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+		entry_refresh(e);
+		return;
+	}
+	if (g_error_matches(error, RVC_ERROR, RVC_ERROR_ALREADY_ACTIVE)) {
+		attach_existing(e->win, e->name);
+		return;
+	}
+	if (g_error_matches(error, RVC_ERROR, RVC_ERROR_HELPER_NOT_REACHABLE)) {
+		entry_refresh(e);
+		return;   /* the banner says it */
+	}
+	e->start_error = g_strdup(error->message);
+	notify_transition(e, "starting", "failed");
+	entry_refresh(e);
+}
+
+static void on_connected(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	struct attempt *a = user_data;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(RvcConnection) conn = rvc_client_connect_finish(RVC_CLIENT(source), res, &error);
+	struct entry *e = attempt_end(a);
+
+	attempt_free(a);
+	if (!e)
+		return;
+	if (conn)
+		entry_attach(e, conn);
+	else
+		connect_failed(e, error);
+}
+
+static void lookup_next(struct attempt *a);
+
+static void on_keyring_answer(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	struct attempt *a = user_data;
+	g_autoptr(RgSecret) value = rg_keyring_lookup_finish(res, NULL);
+	const char *kind = a->kinds[a->next++];
+
+	/* No keyring, or nothing stored: the dialog asks instead. */
+	if (value && a->e) {
+		rvc_connect_options_set_secret(a->options, kind, value);
+		g_hash_table_add(a->e->keyring_kinds, g_strdup(kind));
+		a->e->remembered = TRUE;
+	}
+	lookup_next(a);
+}
+
+static void lookup_next(struct attempt *a)
+{
+	struct entry *e = a->e;
+
+	if (!e) {
+		attempt_free(a);
+		return;
+	}
+	if (a->kinds[a->next]) {
+		rg_keyring_lookup(e->name, a->kinds[a->next], a->cancel, on_keyring_answer, a);
+		return;
+	}
+	rvc_client_connect(e->win->client, e->name, a->options, ask_secrets, a, a->cancel,
+			   on_connected, a);
+}
+
+static void on_missing_secrets(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	struct attempt *a = user_data;
+	g_autoptr(GError) error = NULL;
+	char **kinds = rvc_client_missing_secrets_finish(RVC_CLIENT(source), res, &error);
+	struct entry *e;
+
+	if (!kinds || !a->e) {
+		e = attempt_end(a);
+		attempt_free(a);
+		g_strfreev(kinds);
+		if (e)
+			connect_failed(e, error);
+		return;
+	}
+	/* After a refusal the keyring's answer is stale: the dialog asks for every kind. */
+	if (a->e->ask_secrets) {
+		g_strfreev(kinds);
+		kinds = g_new0(char *, 1);
+	}
+	a->kinds = kinds;
+	lookup_next(a);
+}
+
+static void start_connect(struct entry *e)
+{
+	struct attempt *a;
+
+	if (e->attempt || e->invalid)
+		return;
+	entry_detach(e);
+	clear_failure(e);
+	g_hash_table_remove_all(e->keyring_kinds);
+	g_ptr_array_set_size(e->log, 0);
+	e->starting = TRUE;
+	a = g_new0(struct attempt, 1);
+	a->e = e;
+	a->cancel = g_cancellable_new();
+	a->options = rvc_connect_options_new();
+	e->attempt = a;
+	if (e->win->selected == e) {
+		show_log(e);
+		fill_progress(e->win, e);
+	}
+	entry_refresh(e);
+	rvc_client_missing_secrets(e->win->client, e->name, NULL, a->cancel, on_missing_secrets, a);
+}
+
+static void on_disconnected(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(GError) error = NULL;
+
+	if (RVC_IS_CONNECTION(source))
+		rvc_connection_disconnect_finish(RVC_CONNECTION(source), res, &error);
+	else
+		rvc_client_disconnect_finish(RVC_CLIENT(source), res, &error);
+	if (error && !g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+		g_warning("disconnect: %s", error->message);
+}
+
+static void stop_connection(struct entry *e)
+{
+	if (e->attempt)
+		attempt_abandon(e->attempt);
+	if (e->conn && state_is_active(entry_state(e)))
+		rvc_connection_disconnect(e->conn, e->win->cancel, on_disconnected, NULL);
+	entry_refresh(e);
+}
+
+static void on_row_toggled(RgProfileRow *row, gboolean on, struct entry *e)
+{
+	if (on)
+		start_connect(e);
+	else
+		stop_connection(e);
+}
+
+/* The profile list ----------------------------------------------------------------- */
+
+static void select_entry(RgWindow *self, struct entry *e)
+{
+	g_autofree char *sub = NULL;
+
+	self->selected = e;
+	gtk_stack_set_visible_child_name(self->content, e ? "profile" : "empty");
+	if (!e)
+		return;
+	sub = subtitle(e);
+	gtk_label_set_text(self->detail_title, e->name);
+	gtk_label_set_text(self->detail_subtitle, sub);
+	fill_progress(self, e);
+	rg_connected_view_reset(self->connected_view);
+	show_log(e);
+	show_detail(self, e);
+	gtk_list_box_select_row(self->profiles, GTK_LIST_BOX_ROW(e->row));
+}
+
+static void on_row_selected(RgWindow *self, GtkListBoxRow *row)
+{
+	struct entry *e = row ? g_hash_table_lookup(self->entries,
+						    rg_profile_row_get_name(RG_PROFILE_ROW(row)))
+			      : NULL;
+
+	if (e && e != self->selected)
+		select_entry(self, e);
+}
+
+static void set_str(char **slot, const char *value)
+{
+	if (g_strcmp0(*slot, value)) {
+		g_free(*slot);
+		*slot = g_strdup(value);
+	}
+}
+
+static struct entry *entry_new(RgWindow *self, const char *name)
+{
+	struct entry *e = g_new0(struct entry, 1);
+
+	e->win = self;
+	e->name = g_strdup(name);
+	e->log = g_ptr_array_new_with_free_func(g_free);
+	e->keyring_kinds = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	e->row = RG_PROFILE_ROW(rg_profile_row_new(name));
+	g_signal_connect(e->row, "toggled", G_CALLBACK(on_row_toggled), e);
+	gtk_container_add(GTK_CONTAINER(self->profiles), GTK_WIDGET(e->row));
+	g_hash_table_insert(self->entries, e->name, e);
+	return e;
+}
+
+/* A failure roadvpnd remembers for a profile whose connection object is gone. */
+static void summary_failure(struct entry *e, const RvcProfileSummary *s)
+{
+	if (e->conn || e->attempt || !s->last_error.phase || !*s->last_error.phase ||
+	    e->fail_phase)
+		return;
+	e->fail_phase = g_strdup(s->last_error.phase);
+	e->fail_reason = g_strdup(s->last_error.reason);
+	e->fail_message = g_strdup(s->last_error.message);
+}
+
+static void merge_summary(RgWindow *self, const RvcProfileSummary *s)
+{
+	struct entry *e = g_hash_table_lookup(self->entries, s->name);
+
+	if (!e)
+		e = entry_new(self, s->name);
+	set_str(&e->gateway, s->gateway);
+	set_str(&e->user, s->user);
+	set_str(&e->invalid, s->invalid);
+	e->ipsec = s->ipsec;
+	summary_failure(e, s);
+	if (s->connection_path && !e->conn && !e->attempt)
+		attach_existing(self, s->name);
+	entry_refresh(e);
+	if (self->selected == e)
+		select_entry(self, e);
+}
+
+static void drop_missing(RgWindow *self, GPtrArray *profiles)
+{
+	GHashTableIter it;
+	gpointer value;
+
+	g_hash_table_iter_init(&it, self->entries);
+	while (g_hash_table_iter_next(&it, NULL, &value)) {
+		struct entry *e = value;
+
+		if (rvc_profile_list_find(profiles, e->name))
+			continue;
+		if (self->selected == e)
+			self->selected = NULL;
+		gtk_widget_destroy(GTK_WIDGET(e->row));
+		g_hash_table_iter_remove(&it);
+	}
+}
+
+static void select_after_list(RgWindow *self)
+{
+	struct entry *e = NULL;
+	GtkListBoxRow *first = gtk_list_box_get_row_at_index(self->profiles, 0);
+
+	if (self->select_after_list)
+		e = g_hash_table_lookup(self->entries, self->select_after_list);
+	g_clear_pointer(&self->select_after_list, g_free);
+	if (!e && !self->selected && first)
+		e = g_hash_table_lookup(self->entries,
+					rg_profile_row_get_name(RG_PROFILE_ROW(first)));
+	if (e)
+		select_entry(self, e);
+	else if (!self->selected)
+		select_entry(self, NULL);
+}
+
+static void show_banner(RgWindow *self, const char *text)
+{
+	if (text)
+		gtk_label_set_text(self->banner_label, text);
+	gtk_info_bar_set_revealed(self->banner, text != NULL);
+	/* Nothing can be switched while nobody can answer. */
+	gtk_widget_set_sensitive(GTK_WIDGET(self->profiles), text == NULL);
+	gtk_widget_set_sensitive(GTK_WIDGET(self->content), text == NULL);
+}
+
+static void on_listed(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) profiles = rvc_client_list_profiles_finish(RVC_CLIENT(source), res,
+									&error);
+	RgWindow *self = user_data;
+
+	if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+		return;
+	if (!profiles) {
+		show_banner(self, g_error_matches(error, RVC_ERROR, RVC_ERROR_HELPER_NOT_REACHABLE)
+					  ? "roadvpnd is not reachable — is it installed?"
+					  : error->message);
+		return;
+	}
+	show_banner(self, NULL);
+	drop_missing(self, profiles);
+	for (guint i = 0; i < profiles->len; i++)
+		merge_summary(self, g_ptr_array_index(profiles, i));
+	select_after_list(self);
+}
+
+static void list_profiles(RgWindow *self)
+{
+	if (self->client)
+		rvc_client_list_profiles(self->client, self->cancel, on_listed, self);
+}
+
+static int sort_rows(GtkListBoxRow *a, GtkListBoxRow *b, gpointer user_data)
+{
+	return g_utf8_collate(rg_profile_row_get_name(RG_PROFILE_ROW(a)),
+			      rg_profile_row_get_name(RG_PROFILE_ROW(b)));
+}
+
+/* The helper ----------------------------------------------------------------------- */
+
+static void on_helper_running(RvcClient *client, GParamSpec *pspec, RgWindow *self)
+{
+	/* Gone: every connection object is gone too; back: list and reattach. */
+	if (rvc_client_get_helper_running(client)) {
+		list_profiles(self);
+		return;
+	}
+	show_banner(self, "roadvpnd is not reachable — is it installed?");
+}
+
+static void on_profiles_changed(RvcClient *client, RgWindow *self)
+{
+	list_profiles(self);
+}
+
+static void create_client(RgWindow *self);
+
+static void on_client(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(GError) error = NULL;
+	RvcClient *client = rvc_client_new_finish(res, &error);
+	RgWindow *self = user_data;
+
+	if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+		return;
+	if (!client) {
+		show_banner(self, g_error_matches(error, RVC_ERROR, RVC_ERROR_INCOMPATIBLE)
+					  ? error->message
+					  : "roadvpnd is not reachable — is it installed?");
+		return;
+	}
+	self->client = client;
+	g_object_set_data(G_OBJECT(client), "rg-window", self);
+	g_signal_connect(client, "notify::helper-running", G_CALLBACK(on_helper_running), self);
+	g_signal_connect(client, "profiles-changed", G_CALLBACK(on_profiles_changed), self);
+	list_profiles(self);
+}
+
+static void create_client(RgWindow *self)
+{
+	rvc_client_new(self->cancel, on_client, self);
+}
+
+static void on_banner_response(RgWindow *self, int response)
+{
+	if (self->client)
+		list_profiles(self);
+	else
+		create_client(self);
+}
+
+/* Editing --------------------------------------------------------------------------- */
+
+/* Secrets an import found go to the keyring once the profile exists, never to a file. */
+static void remember_imported(RgEditor *editor)
+{
+	const struct rv_import_conn *c = g_object_get_data(G_OBJECT(editor), "rg-import-conn");
+
+	for (size_t i = 0; c && i < c->n_secrets; i++)
+		rg_keyring_store(rg_editor_get_name(editor), c->secrets[i].name, c->secrets[i].value,
+				 NULL, NULL, NULL);
+}
+
+static void on_saved(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	RgEditor *editor = user_data;
+	g_autoptr(GError) error = NULL;
+	gboolean ok = rg_editor_is_new(editor)
+			      ? rvc_client_add_profile_finish(RVC_CLIENT(source), res, &error)
+			      : rvc_client_update_profile_finish(RVC_CLIENT(source), res, &error);
+	RgWindow *self = RG_WINDOW(gtk_window_get_transient_for(GTK_WINDOW(editor)));
+
+	rg_editor_set_busy(editor, FALSE);
+	if (!ok) {
+		rg_editor_show_error(editor, g_error_matches(error, RVC_ERROR,
+							     RVC_ERROR_NOT_AUTHORIZED)
+						     ? "You are not allowed to change VPN profiles."
+						     : error->message);
+		g_object_unref(editor);
+		return;
+	}
+	remember_imported(editor);
+	g_free(self->select_after_list);
+	self->select_after_list = g_strdup(rg_editor_get_name(editor));
+	list_profiles(self);
+	gtk_widget_destroy(GTK_WIDGET(editor));
+	g_object_unref(editor);
+}
+
+static void wipe_free(char *text)
+{
+	if (text)
+		explicit_bzero(text, strlen(text));
+	g_free(text);
+}
+
+static void save_profile(RgWindow *self, RgEditor *editor)
+{
+	const char *name = rg_editor_get_name(editor);
+
+	rg_editor_set_busy(editor, TRUE);
+	if (rg_editor_is_new(editor)) {
+		char *keyfile = rg_editor_get_keyfile(editor);
+
+		rvc_client_add_profile(self->client, name, keyfile, NULL, on_saved,
+				       g_object_ref(editor));
+		wipe_free(keyfile);
+		return;
+	}
+	g_autoptr(GHashTable) changes = rg_editor_get_changes(editor);
+	if (g_hash_table_size(changes) == 0) {
+		gtk_widget_destroy(GTK_WIDGET(editor));
+		return;
+	}
+	rvc_client_update_profile(self->client, name, changes, NULL, on_saved,
+				  g_object_ref(editor));
+}
+
+static void on_editor_response(GtkDialog *dialog, int response, RgWindow *self)
+{
+	if (response == GTK_RESPONSE_OK && self->client)
+		save_profile(self, RG_EDITOR(dialog));
+	else if (response != GTK_RESPONSE_OK)
+		gtk_widget_destroy(GTK_WIDGET(dialog));
+}
+
+static void open_editor(RgWindow *self, const char *name, const char *keyfile,
+			const char *const *stored)
+{
+	GtkWidget *editor = rg_editor_new(GTK_WINDOW(self), name, keyfile, stored);
+
+	g_signal_connect(editor, "response", G_CALLBACK(on_editor_response), self);
+	gtk_widget_show(editor);
+}
+
+static void on_got_profile(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autofree char *name = user_data;
+	g_auto(GStrv) stored = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autofree char *keyfile = rvc_client_get_profile_finish(RVC_CLIENT(source), res, &stored,
+								 &error);
+	RgWindow *self = g_object_get_data(source, "rg-window");
+	g_autofree char *title = NULL;
+
+	if (!self || g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+		return;
+	if (keyfile) {
+		open_editor(self, name, keyfile, (const char *const *)stored);
+		return;
+	}
+	title = g_strdup_printf("Cannot open “%s”", name);
+	rg_show_error(GTK_WINDOW(self), title, error->message);
+}
+
+static void edit_selected(RgWindow *self)
+{
+	if (!self->selected || !self->client)
+		return;
+	rvc_client_get_profile(self->client, self->selected->name, self->cancel, on_got_profile,
+			       g_strdup(self->selected->name));
+}
+
+/* Importing ------------------------------------------------------------------------ */
+
+static char *import_note(const struct rv_import_result *r, const struct rv_import_conn *c)
+{
+	size_t taken = 0, left = 0;
+	g_autofree char *more = NULL;
+
+	for (size_t i = 0; i < c->n_notes; i++) {
+		taken += c->notes[i].kind == RV_NOTE_TAKEN;
+		left += c->notes[i].kind == RV_NOTE_LEFT_OUT;
+	}
+	if (r->n_conns > 1)
+		more = g_strdup_printf(" The file holds %zu connections; this is the first.",
+				       r->n_conns);
+	return g_strdup_printf("Imported from %s: %zu settings taken, %zu left out.%s%s Check "
+			       "them, then Save.", rv_import_format_name(r->format), taken, left,
+			       c->n_secrets ? " Its secrets will be remembered in your keyring." : "",
+			       more ? more : "");
+}
+
+static void open_import(RgWindow *self, struct rv_import_result *r)
+{
+	struct rv_import_conn *c = &r->conns[0];
+	g_autofree char *name = rv_import_suggest_name(c);
+	g_autofree char *note = import_note(r, c);
+	GtkWidget *editor = rg_editor_new(GTK_WINDOW(self), NULL, c->profile_text, NULL);
+
+	rg_editor_set_name(RG_EDITOR(editor), name ? name : "");
+	rg_editor_set_note(RG_EDITOR(editor), note);
+	/* The result (and its secrets, wiped when freed) lives as long as the editor. */
+	g_object_set_data(G_OBJECT(editor), "rg-import-conn", c);
+	g_object_set_data_full(G_OBJECT(editor), "rg-import", r,
+			       (GDestroyNotify)rv_import_result_free);
+	g_signal_connect(editor, "response", G_CALLBACK(on_editor_response), self);
+	gtk_widget_show(editor);
+}
+
+void rg_window_import_file(RgWindow *self, GFile *file)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree char *data = NULL;
+	char *why = NULL;
+	struct rv_import_result *r = NULL;
+	gsize len = 0;
+
+	if (!g_file_load_contents(file, NULL, &data, &len, NULL, &error)) {
+		rg_show_error(GTK_WINDOW(self), "Could not read the file", error->message);
+		return;
+	}
+	if (len > RV_IMPORT_MAX_SIZE) {
+		rg_show_error(GTK_WINDOW(self), "Could not import the file", "It is too large for VPN settings.");
+		return;
+	}
+	if (rv_import_data(data, len, NULL, &r, &why) < 0 || r->n_conns == 0) {
+		rg_show_error(GTK_WINDOW(self), "Could not import the file",
+			     why ? why : "It holds no L2TP/IPsec connection.");
+		free(why);
+		rv_import_result_free(r);
+		return;
+	}
+	open_import(self, r);
+}
+
+static void on_import_response(GtkNativeDialog *chooser, int response, RgWindow *self)
+{
+	if (response == GTK_RESPONSE_ACCEPT) {
+		g_autoptr(GFile) file = gtk_file_chooser_get_file(GTK_FILE_CHOOSER(chooser));
+
+		rg_window_import_file(self, file);
+	}
+	g_object_unref(chooser);
+}
+
+static void import_profile(RgWindow *self)
+{
+	GtkFileChooserNative *chooser = gtk_file_chooser_native_new(
+		"Import VPN Settings", GTK_WINDOW(self), GTK_FILE_CHOOSER_ACTION_OPEN, "_Import",
+		"_Cancel");
+
+	g_signal_connect(chooser, "response", G_CALLBACK(on_import_response), self);
+	gtk_native_dialog_show(GTK_NATIVE_DIALOG(chooser));
+}
+
+/* Deleting and forgetting ------------------------------------------------------------ */
+
+static void on_removed(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autofree char *name = user_data;
+	g_autoptr(GError) error = NULL;
+	RgWindow *self = g_object_get_data(source, "rg-window");
+
+	if (!rvc_client_remove_profile_finish(RVC_CLIENT(source), res, &error)) {
+		g_autofree char *title = g_strdup_printf("Could not delete “%s”", name);
+
+		if (self && !g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+			rg_show_error(GTK_WINDOW(self), title, error->message);
+		return;
+	}
+	/* The profile is gone: so are the passwords the app kept for it. */
+	rg_keyring_forget(name, NULL, NULL, NULL, NULL);
+	if (self)
+		list_profiles(self);
+}
+
+static void on_delete_confirmed(GtkDialog *dialog, int response, RgWindow *self)
+{
+	const char *name = g_object_get_data(G_OBJECT(dialog), "rg-profile");
+
+	if (response == GTK_RESPONSE_ACCEPT && self->client)
+		rvc_client_remove_profile(self->client, name, self->cancel, on_removed,
+					  g_strdup(name));
+	gtk_widget_destroy(GTK_WIDGET(dialog));
+}
+
+static void delete_selected(RgWindow *self)
+{
+	GtkWidget *dialog, *button;
+
+	if (!self->selected)
+		return;
+	dialog = gtk_message_dialog_new(GTK_WINDOW(self), GTK_DIALOG_MODAL, GTK_MESSAGE_QUESTION,
+					GTK_BUTTONS_NONE, "Delete “%s”?", self->selected->name);
+	gtk_message_dialog_format_secondary_text(
+		GTK_MESSAGE_DIALOG(dialog),
+		"The profile is removed for every user of this computer, and the passwords "
+		"remembered for it are removed from your keyring.");
+	gtk_dialog_add_button(GTK_DIALOG(dialog), "_Cancel", GTK_RESPONSE_CANCEL);
+	button = gtk_dialog_add_button(GTK_DIALOG(dialog), "_Delete", GTK_RESPONSE_ACCEPT);
+	gtk_style_context_add_class(gtk_widget_get_style_context(button), "destructive-action");
+	g_object_set_data_full(G_OBJECT(dialog), "rg-profile", g_strdup(self->selected->name),
+			       g_free);
+	g_signal_connect(dialog, "response", G_CALLBACK(on_delete_confirmed), self);
+	gtk_widget_show(dialog);
+}
+
+static void forget_selected(RgWindow *self)
+{
+	if (!self->selected)
+		return;
+	rg_keyring_forget(self->selected->name, NULL, NULL, NULL, NULL);
+	self->selected->remembered = FALSE;
+}
+
+/* Actions ---------------------------------------------------------------------------- */
+
+static void act_add(GSimpleAction *a, GVariant *p, gpointer self)
+{
+	open_editor(self, NULL, NULL, NULL);
+}
+
+static void act_import(GSimpleAction *a, GVariant *p, gpointer self)
+{
+	import_profile(self);
+}
+
+static void act_edit(GSimpleAction *a, GVariant *p, gpointer self)
+{
+	edit_selected(self);
+}
+
+static void act_delete(GSimpleAction *a, GVariant *p, gpointer self)
+{
+	delete_selected(self);
+}
+
+static void act_forget(GSimpleAction *a, GVariant *p, gpointer self)
+{
+	forget_selected(self);
+}
+
+static void act_toggle(GSimpleAction *a, GVariant *p, gpointer user_data)
+{
+	RgWindow *self = user_data;
+	struct entry *e = self->selected;
+
+	if (!e || !self->client)
+		return;
+	if (state_is_active(entry_state(e)))
+		stop_connection(e);
+	else
+		start_connect(e);
+}
+
+static void act_show_log(GSimpleAction *a, GVariant *p, gpointer user_data)
+{
+	RgWindow *self = user_data;
+
+	gtk_stack_set_visible_child_name(self->detail_stack, "log");
+}
+
+static void on_error_retry(RgWindow *self)
+{
+	if (self->selected)
+		start_connect(self->selected);
+}
+
+static void on_error_edit(RgWindow *self)
+{
+	edit_selected(self);
+}
+
+static void on_error_show_log(RgWindow *self)
+{
+	gtk_stack_set_visible_child_name(self->detail_stack, "log");
+}
+
+static const GActionEntry actions[] = {
+	{ .name = "add-profile", .activate = act_add },
+	{ .name = "import-profile", .activate = act_import },
+	{ .name = "edit-profile", .activate = act_edit },
+	{ .name = "delete-profile", .activate = act_delete },
+	{ .name = "forget-secrets", .activate = act_forget },
+	{ .name = "toggle-connection", .activate = act_toggle },
+	{ .name = "show-log", .activate = act_show_log },
+};
+
+/* Lifetime --------------------------------------------------------------------------- */
+
+static void rg_window_dispose(GObject *object)
+{
+	RgWindow *self = RG_WINDOW(object);
+
+	if (self->cancel)
+		g_cancellable_cancel(self->cancel);
+	g_clear_pointer(&self->entries, g_hash_table_unref);
+	if (self->client) {
+		g_signal_handlers_disconnect_by_data(self->client, self);
+		g_object_set_data(G_OBJECT(self->client), "rg-window", NULL);
+	}
+	g_clear_object(&self->client);
+	g_clear_object(&self->cancel);
+	g_clear_pointer(&self->select_after_list, g_free);
+	G_OBJECT_CLASS(rg_window_parent_class)->dispose(object);
+}
+
+static void rg_window_class_init(RgWindowClass *klass)
+{
+	GtkWidgetClass *w = GTK_WIDGET_CLASS(klass);
+
+	g_type_ensure(RG_TYPE_ERROR_VIEW);
+	g_type_ensure(RG_TYPE_PROGRESS_VIEW);
+	g_type_ensure(RG_TYPE_CONNECTED_VIEW);
+	g_type_ensure(RG_TYPE_LOG_VIEW);
+	G_OBJECT_CLASS(klass)->dispose = rg_window_dispose;
+	w->delete_event = on_delete;
+	w->show = on_show;
+	gtk_widget_class_set_template_from_resource(w, "/org/roadvpn/Gtk/rg-window.ui");
+	gtk_widget_class_bind_template_child(w, RgWindow, banner);
+	gtk_widget_class_bind_template_child(w, RgWindow, banner_label);
+	gtk_widget_class_bind_template_child(w, RgWindow, profiles);
+	gtk_widget_class_bind_template_child(w, RgWindow, content);
+	gtk_widget_class_bind_template_child(w, RgWindow, detail_stack);
+	gtk_widget_class_bind_template_child(w, RgWindow, detail_title);
+	gtk_widget_class_bind_template_child(w, RgWindow, detail_subtitle);
+	gtk_widget_class_bind_template_child(w, RgWindow, idle_label);
+	gtk_widget_class_bind_template_child(w, RgWindow, idle_box);
+	gtk_widget_class_bind_template_child(w, RgWindow, idle_connect);
+	gtk_widget_class_bind_template_child(w, RgWindow, error_view);
+	gtk_widget_class_bind_template_child(w, RgWindow, progress_view);
+	gtk_widget_class_bind_template_child(w, RgWindow, connected_view);
+	gtk_widget_class_bind_template_child(w, RgWindow, log_view);
+	gtk_widget_class_bind_template_callback(w, on_row_selected);
+	gtk_widget_class_bind_template_callback(w, on_banner_response);
+	gtk_widget_class_bind_template_callback(w, on_error_retry);
+	gtk_widget_class_bind_template_callback(w, on_error_edit);
+	gtk_widget_class_bind_template_callback(w, on_error_show_log);
+}
+
+static void rg_window_init(RgWindow *self)
+{
+	gtk_widget_init_template(GTK_WIDGET(self));
+	self->cancel = g_cancellable_new();
+	self->entries = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, entry_free);
+	g_action_map_add_action_entries(G_ACTION_MAP(self), actions, G_N_ELEMENTS(actions), self);
+	gtk_list_box_set_sort_func(self->profiles, sort_rows, NULL, NULL);
+	select_entry(self, NULL);
+	create_client(self);
+}
+
+RgWindow *rg_window_new(GtkApplication *app)
+{
+	return g_object_new(RG_TYPE_WINDOW, "application", app, NULL);
+}

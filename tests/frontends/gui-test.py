@@ -1,0 +1,315 @@
+#!/usr/bin/python3
+"""Drive roadvpn-gtk through AT-SPI (dogtail), as a person would.
+
+Runs as the unprivileged test user inside its own session bus with an
+unlocked gnome-keyring (gui-session.sh). Root-only checks (ping inside the
+client namespace, its links) go through the request files of test-gui.sh.
+"""
+import os
+import subprocess
+import sys
+import time
+
+from dogtail.config import config
+
+config.checkForA11y = False
+config.logDebugToFile = False
+config.logDebugToStdOut = False
+config.searchCutoffCount = 10
+config.defaultDelay = 0.2
+from dogtail import tree  # noqa: E402  (config first)
+
+ENV = os.environ
+SHOTS = ENV["RG_SHOTS"]
+PROFILE = "office"
+
+
+def log(msg):
+    print("gui-test: " + msg, flush=True)
+
+
+def fail(msg):
+    log("FAIL: " + msg)
+    shot("failure")
+    sys.exit(1)
+
+
+def shot(name, window="^roadvpn$"):
+    """Screenshot of one window (by title), or of the screen."""
+    path = os.path.join(SHOTS, name + ".png")
+    # No pointer over a widget (a tooltip would cover it), and let GTK
+    # draw what AT-SPI just changed.
+    subprocess.run(["xdotool", "mousemove", "1279", "899"], check=False)
+    time.sleep(0.6)
+    wid = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", window],
+                         capture_output=True, text=True).stdout.split()
+    target = wid[0] if wid else "root"
+    subprocess.run(["import", "-window", target, path], check=False)
+    log("screenshot " + path)
+
+
+def rpc(kind):
+    """Ask the root side of the test for something; returns (rc, output)."""
+    name = "%s-%d" % (kind, time.monotonic_ns())
+    base = os.path.join(ENV["RG_RPC"], name)
+    open(base + ".req", "w").close()
+    for _ in range(200):
+        if os.path.exists(base + ".rc"):
+            return int(open(base + ".rc").read()), open(base + ".out").read()
+        time.sleep(0.1)
+    fail("no answer to " + kind)
+
+
+def wait_for(what, pred, timeout=40):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        try:
+            got = pred()
+        except Exception:  # the tree changes under us while we look
+            got = None
+        if got:
+            return got
+        time.sleep(0.2)
+    fail("timed out waiting for " + what)
+
+
+def find(root, role, name=None, prefix=None):
+    def match(n):
+        if n.roleName != role:
+            return False
+        if name is not None:
+            return n.name == name
+        return prefix is None or n.name.startswith(prefix)
+    return root.findChild(match, retry=False, requireResult=False)
+
+
+def showing(node):
+    return node is not None and node.showing
+
+
+class App:
+    def __init__(self):
+        self.proc = subprocess.Popen([ENV["ROADVPN_GTK"]])
+        self.app = wait_for("the app on the AT-SPI bus",
+                            lambda: tree.root.application("roadvpn-gtk"))
+        self.win = wait_for("the main window",
+                            lambda: find(self.app, "frame", name="roadvpn"))
+        subprocess.run(["xdotool", "search", "--sync", "--onlyvisible", "--name", "^roadvpn$"],
+                       capture_output=True, timeout=20)
+
+    def row_status(self, profile):
+        row = find(self.win, "list item", name=profile)
+        labels = [c for c in row.findChildren(lambda n: n.roleName == "label", recursive=True)]
+        return labels[1].name if len(labels) > 1 else ""
+
+    def switch(self, profile):
+        return find(self.win, "toggle button", name="Connect " + profile)
+
+    def dialog(self, title):
+        return find(self.app, "dialog", name=title)
+
+    def wait_status(self, profile, prefix, timeout=40):
+        return wait_for("%s: '%s...' (now '%s')" % (profile, prefix, self.row_status(profile)),
+                        lambda: self.row_status(profile).startswith(prefix), timeout)
+
+    def value(self, name):
+        node = find(self.win, "label", name=name)
+        return node.text if node else ""
+
+
+def answer_secrets(app, password, remember):
+    dlg = wait_for("the secrets dialog", lambda: app.dialog("Authentication Required"))
+    find(dlg, "password text", name="Password").text = password
+    find(dlg, "password text", name="IPsec pre-shared key").text = ENV["RG_PSK"]
+    box = find(dlg, "check box", name="Remember in keyring")
+    if box.checked != remember:
+        box.doActionNamed("click")
+    shot("secrets-dialog", "^Authentication Required$")
+    find(dlg, "push button", name="Connect").doActionNamed("click")
+
+
+def secret_tool(kind):
+    r = subprocess.run(["secret-tool", "lookup", "profile", PROFILE, "kind", kind],
+                       capture_output=True, text=True)
+    return r.returncode, r.stdout
+
+
+def connect_first_time(app):
+    log("connect with the secrets dialog and Remember on")
+    app.switch(PROFILE).doActionNamed("toggle")
+    answer_secrets(app, ENV["RG_PASSWORD"], True)
+    wait_for("a phase under way", lambda: app.row_status(PROFILE).startswith("Connecting"), 20)
+    shot("progress-view")
+    app.wait_status(PROFILE, "Connected")
+    address = app.value("Address")
+    if not address.startswith(ENV["RG_POOL_PREFIX"]):
+        fail("connected view shows address '%s'" % address)
+    if app.value("Authentication") != "MS-CHAPv2":
+        fail("connected view shows auth '%s'" % app.value("Authentication"))
+    log("connected, address " + address)
+    rc, out = rpc("ping")
+    if rc != 0:
+        fail("ping through the tunnel failed:\n" + out)
+    time.sleep(2.5)  # a statistics refresh or two for the graph
+    shot("main-connected")
+
+
+def disconnect(app):
+    app.switch(PROFILE).doActionNamed("toggle")
+    app.wait_status(PROFILE, "Not connected", 30)
+    time.sleep(float(ENV.get("RG_GAP", "3")))  # SoftEther wants sessions apart
+
+
+def connect_from_keyring(app):
+    log("connect again: the keyring answers, no dialog")
+    for kind, want in (("password", ENV["RG_PASSWORD"]), ("psk", ENV["RG_PSK"])):
+        rc, out = secret_tool(kind)
+        if rc != 0 or out != want:
+            fail("secret-tool finds no %s item for %s" % (kind, PROFILE))
+    app.switch(PROFILE).doActionNamed("toggle")
+    end = time.monotonic() + 40
+    while not app.row_status(PROFILE).startswith("Connected"):
+        if showing(app.dialog("Authentication Required")):
+            fail("the secrets dialog came up although the keyring has the secrets")
+        if time.monotonic() > end:
+            fail("not connected from the keyring")
+        time.sleep(0.2)
+    log("connected from the keyring")
+
+
+def forget(app):
+    log("forget the saved passwords")
+    find(app.win, "toggle button", name="Profile Menu").doActionNamed("click")
+    item = wait_for("the Forget item",
+                    lambda: find(app.app, "push button", name="Forget Saved Passwords"))
+    item.doActionNamed("click")
+    wait_for("the keyring items to go",
+             lambda: secret_tool("password")[0] != 0 and secret_tool("psk")[0] != 0, 10)
+
+
+def wrong_password(app):
+    log("wrong password: the PPP phase and reason, nothing left behind")
+    _, before = rpc("links")
+    app.switch(PROFILE).doActionNamed("toggle")
+    answer_secrets(app, "not-" + ENV["RG_PASSWORD"], False)
+    app.wait_status(PROFILE, "Failed", 60)
+    if app.row_status(PROFILE) != "Failed: PPP auth":
+        fail("row says '%s'" % app.row_status(PROFILE))
+    err = find(app.win, "label", name="Error")
+    cause = find(app.win, "label", name="Cause")
+    reason = find(app.win, "label", name="Reason")
+    if "PPP auth" not in err.text or "password" not in cause.text or "PPP" not in reason.text:
+        fail("error view: '%s' / '%s' / '%s'" % (err.text, cause.text, reason.text))
+    log("error view: %s / %s / %s" % (err.text, cause.text, reason.text))
+    shot("error-view")
+    if secret_tool("password")[0] == 0:
+        fail("a password not to remember is in the keyring")
+    _, after = rpc("links")
+    if sorted(before.split("\n")) != sorted(after.split("\n")):
+        fail("links differ after the failure:\n%s\n---\n%s" % (before, after))
+
+
+def create_profile(app):
+    log("create a profile in the editor")
+    find(app.win, "push button", name="Add Profile").doActionNamed("click")
+    dlg = wait_for("the editor", lambda: app.dialog("New VPN Profile"))
+    save = find(dlg, "push button", name="Save")
+    if save.sensitive:
+        fail("Save is enabled on an empty form")
+    find(dlg, "text", name="Name").text = "gui-made"
+    find(dlg, "text", name="Gateway").text = "not a host"
+    find(dlg, "text", name="User name").text = "bob"
+    problem = find(dlg, "label", name="Problem")
+    wait_for("the gateway error", lambda: "Gateway" in problem.text, 5)
+    if save.sensitive:
+        fail("Save is enabled with a bad gateway")
+    shot("editor-invalid", "^New VPN Profile$")
+    find(dlg, "text", name="Gateway").text = ENV["RG_GATEWAY"]
+    wait_for("Save to be enabled", lambda: save.sensitive, 5)
+    save.doActionNamed("click")
+    wait_for("the new profile in the list", lambda: find(app.win, "list item", name="gui-made"))
+    r = subprocess.run([ENV["ROADVPN"], "list"], capture_output=True, text=True)
+    if "gui-made" not in r.stdout:
+        fail("roadvpn list does not show gui-made:\n" + r.stdout + r.stderr)
+    log("gui-made is a system profile")
+
+
+IMPORT = (
+    'Add-VpnConnection -Name "Branch Office" -ServerAddress %s -TunnelType L2tp '
+    '-L2tpPsk "branch-psk" -AuthenticationMethod MSChapv2 -SplitTunneling -Force\r\n'
+    'Add-VpnConnectionRoute -ConnectionName "Branch Office" -DestinationPrefix 10.0.0.0/8\r\n')
+
+
+def import_profile(app):
+    log("import a helpdesk's PowerShell lines: a second launch hands the file over")
+    path = os.path.join(ENV["HOME"], "branch.ps1")
+    with open(path, "w") as f:
+        f.write(IMPORT % ENV["RG_GATEWAY"])
+    second = subprocess.run([ENV["ROADVPN_GTK"], path], timeout=30)
+    if second.returncode != 0:
+        fail("the second launch exited %d" % second.returncode)
+    if app.proc.poll() is not None:
+        fail("the first instance is gone")
+    dlg = wait_for("the import in the editor", lambda: app.dialog("New VPN Profile"))
+    name = find(dlg, "text", name="Name")
+    note = find(dlg, "label", name="Note")
+    if "PowerShell" not in note.text or "keyring" not in note.text:
+        fail("import note: '%s'" % note.text)
+    if find(dlg, "text", name="Gateway").text != ENV["RG_GATEWAY"]:
+        fail("the gateway was not imported")
+    save = find(dlg, "push button", name="Save")
+    if save.sensitive:
+        fail("Save is enabled without a user name")
+    find(dlg, "text", name="User name").text = "carol"
+    wait_for("Save to be enabled", lambda: save.sensitive, 5)
+    shot("editor-import", "^New VPN Profile$")
+    profile = name.text
+    save.doActionNamed("click")
+    wait_for("the imported profile in the list", lambda: find(app.win, "list item", name=profile))
+    r = subprocess.run(["secret-tool", "lookup", "profile", profile, "kind", "psk"],
+                       capture_output=True, text=True)
+    if r.stdout != "branch-psk":
+        fail("the imported PSK is not in the keyring for %s" % profile)
+    log("imported as %s, its PSK in the keyring" % profile)
+
+
+def helper_restart(app):
+    log("roadvpnd goes away: the banner; it comes back: the list again")
+    banner = find(app.win, "label", name="Helper status")
+    if showing(banner):
+        fail("the banner shows while roadvpnd runs")
+    rc, out = rpc("stop-helper")
+    if rc != 0:
+        fail("could not stop roadvpnd: " + out)
+    wait_for("the banner", lambda: showing(banner) and "not reachable" in banner.text, 20)
+    shot("helper-gone")
+    rc, out = rpc("start-helper")
+    if rc != 0:
+        fail("could not start roadvpnd: " + out)
+    # The banner goes only once the profiles were listed again.
+    wait_for("the banner to go", lambda: not showing(banner), 20)
+    if not find(app.win, "list item", name="gui-made"):
+        fail("the profiles are not listed after roadvpnd came back")
+    log("reattached")
+
+
+def main():
+    app = App()
+    app.wait_status(PROFILE, "Not connected", 20)
+    shot("main-idle")
+    connect_first_time(app)
+    disconnect(app)
+    connect_from_keyring(app)
+    disconnect(app)
+    forget(app)
+    wrong_password(app)
+    create_profile(app)
+    import_profile(app)
+    helper_restart(app)
+    app.proc.terminate()
+    app.proc.wait(10)
+    log("PASS")
+
+
+if __name__ == "__main__":
+    main()

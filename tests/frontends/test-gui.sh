@@ -1,0 +1,130 @@
+#!/bin/bash
+# shellcheck source-path=SCRIPTDIR
+# roadvpn-gtk end to end: the app runs as an unprivileged test user under
+# Xvfb with a session bus, a real gnome-keyring-daemon (temporary home) and
+# AT-SPI, against roadvpnd on the private system bus with the real polkitd,
+# and the real SoftEther L2TP/IPsec gateway in this test's namespaces.
+# gui-test.py drives it through AT-SPI (dogtail): secrets dialog with
+# "Remember", phases, connected view, ping through, disconnect; connect again
+# from the keyring alone; secret-tool sees the item, and not after "forget";
+# a wrong password shows the PPP phase and reason and leaves nothing behind;
+# a profile created in the editor is in `roadvpn list`; roadvpnd stopped
+# shows the "not reachable" banner, and the app reattaches when it is back.
+# Screenshots of the
+# connected, progress and error views stay in $FT_STATE/screenshots.
+set -euo pipefail
+. "$(dirname "$0")/harness.sh"
+GW=$FT_SRC/tools/gateways
+PY=/usr/bin/python3
+
+ft_require
+if [ -z "${FT_INNER:-}" ]; then
+	[ -n "${ROADVPN_GTK:-}" ] && [ -x "$ROADVPN_GTK" ] || ft_skip "ROADVPN_GTK is not set"
+	for c in Xvfb xdotool import gnome-keyring-daemon secret-tool dbus-run-session \
+		/usr/libexec/softether/vpnserver/vpnserver; do
+		command -v "$c" >/dev/null 2>&1 || [ -x "$c" ] || ft_skip "missing $c"
+	done
+	"$PY" -c 'import importlib.util as u, sys; sys.exit(u.find_spec("dogtail") is None)' || ft_skip "no python3-dogtail for $PY"
+	FT_GW_NAME=gui$$
+	trap '"$GW/softether.sh" stop --name "$FT_GW_NAME" >/dev/null 2>&1 || true' EXIT
+	"$GW/softether.sh" start --name "$FT_GW_NAME" --mode ipsec-natt >/dev/null ||
+		ft_fail "could not start SoftEther"
+	export FT_CLIENT_ENV=/tmp/roadvpn-test/$FT_GW_NAME/client.env
+	ft_run_inner "$@"
+	exit "$FT_RC"
+fi
+
+# shellcheck source=/dev/null
+. "$FT_CLIENT_ENV"
+O=$FT_STATE/out
+RPC=$FT_STATE/rpc
+GUI_USER=rvtest-admin
+XVFB_PID=
+SERVE_PID=
+
+cleanup() {
+	[ -z "$SERVE_PID" ] || kill "$SERVE_PID" 2>/dev/null || true
+	[ -z "$XVFB_PID" ] || kill -TERM "$XVFB_PID" 2>/dev/null || true
+	ft_stop_roadvpnd
+}
+trap cleanup EXIT
+
+# The GUI runs unprivileged; what needs root (ping inside the client
+# namespace, its links) it asks for through files in $RPC: NAME.req -> NAME.out + NAME.rc.
+serve_rpc() {
+	local req name rc
+	while sleep 0.2; do
+		for req in "$RPC"/*.req; do
+			[ -e "$req" ] || continue
+			name=$(basename "$req" .req)
+			rc=0
+			case $name in
+			ping-*) ip netns exec "$CL_NS" ping -n -c 3 -W 2 "$PING" >"$RPC/$name.out" 2>&1 || rc=$? ;;
+			links-*) ip -n "$CL_NS" -br link >"$RPC/$name.out" 2>&1 || rc=$? ;;
+			stop-helper-*) ft_stop_roadvpnd >"$RPC/$name.out" 2>&1 || rc=$? ;;
+			start-helper-*)
+				ft_start_roadvpnd "$CL_NS" "$FT_STATE/roadvpnd-2.log" \
+					>"$RPC/$name.out" 2>&1 || rc=$? ;;
+			*) echo "unknown request" >"$RPC/$name.out"; rc=2 ;;
+			esac
+			rm -f "$req"
+			chmod 644 "$RPC/$name.out"
+			echo "$rc" >"$RPC/$name.rc.tmp" && chmod 644 "$RPC/$name.rc.tmp" &&
+				mv "$RPC/$name.rc.tmp" "$RPC/$name.rc"
+		done
+	done
+}
+
+start_xvfb() {
+	local fifo=$FT_STATE/displayfd
+	mkfifo "$fifo"
+	Xvfb -displayfd 3 -screen 0 1280x900x24 -nolisten tcp -ac 3>"$fifo" \
+		>"$FT_STATE/xvfb.log" 2>&1 &
+	XVFB_PID=$!
+	read -r -t 15 DISPLAY_NUM <"$fifo" || ft_fail "Xvfb did not start"
+	rm -f "$fifo"
+}
+
+ft_start_bus
+ft_start_polkit
+ft_start_roadvpnd "$CL_NS"
+
+ft_expect 0 "$O" ft_as rvtest-admin "$ROADVPN" add office --gateway "$GATEWAY" --user "$USER" \
+	--psk-flags ask --password-flags ask --auth mschapv2 --default-route false \
+	--routes "$POOL_CIDR" --dns true --ipv6 off
+
+mkdir -p "$RPC" "$FT_STATE/screenshots"
+chmod 1777 "$RPC" "$FT_STATE/screenshots"
+serve_rpc &
+SERVE_PID=$!
+start_xvfb
+
+home=$FT_STATE/home
+mkdir -p "$home/run"
+chmod 700 "$home/run"
+chown -R "$GUI_USER:" "$home"
+uid=$(id -u "$GUI_USER")
+ft_info "the app as $GUI_USER on display :$DISPLAY_NUM"
+rc=0
+setpriv --reuid "$uid" --regid "$uid" --clear-groups --inh-caps=-all \
+	env -i PATH=/usr/bin:/bin HOME="$home" XDG_RUNTIME_DIR="$home/run" \
+	XDG_CONFIG_HOME="$home/config" XDG_DATA_HOME="$home/share" XDG_CACHE_HOME="$home/cache" \
+	DISPLAY=":$DISPLAY_NUM" DBUS_SYSTEM_BUS_ADDRESS="$DBUS_SYSTEM_BUS_ADDRESS" \
+	LANG=C.UTF-8 GTK_THEME=Adwaita NO_AT_BRIDGE=0 GSETTINGS_BACKEND=memory \
+	ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" \
+	ROADVPN_GTK="$ROADVPN_GTK" ROADVPN="$ROADVPN" RG_RPC="$RPC" \
+	RG_SHOTS="$FT_STATE/screenshots" RG_PASSWORD="$PASSWORD" RG_PSK="$PSK" \
+	RG_GATEWAY="$GATEWAY" RG_POOL_PREFIX="$POOL_PREFIX" RG_GAP="${SESSION_GAP:-3}" \
+	dbus-run-session -- "$FT_DIR/gui-session.sh" "$PY" "$FT_DIR/gui-test.py" \
+	>"$FT_STATE/gui-test.log" 2>&1 </dev/null || rc=$?
+cat "$FT_STATE/gui-test.log" >&2
+[ "$rc" -eq 0 ] || ft_fail "gui-test.py exited $rc"
+
+ft_info "the profile made in the editor is a system profile"
+ft_expect 0 "$O" "$ROADVPN" list
+ft_grep '^gui-made' "$O"
+for f in "$FT_STATE"/screenshots/*.png; do ft_info "screenshot: $f"; done
+grep -qF -- "$PASSWORD" "$FT_STATE"/roadvpnd*.log "$FT_STATE/gui-test.log" 2>/dev/null &&
+	ft_fail "the password appears in a log"
+ft_check_sanitizer "$FT_STATE/roadvpnd.log" "$FT_STATE/roadvpnd-2.log"
+exit 0
