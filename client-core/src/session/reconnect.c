@@ -8,19 +8,17 @@
  * cannot fix (authentication, the profile, our own errors) ends the session
  * as before, and so does session_stop() at any point.
  */
-#include <string.h>
-
-#include "session-internal.h"
-#include "util/log.h"
+#include "core.h"
+#include "reconnect.h"
 
 #define RECONNECT_BACKOFF_MAX_S 30
 
-void session_reconnect_note_phase(struct session *s, enum session_phase phase)
+void session_reconnect_note_phase(struct session_reconnect *rc, enum session_phase phase)
 {
 	if (phase != SESSION_PHASE_UP)
 		return;
-	s->was_up = true;
-	s->reconnects = 0;
+	rc->was_up = true;
+	rc->reconnects = 0;
 }
 
 static bool is_transient(enum session_reason reason)
@@ -49,10 +47,10 @@ static bool is_transient(enum session_reason reason)
 	return false;
 }
 
-bool session_reconnect_wanted(const struct session *s)
+bool session_reconnect_wanted(const struct session_reconnect *rc, const struct session_core *core)
 {
-	return s->profile->reconnect && s->was_up && !s->stop_requested && s->has_failure &&
-	       is_transient(s->failure.reason);
+	return core->profile->reconnect && rc->was_up && !core->stop_requested &&
+	       core->has_failure && is_transient(core->failure.reason);
 }
 
 static unsigned int backoff_seconds(unsigned int attempt)
@@ -60,52 +58,20 @@ static unsigned int backoff_seconds(unsigned int attempt)
 	return attempt >= 5 ? RECONNECT_BACKOFF_MAX_S : 1u << attempt;
 }
 
-/* Everything a connection attempt left behind, except what outlives it. */
-static void reset_attempt(struct session *s)
+unsigned int session_reconnect_next_delay(const struct session_reconnect *rc)
 {
-	memset(&s->failure, 0, sizeof(s->failure));
-	s->has_failure = false;
-	s->want_ppp_start = s->want_netconfig = s->want_ipv6_config = false;
-	s->want_teardown = s->want_l2tp_start = false;
-	s->ppp_closing = s->ppp_done = false;
-	s->l2tp_closing = s->l2tp_done = s->l2tp_failed = false;
-	s->ike_closing = s->ike_done = s->ike_failed = false;
-	s->step_deadline = 0;
-	s->gateway4 = 0;
-	s->saw_port_unreachable = false;
-	memset(&s->ipcp, 0, sizeof(s->ipcp));
-	memset(&s->ipv6cp, 0, sizeof(s->ipv6cp));
-	s->has_ipv6 = false;
-	s->mtu = 0;
-	s->esp_udp_encap = s->nat_keepalive = false;
-	s->last_esp_rx = 0;
+	return backoff_seconds(rc->reconnects);
 }
 
-static gboolean on_backoff_done(gpointer user_data)
+void session_reconnect_arm(struct session_reconnect *rc, GSourceFunc retry, void *data)
 {
-	struct session *s = user_data;
-	SESSION_SCOPE(s);
+	unsigned int delay = backoff_seconds(rc->reconnects++);
 
-	s->reconnect_source = 0;
-	rv_log_info("session", "reconnecting to %s (attempt %u)", s->profile->gateway,
-		    s->reconnects);
-	session_resolve(s);
-	return G_SOURCE_REMOVE;
+	g_clear_handle_id(&rc->source, g_source_remove);
+	rc->source = g_timeout_add(delay * 1000, retry, data);
 }
 
-void session_reconnect_schedule(struct session *s)
+void session_reconnect_cancel(struct session_reconnect *rc)
 {
-	unsigned int delay = backoff_seconds(s->reconnects++);
-	char why[320];
-
-	session_failure_message(&s->failure, why, sizeof(why));
-	rv_log_warning("session", "connection lost: %s; reconnecting in %u s", why, delay);
-	reset_attempt(s);
-	session_enter_phase(s, SESSION_PHASE_RECONNECT_WAIT);
-	s->reconnect_source = g_timeout_add(delay * 1000, on_backoff_done, s);
-}
-
-void session_reconnect_cancel(struct session *s)
-{
-	g_clear_handle_id(&s->reconnect_source, g_source_remove);
+	g_clear_handle_id(&rc->source, g_source_remove);
 }

@@ -1,449 +1,341 @@
 /*
- * The connection state machine: resolve -> L2TP tunnel -> L2TP call ->
+ * The connection's phase machine over its parts (session-internal.h):
+ * resolve -> [IKE Main Mode -> Quick Mode] -> L2TP tunnel -> L2TP call ->
  * PPP LCP -> PPP auth -> IPCP -> host network -> up, and the teardown in
- * reverse (undo network, LCP Terminate, CDN + StopCCN). Layer events only
- * record what happened; the work runs from an idle callback so no layer is
- * ever re-entered or freed from inside its own callback.
+ * reverse (undo network, LCP Terminate, CDN + StopCCN, IKE Delete). Layer
+ * events only record what happened; the work runs from an idle callback
+ * so no layer is ever re-entered or freed from inside its own callback.
  *
  * A lost connection that was up may reconnect (reconnect.c): the teardown
  * runs as for a failure, then, instead of finishing, the session waits and
  * starts again from resolve.
- *
- * Real-peer knowledge absorbed here: a CDN or StopCCN while PPP
- * authenticates is how l2tpns reports a wrong password (it sends no CHAP
- * Failure), so it is reported as a likely authentication failure.
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <gio/gio.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "dataplane/dataplane.h"
-#include "ike/ike.h"
-#include "l2tp/l2tp.h"
-#include "net/net.h"
-#include "ppp/ppp.h"
 #include "session-internal.h"
 #include "util/log.h"
 
-#define TEARDOWN_STEP_TIMEOUT (5 * USEC_PER_SEC)
+static void rearm_timer(struct session *s);
 
-/* Per thread: a data-plane thread runs no session code that logs for a connection. */
-static _Thread_local struct session *current;
+/* The data path ------------------------------------------------------ */
 
-struct session *session_enter(struct session *s)
+/* The one place that tells the data path what l2tp and ppp now allow. */
+static void link_changed(struct session *s)
 {
-	struct session *prev = current;
+	struct datapath_link view;
 
-	current = s;
-	return prev;
-}
-
-void session_leave(struct session **prev)
-{
-	current = *prev;
-}
-
-struct session *session_current(void)
-{
-	return current;
-}
-
-usec_t session_now(void)
-{
-	return (usec_t)g_get_monotonic_time();
-}
-
-void session_enter_phase(struct session *s, enum session_phase phase)
-{
-	if (s->phase == phase)
+	if (!s->dp)
 		return;
-
-	rv_log_info("session", "phase: %s -> %s", session_phase_to_string(s->phase),
-		    session_phase_to_string(phase));
-	s->phase = phase;
-	session_reconnect_note_phase(s, phase);
-	if (s->ops.phase_changed)
-		s->ops.phase_changed(s->user_data, phase);
+	session_link_view(&s->link, s->core.phase == SESSION_PHASE_UP && s->host.tun.fd >= 0,
+			  &view);
+	datapath_set_link(s->dp, &view);
 }
 
-/* Record the first failure only and start the teardown. */
-void session_fail(struct session *s, enum session_reason reason, uint32_t peer_code,
-		  const char *fmt, ...)
+static void dp_control(void *user_data, enum datapath_control kind, const uint8_t *data,
+		       size_t len, usec_t now)
 {
-	va_list ap;
+	struct session *s = user_data;
 
-	if (s->has_failure || s->stop_requested)
-		goto teardown;
-
-	s->has_failure = true;
-	s->failure.phase = s->phase;
-	s->failure.reason = reason;
-	s->failure.peer_code = peer_code;
-	va_start(ap, fmt);
-	vsnprintf(s->failure.detail, sizeof(s->failure.detail), fmt, ap);
-	va_end(ap);
-
-teardown:
-	s->want_teardown = true;
-	session_schedule(s);
-}
-
-static const char *gateway_text(struct session *s)
-{
-	return s->gateway_text;
-}
-
-/* L2TP events -------------------------------------------------------- */
-
-static void on_l2tp_failed(struct session *s, const struct l2tp_event_info *info)
-{
-	/* The tunnel may still be up (a peer CDN): l2tp_close() ends it and reports CLOSED. */
-	s->l2tp_failed = true;
-
-	switch (info->failure) {
-	case L2TP_FAILURE_NONE:
-	case L2TP_FAILURE_PROTOCOL:
-		session_fail(s, SESSION_REASON_PROTOCOL, info->result_code, "%s", info->message);
-		return;
-	case L2TP_FAILURE_NO_ANSWER:
-		/* Whether any ESP came back tells a blocked path from a missing L2TP server. */
-		if (s->ike && !s->last_esp_rx) {
-			session_fail(s, SESSION_REASON_NO_ANSWER, 0,
-				     "no L2TP answer from %s through IPsec (%s): not one ESP packet "
-				     "came back, so ESP may be blocked on the way",
-				     gateway_text(s), info->message);
-			return;
-		}
-		if (s->ike) {
-			session_fail(s, SESSION_REASON_NO_ANSWER, 0,
-				     "no L2TP answer from %s through IPsec (%s), although ESP flows: "
-				     "the gateway may have no L2TP server",
-				     gateway_text(s), info->message);
-			return;
-		}
-		session_fail(s, SESSION_REASON_NO_ANSWER, 0, "no answer from %s:1701 (%s)%s",
-			     gateway_text(s), info->message,
-			     s->saw_port_unreachable ?
-				     "; it answered ICMP port unreachable: no L2TP server listens there" :
-				     "");
-		return;
-	case L2TP_FAILURE_TUNNEL_AUTH:
-		session_fail(s, SESSION_REASON_TUNNEL_AUTH, 0,
-			     "tunnel authentication failed: %s (wrong L2TP secret?)", info->message);
-		return;
-	case L2TP_FAILURE_PEER_STOPCCN:
-	case L2TP_FAILURE_PEER_CDN:
+	switch (kind) {
+	case DATAPATH_CONTROL_L2TP:
+		session_link_rx(&s->link, data, len, now);
+		break;
+	case DATAPATH_CONTROL_IKE:
+		session_ipsec_rx_natt(&s->ipsec, data, len, now);
 		break;
 	}
-
-	if (s->phase == SESSION_PHASE_PPP_AUTH) {
-		session_fail(s, SESSION_REASON_AUTH_FAILED, info->result_code,
-			     "gateway hung up during %s authentication (%s): wrong user name or password?",
-			     ppp_auth_method_name(s->auth_method), info->message);
-		return;
-	}
-
-	session_fail(s, SESSION_REASON_PEER_CLOSED, info->result_code, "%s", info->message);
+	link_changed(s);
 }
 
-static void on_l2tp_event(void *user_data, enum l2tp_event ev, const struct l2tp_event_info *info)
+static int dp_encap_slow(void *user_data, struct pkt *p)
 {
 	struct session *s = user_data;
 
-	switch (ev) {
-	case L2TP_EVENT_TUNNEL_UP:
-		session_enter_phase(s, SESSION_PHASE_L2TP_CALL);
-		return;
-	case L2TP_EVENT_SESSION_UP:
-		s->want_ppp_start = true;
-		session_schedule(s);
-		return;
-	case L2TP_EVENT_CLOSED:
-		s->l2tp_done = true;
-		session_schedule(s);
-		return;
-	case L2TP_EVENT_FAILED:
-		on_l2tp_failed(s, info);
-		return;
-	}
+	return session_link_send_ip(&s->link, p);
 }
 
-/* PPP events --------------------------------------------------------- */
-
-static enum session_reason ppp_failure_reason(enum ppp_failure f)
-{
-	switch (f) {
-	case PPP_FAILURE_NONE:
-	case PPP_FAILURE_LCP_NEGOTIATION:
-		return SESSION_REASON_PPP_NEGOTIATION;
-	case PPP_FAILURE_NO_AUTH_METHOD:
-		return SESSION_REASON_NO_AUTH_METHOD;
-	case PPP_FAILURE_AUTH_REJECTED:
-		return SESSION_REASON_AUTH_FAILED;
-	case PPP_FAILURE_AUTH_PEER_BAD:
-		return SESSION_REASON_GATEWAY_AUTH_BAD;
-	case PPP_FAILURE_IPCP:
-		return SESSION_REASON_NO_ADDRESS;
-	case PPP_FAILURE_ECHO_TIMEOUT:
-		return SESSION_REASON_PEER_DEAD;
-	case PPP_FAILURE_PEER_TERMINATE:
-		return SESSION_REASON_PEER_CLOSED;
-	}
-
-	return SESSION_REASON_PPP_NEGOTIATION;
-}
-
-static void on_ppp_ipcp_up(struct session *s, const struct ppp_event_info *info)
-{
-	s->ipcp = info->ipcp;
-	s->mtu = info->mtu;
-	s->want_netconfig = true;
-	session_schedule(s);
-}
-
-static void on_ppp_event(void *user_data, enum ppp_event ev, const struct ppp_event_info *info)
+static void dp_ran(void *user_data)
 {
 	struct session *s = user_data;
 
-	switch (ev) {
-	case PPP_EVENT_LCP_UP:
-		session_enter_phase(s, SESSION_PHASE_PPP_AUTH);
-		return;
-	case PPP_EVENT_AUTH_START:
-		s->auth_method = info->auth_method;
-		rv_log_info("session", "authenticating with %s as '%s'",
-			    ppp_auth_method_name(info->auth_method), s->profile->user);
-		return;
-	case PPP_EVENT_AUTH_OK:
-		if (info->auth_method == PPP_AUTH_NONE)
-			rv_log_warning("session", "the gateway did not ask us to authenticate");
-		session_enter_phase(s, SESSION_PHASE_PPP_NETWORK);
-		return;
-	case PPP_EVENT_IPCP_UP:
-		on_ppp_ipcp_up(s, info);
-		return;
-	case PPP_EVENT_IPV6CP_UP:
-		s->ipv6cp = info->ipv6cp;
-		s->has_ipv6 = true;
-		s->want_ipv6_config = s->phase == SESSION_PHASE_UP;
-		session_schedule(s);
-		return;
-	case PPP_EVENT_TERMINATED:
-		s->ppp_done = true;
-		if (!s->want_teardown)
-			session_fail(s, SESSION_REASON_PEER_CLOSED, 0, "the gateway ended the PPP link");
-		session_schedule(s);
-		return;
-	case PPP_EVENT_FAILED:
-		if (info->failure == PPP_FAILURE_PEER_TERMINATE || info->failure == PPP_FAILURE_ECHO_TIMEOUT)
-			s->ppp_done = true;
-		session_fail(s, ppp_failure_reason(info->failure), info->peer_code, "%s",
-			     info->message);
+	rearm_timer(s);
+}
+
+static int open_datapath(struct session *s)
+{
+	static const struct datapath_ops ops = {
+		.control = dp_control,
+		.encap_slow = dp_encap_slow,
+		.ran = dp_ran,
+	};
+	struct session_sas *sas = s->core.profile->ipsec_enabled ? &s->ipsec.sas : NULL;
+
+	s->dp = datapath_new(&s->core, sas, &s->host.tun, &ops, s);
+	s->link.dp = s->dp;
+	s->link.sas = sas;
+	return s->dp ? 0 : -ENOMEM;
+}
+
+/* This attempt's data path, sockets, TUN and layers go; the session and its counters stay. */
+static void close_attempt(struct session *s)
+{
+	struct session_stats d;
+
+	if (s->timer) {
+		g_source_destroy(s->timer);
+		g_clear_pointer(&s->timer, g_source_unref);
+	}
+	/* The data path first: it watches the TUN and the sockets the others close. */
+	if (s->dp) {
+		datapath_stop(s->dp);
+		datapath_get_stats(s->dp, &d);
+		s->stats.packets_in += d.packets_in;
+		s->stats.bytes_in += d.bytes_in;
+		s->stats.packets_out += d.packets_out;
+		s->stats.bytes_out += d.bytes_out;
+	}
+	g_clear_pointer(&s->dp, datapath_free);
+	session_host_close_tun(&s->host);
+	session_ipsec_reset(&s->ipsec);
+	session_link_reset(&s->link);
+}
+
+/* Up ------------------------------------------------------------------ */
+
+static void log_connected(struct session *s, const struct net_config *cfg)
+{
+	const struct ppp_ipcp_info *ipcp = &s->link.ipcp;
+	char local[INET_ADDRSTRLEN], peer[INET_ADDRSTRLEN] = "-";
+	char dns[2 * INET_ADDRSTRLEN + 2] = "-";
+	struct session_up_info info = {
+		.local4 = cfg->local4,
+		.peer4 = cfg->peer4,
+		.mtu = cfg->mtu,
+		.auth_method = ppp_auth_method_name(s->link.auth_method),
+		.gateway4 = s->gateway4,
+	};
+
+	inet_ntop(AF_INET, &cfg->local4, local, sizeof(local));
+	if (cfg->peer4)
+		inet_ntop(AF_INET, &cfg->peer4, peer, sizeof(peer));
+
+	for (size_t i = 0; i < 2 && ipcp->dns[i]; i++) {
+		char a[INET_ADDRSTRLEN];
+
+		inet_ntop(AF_INET, &ipcp->dns[i], a, sizeof(a));
+		snprintf(dns + (i ? strlen(dns) : 0), sizeof(dns) - (i ? strlen(dns) : 0), "%s%s",
+			 i ? "," : "", a);
+		info.dns[i] = ipcp->dns[i];
+	}
+
+	snprintf(info.ifname, sizeof(info.ifname), "%s", s->host.tun.name);
+	rv_log_info("session", "connected: %s local %s peer %s mtu %u dns %s (%s)",
+		    s->host.tun.name, local, peer, cfg->mtu, dns, info.auth_method);
+	if (s->core.ops.up)
+		s->core.ops.up(s->core.user_data, &info);
+}
+
+/* IPCP is up: the TUN, the host's addresses, routes and DNS, then UP and the data path's thread. */
+static void bring_up(struct session *s)
+{
+	const struct session_host_peer peer = {
+		.ipcp = &s->link.ipcp,
+		.ipv6cp = &s->link.ipv6cp,
+		.has_ipv6 = s->link.has_ipv6,
+		.mtu = s->link.mtu,
+		.gateway4 = s->gateway4,
+	};
+	struct net_config cfg;
+	int r;
+
+	session_enter_phase(&s->core, SESSION_PHASE_NETCONFIG);
+	r = session_host_open_tun(&s->host);
+	if (r < 0) {
+		session_fail(&s->core, SESSION_REASON_NETWORK_SETUP, 0,
+			     "cannot create a TUN device: %s", strerror(-r));
 		return;
 	}
+	datapath_tun_opened(s->dp);
+
+	if (!session_host_apply(&s->host, &peer, &cfg))
+		return;
+
+	session_enter_phase(&s->core, SESSION_PHASE_UP);
+	link_changed(s);
+	datapath_start(s->dp);
+	log_connected(s, &cfg);
 }
 
-/* Deferred work ------------------------------------------------------ */
-
-static int start_l2tp(struct session *s)
-{
-	struct l2tp_config cfg = {
-		.hostname = s->profile->l2tp_hostname,
-		.secret = s->profile->l2tp_secret,
-	};
-	static const struct l2tp_ops ops = {
-		.tx = session_l2tp_tx,
-		.tx_pkt = session_l2tp_tx_pkt,
-		.event = on_l2tp_event,
-		.ppp_rx = session_l2tp_ppp_rx,
-	};
-
-	s->l2tp = l2tp_new(&cfg, &ops, s);
-	if (!s->l2tp)
-		return -ENOMEM;
-
-	session_enter_phase(s, SESSION_PHASE_L2TP_TUNNEL);
-	return l2tp_start(s->l2tp, session_now());
-}
-
-static int start_ppp(struct session *s)
-{
-	const struct profile *p = s->profile;
-	struct ppp_config cfg = {
-		.user = p->user,
-		.password = p->password,
-		.auth_allowed = p->auth_methods,
-		.mru = p->mru ? p->mru : p->mtu,
-		.want_ipv6 = p->ipv6 != PROFILE_IPV6_OFF,
-		.want_dns = p->dns,
-	};
-	static const struct ppp_ops ops = {
-		.tx = session_ppp_tx,
-		.event = on_ppp_event,
-		.ip_rx = session_ppp_ip_rx,
-	};
-
-	s->ppp = ppp_new(&cfg, &ops, s);
-	if (!s->ppp)
-		return -ENOMEM;
-
-	session_enter_phase(s, SESSION_PHASE_PPP_LCP);
-	return ppp_start(s->ppp, session_now());
-}
+/* Teardown ------------------------------------------------------------ */
 
 static void finish(struct session *s)
 {
-	session_io_close(s);
-	l2tp_free(s->l2tp);
-	s->l2tp = NULL;
-	ppp_free(s->ppp);
-	s->ppp = NULL;
-	ike_free(s->ike);
-	s->ike = NULL;
-	if (session_reconnect_wanted(s)) {
-		session_reconnect_schedule(s);
+	if (session_reconnect_wanted(&s->reconnect, &s->core)) {
+		session_reconnect_later(s);
 		return;
 	}
-	s->finished = true;
+	close_attempt(s);
+	s->core.finished = true;
 
 	/* The caller reports the failure line: it knows where the user reads it. */
-	session_enter_phase(s, s->has_failure ? SESSION_PHASE_FAILED : SESSION_PHASE_DISCONNECTED);
+	session_enter_phase(&s->core,
+			    s->core.has_failure ? SESSION_PHASE_FAILED : SESSION_PHASE_DISCONNECTED);
 
-	if (s->ops.finished)
-		s->ops.finished(s->user_data, s->has_failure ? &s->failure : NULL);
+	if (s->core.ops.finished)
+		s->core.ops.finished(s->core.user_data, s->core.has_failure ? &s->core.failure : NULL);
 }
 
 /*
  * Teardown in reverse order of setup: the host network first (so no
  * traffic is routed into a dying tunnel), then LCP Terminate, then
- * CDN + StopCCN, each step bounded by TEARDOWN_STEP_TIMEOUT.
+ * CDN + StopCCN, then IKE Delete, each step bounded in time.
  */
 static void teardown_step(struct session *s)
 {
 	usec_t now = session_now();
+	bool peer_dead = s->core.has_failure && s->core.failure.reason == SESSION_REASON_PEER_DEAD;
 
-	if (s->phase != SESSION_PHASE_DISCONNECTING && s->phase != SESSION_PHASE_FAILED)
-		session_enter_phase(s, SESSION_PHASE_DISCONNECTING);
-	/* The goodbyes go through the l2tp and ppp objects, on the main loop. */
-	session_fast_stop(s);
-	session_netconfig_undo(s);
+	if (s->core.phase != SESSION_PHASE_DISCONNECTING && s->core.phase != SESSION_PHASE_FAILED)
+		session_enter_phase(&s->core, SESSION_PHASE_DISCONNECTING);
+	/* The goodbyes go through the l2tp, ppp and ike objects, on the main loop. */
+	if (s->dp)
+		datapath_stop(s->dp);
+	session_host_undo(&s->host);
 
-	/* PPP cannot say goodbye over a call that is already gone. */
-	if (s->l2tp_failed || s->l2tp_done)
-		s->ppp_done = true;
-	/* Nor to a gateway that stopped answering: do not wait for it. */
-	if (s->has_failure && s->failure.reason == SESSION_REASON_PEER_DEAD)
-		s->ppp_done = s->l2tp_done = true;
-
-	if (s->ppp && !s->ppp_done && !s->ppp_closing) {
-		s->ppp_closing = true;
-		s->step_deadline = now + TEARDOWN_STEP_TIMEOUT;
-		ppp_close(s->ppp, now);
+	if (!session_link_teardown_step(&s->link, now, &s->step_deadline, peer_dead))
 		return;
-	}
-
-	if (s->l2tp && !s->l2tp_done && !s->l2tp_closing && (s->ppp_done || now >= s->step_deadline)) {
-		s->l2tp_closing = true;
-		s->step_deadline = now + TEARDOWN_STEP_TIMEOUT;
-		l2tp_close(s->l2tp, now);
-		return;
-	}
-
-	if (s->l2tp && !s->l2tp_done && !(s->l2tp_closing && now >= s->step_deadline))
-		return;
-
-	/* Last, IKE: Delete for the ESP SAs and the ISAKMP SA. */
-	if (s->ike && !s->ike_done && !s->ike_closing) {
-		s->ike_closing = true;
-		s->step_deadline = now + TEARDOWN_STEP_TIMEOUT;
-		ike_close(s->ike, now);
-		return;
-	}
-
-	if (!s->ike || s->ike_done || now >= s->step_deadline)
+	if (session_ipsec_teardown_step(&s->ipsec, now, &s->step_deadline))
 		finish(s);
 }
+
+/* The phase machine --------------------------------------------------- */
 
 static gboolean advance(gpointer user_data)
 {
 	struct session *s = user_data;
 	SESSION_SCOPE(s);
 
-	s->advance_idle = 0;
-	if (s->finished)
+	s->core.advance_idle = 0;
+	if (s->core.finished)
 		return G_SOURCE_REMOVE;
 
-	if (s->want_teardown) {
+	if (s->core.want_teardown) {
 		teardown_step(s);
-		if (!s->finished)
-			session_rearm_timer(s);
+		if (!s->core.finished) {
+			link_changed(s);
+			rearm_timer(s);
+		}
 		return G_SOURCE_REMOVE;
 	}
 
-	if (s->want_l2tp_start) {
-		s->want_l2tp_start = false;
-		if (start_l2tp(s) < 0)
-			session_fail(s, SESSION_REASON_INTERNAL, 0, "cannot start L2TP");
-	}
+	if (session_ipsec_take_child_ready(&s->ipsec) && session_link_start(&s->link) < 0)
+		session_fail(&s->core, SESSION_REASON_INTERNAL, 0, "cannot start L2TP");
+	session_link_advance(&s->link);
+	if (session_link_take_netconfig(&s->link))
+		bring_up(s);
+	if (session_link_take_ipv6(&s->link))
+		session_host_add_ipv6(&s->host, s->link.ipv6cp.local_iid);
 
-	if (s->want_ppp_start) {
-		s->want_ppp_start = false;
-		if (start_ppp(s) < 0)
-			session_fail(s, SESSION_REASON_INTERNAL, 0, "cannot start PPP");
-	}
-
-	if (s->want_netconfig) {
-		s->want_netconfig = false;
-		session_netconfig_apply(s);
-	}
-
-	if (s->want_ipv6_config) {
-		s->want_ipv6_config = false;
-		session_netconfig_add_ipv6(s);
-	}
-
-	session_rearm_timer(s);
+	link_changed(s);
+	rearm_timer(s);
 	return G_SOURCE_REMOVE;
-}
-
-void session_schedule(struct session *s)
-{
-	if (!s->advance_idle && !s->finished)
-		s->advance_idle = g_idle_add(advance, s);
 }
 
 /* Timers ------------------------------------------------------------- */
 
-usec_t session_next_deadline(const struct session *s)
+static usec_t next_deadline(const struct session *s)
 {
-	usec_t d = USEC_INFINITY;
+	usec_t d = session_link_next_deadline(&s->link);
 
-	if (s->l2tp)
-		d = rv_usec_min(d, l2tp_next_deadline(s->l2tp));
-	if (s->ppp)
-		d = rv_usec_min(d, ppp_next_deadline(s->ppp));
-	if (s->want_teardown && s->step_deadline)
+	if (s->core.want_teardown && s->step_deadline)
 		d = rv_usec_min(d, s->step_deadline);
-	return rv_usec_min(d, session_ipsec_next_deadline(s));
+	return rv_usec_min(d, session_ipsec_next_deadline(&s->ipsec));
 }
 
-void session_on_timer(struct session *s)
+static void on_tick(struct session *s)
 {
-	usec_t now = session_now();
+	usec_t now = session_now(), activity;
 
-	session_fast_note_activity(s);
-	if (s->l2tp)
-		l2tp_tick(s->l2tp, now);
-	if (s->ppp)
-		ppp_tick(s->ppp, now);
-	session_ipsec_tick(s, now);
-	if (s->want_teardown && s->step_deadline && now >= s->step_deadline)
-		session_schedule(s);
+	/* PPP data the data path delivered itself: the LCP echo need not probe. */
+	if (s->dp && datapath_take_ppp_activity(s->dp, &activity))
+		session_link_note_activity(&s->link, activity);
+	session_link_tick(&s->link, now);
+	session_ipsec_tick(&s->ipsec, now);
+	if (s->core.want_teardown && s->step_deadline && now >= s->step_deadline)
+		session_schedule(&s->core);
+	link_changed(s);
 }
 
-/* Start -------------------------------------------------------------- */
+static gboolean timer_dispatch(GSource *source, GSourceFunc callback, gpointer user_data)
+{
+	g_source_set_ready_time(source, -1);
+	return callback(user_data);
+}
+
+static GSourceFuncs timer_funcs = {
+	.dispatch = timer_dispatch,
+};
+
+static gboolean on_timer(gpointer user_data)
+{
+	struct session *s = user_data;
+	SESSION_SCOPE(s);
+
+	on_tick(s);
+	rearm_timer(s);
+	return G_SOURCE_CONTINUE;
+}
+
+/* One timer per session, at the earliest deadline of its layers. */
+static void rearm_timer(struct session *s)
+{
+	usec_t d;
+
+	if (!s->timer) {
+		s->timer = g_source_new(&timer_funcs, sizeof(GSource));
+		g_source_set_callback(s->timer, on_timer, s, NULL);
+		g_source_attach(s->timer, NULL);
+	}
+
+	d = next_deadline(s);
+	g_source_set_ready_time(s->timer, d == USEC_INFINITY ? -1 : (gint64)d);
+}
+
+/* Start and reconnect -------------------------------------------------- */
+
+/* The gateway's address is known: IKE, or L2TP in clear. */
+static void start_attempt(struct session *s)
+{
+	int r = open_datapath(s);
+
+	if (r < 0) {
+		session_fail(&s->core, SESSION_REASON_INTERNAL, 0, "out of memory");
+		return;
+	}
+
+	if (s->core.profile->ipsec_enabled) {
+		r = session_ipsec_start(&s->ipsec, s->dp, s->gateway4);
+		if (r < 0)
+			session_fail(&s->core, SESSION_REASON_INTERNAL, 0,
+				     "cannot start IKE with %s: %s", s->core.gateway_text, strerror(-r));
+		rearm_timer(s);
+		return;
+	}
+
+	r = session_link_open_udp(&s->link, s->gateway4);
+	if (r < 0) {
+		session_fail(&s->core, SESSION_REASON_INTERNAL, 0,
+			     "cannot open a UDP socket to %s: %s", s->core.gateway_text, strerror(-r));
+		return;
+	}
+
+	if (session_link_start(&s->link) < 0)
+		session_fail(&s->core, SESSION_REASON_INTERNAL, 0, "cannot start L2TP");
+	rearm_timer(s);
+}
 
 static void on_resolved(GObject *source, GAsyncResult *res, gpointer user_data)
 {
@@ -451,7 +343,6 @@ static void on_resolved(GObject *source, GAsyncResult *res, gpointer user_data)
 	SESSION_SCOPE(s);
 	g_autoptr(GError) error = NULL;
 	GList *addrs = g_resolver_lookup_by_name_finish(G_RESOLVER(source), res, &error);
-	int r;
 
 	if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
 		return;
@@ -467,41 +358,56 @@ static void on_resolved(GObject *source, GAsyncResult *res, gpointer user_data)
 	g_resolver_free_addresses(addrs);
 
 	if (!s->gateway4) {
-		session_fail(s, SESSION_REASON_RESOLVE_FAILED, 0, "cannot resolve '%s': %s",
-			     s->profile->gateway, error ? error->message : "no IPv4 address");
+		session_fail(&s->core, SESSION_REASON_RESOLVE_FAILED, 0, "cannot resolve '%s': %s",
+			     s->core.profile->gateway, error ? error->message : "no IPv4 address");
 		return;
 	}
 
-	inet_ntop(AF_INET, &s->gateway4, s->gateway_text, sizeof(s->gateway_text));
-	session_io_init(s);
-
-	if (s->profile->ipsec_enabled) {
-		r = session_ipsec_start(s);
-		if (r < 0)
-			session_fail(s, SESSION_REASON_INTERNAL, 0, "cannot start IKE with %s: %s",
-				     s->gateway_text, strerror(-r));
-		session_rearm_timer(s);
-		return;
-	}
-
-	r = session_io_open(s);
-	if (r < 0) {
-		session_fail(s, SESSION_REASON_INTERNAL, 0, "cannot open a UDP socket to %s: %s",
-			     s->gateway_text, strerror(-r));
-		return;
-	}
-
-	if (start_l2tp(s) < 0)
-		session_fail(s, SESSION_REASON_INTERNAL, 0, "cannot start L2TP");
-	session_rearm_timer(s);
+	inet_ntop(AF_INET, &s->gateway4, s->core.gateway_text, sizeof(s->core.gateway_text));
+	start_attempt(s);
 }
 
-void session_resolve(struct session *s)
+static void resolve(struct session *s)
 {
 	g_autoptr(GResolver) resolver = g_resolver_get_default();
 
-	session_enter_phase(s, SESSION_PHASE_RESOLVING);
-	g_resolver_lookup_by_name_async(resolver, s->profile->gateway, s->cancel, on_resolved, s);
+	session_enter_phase(&s->core, SESSION_PHASE_RESOLVING);
+	g_resolver_lookup_by_name_async(resolver, s->core.profile->gateway, s->cancel, on_resolved, s);
+}
+
+static gboolean on_backoff_done(gpointer user_data)
+{
+	struct session *s = user_data;
+	SESSION_SCOPE(s);
+
+	s->reconnect.source = 0;
+	rv_log_info("session", "reconnecting to %s (attempt %u)", s->core.profile->gateway,
+		    s->reconnect.reconnects);
+	resolve(s);
+	return G_SOURCE_REMOVE;
+}
+
+void session_reconnect_later(struct session *s)
+{
+	char why[320];
+
+	session_failure_message(&s->core.failure, why, sizeof(why));
+	rv_log_warning("session", "connection lost: %s; reconnecting in %u s", why,
+		       session_reconnect_next_delay(&s->reconnect));
+	/* Everything the attempt left behind goes, but what outlives it (counters, back-off). */
+	close_attempt(s);
+	session_core_reset(&s->core);
+	s->step_deadline = 0;
+	s->gateway4 = 0;
+	session_enter_phase(&s->core, SESSION_PHASE_RECONNECT_WAIT);
+	session_reconnect_arm(&s->reconnect, on_backoff_done, s);
+}
+
+/* Public ------------------------------------------------------------- */
+
+static void on_phase_entered(struct session *s, enum session_phase phase)
+{
+	session_reconnect_note_phase(&s->reconnect, phase);
 }
 
 void session_start(struct session *s)
@@ -509,22 +415,22 @@ void session_start(struct session *s)
 	SESSION_SCOPE(s);
 
 	s->cancel = g_cancellable_new();
-	session_resolve(s);
+	resolve(s);
 }
 
 void session_stop(struct session *s)
 {
 	SESSION_SCOPE(s);
 
-	if (s->finished || s->stop_requested)
+	if (s->core.finished || s->core.stop_requested)
 		return;
 
 	rv_log_info("session", "disconnecting");
-	s->stop_requested = true;
-	session_reconnect_cancel(s);
+	s->core.stop_requested = true;
+	session_reconnect_cancel(&s->reconnect);
 	g_cancellable_cancel(s->cancel);
-	s->want_teardown = true;
-	session_schedule(s);
+	s->core.want_teardown = true;
+	session_schedule(&s->core);
 }
 
 struct session *session_new(const struct session_config *cfg, const struct session_ops *ops,
@@ -532,15 +438,18 @@ struct session *session_new(const struct session_config *cfg, const struct sessi
 {
 	struct session *s = g_new0(struct session, 1);
 
-	s->profile = cfg->profile;
-	s->configure_network = cfg->configure_network;
-	s->ops = *ops;
-	s->user_data = user_data;
-	s->phase = SESSION_PHASE_IDLE;
-	s->udp_fd = -1;
-	s->tun.fd = -1;
-	s->ike_fd = s->natt_fd = s->esp_raw_fd = -1;
-	session_fast_init(s);
+	s->core = (struct session_core){
+		.profile = cfg->profile,
+		.ops = *ops,
+		.user_data = user_data,
+		.owner = s,
+		.advance = advance,
+		.phase_entered = on_phase_entered,
+		.phase = SESSION_PHASE_IDLE,
+	};
+	session_link_init(&s->link, &s->core);
+	session_ipsec_init(&s->ipsec, &s->core);
+	session_host_init(&s->host, &s->core, cfg->configure_network);
 	return s;
 }
 
@@ -554,34 +463,31 @@ void session_free(struct session *s)
 	if (s->cancel)
 		g_cancellable_cancel(s->cancel);
 	g_clear_object(&s->cancel);
-	if (s->advance_idle)
-		g_source_remove(s->advance_idle);
-	session_reconnect_cancel(s);
-	session_netconfig_undo(s);
-	session_io_close(s);
-	session_fast_destroy(s);
-	l2tp_free(s->l2tp);
-	ppp_free(s->ppp);
-	ike_free(s->ike);
+	if (s->core.advance_idle)
+		g_source_remove(s->core.advance_idle);
+	session_reconnect_cancel(&s->reconnect);
+	session_host_undo(&s->host);
+	close_attempt(s);
+	session_ipsec_destroy(&s->ipsec);
 	g_free(s);
 }
 
 enum session_phase session_get_phase(const struct session *s)
 {
-	return s->phase;
+	return s->core.phase;
 }
 
 const struct session_failure *session_get_failure(const struct session *s)
 {
-	return s->has_failure ? &s->failure : NULL;
+	return s->core.has_failure ? &s->core.failure : NULL;
 }
 
 void session_get_stats(const struct session *s, struct session_stats *ret)
 {
-	struct dataplane_stats d = { 0 };
+	struct session_stats d = { 0 };
 
 	if (s->dp)
-		dataplane_get_stats(s->dp, &d);
+		datapath_get_stats(s->dp, &d);
 	*ret = s->stats;
 	ret->packets_in += d.packets_in;
 	ret->bytes_in += d.bytes_in;

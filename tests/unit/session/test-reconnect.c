@@ -63,10 +63,10 @@ static struct profile *load_no_reconnect(void)
 
 static void lose(struct session *s, enum session_reason reason)
 {
-	s->has_failure = true;
-	s->failure.phase = SESSION_PHASE_UP;
-	s->failure.reason = reason;
-	strcpy(s->failure.detail, "gateway stopped answering (DPD)");
+	s->core.has_failure = true;
+	s->core.failure.phase = SESSION_PHASE_UP;
+	s->core.failure.reason = reason;
+	strcpy(s->core.failure.detail, "gateway stopped answering (DPD)");
 }
 
 static void test_which_losses_reconnect(void **state)
@@ -77,22 +77,22 @@ static void test_which_losses_reconnect(void **state)
 	struct session *s = session_new(&cfg, &ops, &w);
 
 	lose(s, SESSION_REASON_PEER_DEAD);
-	assert_false(session_reconnect_wanted(s));   /* never up: a plain failure */
-	session_enter_phase(s, SESSION_PHASE_UP);
-	assert_true(session_reconnect_wanted(s));
+	assert_false(session_reconnect_wanted(&s->reconnect, &s->core));   /* never up: a plain failure */
+	session_enter_phase(&s->core, SESSION_PHASE_UP);
+	assert_true(session_reconnect_wanted(&s->reconnect, &s->core));
 	lose(s, SESSION_REASON_PEER_CLOSED);
-	assert_true(session_reconnect_wanted(s));
+	assert_true(session_reconnect_wanted(&s->reconnect, &s->core));
 	lose(s, SESSION_REASON_NO_ANSWER);
-	assert_true(session_reconnect_wanted(s));
+	assert_true(session_reconnect_wanted(&s->reconnect, &s->core));
 	lose(s, SESSION_REASON_AUTH_FAILED);
-	assert_false(session_reconnect_wanted(s));
+	assert_false(session_reconnect_wanted(&s->reconnect, &s->core));
 	lose(s, SESSION_REASON_CONFIG);
-	assert_false(session_reconnect_wanted(s));
+	assert_false(session_reconnect_wanted(&s->reconnect, &s->core));
 	lose(s, SESSION_REASON_TUNNEL_AUTH);
-	assert_false(session_reconnect_wanted(s));
+	assert_false(session_reconnect_wanted(&s->reconnect, &s->core));
 	lose(s, SESSION_REASON_PEER_DEAD);
-	s->stop_requested = true;
-	assert_false(session_reconnect_wanted(s));
+	s->core.stop_requested = true;
+	assert_false(session_reconnect_wanted(&s->reconnect, &s->core));
 	session_free(s);
 	profile_free(p);
 
@@ -100,9 +100,9 @@ static void test_which_losses_reconnect(void **state)
 	cfg.profile = p;
 	assert_false(p->reconnect);
 	s = session_new(&cfg, &ops, &w);
-	session_enter_phase(s, SESSION_PHASE_UP);
+	session_enter_phase(&s->core, SESSION_PHASE_UP);
 	lose(s, SESSION_REASON_PEER_DEAD);
-	assert_false(session_reconnect_wanted(s));
+	assert_false(session_reconnect_wanted(&s->reconnect, &s->core));
 	session_free(s);
 	profile_free(p);
 }
@@ -114,25 +114,25 @@ static void test_wait_then_stop(void **state)
 	struct watch w = { 0 };
 	struct session *s = session_new(&cfg, &ops, &w);
 
-	session_enter_phase(s, SESSION_PHASE_UP);
+	session_enter_phase(&s->core, SESSION_PHASE_UP);
 	lose(s, SESSION_REASON_PEER_DEAD);
-	s->ppp_done = s->l2tp_failed = true;
-	session_reconnect_schedule(s);
+	s->link.ppp_done = s->link.l2tp_failed = true;
+	session_reconnect_later(s);
 	assert_int_equal(session_get_phase(s), SESSION_PHASE_RECONNECT_WAIT);
 	assert_null(session_get_failure(s));
-	assert_false(s->ppp_done || s->l2tp_failed);
-	assert_int_equal(s->reconnects, 1);
-	assert_int_not_equal(s->reconnect_source, 0);
+	assert_false(s->link.ppp_done || s->link.l2tp_failed);
+	assert_int_equal(s->reconnect.reconnects, 1);
+	assert_int_not_equal(s->reconnect.source, 0);
 	assert_int_equal(w.phases[w.n_phases - 1], SESSION_PHASE_RECONNECT_WAIT);
 
 	/* reaching UP again resets the back-off */
-	session_reconnect_cancel(s);
-	session_enter_phase(s, SESSION_PHASE_UP);
-	assert_int_equal(s->reconnects, 0);
+	session_reconnect_cancel(&s->reconnect);
+	session_enter_phase(&s->core, SESSION_PHASE_UP);
+	assert_int_equal(s->reconnect.reconnects, 0);
 
-	session_reconnect_schedule(s);
+	session_reconnect_later(s);
 	session_stop(s);
-	assert_int_equal(s->reconnect_source, 0);
+	assert_int_equal(s->reconnect.source, 0);
 	while (!w.finished)
 		g_main_context_iteration(NULL, TRUE);
 	assert_false(w.finished_with_failure);
