@@ -14,7 +14,7 @@ ft_require
 ft_enter "$@"
 ft_start_bus
 ft_start_polkit
-ft_start_roadvpnd
+ft_start_roadvpnd ""
 
 O=$FT_STATE/out
 C=$FT_STATE/connections

@@ -12,6 +12,8 @@
 #     documentation (Apple's com.apple.vpn.managed payload keys; [MS-RRASM]
 #     2.2.2 phonebook keys) for the same gateway.
 # Each imported profile then runs a full L2TP/IPsec session (t_ipsec_session).
+#  3. The same three files through the CLI: `roadvpn import` into roadvpnd on
+#     a private bus with polkitd, then `roadvpn connect --wait` and a ping.
 set -euo pipefail
 
 if [ "${1:-}" = --nm-part ]; then
@@ -63,13 +65,60 @@ if [ "${1:-}" = --nm-part ]; then
 	exit 0
 fi
 
+if [ "${1:-}" = --cli-part ]; then
+	# The way a person does it: `roadvpn import` each file into roadvpnd
+	# (private bus, real polkitd, roadvpnd in the client namespace), then
+	# `roadvpn connect --wait`: each must come up on the first try.
+	# shellcheck source=../frontends/harness.sh
+	. "$(dirname "$0")/../frontends/harness.sh"
+	FT_STATE=$2/ft-cli
+	ft_require
+	ft_enter "$@"
+	files=$2
+	# shellcheck source=/dev/null
+	. "$3"
+	O=$FT_STATE/out
+	ft_start_bus
+	ft_start_polkit
+	ft_start_roadvpnd "$CL_NS"
+	printf '%s\n' "$PSK" >"$FT_STATE/psk"
+	printf '%s\n' "$PASSWORD" >"$FT_STATE/password"
+	chmod 600 "$FT_STATE/psk" "$FT_STATE/password"
+	for run in "nm $files/nm-l2tp.nmconnection" "apple $files/office.mobileconfig" \
+		"windows $files/rasphone.pbk --user alice"; do
+		# shellcheck disable=SC2086  # NAME FILE [import options]: words on purpose
+		set -- $run
+		name=$1 file=$2
+		shift 2
+		ft_expect 0 "$O" "$ROADVPN" import --name "$name" "$@" "$file"
+		ft_grep "^added $name\$" "$O"
+		# the .pbk brought no secret: they come as files at connect time
+		ft_expect 0 "$O" "$ROADVPN" connect "$name" --wait --psk-file "$FT_STATE/psk" \
+			--password-file "$FT_STATE/password"
+		tun=$(ip -n "$CL_NS" -br link | awk '$1 ~ /^rvpn/ {sub(/@.*/, "", $1); print $1; exit}')
+		[ -n "$tun" ] || ft_fail "$name: connected but no rvpn device"
+		ip netns exec "$CL_NS" ping -n -c 3 -W 2 -I "$tun" "$PING" >"$O.ping" 2>&1 ||
+			{ cat "$O.ping" >&2; ft_fail "$name: no ping through $tun"; }
+		ft_info "$name: roadvpn import + connect: up on $tun, $(grep -o '[0-9]* received' "$O.ping")"
+		ft_expect 0 "$O" "$ROADVPN" disconnect "$name"
+		for ((i = 0; i < 100; i++)); do
+			ip -n "$CL_NS" -br link | grep -q '^rvpn' || break
+			sleep 0.1
+		done
+		sleep "${SESSION_GAP:-3}"
+	done
+	ft_stop_roadvpnd
+	ft_check_sanitizer "$FT_STATE/roadvpnd.log"
+	exit 0
+fi
+
 # shellcheck source=common.sh
 . "$(dirname "$0")/common.sh"
 
 t_require
 rvt_need_cmd /usr/libexec/softether/vpnserver/vpnserver tshark NetworkManager nmcli dbus-daemon
 [ -f /usr/lib/NetworkManager/VPN/nm-l2tp-service.name ] || rvt_skip "network-manager-l2tp missing"
-[ -n "${RV_IMPORT_TOOL:-}" ] && [ -x "$RV_IMPORT_TOOL" ] || rvt_skip "RV_IMPORT_TOOL not set"
+if [ -z "${RV_IMPORT_TOOL:-}" ] || [ ! -x "$RV_IMPORT_TOOL" ]; then rvt_skip "RV_IMPORT_TOOL not set"; fi
 t_start_peer softether import --mode ipsec-natt
 EXPECT_ENCAP=udp
 T_PSK=$PSK
@@ -190,4 +239,10 @@ t_import_pbk() {
 	t_ipsec_session "$profile"
 }
 t_import_pbk
+sleep "${SESSION_GAP:-3}"
+
+# 3. the same three files through `roadvpn import` and `roadvpn connect`
+if [ -z "${ROADVPN:-}" ] || [ ! -x "$ROADVPN" ]; then t_fail "ROADVPN is not set"; fi
+"$0" --cli-part "$STATE/files" "$RVT_STATE/client.env" ||
+	t_fail "roadvpn import + connect failed (logs in $STATE/files/ft-cli)"
 t_info PASS
