@@ -87,6 +87,7 @@ static void entry_detach(struct entry *e)
 		return;
 	g_clear_signal_handler(&e->changed_id, e->conn);
 	g_clear_signal_handler(&e->log_id, e->conn);
+	rvc_connection_unfollow_log(e->conn);
 	g_clear_object(&e->conn);
 }
 
@@ -173,7 +174,7 @@ static void on_log_line(RvcConnection *conn, const char *line, struct entry *e)
 static void on_backlog(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	struct entry *e = user_data;
-	g_auto(GStrv) lines = rvc_connection_get_log_finish(RVC_CONNECTION(source), res, NULL);
+	g_auto(GStrv) lines = rvc_connection_follow_log_finish(RVC_CONNECTION(source), res, NULL);
 
 	/* A reader roadvpnd does not allow gets no log; the view says nothing then. */
 	if (!lines || g_cancellable_is_cancelled(e->win->cancel))
@@ -445,7 +446,7 @@ static void entry_attach(struct entry *e, RvcConnection *conn)
 	e->shown_state = NULL;
 	e->changed_id = g_signal_connect(conn, "changed", G_CALLBACK(on_conn_changed), e);
 	e->log_id = g_signal_connect(conn, "log", G_CALLBACK(on_log_line), e);
-	rvc_connection_get_log(conn, e->win->cancel, on_backlog, e);
+	rvc_connection_follow_log(conn, e->win->cancel, on_backlog, e);
 	if (e->win->selected == e)
 		rg_connected_view_reset(e->win->connected_view);
 	entry_refresh(e);

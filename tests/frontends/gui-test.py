@@ -152,6 +152,11 @@ def connect_first_time(app):
         fail("ping through the tunnel failed:\n" + out)
     time.sleep(2.5)  # a statistics refresh or two for the graph
     shot("main-connected")
+    find(app.win, "radio button", name="Log").doActionNamed("click")
+    log_text = wait_for("the log", lambda: find(app.win, "text", name="Connection log"))
+    wait_for("the log's lines", lambda: "connected: rvpn" in log_text.text, 10)
+    shot("log-view")
+    find(app.win, "radio button", name="Status").doActionNamed("click")
 
 
 def disconnect(app):
@@ -234,6 +239,30 @@ def create_profile(app):
     log("gui-made is a system profile")
 
 
+def edit_profile(app):
+    log("edit gui-made: split tunnel and a smaller MTU, through UpdateProfile")
+    row = wait_for("the gui-made row", lambda: find(app.win, "list item", name="gui-made"))
+    row.select()
+    wait_for("gui-made selected", lambda: find(app.win, "label", name="Profile").text == "gui-made", 10)
+    find(app.win, "push button", name="Edit Profile").doActionNamed("click")
+    dlg = wait_for("the editor", lambda: app.dialog("Edit “gui-made”"))
+    find(dlg, "toggle button", name="Send all traffic through the VPN").doActionNamed("toggle")
+    nets = wait_for("the networks field", lambda: find(dlg, "text", name="Networks"), 5)
+    save = find(dlg, "push button", name="Save")
+    nets.text = "10.1.0.0/99"
+    wait_for("the bad network to be refused", lambda: not save.sensitive, 5)
+    nets.text = "10.1.0.0/16"
+    find(dlg, "spin button", name="MTU").value = 1300
+    wait_for("Save to be enabled", lambda: save.sensitive, 5)
+    save.doActionNamed("click")
+    wait_for("the editor to close", lambda: not showing(app.dialog("Edit “gui-made”")), 20)
+    r = subprocess.run([ENV["ROADVPN"], "export", "gui-made"], capture_output=True, text=True)
+    for line in ("default-route=false", "routes=10.1.0.0/16", "mtu=1300"):
+        if line not in r.stdout:
+            fail("after the edit, no '%s' in:\n%s%s" % (line, r.stdout, r.stderr))
+    log("gui-made edited")
+
+
 IMPORT = (
     'Add-VpnConnection -Name "Branch Office" -ServerAddress %s -TunnelType L2tp '
     '-L2tpPsk "branch-psk" -AuthenticationMethod MSChapv2 -SplitTunneling -Force\r\n'
@@ -304,6 +333,7 @@ def main():
     forget(app)
     wrong_password(app)
     create_profile(app)
+    edit_profile(app)
     import_profile(app)
     helper_restart(app)
     app.proc.terminate()
