@@ -138,11 +138,16 @@ static struct profile *validate(GKeyFile *kf, GError **error)
 	return p;
 }
 
+/* Straight from the file's key file: no second copy of its secrets in another one. */
 struct profile *rv_store_load(struct rv_store *store, const char *name, GError **error)
 {
 	g_autoptr(GKeyFile) kf = rv_store_read(store, name, error);
+	g_autoptr(GError) local = NULL;
+	struct profile *p = kf ? profile_from_keyfile(kf, &local) : NULL;
 
-	return kf ? validate(kf, error) : NULL;
+	if (kf && !p)
+		bus_error(error, local);
+	return p;
 }
 
 /* A secret whose flag says "ask" is never kept on disk. */

@@ -403,7 +403,7 @@ static gboolean parse_ip(GKeyFile *kf, struct profile *p, GError **error)
 	return parse_routes(kf, p, error);
 }
 
-static struct profile *profile_from_keyfile(GKeyFile *kf, GError **error)
+struct profile *profile_from_keyfile(GKeyFile *kf, GError **error)
 {
 	g_autoptr(RvProfile) p = g_new0(struct profile, 1);
 

@@ -145,6 +145,8 @@ char *profile_public_text(GKeyFile *kf, GStrv *ret_stored);
 /* Parse from memory / a file. NULL + error with the field and the reason. */
 struct profile *profile_load_data(const char *data, gsize len, GError **error);
 struct profile *profile_load_file(const char *path, GError **error);
+/* From a key file that profile_keyfile_parse/_load made. */
+struct profile *profile_from_keyfile(GKeyFile *kf, GError **error);
 void profile_free(struct profile *p);
 typedef struct profile RvProfile;
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(RvProfile, profile_free)
