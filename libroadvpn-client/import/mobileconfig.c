@@ -59,16 +59,22 @@ static char *subject_of(X509 *cert)
 	return s;
 }
 
+/*
+ * The system's CAs through their hashed directory (/etc/ssl/certs, or
+ * $SSL_CERT_DIR): looked up by subject when needed, where the default paths
+ * would parse the whole bundle file for every profile.
+ */
 static X509_STORE *trust_store(const struct rv_import_options *opts)
 {
 	X509_STORE *st = X509_STORE_new();
+	const char *dir = getenv(X509_get_default_cert_dir_env());
 
 	if (!st)
 		return NULL;
 	if (opts && opts->trust_store)
 		X509_STORE_load_file(st, opts->trust_store);
 	else
-		X509_STORE_set_default_paths(st);
+		X509_STORE_load_path(st, dir && *dir ? dir : X509_get_default_cert_dir());
 	return st;
 }
 
