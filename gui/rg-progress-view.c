@@ -20,6 +20,7 @@ struct _RgProgressView {
 	GtkBox parent;
 	GtkLabel *title;
 	GtkListBox *list;
+	GtkWidget *cancel;
 	GPtrArray *steps;
 };
 
@@ -163,9 +164,10 @@ void rg_progress_view_set_failed(RgProgressView *self, const char *id)
 	mark(self, id, STEP_FAILED);
 }
 
-void rg_progress_view_set_title(RgProgressView *self, const char *title)
+void rg_progress_view_set_title(RgProgressView *self, const char *title, gboolean can_cancel)
 {
 	gtk_label_set_text(self->title, title);
+	gtk_widget_set_visible(self->cancel, can_cancel);
 }
 
 static void rg_progress_view_finalize(GObject *object)
@@ -184,6 +186,7 @@ static void rg_progress_view_class_init(RgProgressViewClass *klass)
 	gtk_widget_class_set_template_from_resource(w, "/org/roadvpn/Gtk/rg-progress-view.ui");
 	gtk_widget_class_bind_template_child(w, RgProgressView, title);
 	gtk_widget_class_bind_template_child(w, RgProgressView, list);
+	gtk_widget_class_bind_template_child(w, RgProgressView, cancel);
 }
 
 static void rg_progress_view_init(RgProgressView *self)

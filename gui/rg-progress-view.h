@@ -14,4 +14,5 @@ void rg_progress_view_set_phases(RgProgressView *view, const char *const *ids,
 void rg_progress_view_set_current(RgProgressView *view, const char *id);
 /* `id` failed: a cross instead of the spinner; the rest stays waiting. */
 void rg_progress_view_set_failed(RgProgressView *view, const char *id);
-void rg_progress_view_set_title(RgProgressView *view, const char *title);
+/* The heading, and whether a Cancel button (win.toggle-connection) goes with it. */
+void rg_progress_view_set_title(RgProgressView *view, const char *title, gboolean can_cancel);

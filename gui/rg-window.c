@@ -15,73 +15,20 @@
  */
 #include <string.h>
 
-#include <roadvpn-client/roadvpn-client.h>
-#include <roadvpn-client/rv-import.h>
-
-#include "rg-connected-view.h"
-#include "rg-editor.h"
-#include "rg-error-view.h"
 #include "rg-hints.h"
-#include "rg-keyring.h"
-#include "rg-log-view.h"
-#include "rg-profile-row.h"
-#include "rg-progress-view.h"
-#include "rg-secrets-dialog.h"
-#include "rg-window.h"
-
-#define LOG_MAX_LINES 5000
-
-struct entry {
-	RgWindow *win;
-	char *name, *gateway, *user, *invalid;
-	gboolean ipsec;
-	RgProfileRow *row;
-	RvcConnection *conn;
-	gulong changed_id, log_id;
-	struct attempt *attempt;       /* the connect under way (keyring, secrets, Connect) */
-	gboolean starting;             /* between the click and the connection object */
-	gboolean remembered;           /* the keyring held secrets for it */
-	char *shown_state;             /* the state the notifications last saw */
-	/* The last failure, kept after roadvpnd dropped the connection object. */
-	char *fail_phase, *fail_reason, *fail_message;
-	char *start_error;             /* Connect itself was refused (polkit, profile) */
-	GPtrArray *log;
-	GHashTable *keyring_kinds;     /* kinds answered from the keyring this attempt */
-	gboolean ask_secrets;          /* the keyring's answer was rejected: ask the user */
-};
-
-struct _RgWindow {
-	GtkApplicationWindow parent;
-	RvcClient *client;
-	GCancellable *cancel;          /* everything of the window's lifetime */
-	GHashTable *entries;           /* name -> struct entry */
-	struct entry *selected;
-	gboolean held;                 /* the app is held while the window is hidden */
-	char *select_after_list;
-
-	GtkInfoBar *banner;
-	GtkLabel *banner_label;
-	GtkListBox *profiles;
-	GtkStack *content, *detail_stack;
-	GtkLabel *detail_title, *detail_subtitle, *idle_label;
-	GtkWidget *idle_box, *idle_connect;
-	RgErrorView *error_view;
-	RgProgressView *progress_view;
-	RgConnectedView *connected_view;
-	RgLogView *log_view;
-};
+#include "rg-window-private.h"
 
 G_DEFINE_TYPE(RgWindow, rg_window, GTK_TYPE_APPLICATION_WINDOW)
 
 struct attempt;
-static void entry_refresh(struct entry *e);
-static void list_profiles(RgWindow *self);
-static void start_connect(struct entry *e);
-static void attempt_abandon(struct attempt *a);
+void rg_entry_refresh(struct entry *e);
+void rg_window_list_profiles(RgWindow *self);
+void rg_connect_start(struct entry *e);
+void rg_connect_abandon(struct attempt *a);
 
 /* Entries ------------------------------------------------------------------- */
 
-static void entry_detach(struct entry *e)
+void rg_entry_detach(struct entry *e)
 {
 	if (!e->conn)
 		return;
@@ -91,7 +38,7 @@ static void entry_detach(struct entry *e)
 	g_clear_object(&e->conn);
 }
 
-static void clear_failure(struct entry *e)
+void rg_entry_clear_failure(struct entry *e)
 {
 	g_clear_pointer(&e->fail_phase, g_free);
 	g_clear_pointer(&e->fail_reason, g_free);
@@ -104,9 +51,9 @@ static void entry_free(gpointer data)
 	struct entry *e = data;
 
 	if (e->attempt)
-		attempt_abandon(e->attempt);
-	entry_detach(e);
-	clear_failure(e);
+		rg_connect_abandon(e->attempt);
+	rg_entry_detach(e);
+	rg_entry_clear_failure(e);
 	g_free(e->name);
 	g_free(e->gateway);
 	g_free(e->user);
@@ -117,7 +64,7 @@ static void entry_free(gpointer data)
 	g_free(e);
 }
 
-static const char *entry_state(struct entry *e)
+const char *rg_entry_state(struct entry *e)
 {
 	const char *state = e->conn ? rvc_connection_get_state(e->conn) : NULL;
 
@@ -126,7 +73,7 @@ static const char *entry_state(struct entry *e)
 	return e->starting ? "starting" : "disconnected";
 }
 
-static gboolean state_is_active(const char *state)
+gboolean rg_state_is_active(const char *state)
 {
 	RvcPhase p = rvc_phase_from_id(state);
 
@@ -141,7 +88,7 @@ gboolean rg_window_any_active(RgWindow *self)
 
 	g_hash_table_iter_init(&it, self->entries);
 	while (g_hash_table_iter_next(&it, NULL, &value)) {
-		if (state_is_active(entry_state(value)))
+		if (rg_state_is_active(rg_entry_state(value)))
 			return TRUE;
 	}
 	return FALSE;
@@ -158,7 +105,7 @@ static void entry_add_log(struct entry *e, const char *line)
 		rg_log_view_append(e->win->log_view, line);
 }
 
-static void show_log(struct entry *e)
+void rg_entry_show_log(struct entry *e)
 {
 	g_ptr_array_add(e->log, NULL);
 	rg_log_view_set_lines(e->win->log_view, (const char *const *)e->log->pdata);
@@ -183,7 +130,7 @@ static void on_backlog(GObject *source, GAsyncResult *res, gpointer user_data)
 	for (char **l = lines; *l; l++)
 		g_ptr_array_add(e->log, g_strdup(*l));
 	if (e->win->selected == e)
-		show_log(e);
+		rg_entry_show_log(e);
 }
 
 /* Notifications ------------------------------------------------------------------ */
@@ -204,7 +151,7 @@ static void notify(struct entry *e, const char *title, const char *body, const c
 }
 
 /* Tell the user about changes they may not be looking at. */
-static void notify_transition(struct entry *e, const char *from, const char *to)
+void rg_entry_notify_transition(struct entry *e, const char *from, const char *to)
 {
 	g_autofree char *title = NULL, *body = NULL;
 	RvcPhase was = rvc_phase_from_id(from), now = rvc_phase_from_id(to);
@@ -229,7 +176,7 @@ static void notify_transition(struct entry *e, const char *from, const char *to)
 
 /* Views --------------------------------------------------------------------------- */
 
-static void fill_progress(RgWindow *self, struct entry *e)
+void rg_window_fill_progress(RgWindow *self, struct entry *e)
 {
 	g_autoptr(GPtrArray) ids = g_ptr_array_new();
 	g_autoptr(GPtrArray) labels = g_ptr_array_new();
@@ -289,11 +236,11 @@ static const char *idle_text(struct entry *e)
 
 static void show_detail(RgWindow *self, struct entry *e)
 {
-	const char *state = entry_state(e);
+	const char *state = rg_entry_state(e);
 	RvcPhase p = rvc_phase_from_id(state);
 	gboolean failed = p == RVC_PHASE_FAILED || e->start_error ||
 			  (p == RVC_PHASE_DISCONNECTED && e->fail_phase);
-	gboolean connecting = !failed && state_is_active(state) && p != RVC_PHASE_UP;
+	gboolean connecting = !failed && rg_state_is_active(state) && p != RVC_PHASE_UP;
 	g_autofree char *progress_title = g_strdup_printf("Connecting to %s…", e->name);
 
 	gtk_widget_set_visible(self->idle_box, !failed && !connecting && p != RVC_PHASE_UP);
@@ -305,7 +252,8 @@ static void show_detail(RgWindow *self, struct entry *e)
 	rg_progress_view_set_title(self->progress_view,
 				   p == RVC_PHASE_RECONNECT_WAIT ? "Connection lost: reconnecting…"
 				   : failed ? "Where it stopped"
-					    : progress_title);
+					    : progress_title,
+				   connecting);
 	if (connecting)
 		rg_progress_view_set_current(self->progress_view, state);
 	if (failed)
@@ -349,7 +297,7 @@ static void keep_failure(struct entry *e)
 
 	if (!e->conn || !rvc_connection_get_last_error(e->conn, &f))
 		return;
-	clear_failure(e);
+	rg_entry_clear_failure(e);
 	e->fail_phase = g_strdup(f.phase);
 	e->fail_reason = g_strdup(f.reason);
 	e->fail_message = g_strdup(f.message);
@@ -360,10 +308,10 @@ static void keep_failure(struct entry *e)
 
 static void update_background(RgWindow *self);
 
-static void entry_refresh(struct entry *e)
+void rg_entry_refresh(struct entry *e)
 {
 	RgWindow *self = e->win;
-	const char *state = entry_state(e);
+	const char *state = rg_entry_state(e);
 	RvcPhase p = rvc_phase_from_id(state);
 	g_autofree char *status = NULL;
 
@@ -371,12 +319,12 @@ static void entry_refresh(struct entry *e)
 		keep_failure(e);
 	if (g_strcmp0(state, e->shown_state)) {
 		if (e->shown_state)
-			notify_transition(e, e->shown_state, state);
+			rg_entry_notify_transition(e, e->shown_state, state);
 		g_free(e->shown_state);
 		e->shown_state = g_strdup(state);
 	}
 	status = row_status(e, state);
-	rg_profile_row_set_state(e->row, state_is_active(state), state_is_active(state) &&
+	rg_profile_row_set_state(e->row, rg_state_is_active(state), rg_state_is_active(state) &&
 				 p != RVC_PHASE_UP, status);
 	rg_profile_row_set_switchable(e->row, !e->invalid);
 	if (self->selected == e)
@@ -433,14 +381,14 @@ static void on_show(GtkWidget *widget)
 
 static void on_conn_changed(RvcConnection *conn, struct entry *e)
 {
-	entry_refresh(e);
+	rg_entry_refresh(e);
 }
 
-static void entry_attach(struct entry *e, RvcConnection *conn)
+void rg_entry_attach(struct entry *e, RvcConnection *conn)
 {
 	if (e->conn == conn)
 		return;
-	entry_detach(e);
+	rg_entry_detach(e);
 	e->conn = g_object_ref(conn);
 	g_free(e->shown_state);
 	e->shown_state = NULL;
@@ -449,7 +397,7 @@ static void entry_attach(struct entry *e, RvcConnection *conn)
 	rvc_connection_follow_log(conn, e->win->cancel, on_backlog, e);
 	if (e->win->selected == e)
 		rg_connected_view_reset(e->win->connected_view);
-	entry_refresh(e);
+	rg_entry_refresh(e);
 }
 
 static void on_got_connection(GObject *source, GAsyncResult *res, gpointer user_data)
@@ -466,270 +414,21 @@ static void on_got_connection(GObject *source, GAsyncResult *res, gpointer user_
 	self = g_object_get_data(source, "rg-window");
 	e = self ? g_hash_table_lookup(self->entries, name) : NULL;
 	if (e && conn)
-		entry_attach(e, conn);
+		rg_entry_attach(e, conn);
 }
 
-static void attach_existing(RgWindow *self, const char *name)
+void rg_window_attach_existing(RgWindow *self, const char *name)
 {
 	rvc_client_get_connection(self->client, name, self->cancel, on_got_connection,
 				  g_strdup(name));
 }
 
-/* Connecting: keyring, then the helper, then the dialog ------------------------------ */
-
-/*
- * One connect under way. Its callbacks hold the attempt, not the entry: a
- * profile removed (or a switch flipped off) meanwhile leaves the attempt
- * with no entry, and each step then just ends.
- */
-struct attempt {
-	struct entry *e;               /* NULL once abandoned */
-	GCancellable *cancel;
-	char **kinds;                  /* the kinds to look up in the keyring */
-	size_t next;
-	RvcConnectOptions *options;
-	RvcSecretsRequest *request;    /* while the dialog is open */
-	GtkWidget *dialog;
-};
-
-static void attempt_free(struct attempt *a)
-{
-	g_strfreev(a->kinds);
-	g_clear_pointer(&a->options, rvc_connect_options_free);
-	g_object_unref(a->cancel);
-	g_free(a);
-}
-
-static void store_or_forget(struct entry *e, const char *kind, const char *value, gboolean keep)
-{
-	if (keep)
-		rg_keyring_store(e->name, kind, value, NULL, NULL, NULL);
-	else
-		rg_keyring_forget(e->name, kind, NULL, NULL, NULL);
-}
-
-static void answer_request(struct attempt *a, RgSecretsDialog *sd)
-{
-	const char *const *kinds = rvc_secrets_request_get_kinds(a->request);
-	gboolean remember = rg_secrets_dialog_get_remember(sd);
-
-	for (size_t i = 0; kinds[i]; i++) {
-		g_autoptr(RgSecret) value = rg_secrets_dialog_take(sd, kinds[i]);
-
-		rvc_secrets_request_set(a->request, kinds[i], value);
-		/* Unticking "Remember" removes what the keyring held for this kind. */
-		if (a->e)
-			store_or_forget(a->e, kinds[i], value, remember);
-	}
-	if (a->e) {
-		a->e->ask_secrets = FALSE;
-		a->e->remembered = remember;
-	}
-	rvc_secrets_request_done(g_steal_pointer(&a->request));
-}
-
-static void on_secrets_response(GtkDialog *dialog, int response, gpointer user_data)
-{
-	struct attempt *a = user_data;
-
-	if (response == GTK_RESPONSE_OK && a->e)
-		answer_request(a, RG_SECRETS_DIALOG(dialog));
-	else
-		rvc_secrets_request_cancel(g_steal_pointer(&a->request));
-	a->dialog = NULL;
-	gtk_widget_destroy(GTK_WIDGET(dialog));
-}
-
-/* The library's secrets callback: roadvpnd still needs these kinds. */
-static void ask_secrets(RvcSecretsRequest *request, gpointer user_data)
-{
-	struct attempt *a = user_data;
-	struct entry *e = a->e;
-	const char *const *kinds = rvc_secrets_request_get_kinds(request);
-	g_autoptr(GPtrArray) labels = g_ptr_array_new();
-
-	if (!e) {
-		rvc_secrets_request_cancel(request);
-		return;
-	}
-	for (size_t i = 0; kinds[i]; i++)
-		g_ptr_array_add(labels, (gpointer)rvc_secret_kind_label(kinds[i]));
-	g_ptr_array_add(labels, NULL);
-	a->request = request;
-	gtk_window_present(GTK_WINDOW(e->win));
-	a->dialog = rg_secrets_dialog_new(GTK_WINDOW(e->win), e->name, kinds,
-					  (const char *const *)labels->pdata, e->remembered);
-	g_signal_connect(a->dialog, "response", G_CALLBACK(on_secrets_response), a);
-	gtk_widget_show(a->dialog);
-}
-
-/* The attempt ends: the entry no longer points at it. */
-static struct entry *attempt_end(struct attempt *a)
-{
-	struct entry *e = a->e;
-
-	if (e) {
-		e->attempt = NULL;
-		e->starting = FALSE;
-	}
-	return e;
-}
-
-/* Stop an attempt from the entry's side (switch off, profile removed). */
-static void attempt_abandon(struct attempt *a)
-{
-	if (a->dialog)
-		gtk_dialog_response(GTK_DIALOG(a->dialog), GTK_RESPONSE_CANCEL);
-	attempt_end(a);
-	a->e = NULL;
-	g_cancellable_cancel(a->cancel);
-}
-
-static void connect_failed(struct entry *e, const GError *error)
-{
-	/* The user cancelled the dialog: nothing failed. */
-	if (g_error_matches(error, RVC_ERROR, RVC_ERROR_NEEDS_SECRETS) ||
-	    g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
-		entry_refresh(e);
-		return;
-	}
-	if (g_error_matches(error, RVC_ERROR, RVC_ERROR_ALREADY_ACTIVE)) {
-		attach_existing(e->win, e->name);
-		return;
-	}
-	if (g_error_matches(error, RVC_ERROR, RVC_ERROR_HELPER_NOT_REACHABLE)) {
-		entry_refresh(e);
-		return;   /* the banner says it */
-	}
-	e->start_error = g_strdup(error->message);
-	notify_transition(e, "starting", "failed");
-	entry_refresh(e);
-}
-
-static void on_connected(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	struct attempt *a = user_data;
-	g_autoptr(GError) error = NULL;
-	g_autoptr(RvcConnection) conn = rvc_client_connect_finish(RVC_CLIENT(source), res, &error);
-	struct entry *e = attempt_end(a);
-
-	attempt_free(a);
-	if (!e)
-		return;
-	if (conn)
-		entry_attach(e, conn);
-	else
-		connect_failed(e, error);
-}
-
-static void lookup_next(struct attempt *a);
-
-static void on_keyring_answer(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	struct attempt *a = user_data;
-	g_autoptr(RgSecret) value = rg_keyring_lookup_finish(res, NULL);
-	const char *kind = a->kinds[a->next++];
-
-	/* No keyring, or nothing stored: the dialog asks instead. */
-	if (value && a->e) {
-		rvc_connect_options_set_secret(a->options, kind, value);
-		g_hash_table_add(a->e->keyring_kinds, g_strdup(kind));
-		a->e->remembered = TRUE;
-	}
-	lookup_next(a);
-}
-
-static void lookup_next(struct attempt *a)
-{
-	struct entry *e = a->e;
-
-	if (!e) {
-		attempt_free(a);
-		return;
-	}
-	if (a->kinds[a->next]) {
-		rg_keyring_lookup(e->name, a->kinds[a->next], a->cancel, on_keyring_answer, a);
-		return;
-	}
-	rvc_client_connect(e->win->client, e->name, a->options, ask_secrets, a, a->cancel,
-			   on_connected, a);
-}
-
-static void on_missing_secrets(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	struct attempt *a = user_data;
-	g_autoptr(GError) error = NULL;
-	char **kinds = rvc_client_missing_secrets_finish(RVC_CLIENT(source), res, &error);
-	struct entry *e;
-
-	if (!kinds || !a->e) {
-		e = attempt_end(a);
-		attempt_free(a);
-		g_strfreev(kinds);
-		if (e)
-			connect_failed(e, error);
-		return;
-	}
-	/* After a refusal the keyring's answer is stale: the dialog asks for every kind. */
-	if (a->e->ask_secrets) {
-		g_strfreev(kinds);
-		kinds = g_new0(char *, 1);
-	}
-	a->kinds = kinds;
-	lookup_next(a);
-}
-
-static void start_connect(struct entry *e)
-{
-	struct attempt *a;
-
-	if (e->attempt || e->invalid)
-		return;
-	entry_detach(e);
-	clear_failure(e);
-	g_hash_table_remove_all(e->keyring_kinds);
-	g_ptr_array_set_size(e->log, 0);
-	e->starting = TRUE;
-	a = g_new0(struct attempt, 1);
-	a->e = e;
-	a->cancel = g_cancellable_new();
-	a->options = rvc_connect_options_new();
-	e->attempt = a;
-	if (e->win->selected == e) {
-		show_log(e);
-		fill_progress(e->win, e);
-	}
-	entry_refresh(e);
-	rvc_client_missing_secrets(e->win->client, e->name, NULL, a->cancel, on_missing_secrets, a);
-}
-
-static void on_disconnected(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	g_autoptr(GError) error = NULL;
-
-	if (RVC_IS_CONNECTION(source))
-		rvc_connection_disconnect_finish(RVC_CONNECTION(source), res, &error);
-	else
-		rvc_client_disconnect_finish(RVC_CLIENT(source), res, &error);
-	if (error && !g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-		g_warning("disconnect: %s", error->message);
-}
-
-static void stop_connection(struct entry *e)
-{
-	if (e->attempt)
-		attempt_abandon(e->attempt);
-	if (e->conn && state_is_active(entry_state(e)))
-		rvc_connection_disconnect(e->conn, e->win->cancel, on_disconnected, NULL);
-	entry_refresh(e);
-}
-
 static void on_row_toggled(RgProfileRow *row, gboolean on, struct entry *e)
 {
 	if (on)
-		start_connect(e);
+		rg_connect_start(e);
 	else
-		stop_connection(e);
+		rg_connect_stop(e);
 }
 
 /* The profile list ----------------------------------------------------------------- */
@@ -745,9 +444,9 @@ static void select_entry(RgWindow *self, struct entry *e)
 	sub = subtitle(e);
 	gtk_label_set_text(self->detail_title, e->name);
 	gtk_label_set_text(self->detail_subtitle, sub);
-	fill_progress(self, e);
+	rg_window_fill_progress(self, e);
 	rg_connected_view_reset(self->connected_view);
-	show_log(e);
+	rg_entry_show_log(e);
 	show_detail(self, e);
 	gtk_list_box_select_row(self->profiles, GTK_LIST_BOX_ROW(e->row));
 }
@@ -808,8 +507,8 @@ static void merge_summary(RgWindow *self, const RvcProfileSummary *s)
 	e->ipsec = s->ipsec;
 	summary_failure(e, s);
 	if (s->connection_path && !e->conn && !e->attempt)
-		attach_existing(self, s->name);
-	entry_refresh(e);
+		rg_window_attach_existing(self, s->name);
+	rg_entry_refresh(e);
 	if (self->selected == e)
 		select_entry(self, e);
 }
@@ -881,7 +580,7 @@ static void on_listed(GObject *source, GAsyncResult *res, gpointer user_data)
 	select_after_list(self);
 }
 
-static void list_profiles(RgWindow *self)
+void rg_window_list_profiles(RgWindow *self)
 {
 	if (self->client)
 		rvc_client_list_profiles(self->client, self->cancel, on_listed, self);
@@ -899,7 +598,7 @@ static void on_helper_running(RvcClient *client, GParamSpec *pspec, RgWindow *se
 {
 	/* Gone: every connection object is gone too; back: list and reattach. */
 	if (rvc_client_get_helper_running(client)) {
-		list_profiles(self);
+		rg_window_list_profiles(self);
 		return;
 	}
 	show_banner(self, "roadvpnd is not reachable — is it installed?");
@@ -907,7 +606,7 @@ static void on_helper_running(RvcClient *client, GParamSpec *pspec, RgWindow *se
 
 static void on_profiles_changed(RvcClient *client, RgWindow *self)
 {
-	list_profiles(self);
+	rg_window_list_profiles(self);
 }
 
 static void create_client(RgWindow *self);
@@ -930,7 +629,7 @@ static void on_client(GObject *source, GAsyncResult *res, gpointer user_data)
 	g_object_set_data(G_OBJECT(client), "rg-window", self);
 	g_signal_connect(client, "notify::helper-running", G_CALLBACK(on_helper_running), self);
 	g_signal_connect(client, "profiles-changed", G_CALLBACK(on_profiles_changed), self);
-	list_profiles(self);
+	rg_window_list_profiles(self);
 }
 
 static void create_client(RgWindow *self)
@@ -941,291 +640,36 @@ static void create_client(RgWindow *self)
 static void on_banner_response(RgWindow *self, int response)
 {
 	if (self->client)
-		list_profiles(self);
+		rg_window_list_profiles(self);
 	else
 		create_client(self);
-}
-
-/* Editing --------------------------------------------------------------------------- */
-
-/* Secrets an import found go to the keyring once the profile exists, never to a file. */
-static void remember_imported(RgEditor *editor)
-{
-	const struct rv_import_conn *c = g_object_get_data(G_OBJECT(editor), "rg-import-conn");
-
-	for (size_t i = 0; c && i < c->n_secrets; i++)
-		rg_keyring_store(rg_editor_get_name(editor), c->secrets[i].name, c->secrets[i].value,
-				 NULL, NULL, NULL);
-}
-
-static void on_saved(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	RgEditor *editor = user_data;
-	g_autoptr(GError) error = NULL;
-	gboolean ok = rg_editor_is_new(editor)
-			      ? rvc_client_add_profile_finish(RVC_CLIENT(source), res, &error)
-			      : rvc_client_update_profile_finish(RVC_CLIENT(source), res, &error);
-	RgWindow *self = RG_WINDOW(gtk_window_get_transient_for(GTK_WINDOW(editor)));
-
-	rg_editor_set_busy(editor, FALSE);
-	if (!ok) {
-		rg_editor_show_error(editor, g_error_matches(error, RVC_ERROR,
-							     RVC_ERROR_NOT_AUTHORIZED)
-						     ? "You are not allowed to change VPN profiles."
-						     : error->message);
-		g_object_unref(editor);
-		return;
-	}
-	remember_imported(editor);
-	g_free(self->select_after_list);
-	self->select_after_list = g_strdup(rg_editor_get_name(editor));
-	list_profiles(self);
-	gtk_widget_destroy(GTK_WIDGET(editor));
-	g_object_unref(editor);
-}
-
-static void wipe_free(char *text)
-{
-	if (text)
-		explicit_bzero(text, strlen(text));
-	g_free(text);
-}
-
-static void save_profile(RgWindow *self, RgEditor *editor)
-{
-	const char *name = rg_editor_get_name(editor);
-
-	rg_editor_set_busy(editor, TRUE);
-	if (rg_editor_is_new(editor)) {
-		char *keyfile = rg_editor_get_keyfile(editor);
-
-		rvc_client_add_profile(self->client, name, keyfile, NULL, on_saved,
-				       g_object_ref(editor));
-		wipe_free(keyfile);
-		return;
-	}
-	g_autoptr(GHashTable) changes = rg_editor_get_changes(editor);
-	if (g_hash_table_size(changes) == 0) {
-		gtk_widget_destroy(GTK_WIDGET(editor));
-		return;
-	}
-	rvc_client_update_profile(self->client, name, changes, NULL, on_saved,
-				  g_object_ref(editor));
-}
-
-static void on_editor_response(GtkDialog *dialog, int response, RgWindow *self)
-{
-	if (response == GTK_RESPONSE_OK && self->client)
-		save_profile(self, RG_EDITOR(dialog));
-	else if (response != GTK_RESPONSE_OK)
-		gtk_widget_destroy(GTK_WIDGET(dialog));
-}
-
-static void open_editor(RgWindow *self, const char *name, const char *keyfile,
-			const char *const *stored)
-{
-	GtkWidget *editor = rg_editor_new(GTK_WINDOW(self), name, keyfile, stored);
-
-	g_signal_connect(editor, "response", G_CALLBACK(on_editor_response), self);
-	gtk_widget_show(editor);
-}
-
-static void on_got_profile(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	g_autofree char *name = user_data;
-	g_auto(GStrv) stored = NULL;
-	g_autoptr(GError) error = NULL;
-	g_autofree char *keyfile = rvc_client_get_profile_finish(RVC_CLIENT(source), res, &stored,
-								 &error);
-	RgWindow *self = g_object_get_data(source, "rg-window");
-	g_autofree char *title = NULL;
-
-	if (!self || g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-		return;
-	if (keyfile) {
-		open_editor(self, name, keyfile, (const char *const *)stored);
-		return;
-	}
-	title = g_strdup_printf("Cannot open “%s”", name);
-	rg_show_error(GTK_WINDOW(self), title, error->message);
-}
-
-static void edit_selected(RgWindow *self)
-{
-	if (!self->selected || !self->client)
-		return;
-	rvc_client_get_profile(self->client, self->selected->name, self->cancel, on_got_profile,
-			       g_strdup(self->selected->name));
-}
-
-/* Importing ------------------------------------------------------------------------ */
-
-static char *import_note(const struct rv_import_result *r, const struct rv_import_conn *c)
-{
-	size_t taken = 0, left = 0;
-	g_autofree char *more = NULL;
-
-	for (size_t i = 0; i < c->n_notes; i++) {
-		taken += c->notes[i].kind == RV_NOTE_TAKEN;
-		left += c->notes[i].kind == RV_NOTE_LEFT_OUT;
-	}
-	if (r->n_conns > 1)
-		more = g_strdup_printf(" The file holds %zu connections; this is the first.",
-				       r->n_conns);
-	return g_strdup_printf("Imported from %s: %zu settings taken, %zu left out.%s%s Check "
-			       "them, then Save.", rv_import_format_name(r->format), taken, left,
-			       c->n_secrets ? " Its secrets will be remembered in your keyring." : "",
-			       more ? more : "");
-}
-
-static void open_import(RgWindow *self, struct rv_import_result *r)
-{
-	struct rv_import_conn *c = &r->conns[0];
-	g_autofree char *name = rv_import_suggest_name(c);
-	g_autofree char *note = import_note(r, c);
-	GtkWidget *editor = rg_editor_new(GTK_WINDOW(self), NULL, c->profile_text, NULL);
-
-	rg_editor_set_name(RG_EDITOR(editor), name ? name : "");
-	rg_editor_set_note(RG_EDITOR(editor), note);
-	/* The result (and its secrets, wiped when freed) lives as long as the editor. */
-	g_object_set_data(G_OBJECT(editor), "rg-import-conn", c);
-	g_object_set_data_full(G_OBJECT(editor), "rg-import", r,
-			       (GDestroyNotify)rv_import_result_free);
-	g_signal_connect(editor, "response", G_CALLBACK(on_editor_response), self);
-	gtk_widget_show(editor);
-}
-
-void rg_window_import_file(RgWindow *self, GFile *file)
-{
-	g_autoptr(GError) error = NULL;
-	g_autofree char *data = NULL;
-	char *why = NULL;
-	struct rv_import_result *r = NULL;
-	gsize len = 0;
-
-	if (!g_file_load_contents(file, NULL, &data, &len, NULL, &error)) {
-		rg_show_error(GTK_WINDOW(self), "Could not read the file", error->message);
-		return;
-	}
-	if (len > RV_IMPORT_MAX_SIZE) {
-		rg_show_error(GTK_WINDOW(self), "Could not import the file", "It is too large for VPN settings.");
-		return;
-	}
-	if (rv_import_data(data, len, NULL, &r, &why) < 0 || r->n_conns == 0) {
-		rg_show_error(GTK_WINDOW(self), "Could not import the file",
-			     why ? why : "It holds no L2TP/IPsec connection.");
-		free(why);
-		rv_import_result_free(r);
-		return;
-	}
-	open_import(self, r);
-}
-
-static void on_import_response(GtkNativeDialog *chooser, int response, RgWindow *self)
-{
-	if (response == GTK_RESPONSE_ACCEPT) {
-		g_autoptr(GFile) file = gtk_file_chooser_get_file(GTK_FILE_CHOOSER(chooser));
-
-		rg_window_import_file(self, file);
-	}
-	g_object_unref(chooser);
-}
-
-static void import_profile(RgWindow *self)
-{
-	GtkFileChooserNative *chooser = gtk_file_chooser_native_new(
-		"Import VPN Settings", GTK_WINDOW(self), GTK_FILE_CHOOSER_ACTION_OPEN, "_Import",
-		"_Cancel");
-
-	g_signal_connect(chooser, "response", G_CALLBACK(on_import_response), self);
-	gtk_native_dialog_show(GTK_NATIVE_DIALOG(chooser));
-}
-
-/* Deleting and forgetting ------------------------------------------------------------ */
-
-static void on_removed(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	g_autofree char *name = user_data;
-	g_autoptr(GError) error = NULL;
-	RgWindow *self = g_object_get_data(source, "rg-window");
-
-	if (!rvc_client_remove_profile_finish(RVC_CLIENT(source), res, &error)) {
-		g_autofree char *title = g_strdup_printf("Could not delete “%s”", name);
-
-		if (self && !g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-			rg_show_error(GTK_WINDOW(self), title, error->message);
-		return;
-	}
-	/* The profile is gone: so are the passwords the app kept for it. */
-	rg_keyring_forget(name, NULL, NULL, NULL, NULL);
-	if (self)
-		list_profiles(self);
-}
-
-static void on_delete_confirmed(GtkDialog *dialog, int response, RgWindow *self)
-{
-	const char *name = g_object_get_data(G_OBJECT(dialog), "rg-profile");
-
-	if (response == GTK_RESPONSE_ACCEPT && self->client)
-		rvc_client_remove_profile(self->client, name, self->cancel, on_removed,
-					  g_strdup(name));
-	gtk_widget_destroy(GTK_WIDGET(dialog));
-}
-
-static void delete_selected(RgWindow *self)
-{
-	GtkWidget *dialog, *button;
-
-	if (!self->selected)
-		return;
-	dialog = gtk_message_dialog_new(GTK_WINDOW(self), GTK_DIALOG_MODAL, GTK_MESSAGE_QUESTION,
-					GTK_BUTTONS_NONE, "Delete “%s”?", self->selected->name);
-	gtk_message_dialog_format_secondary_text(
-		GTK_MESSAGE_DIALOG(dialog),
-		"The profile is removed for every user of this computer, and the passwords "
-		"remembered for it are removed from your keyring.");
-	gtk_dialog_add_button(GTK_DIALOG(dialog), "_Cancel", GTK_RESPONSE_CANCEL);
-	button = gtk_dialog_add_button(GTK_DIALOG(dialog), "_Delete", GTK_RESPONSE_ACCEPT);
-	gtk_style_context_add_class(gtk_widget_get_style_context(button), "destructive-action");
-	g_object_set_data_full(G_OBJECT(dialog), "rg-profile", g_strdup(self->selected->name),
-			       g_free);
-	g_signal_connect(dialog, "response", G_CALLBACK(on_delete_confirmed), self);
-	gtk_widget_show(dialog);
-}
-
-static void forget_selected(RgWindow *self)
-{
-	if (!self->selected)
-		return;
-	rg_keyring_forget(self->selected->name, NULL, NULL, NULL, NULL);
-	self->selected->remembered = FALSE;
 }
 
 /* Actions ---------------------------------------------------------------------------- */
 
 static void act_add(GSimpleAction *a, GVariant *p, gpointer self)
 {
-	open_editor(self, NULL, NULL, NULL);
+	rg_profiles_open_editor(self, NULL, NULL, NULL);
 }
 
 static void act_import(GSimpleAction *a, GVariant *p, gpointer self)
 {
-	import_profile(self);
+	rg_profiles_import(self);
 }
 
 static void act_edit(GSimpleAction *a, GVariant *p, gpointer self)
 {
-	edit_selected(self);
+	rg_profiles_edit_selected(self);
 }
 
 static void act_delete(GSimpleAction *a, GVariant *p, gpointer self)
 {
-	delete_selected(self);
+	rg_profiles_delete_selected(self);
 }
 
 static void act_forget(GSimpleAction *a, GVariant *p, gpointer self)
 {
-	forget_selected(self);
+	rg_profiles_forget_selected(self);
 }
 
 static void act_toggle(GSimpleAction *a, GVariant *p, gpointer user_data)
@@ -1235,10 +679,10 @@ static void act_toggle(GSimpleAction *a, GVariant *p, gpointer user_data)
 
 	if (!e || !self->client)
 		return;
-	if (state_is_active(entry_state(e)))
-		stop_connection(e);
+	if (rg_state_is_active(rg_entry_state(e)))
+		rg_connect_stop(e);
 	else
-		start_connect(e);
+		rg_connect_start(e);
 }
 
 static void act_show_log(GSimpleAction *a, GVariant *p, gpointer user_data)
@@ -1251,12 +695,12 @@ static void act_show_log(GSimpleAction *a, GVariant *p, gpointer user_data)
 static void on_error_retry(RgWindow *self)
 {
 	if (self->selected)
-		start_connect(self->selected);
+		rg_connect_start(self->selected);
 }
 
 static void on_error_edit(RgWindow *self)
 {
-	edit_selected(self);
+	rg_profiles_edit_selected(self);
 }
 
 static void on_error_show_log(RgWindow *self)
