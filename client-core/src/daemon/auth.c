@@ -37,8 +37,8 @@
 #define CHECKS_MAX 32          /* polkit checks in flight, every uid together */
 #define USER_CHECKS_MAX 2      /* polkit checks in flight for one uid */
 #define USER_QUEUE_MAX 16      /* checks of one uid waiting for a free slot */
-#define USER_BURST 20.0        /* checks one uid may start at once, */
-#define USER_RATE 5.0          /* and then per second */
+#define USER_BURST 40.0        /* checks one uid may start at once, */
+#define USER_RATE 10.0         /* and then per second (a client polling ListProfiles) */
 #define USERS_MAX 256          /* per-uid records kept before idle ones are dropped */
 #define CHECK_TIMEOUT_MS (25 * 1000)
 /* An agent may be waiting for the user to type a password. */
@@ -63,6 +63,8 @@ struct auth_user {
 	gint64 refilled;       /* monotonic time of the last refill */
 	bool ready;            /* queued in auth.ready */
 	bool limit_logged;     /* "too many requests" logged since the bucket was full */
+	gint64 refusal_logged; /* when the last refusal was logged */
+	unsigned int refusals_unlogged;
 };
 
 static struct {
@@ -76,6 +78,7 @@ static struct {
 
 static void schedule(void);
 static void lookup_next(void);
+static struct auth_user *user_get(uid_t uid);
 
 static void auth_call_free(struct auth_call *c)
 {
@@ -92,15 +95,35 @@ static void finish_allowed(struct auth_call *c)
 	auth_call_free(c);
 }
 
-static void finish_refused(struct auth_call *c, const char *why)
+/* At most one line a second per uid, so that a refused user cannot fill the journal. */
+static void log_refusal(const struct auth_call *c, const char *why)
 {
+	struct auth_user *u = user_get(c->uid);
+	gint64 now = g_get_monotonic_time();
+
+	if (u->refusal_logged && now - u->refusal_logged < G_USEC_PER_SEC) {
+		u->refusals_unlogged++;
+		return;
+	}
+	if (u->refusals_unlogged)
+		rv_log_info("roadvpnd", "uid %u: %u more refusals not logged", (unsigned int)c->uid,
+			    u->refusals_unlogged);
 	rv_log_info("roadvpnd", "uid %u not authorized for %s%s%s", (unsigned int)c->uid,
 		    c->action, why ? ": " : "", why ? why : "");
-	if (c->flags & RV_AUTH_QUIET)
+	u->refusal_logged = now;
+	u->refusals_unlogged = 0;
+}
+
+static void finish_refused(struct auth_call *c, const char *why)
+{
+	/* A quiet check is a question (what may this caller see), not a refused request. */
+	if (c->flags & RV_AUTH_QUIET) {
 		c->done(c->inv, c->uid, false, c->user_data);
-	else
+	} else {
+		log_refusal(c, why);
 		g_dbus_method_invocation_return_error(c->inv, RV_ERROR, RV_ERROR_NOT_AUTHORIZED,
 						      "not authorized: %s", c->action);
+	}
 	auth_call_free(c);
 }
 
