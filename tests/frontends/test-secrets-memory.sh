@@ -16,6 +16,11 @@ GW=$FT_SRC/tools/gateways
 ft_require
 command -v gcore >/dev/null && command -v gdb >/dev/null || ft_skip "no gdb/gcore"
 [ -x /usr/bin/python3 ] || ft_skip "no /usr/bin/python3"
+# Reading a non-dumpable process needs CAP_SYS_PTRACE, and Yama's scope 3 forbids it to all.
+cap_eff=$(awk '/^CapEff:/ {print $2}' /proc/self/status)
+(((0x$cap_eff >> 19) & 1)) || ft_skip "no CAP_SYS_PTRACE here (a container without it?)"
+[ "$(cat /proc/sys/kernel/yama/ptrace_scope 2>/dev/null || echo 0)" != 3 ] ||
+	ft_skip "kernel.yama.ptrace_scope is 3: nobody may ptrace"
 if [ -z "${FT_INNER:-}" ] && command -v /usr/sbin/l2tpns >/dev/null &&
 	command -v freeradius >/dev/null; then
 	FT_GW_NAME=ftm$$
