@@ -304,38 +304,47 @@ GKeyFile *profile_keyfile_parse(const char *data, gsize len, GKeyFileFlags flags
 }
 
 /* The whole file if it is within the size bound. */
+/* Up to max + 1 bytes of fd: enough to tell a file past the bound. -errno or the length. */
+static gssize read_up_to(int fd, char *buf, gsize max)
+{
+	gsize len = 0;
+
+	while (len <= max) {
+		ssize_t n = read(fd, buf + len, max + 1 - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		len += (gsize)n;
+	}
+	return (gssize)len;
+}
+
+/* The whole file if it is within the size bound (the rest is never read). */
 static char *read_bounded(const char *path, gsize *ret_len, GError **error)
 {
 	g_autofree char *data = g_malloc(PROFILE_MAX_SIZE + 1);
-	gsize len = 0;
-	ssize_t n = 1;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	int e = 0;
+	gssize len = fd < 0 ? -errno : read_up_to(fd, data, PROFILE_MAX_SIZE);
 
-	if (fd < 0) {
-		e = errno;
+	if (fd >= 0)
+		close(fd);
+	if (len < 0) {
 		g_set_error(error, PROFILE_ERROR, PROFILE_ERROR_IO, "cannot read %s: %s", path,
-			    g_strerror(e));
+			    g_strerror((int)-len));
 		return NULL;
 	}
-	while (n > 0 && len <= PROFILE_MAX_SIZE) {
-		n = read(fd, data + len, PROFILE_MAX_SIZE + 1 - len);
-		if (n < 0 && errno == EINTR)
-			n = 1;
-		else if (n < 0)
-			e = errno;
-		else
-			len += (gsize)n;
-	}
-	close(fd);
-	if (e || len > PROFILE_MAX_SIZE) {
-		explicit_bzero(data, len);
-		g_set_error(error, PROFILE_ERROR, e ? PROFILE_ERROR_IO : PROFILE_ERROR_INVALID,
-			    e ? "cannot read %s: %s" : "%s: %s", path,
-			    e ? g_strerror(e) : "the profile is bigger than the limit of 65536 bytes");
+	if (len > PROFILE_MAX_SIZE) {
+		explicit_bzero(data, (gsize)len);
+		g_set_error(error, PROFILE_ERROR, PROFILE_ERROR_INVALID,
+			    "%s: the profile is bigger than the limit of %d bytes", path,
+			    PROFILE_MAX_SIZE);
 		return NULL;
 	}
-	*ret_len = len;
+	*ret_len = (gsize)len;
 	return g_steal_pointer(&data);
 }
 
