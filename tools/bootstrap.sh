@@ -27,7 +27,7 @@ PACKAGES=(
 	# the GTK app (-Dgui): GTK and libsecret above, and for its tests a real
 	# keyring, icons and fonts for the screenshots, the data-file checkers
 	libsecret-tools gnome-keyring adwaita-icon-theme fonts-dejavu-core librsvg2-common
-	appstream desktop-file-utils python3-gi gir1.2-gtk-3.0
+	appstream desktop-file-utils python3-gi gir1.2-gtk-3.0 python3-dbusmock
 )
 
 install_packages() {

@@ -322,6 +322,17 @@ def helper_restart(app):
     log("reattached")
 
 
+def check_notifications():
+    """What the desktop was told (the recording notification server)."""
+    path = os.path.join(ENV["HOME"], "notifications.log")
+    sent = open(path).read() if os.path.exists(path) else ""
+    for title in ("Connected to " + PROFILE, "Disconnected from " + PROFILE,
+                  "Could not connect to " + PROFILE):
+        if title not in sent:
+            fail("no notification '%s'; the server got:\n%s" % (title, sent))
+    log("notifications: connected, disconnected, could not connect")
+
+
 def main():
     app = App()
     app.wait_status(PROFILE, "Not connected", 20)
@@ -336,6 +347,7 @@ def main():
     edit_profile(app)
     import_profile(app)
     helper_restart(app)
+    check_notifications()
     app.proc.terminate()
     app.proc.wait(10)
     log("PASS")

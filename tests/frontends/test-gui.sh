@@ -8,7 +8,9 @@
 # "Remember", phases, connected view, ping through, disconnect; connect again
 # from the keyring alone; secret-tool sees the item, and not after "forget";
 # a wrong password shows the PPP phase and reason and leaves nothing behind;
-# a profile created in the editor is in `roadvpn list`; roadvpnd stopped
+# a profile created in the editor is in `roadvpn list`, and one edited
+# there in `roadvpn export`; a PowerShell file handed to a second launch is
+# imported; notifications reach the desktop's server; roadvpnd stopped
 # shows the "not reachable" banner, and the app reattaches when it is back.
 # Screenshots of the
 # connected, progress and error views stay in $FT_STATE/screenshots.
@@ -24,7 +26,10 @@ if [ -z "${FT_INNER:-}" ]; then
 		/usr/libexec/softether/vpnserver/vpnserver; do
 		command -v "$c" >/dev/null 2>&1 || [ -x "$c" ] || ft_skip "missing $c"
 	done
-	"$PY" -c 'import importlib.util as u, sys; sys.exit(u.find_spec("dogtail") is None)' || ft_skip "no python3-dogtail for $PY"
+	for m in dogtail dbusmock; do
+		"$PY" -c "import importlib.util as u, sys; sys.exit(u.find_spec('$m') is None)" ||
+			ft_skip "no python3-$m for $PY"
+	done
 	FT_GW_NAME=gui$$
 	trap '"$GW/softether.sh" stop --name "$FT_GW_NAME" >/dev/null 2>&1 || true' EXIT
 	"$GW/softether.sh" start --name "$FT_GW_NAME" --mode ipsec-natt >/dev/null ||
@@ -126,5 +131,5 @@ ft_grep '^gui-made' "$O"
 for f in "$FT_STATE"/screenshots/*.png; do ft_info "screenshot: $f"; done
 grep -qF -- "$PASSWORD" "$FT_STATE"/roadvpnd*.log "$FT_STATE/gui-test.log" 2>/dev/null &&
 	ft_fail "the password appears in a log"
-ft_check_sanitizer "$FT_STATE/roadvpnd.log" "$FT_STATE/roadvpnd-2.log"
+ft_check_sanitizer "$FT_STATE/roadvpnd.log" "$FT_STATE/roadvpnd-2.log" "$FT_STATE/gui-test.log"
 exit 0
