@@ -176,7 +176,7 @@ void rvi_file(struct rvi_conn *c, const char *key, const char *suggested_name,
 	f = &c->files[c->n_files++];
 	f->key = rvi_strdup(key);
 	f->suggested_name = rvi_strdup(suggested_name);
-	f->data = rvi_alloc(len);
+	f->data = rvi_alloc(len + 1);   /* NUL after it: text files read as strings */
 	memcpy(f->data, data, len);
 	f->len = len;
 	f->secret = secret;

@@ -288,6 +288,64 @@ static plist_t payload_by_uuid(plist_t root, const char *uuid)
 	return NULL;
 }
 
+/* A certificate payload's content (DER, or PEM text) as PEM; NULL if it is neither. */
+static char *cert_pem(const unsigned char *d, size_t len)
+{
+	const unsigned char *p = d;
+	X509 *cert = len <= RV_IMPORT_MAX_SIZE ? d2i_X509(NULL, &p, (long)len) : NULL;
+	BIO *b;
+	char *data, *pem = NULL;
+	long n;
+
+	if (cert && p != d + len)
+		X509_free(cert), cert = NULL;   /* trailing bytes: not one certificate */
+	if (!cert && len <= RV_IMPORT_MAX_SIZE && (b = BIO_new_mem_buf(d, (int)len))) {
+		cert = PEM_read_bio_X509(b, NULL, NULL, NULL);
+		BIO_free(b);
+	}
+	ERR_clear_error();
+	if (!cert || !(b = BIO_new(BIO_s_mem())))
+		goto out;
+	if (PEM_write_bio_X509(b, cert) == 1 && (n = BIO_get_mem_data(b, &data)) > 0)
+		pem = rvi_strndup(data, (size_t)n);
+	BIO_free(b);
+out:
+	X509_free(cert);
+	return pem;
+}
+
+/* The first CA payload of the profile becomes [ipsec] ca (a file the caller saves). */
+static void map_ca(struct mc_ctx *x)
+{
+	plist_t content = item(x->root, "PayloadContent");
+
+	for (uint32_t i = 0; content && plist_get_node_type(content) == PLIST_ARRAY &&
+			     i < plist_array_get_size(content); i++) {
+		plist_t p = plist_array_get_item(content, i);
+		char *type = str(p, "PayloadType"), *pem = NULL, *file;
+		unsigned char *d = NULL;
+		size_t len = 0;
+
+		if (type && !strcmp(type, "com.apple.security.root") &&
+		    (d = bytes(p, "PayloadContent", &len)))
+			pem = cert_pem(d, len);
+		free(type);
+		free(d);
+		if (!pem)
+			continue;
+		file = rvi_printf("%s-ca.pem", x->c->name[0] ? x->c->name : "imported");
+		rvi_file(x->c, "ipsec.ca", file, (unsigned char *)pem, strlen(pem), false);
+		rvi_note(x->c, RV_NOTE_TAKEN, "com.apple.security.root", "CA certificate for "
+									 "[ipsec] ca");
+		free(file);
+		free(pem);
+		return;
+	}
+	rvi_info(x->c, "com.apple.security.root", "no CA certificate in the profile: give "
+						  "[ipsec] ca, the gateway's certificate is checked "
+						  "against it");
+}
+
 static int map_cert(struct mc_ctx *x)
 {
 	char *uuid = str(x->ipsec, "PayloadCertificateUUID"), *pw, *file;
@@ -297,6 +355,7 @@ static int map_cert(struct mc_ctx *x)
 
 	free(uuid);
 	rvi_take(x->c, "IPSec AuthenticationMethod", "ipsec", "auth", "cert");
+	map_ca(x);
 	if (!p12 || !(der = bytes(p12, "PayloadContent", &len)) || !len) {
 		rvi_missing(x->c, "ipsec.cert");
 		rvi_info(x->c, "IPSec PayloadCertificateUUID", "no PKCS#12 payload for it in the "

@@ -615,9 +615,16 @@ static void test_mobileconfig_signed(void **state)
 	EVP_PKEY_free(key);
 }
 
+static void make_signer(EVP_PKEY **key, X509 **cert);
+
 static void test_mobileconfig_cert_and_group(void **state)
 {
-	const char *f =
+	EVP_PKEY *key;
+	X509 *ca;
+	unsigned char *der = NULL;
+	char b64[4096], *f = NULL;
+	int n;
+	const char *rest =
 		"<plist><dict><key>PayloadContent</key><array>"
 		"<dict><key>PayloadType</key><string>com.apple.security.pkcs12</string>"
 		"<key>PayloadUUID</key><string>P12-UUID</string><key>Password</key>"
@@ -635,16 +642,32 @@ static void test_mobileconfig_cert_and_group(void **state)
 		"<key>LocalIdentifier</key><string>GroupVPN</string><key>LocalIdentifierType</key>"
 		"<string>KeyID</string></dict></dict>"
 		"</array></dict></plist>";
-	struct rv_import_result *r = import_ok(f, NULL);
-	struct rv_import_conn *cert = &r->conns[0], *group = &r->conns[1];
+	struct rv_import_result *r;
+	struct rv_import_conn *cert, *group;
 
+	/* a com.apple.security.root payload with a real DER certificate first */
+	make_signer(&key, &ca);
+	n = i2d_X509(ca, &der);
+	assert_true(n > 0 && (size_t)n * 4 / 3 + 4 < sizeof(b64));
+	EVP_EncodeBlock((unsigned char *)b64, der, n);
+	assert_true(asprintf(&f, "%.*s<dict><key>PayloadType</key><string>com.apple.security.root"
+				 "</string><key>PayloadContent</key><data>%s</data></dict>%s",
+			     (int)(strstr(rest, "<array>") + 7 - rest), rest, b64,
+			     strstr(rest, "<array>") + 7) > 0);
+	r = import_ok(f, NULL);
+	cert = &r->conns[0];
+	group = &r->conns[1];
 	assert_int_equal(r->n_conns, 2);
 	assert_line(cert->profile_text, "[ipsec]", "auth=cert");
-	assert_int_equal(cert->n_files, 1);
-	assert_string_equal(cert->files[0].key, "ipsec.cert");
-	assert_string_equal(cert->files[0].suggested_name, "Cert.p12");
-	assert_int_equal(cert->files[0].len, 7);
-	assert_true(cert->files[0].secret);
+	assert_int_equal(cert->n_files, 2);
+	assert_string_equal(cert->files[0].key, "ipsec.ca");
+	assert_string_equal(cert->files[0].suggested_name, "Cert-ca.pem");
+	assert_false(cert->files[0].secret);
+	assert_non_null(strstr((char *)cert->files[0].data, "-----BEGIN CERTIFICATE-----"));
+	assert_string_equal(cert->files[1].key, "ipsec.cert");
+	assert_string_equal(cert->files[1].suggested_name, "Cert.p12");
+	assert_int_equal(cert->files[1].len, 7);
+	assert_true(cert->files[1].secret);
 	assert_string_equal(secret(cert, "key-password"), "p12-pass");
 	assert_line(group->profile_text, "[ipsec]", "local-id=keyid:GroupVPN");
 	assert_line(group->profile_text, "[ipsec]", "mode=aggressive");
@@ -653,6 +676,10 @@ static void test_mobileconfig_cert_and_group(void **state)
 	assert_note(group, RV_NOTE_INFO, "IPSec LocalIdentifier", "Aggressive Mode");
 	profile_free(load_profile(group));
 	rv_import_result_free(r);
+	OPENSSL_free(der);
+	X509_free(ca);
+	EVP_PKEY_free(key);
+	free(f);
 }
 
 static void test_mobileconfig_errors(void **state)

@@ -71,8 +71,8 @@ struct rv_import_secret {
 
 struct rv_import_file {
 	char *key;                /* profile key that must name it, e.g. "ipsec.cert" */
-	char *suggested_name;     /* e.g. "office.p12" */
-	unsigned char *data;
+	char *suggested_name;     /* e.g. "office.p12", "office-ca.pem" */
+	unsigned char *data;      /* a NUL follows the len bytes */
 	size_t len;
 	bool secret;              /* holds a private key: store like a secret */
 };
