@@ -42,21 +42,21 @@ void rv_wipe_strings(GVariant *v)
 	}
 }
 
-static void free_taken(gpointer data)
+void rv_wipe_free_taken(struct rv_secret **taken)
 {
-	struct rv_secret **taken = data;
-
+	if (!taken)
+		return;
 	for (size_t i = 0; i < profile_n_secret_keys; i++)
 		rv_secret_free(taken[i]);
 	g_free(taken);
 }
 
-bool rv_wipe_take_options(GDBusMethodInvocation *inv, GVariant *options)
+struct rv_secret **rv_wipe_take_secrets(GVariant *options)
 {
 	struct rv_secret **taken = g_new0(struct rv_secret *, profile_n_secret_keys);
-	bool any = false;
 
 	for (size_t i = 0; i < profile_n_secret_keys; i++) {
+		/* The same storage as in `options` (a child, not a copy): wiping it wipes theirs. */
 		g_autoptr(GVariant) v = g_variant_lookup_value(options, profile_secret_keys[i].name,
 							       G_VARIANT_TYPE_STRING);
 
@@ -64,10 +64,20 @@ bool rv_wipe_take_options(GDBusMethodInvocation *inv, GVariant *options)
 			continue;
 		taken[i] = rv_secret_new_str(g_variant_get_string(v, NULL));
 		wipe_string(v);
-		any = true;
 	}
+	return taken;
+}
+
+bool rv_wipe_take_options(GDBusMethodInvocation *inv, GVariant *options)
+{
+	struct rv_secret **taken = rv_wipe_take_secrets(options);
+	bool any = false;
+
+	for (size_t i = 0; i < profile_n_secret_keys; i++)
+		any = any || taken[i];
 	/* Freed (and so wiped) with the invocation, after the reply. */
-	g_object_set_data_full(G_OBJECT(inv), TAKEN_KEY, taken, free_taken);
+	g_object_set_data_full(G_OBJECT(inv), TAKEN_KEY, taken,
+			       (GDestroyNotify)rv_wipe_free_taken);
 	return any;
 }
 

@@ -19,6 +19,12 @@
  * in the message. True when there was one.
  */
 bool rv_wipe_take_options(GDBusMethodInvocation *inv, GVariant *options);
+/*
+ * The same without an invocation: profile_n_secret_keys entries, NULL where
+ * `options` has none; free with rv_wipe_free_taken().
+ */
+struct rv_secret **rv_wipe_take_secrets(GVariant *options);
+void rv_wipe_free_taken(struct rv_secret **taken);
 /* The secret taken for profile_secret_keys[i], or NULL. */
 const struct rv_secret *rv_wipe_taken(GDBusMethodInvocation *inv, size_t i);
 
