@@ -50,8 +50,37 @@ bool cli_parse(const char *verb, const char *args, const char *summary, GOptionE
 /* profiles.c: AddProfile (polkit may ask); prints "added NAME". */
 int cli_create_profile(const char *name, const char *text);
 
-/* secrets.c: a secret typed on the terminal without echo; NULL when there is none. */
-char *cli_prompt_secret(const char *prompt);
+/*
+ * secrets.c: a secret typed on the terminal without echo. NULL + error: no
+ * terminal (G_IO_ERROR_NOT_FOUND), end of input (G_IO_ERROR_CANCELLED), an
+ * answer over 1024 bytes (G_IO_ERROR_MESSAGE_TOO_LARGE, refused).
+ */
+char *cli_prompt_secret(const char *prompt, GError **error);
+/* Before reading a secret: this process becomes non-dumpable (no core, no ptrace). */
+void cli_hold_secrets(void);
+
+/* text.c: `s` with control and format characters escaped (\xNN, \uNNNN), for a terminal. */
+char *cli_printable(const char *s);
+
+/*
+ * text.c: a JSON writer (docs/cli.md has the shapes). Values go into `out`
+ * with ", " and ": " between them; `k` is the key, NULL inside an array.
+ */
+struct cli_json {
+	GString *out;
+	int depth;
+	unsigned int count[8];  /* values written at each depth */
+};
+void cli_json_open(struct cli_json *j, const char *k, char bracket);
+void cli_json_close(struct cli_json *j, char bracket);
+void cli_json_str(struct cli_json *j, const char *k, const char *v);
+void cli_json_str_or_null(struct cli_json *j, const char *k, const char *v);
+void cli_json_strv(struct cli_json *j, const char *k, const char *const *v);
+void cli_json_int(struct cli_json *j, const char *k, gint64 v);
+void cli_json_uint(struct cli_json *j, const char *k, guint64 v);
+void cli_json_bool(struct cli_json *j, const char *k, bool v);
+/* "last-error": {phase, reason, message}, "exit-code": N */
+void cli_json_failure(struct cli_json *j, const RvcFailure *f, int exit_code);
 
 /* agent.c: a polkit text agent while we run, when a terminal can answer it. */
 void cli_agent_start(void);

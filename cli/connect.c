@@ -25,12 +25,17 @@ struct progress {
 	RvcPhase pending;     /* the step entered last, whose line is not printed yet */
 	GString *held;        /* lines from PPP auth on, until the method is known */
 	int exit_code;
+	bool quiet;           /* no step lines: connect without --wait */
 	bool interrupted, timed_out;
 };
 
 /* The PPP auth line's method is filled in at flush time (\x01 marks its place). */
 static void flush_held(struct progress *p)
 {
+	if (p->quiet) {
+		g_string_truncate(p->held, 0);
+		return;
+	}
 	const char *method = rvc_connection_get_auth_method(p->conn);
 	g_autofree char *with = g_strdup_printf(" (%s)", method);
 	g_auto(GStrv) parts = g_strsplit(p->held->str, "\x01", -1);
@@ -62,8 +67,9 @@ static void print_up(struct progress *p)
 
 	finish_step(p, "ok");
 	flush_held(p);
-	printf("IP %s, DNS %s on %s\n", rvc_connection_get_address(p->conn),
-	       dns_list ? dns_list : "(none)", rvc_connection_get_interface(p->conn));
+	if (!p->quiet)
+		printf("IP %s, DNS %s on %s\n", rvc_connection_get_address(p->conn),
+		       dns_list ? dns_list : "(none)", rvc_connection_get_interface(p->conn));
 	printf("connected: %s\n", p->name);
 	p->exit_code = CLI_EXIT_OK;
 }
@@ -129,11 +135,15 @@ static gboolean on_interrupt(gpointer user_data)
 	return G_SOURCE_REMOVE;
 }
 
-static int wait_for(const char *name, RvcConnection *conn, int timeout)
+/*
+ * Follow the connection for `timeout` seconds. quiet (connect without
+ * --wait): no step lines, and still connecting at the end is fine.
+ */
+static int wait_for(const char *name, RvcConnection *conn, int timeout, bool quiet)
 {
 	struct progress p = {
 		.name = name, .conn = conn, .pending = RVC_PHASE_UNKNOWN,
-		.exit_code = CLI_EXIT_FAILED,
+		.exit_code = CLI_EXIT_FAILED, .quiet = quiet,
 	};
 	guint sigint, timer;
 
@@ -149,7 +159,10 @@ static int wait_for(const char *name, RvcConnection *conn, int timeout)
 	if (!p.timed_out)
 		g_source_remove(timer);
 
-	if (p.timed_out) {
+	if (p.timed_out && quiet) {
+		printf("connecting %s (roadvpn status %s)\n", name, name);
+		p.exit_code = CLI_EXIT_OK;
+	} else if (p.timed_out) {
 		p.exit_code = cli_fail(CLI_EXIT_FAILED, "%s: still not up; it keeps trying "
 				       "(roadvpn status %s)", name, name);
 	} else if (p.interrupted) {
@@ -165,8 +178,11 @@ static int wait_for(const char *name, RvcConnection *conn, int timeout)
 	return p.exit_code;
 }
 
+/* Without --wait, a failure this quick is still reported (and exits non-zero). */
+#define AT_ONCE_SECONDS 1
+
 struct connect_args {
-	char *password_file, *psk_file, *l2tp_secret_file;
+	char *password_file, *psk_file, *l2tp_secret_file, *key_password_file;
 	gboolean wait, no_network;
 	int timeout;
 };
@@ -188,15 +204,19 @@ static bool add_file_secret(RvcConnectOptions *opts, const char *kind, const cha
 	return true;
 }
 
-/* The secrets roadvpnd named, asked on the terminal; none at all without one. */
+/*
+ * The secrets roadvpnd named, asked on the terminal, whatever their kinds;
+ * none at all when one cannot be asked (why is kept for the message).
+ */
 static void ask_secrets(RvcSecretsRequest *request, gpointer user_data)
 {
+	GError **why = user_data;
 	const char *name = rvc_secrets_request_get_profile(request);
 
 	for (const char *const *k = rvc_secrets_request_get_kinds(request); *k; k++) {
 		g_autofree char *prompt = g_strdup_printf("%s for %s: ",
 							  rvc_secret_kind_label(*k), name);
-		char *v = cli_prompt_secret(prompt);
+		char *v = cli_prompt_secret(prompt, why);
 
 		if (!v) {
 			rvc_secrets_request_cancel(request);
@@ -208,33 +228,41 @@ static void ask_secrets(RvcSecretsRequest *request, gpointer user_data)
 	rvc_secrets_request_done(request);
 }
 
+/* Connect failed; `why` says why the prompt gave nothing, if it was asked. */
+static int connect_failed(const GError *error, const GError *why)
+{
+	if (!g_error_matches(error, RVC_ERROR, RVC_ERROR_NEEDS_SECRETS) || !why)
+		return cli_error(error);
+	if (g_error_matches(why, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE))
+		return cli_fail(CLI_EXIT_USAGE, "%s", why->message);
+	cli_error(error);
+	if (g_error_matches(why, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+		fprintf(stderr, "roadvpn: give --password-file/--psk-file/--key-password-file, or "
+				"run it on a terminal to be asked\n");
+	return CLI_EXIT_NEEDS_SECRETS;
+}
+
 static int connect_profile(const char *name, const struct connect_args *a)
 {
 	g_autoptr(RvcConnectOptions) opts = rvc_connect_options_new();
 	g_autoptr(RvcConnection) conn = NULL;
-	g_autoptr(GError) error = NULL;
+	g_autoptr(GError) error = NULL, why = NULL;
 
+	cli_hold_secrets();
 	rvc_connect_options_set_configure_network(opts, !a->no_network);
 	if (!add_file_secret(opts, RVC_SECRET_PASSWORD, a->password_file) ||
 	    !add_file_secret(opts, RVC_SECRET_PSK, a->psk_file) ||
-	    !add_file_secret(opts, RVC_SECRET_L2TP_SECRET, a->l2tp_secret_file))
+	    !add_file_secret(opts, RVC_SECRET_L2TP_SECRET, a->l2tp_secret_file) ||
+	    !add_file_secret(opts, RVC_SECRET_KEY_PASSWORD, a->key_password_file))
 		return CLI_EXIT_USAGE;
 
 	cli_agent_start();
-	conn = rvc_client_connect_sync(cli_client(), name, opts, ask_secrets, NULL, NULL, &error);
-	if (!conn) {
-		int r = cli_error(error);
-
-		if (r == CLI_EXIT_NEEDS_SECRETS)
-			fprintf(stderr, "roadvpn: give --password-file/--psk-file, or run it on a "
-					"terminal to be asked\n");
-		return r;
-	}
-	if (!a->wait) {
-		printf("connecting %s (roadvpn status %s)\n", name, name);
-		return CLI_EXIT_OK;
-	}
-	return wait_for(name, conn, a->timeout);
+	conn = rvc_client_connect_sync(cli_client(), name, opts, ask_secrets, &why, NULL, &error);
+	if (!conn)
+		return connect_failed(error, why);
+	if (!a->wait)
+		return wait_for(name, conn, AT_ONCE_SECONDS, true);
+	return wait_for(name, conn, a->timeout, false);
 }
 
 int cli_connect(int argc, char **argv)
@@ -252,6 +280,9 @@ int cli_connect(int argc, char **argv)
 		  "Read the IPsec pre-shared key from FILE (not stored)", "FILE" },
 		{ "l2tp-secret-file", 0, 0, G_OPTION_ARG_FILENAME, &a.l2tp_secret_file,
 		  "Read the L2TP tunnel secret from FILE (not stored)", "FILE" },
+		{ "key-password-file", 0, 0, G_OPTION_ARG_FILENAME, &a.key_password_file,
+		  "Read the password of the PKCS#12 bundle or private key from FILE (not stored)",
+		  "FILE" },
 		{ "no-network", 0, 0, G_OPTION_ARG_NONE, &a.no_network,
 		  "Bring the tunnel up but leave addresses, routes and DNS alone", NULL },
 		{ NULL },
@@ -269,6 +300,7 @@ int cli_connect(int argc, char **argv)
 	g_free(a.password_file);
 	g_free(a.psk_file);
 	g_free(a.l2tp_secret_file);
+	g_free(a.key_password_file);
 	return r;
 }
 

@@ -299,7 +299,8 @@ int cli_export(int argc, char **argv)
 	size_t n = 0;
 	GOptionEntry e[] = {
 		{ "format", 'f', 0, G_OPTION_ARG_STRING, &format,
-		  "nm-l2tp, mobileconfig or pbk (default: the roadvpn profile)", "FORMAT" },
+		  "nm-l2tp, mobileconfig or pbk (default: the roadvpn profile)",
+		  "nm-l2tp|mobileconfig|pbk" },
 		{ "output", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Write to FILE, not stdout",
 		  "FILE" },
 		{ "psk-file", 0, 0, G_OPTION_ARG_FILENAME, &psk,

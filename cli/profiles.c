@@ -10,39 +10,54 @@
 
 #include "cli.h"
 
-/* Option => [section] key; see docs/profile.md for the meaning of each. */
+/*
+ * Option => [section] key; see docs/profile.md for the meaning of each. The
+ * placeholder is what `add --help` shows after "--option="; a choice is
+ * written a|b|c, which bash completion offers as the values.
+ */
 static const struct {
-	const char *option, *key, *help;
+	const char *option, *key, *placeholder, *help;
 } fields[] = {
-	{ "gateway", "connection.gateway", "Gateway host name or address" },
-	{ "reconnect", "connection.reconnect", "true|false" },
-	{ "allowed-users", "connection.allowed-users", "Users who may connect it (a,b)" },
-	{ "interface", "connection.interface", "TUN device name (default rvpn%d)" },
-	{ "ipsec", "ipsec.enabled", "true|false (false: plain L2TP, not encrypted)" },
-	{ "ipsec-auth", "ipsec.auth", "psk|cert" },
-	{ "ipsec-mode", "ipsec.mode", "main|aggressive" },
-	{ "local-id", "ipsec.local-id", "Our IKE identity" },
-	{ "psk-flags", "ipsec.psk-flags", "stored|ask" },
-	{ "ike", "ipsec.ike", "IKE proposals" },
-	{ "esp", "ipsec.esp", "ESP proposals" },
-	{ "pfs", "ipsec.pfs", "none|modp2048|..." },
-	{ "ca", "ipsec.ca", "CA certificate (PEM)" },
-	{ "cert", "ipsec.cert", "Our certificate (PEM)" },
-	{ "key", "ipsec.key", "Our private key (PEM)" },
-	{ "remote-id", "ipsec.remote-id", "Expected gateway identity" },
-	{ "force-encap", "ipsec.force-encap", "true|false" },
-	{ "nat-traversal", "ipsec.nat-traversal", "true|false (false: raw ESP only)" },
-	{ "l2tp-hostname", "l2tp.hostname", "L2TP host name" },
-	{ "user", "ppp.user", "PPP user name" },
-	{ "password-flags", "ppp.password-flags", "stored|ask" },
-	{ "auth", "ppp.auth", "mschapv2,chap,pap" },
-	{ "mtu", "ppp.mtu", "576..1500" },
-	{ "mru", "ppp.mru", "576..1500" },
-	{ "default-route", "ip.default-route", "true|false" },
-	{ "routes", "ip.routes", "Split-tunnel routes (10.0.0.0/8,...)" },
-	{ "dns", "ip.dns", "true|false" },
-	{ "ipv6", "ip.ipv6", "auto|off" },
-	{ "debug-log", "debug.log", "Debug components (l2tp,ppp)" },
+	{ "gateway", "connection.gateway", "HOST", "Gateway host name or IPv4 address" },
+	{ "reconnect", "connection.reconnect", "true|false",
+	  "Reconnect on its own when a connection that was up is lost" },
+	{ "allowed-users", "connection.allowed-users", "USERS",
+	  "Users who may connect it, e.g. alice,bob (default: any user polkit allows)" },
+	{ "interface", "connection.interface", "NAME", "TUN device name (default rvpn%d)" },
+	{ "ipsec", "ipsec.enabled", "true|false", "IPsec (false: plain L2TP, not encrypted)" },
+	{ "ipsec-auth", "ipsec.auth", "psk|cert", "IKE authentication" },
+	{ "ipsec-mode", "ipsec.mode", "main|aggressive",
+	  "IKE phase 1 mode (aggressive exposes the PSK to offline cracking)" },
+	{ "local-id", "ipsec.local-id", "ID", "Our IKE identity" },
+	{ "psk-flags", "ipsec.psk-flags", "stored|ask", "Store the PSK, or ask at connect time" },
+	{ "ike", "ipsec.ike", "PROPOSALS", "IKE proposals, e.g. aes256-sha256-modp2048" },
+	{ "esp", "ipsec.esp", "PROPOSALS", "ESP proposals, e.g. aes256-sha256" },
+	{ "pfs", "ipsec.pfs", "GROUP", "Perfect forward secrecy group: none, modp2048, ..." },
+	{ "ca", "ipsec.ca", "FILE", "CA certificate(s) the gateway's must chain to (PEM)" },
+	{ "cert", "ipsec.cert", "FILE",
+	  "Our certificate: PEM, or a PKCS#12 bundle (.p12/.pfx) holding the key too" },
+	{ "key", "ipsec.key", "FILE", "Our private key (PEM); not with a PKCS#12 --cert" },
+	{ "key-password-flags", "ipsec.key-password-flags", "stored|ask",
+	  "Store the key's password, or ask at connect time" },
+	{ "remote-id", "ipsec.remote-id", "ID",
+	  "Expected gateway identity (dn:..., fqdn:..., ipv4:..., email:...)" },
+	{ "force-encap", "ipsec.force-encap", "true|false",
+	  "UDP-encapsulate ESP even without NAT" },
+	{ "nat-traversal", "ipsec.nat-traversal", "true|false",
+	  "NAT traversal (false: raw ESP only)" },
+	{ "l2tp-hostname", "l2tp.hostname", "NAME", "Our L2TP host name" },
+	{ "user", "ppp.user", "USER", "PPP user name" },
+	{ "password-flags", "ppp.password-flags", "stored|ask",
+	  "Store the password, or ask at connect time" },
+	{ "auth", "ppp.auth", "METHODS", "PPP authentication, strongest first: mschapv2,chap,pap" },
+	{ "mtu", "ppp.mtu", "BYTES", "576..1500" },
+	{ "mru", "ppp.mru", "BYTES", "576..1500" },
+	{ "default-route", "ip.default-route", "true|false",
+	  "Full tunnel (false: only --routes go through it)" },
+	{ "routes", "ip.routes", "NETWORKS", "Split-tunnel routes, e.g. 10.0.0.0/8,192.0.2.0/24" },
+	{ "dns", "ip.dns", "true|false", "Use the gateway's DNS servers" },
+	{ "ipv6", "ip.ipv6", "auto|off", "Negotiate IPv6" },
+	{ "debug-log", "debug.log", "COMPONENTS", "Debug log components: l2tp,ppp,net,session,all" },
 };
 
 /* The secrets a profile stores: read from a file option, never from argv. */
@@ -52,6 +67,8 @@ static const struct {
 	{ "password-file", "ppp.password", "Store the PPP password read from FILE" },
 	{ "psk-file", "ipsec.psk", "Store the IPsec pre-shared key read from FILE" },
 	{ "l2tp-secret-file", "l2tp.secret", "Store the L2TP tunnel secret read from FILE" },
+	{ "key-password-file", "ipsec.key-password",
+	  "Store the password of the PKCS#12 bundle or private key read from FILE" },
 };
 
 #define N_SECRET_FIELDS G_N_ELEMENTS(secret_fields)
@@ -83,6 +100,7 @@ static GHashTable *settings_new(void)
 /* Read every secret file into `settings` ("section.key" => secret); false (printed) on error. */
 static bool read_secrets(GHashTable *settings, const struct secret_files *f)
 {
+	cli_hold_secrets();
 	for (size_t i = 0; i < N_SECRET_FIELDS; i++) {
 		g_autoptr(GError) error = NULL;
 		char *v;
@@ -147,7 +165,7 @@ static int add_profile(int argc, char **argv, char **values, struct secret_files
 
 	for (size_t i = 0; i < n; i++)
 		e[i] = (GOptionEntry){ fields[i].option, 0, 0, G_OPTION_ARG_STRING, &values[i],
-				       fields[i].help, fields[i].key };
+				       fields[i].help, fields[i].placeholder };
 	secret_entries(e + n, fp);
 	if (!cli_parse("add", "NAME --gateway HOST --user USER [OPTIONS]",
 		       "Add a system profile (needs org.roadvpn.manage).", e, &argc, &argv))
@@ -158,8 +176,12 @@ static int add_profile(int argc, char **argv, char **values, struct secret_files
 		return CLI_EXIT_USAGE;
 
 	for (size_t i = 0; i < n; i++) {
+		/* roadvpnd reads the files, from its own working directory. */
+		g_autofree char *path = values[i] && !strcmp(fields[i].placeholder, "FILE") ?
+					g_canonicalize_filename(values[i], NULL) : NULL;
+
 		if (values[i])
-			set_key(kf, fields[i].key, values[i]);
+			set_key(kf, fields[i].key, path ? path : values[i]);
 	}
 	g_hash_table_iter_init(&iter, secrets);
 	while (g_hash_table_iter_next(&iter, &key, &value))
@@ -192,7 +214,8 @@ static bool add_sets(GHashTable *settings, char **sets)
 		}
 		if (is_secret_key(key)) {
 			cli_fail(CLI_EXIT_USAGE, "edit: secrets never go on the command line; "
-				 "use --password-file, --psk-file or --l2tp-secret-file");
+				 "use --password-file, --psk-file, --l2tp-secret-file or "
+				 "--key-password-file");
 			return false;
 		}
 		g_hash_table_replace(settings, g_steal_pointer(&key), g_strdup(eq + 1));

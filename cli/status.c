@@ -14,26 +14,70 @@ static GPtrArray *profiles(GError **error)
 	return rvc_client_list_profiles_sync(cli_client(), NULL, error);
 }
 
+/* One row of `list`; every field escaped (profiles are other people's text). */
+static void list_row(const RvcProfileSummary *s)
+{
+	g_autofree char *name = cli_printable(s->name);
+	g_autofree char *gw = cli_printable(s->gateway);
+	g_autofree char *user = cli_printable(s->user);
+	g_autofree char *state = cli_printable(s->state);
+	g_autofree char *invalid = cli_printable(s->invalid);
+
+	if (s->invalid)
+		printf("%-20s (invalid: %s)\n", name, invalid);
+	else if (s->restricted)
+		printf("%-20s %-24s %-12s %s\n", name, "-", "-", state);
+	else
+		printf("%-20s %-24s %-12s %s\n", name, gw, user, state);
+}
+
+static void json_summary(struct cli_json *j, const RvcProfileSummary *s)
+{
+	cli_json_open(j, NULL, '{');
+	cli_json_str(j, "name", s->name);
+	cli_json_bool(j, "restricted", s->restricted);
+	cli_json_str_or_null(j, "invalid", s->invalid);
+	cli_json_str(j, "gateway", s->gateway);
+	cli_json_str(j, "user", s->user);
+	cli_json_bool(j, "ipsec", s->ipsec);
+	cli_json_strv(j, "allowed-users", (const char *const *)s->allowed_users);
+	cli_json_str(j, "state", s->state);
+	cli_json_failure(j, &s->last_error, s->exit_code);
+	cli_json_close(j, '}');
+}
+
 int cli_list(int argc, char **argv)
 {
+	gboolean json = FALSE;
+	GOptionEntry e[] = {
+		{ "json", 'j', 0, G_OPTION_ARG_NONE, &json,
+		  "Print JSON: a list of objects (docs/cli.md)", NULL },
+		{ NULL },
+	};
 	g_autoptr(GPtrArray) list = NULL;
 	g_autoptr(GError) error = NULL;
+	g_autoptr(GString) out = g_string_new(NULL);
+	struct cli_json j = { .out = out };
 
-	if (!cli_parse("list", "", "List the system profiles and their state.", NULL, &argc, &argv))
+	if (!cli_parse("list", "", "List the system profiles and their state.", e, &argc, &argv))
 		return CLI_EXIT_USAGE;
+	if (argc != 1)
+		return cli_fail(CLI_EXIT_USAGE, "list: no arguments");
 	list = profiles(&error);
 	if (!list)
 		return cli_error(error);
 
-	printf("%-20s %-24s %-12s %s\n", "NAME", "GATEWAY", "USER", "STATE");
-	for (guint i = 0; i < list->len; i++) {
-		const RvcProfileSummary *s = list->pdata[i];
-
-		if (s->invalid)
-			printf("%-20s (invalid: %s)\n", s->name, s->invalid);
-		else
-			printf("%-20s %-24s %-12s %s\n", s->name, s->gateway, s->user, s->state);
+	if (json) {
+		cli_json_open(&j, NULL, '[');
+		for (guint i = 0; i < list->len; i++)
+			json_summary(&j, list->pdata[i]);
+		cli_json_close(&j, ']');
+		printf("%s\n", out->str);
+		return CLI_EXIT_OK;
 	}
+	printf("%-20s %-24s %-12s %s\n", "NAME", "GATEWAY", "USER", "STATE");
+	for (guint i = 0; i < list->len; i++)
+		list_row(list->pdata[i]);
 	return CLI_EXIT_OK;
 }
 
@@ -47,18 +91,42 @@ static char *since_text(gint64 sec)
 	return dt ? g_date_time_format(dt, "%Y-%m-%d %H:%M:%S") : g_strdup("-");
 }
 
-static void print_human(const char *name, RvcConnection *c)
+/* The last failure: the connection's, or the one roadvpnd kept after it went. */
+static bool failure_of(const RvcProfileSummary *s, RvcConnection *c, RvcFailure *f, int *code)
 {
-	RvcFailure err;
-	RvcStatistics st = rvc_connection_get_statistics(c);
-	g_autofree char *dns = g_strjoinv(", ", (char **)rvc_connection_get_dns(c));
-	g_autofree char *routes = g_strjoinv(", ", (char **)rvc_connection_get_routes(c));
-	g_autofree char *since = since_text(rvc_connection_get_connected_since(c));
+	if (c) {
+		*code = rvc_connection_get_exit_code(c);
+		return rvc_connection_get_last_error(c, f);
+	}
+	*f = s->last_error;
+	*code = s->exit_code;
+	return *f->phase || *f->reason || *f->message;
+}
 
-	printf("%s: %s\n", name, rvc_connection_get_state(c));
-	if (rvc_connection_get_last_error(c, &err) && *err.message)
-		printf("  error:      %s (%s, %s)\n", err.message, err.phase, err.reason);
+static void print_error(const RvcFailure *f)
+{
+	g_autofree char *msg = cli_printable(f->message);
+
+	printf("  error:      %s (%s, %s)\n", msg, f->phase, f->reason);
+}
+
+static void print_human(const RvcProfileSummary *s, RvcConnection *c)
+{
+	g_autofree char *name = cli_printable(s->name);
+	RvcFailure err;
+	RvcStatistics st;
+	int code;
+
+	printf("%s: %s\n", name, c ? rvc_connection_get_state(c) : s->state);
+	if (failure_of(s, c, &err, &code) && *err.message)
+		print_error(&err);
+	if (!c)
+		return;
+	st = rvc_connection_get_statistics(c);
 	if (*rvc_connection_get_interface(c)) {
+		g_autofree char *dns = g_strjoinv(", ", (char **)rvc_connection_get_dns(c));
+		g_autofree char *since = since_text(rvc_connection_get_connected_since(c));
+
 		printf("  interface:  %s (MTU %u)\n", rvc_connection_get_interface(c),
 		       rvc_connection_get_mtu(c));
 		printf("  address:    %s peer %s\n", rvc_connection_get_address(c),
@@ -67,81 +135,49 @@ static void print_human(const char *name, RvcConnection *c)
 		printf("  auth:       %s\n", rvc_connection_get_auth_method(c));
 		printf("  since:      %s\n", since);
 	}
-	printf("  routes:     %s\n", *routes ? routes : "-");
+	{
+		g_autofree char *routes = g_strjoinv(", ", (char **)rvc_connection_get_routes(c));
+
+		printf("  routes:     %s\n", *routes ? routes : "-");
+	}
 	printf("  traffic:    %" G_GUINT64_FORMAT " bytes in (%" G_GUINT64_FORMAT " packets), %"
 	       G_GUINT64_FORMAT " bytes out (%" G_GUINT64_FORMAT " packets)\n",
 	       st.bytes_in, st.packets_in, st.bytes_out, st.packets_out);
 }
 
-static void json_str(GString *out, const char *key, const char *value)
+/*
+ * One status object (docs/cli.md): every key always there, empty when the
+ * profile has no connection object (disconnected, or a failure kept by
+ * roadvpnd after the object went).
+ */
+static void json_status(struct cli_json *j, const RvcProfileSummary *s, RvcConnection *c)
 {
-	g_autofree char *esc = NULL;
-	GString *e = g_string_new(NULL);
-
-	for (const char *p = value ? value : ""; *p; p++) {
-		unsigned char ch = (unsigned char)*p;
-
-		if (ch == '"' || ch == '\\')
-			g_string_append_printf(e, "\\%c", ch);
-		else if (ch < 0x20)
-			g_string_append_printf(e, "\\u%04x", ch);
-		else
-			g_string_append_c(e, (char)ch);
-	}
-	esc = g_string_free(e, FALSE);
-	if (key)
-		g_string_append_printf(out, "\"%s\": \"%s\"", key, esc);
-	else
-		g_string_append_printf(out, "\"%s\"", esc);
-}
-
-static void json_strv(GString *out, const char *key, const char *const *v)
-{
-	g_string_append_printf(out, "\"%s\": [", key);
-	for (size_t i = 0; v && v[i]; i++) {
-		if (i)
-			g_string_append(out, ", ");
-		json_str(out, NULL, v[i]);
-	}
-	g_string_append(out, "]");
-}
-
-static void json_connection(GString *out, const char *name, RvcConnection *c)
-{
+	static const char *const none[] = { NULL };
+	RvcStatistics st = c ? rvc_connection_get_statistics(c) : (RvcStatistics){ 0 };
 	RvcFailure err;
-	RvcStatistics st = rvc_connection_get_statistics(c);
+	int code;
 
-	rvc_connection_get_last_error(c, &err);
-	g_string_append(out, "{");
-	json_str(out, "name", name);
-	g_string_append(out, ", ");
-	json_str(out, "state", rvc_connection_get_state(c));
-	g_string_append(out, ", ");
-	json_str(out, "interface", rvc_connection_get_interface(c));
-	g_string_append(out, ", ");
-	json_str(out, "address", rvc_connection_get_address(c));
-	g_string_append(out, ", ");
-	json_str(out, "peer-address", rvc_connection_get_peer_address(c));
-	g_string_append(out, ", ");
-	json_strv(out, "dns", rvc_connection_get_dns(c));
-	g_string_append(out, ", ");
-	json_strv(out, "routes", rvc_connection_get_routes(c));
-	g_string_append_printf(out, ", \"mtu\": %u, ", rvc_connection_get_mtu(c));
-	json_str(out, "auth-method", rvc_connection_get_auth_method(c));
-	g_string_append_printf(out, ", \"owner\": %u, \"connected-since\": %" G_GINT64_FORMAT,
-			       rvc_connection_get_owner(c),
-			       rvc_connection_get_connected_since(c) * G_USEC_PER_SEC);
-	g_string_append_printf(out, ", \"statistics\": {\"bytes-in\": %" G_GUINT64_FORMAT
-			       ", \"bytes-out\": %" G_GUINT64_FORMAT ", \"packets-in\": %"
-			       G_GUINT64_FORMAT ", \"packets-out\": %" G_GUINT64_FORMAT "}",
-			       st.bytes_in, st.bytes_out, st.packets_in, st.packets_out);
-	g_string_append(out, ", \"last-error\": {");
-	json_str(out, "phase", err.phase);
-	g_string_append(out, ", ");
-	json_str(out, "reason", err.reason);
-	g_string_append(out, ", ");
-	json_str(out, "message", err.message);
-	g_string_append(out, "}}");
+	failure_of(s, c, &err, &code);
+	cli_json_open(j, NULL, '{');
+	cli_json_str(j, "name", s->name);
+	cli_json_str(j, "state", c ? rvc_connection_get_state(c) : s->state);
+	cli_json_str(j, "interface", c ? rvc_connection_get_interface(c) : "");
+	cli_json_str(j, "address", c ? rvc_connection_get_address(c) : "");
+	cli_json_str(j, "peer-address", c ? rvc_connection_get_peer_address(c) : "");
+	cli_json_strv(j, "dns", c ? rvc_connection_get_dns(c) : none);
+	cli_json_strv(j, "routes", c ? rvc_connection_get_routes(c) : none);
+	cli_json_uint(j, "mtu", c ? rvc_connection_get_mtu(c) : 0);
+	cli_json_str(j, "auth-method", c ? rvc_connection_get_auth_method(c) : "");
+	cli_json_uint(j, "owner", c ? rvc_connection_get_owner(c) : 0);
+	cli_json_int(j, "connected-since", c ? rvc_connection_get_connected_since(c) : 0);
+	cli_json_open(j, "statistics", '{');
+	cli_json_uint(j, "bytes-in", st.bytes_in);
+	cli_json_uint(j, "bytes-out", st.bytes_out);
+	cli_json_uint(j, "packets-in", st.packets_in);
+	cli_json_uint(j, "packets-out", st.packets_out);
+	cli_json_close(j, '}');
+	cli_json_failure(j, &err, code);
+	cli_json_close(j, '}');
 }
 
 /* The connection of a listed profile, or NULL when it has none (any more). */
@@ -154,16 +190,24 @@ static RvcConnection *connection_of(const RvcProfileSummary *s)
 	return rvc_client_get_connection_sync(cli_client(), s->name, NULL, &error);
 }
 
+/* Without a NAME: profiles with a connection or a kept failure. */
+static bool worth_showing(const RvcProfileSummary *s)
+{
+	return s->connection_path || *s->last_error.phase || *s->last_error.reason;
+}
+
 int cli_status(int argc, char **argv)
 {
 	gboolean json = FALSE;
 	GOptionEntry e[] = {
-		{ "json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print JSON (a list of objects)", NULL },
+		{ "json", 'j', 0, G_OPTION_ARG_NONE, &json,
+		  "Print JSON: a list of objects (docs/cli.md)", NULL },
 		{ NULL },
 	};
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GPtrArray) list = NULL;
-	g_autoptr(GString) out = g_string_new("[");
+	g_autoptr(GString) out = g_string_new(NULL);
+	struct cli_json j = { .out = out };
 	const char *only;
 	guint shown = 0;
 
@@ -179,27 +223,25 @@ int cli_status(int argc, char **argv)
 	if (only && !rvc_profile_list_find(list, only))
 		return cli_fail(CLI_EXIT_NO_SUCH_PROFILE, "no profile named '%s'", only);
 
+	cli_json_open(&j, NULL, '[');
 	for (guint i = 0; i < list->len; i++) {
 		const RvcProfileSummary *s = list->pdata[i];
 		g_autoptr(RvcConnection) c = NULL;
 
-		if (only && strcmp(only, s->name))
+		if (only ? strcmp(only, s->name) != 0 : !worth_showing(s))
 			continue;
 		c = connection_of(s);
-		if (!c)
-			continue;
-		if (json) {
-			g_string_append(out, shown ? ",\n " : "");
-			json_connection(out, s->name, c);
-		} else {
-			print_human(s->name, c);
-		}
+		if (json)
+			json_status(&j, s, c);
+		else
+			print_human(s, c);
 		shown++;
 	}
+	cli_json_close(&j, ']');
 	if (json)
-		printf("%s]\n", out->str);
+		printf("%s\n", out->str);
 	else if (shown == 0)
-		printf(only ? "%s: disconnected\n" : "no connections\n", only);
+		printf("no connections\n");
 	return CLI_EXIT_OK;
 }
 
@@ -208,10 +250,17 @@ struct follow {
 	bool interrupted;
 };
 
+static void print_line(const char *line)
+{
+	g_autofree char *safe = cli_printable(line);
+
+	printf("%s\n", safe);
+	fflush(stdout);
+}
+
 static void on_log(RvcConnection *c, const char *line, gpointer user_data)
 {
-	printf("%s\n", line);
-	fflush(stdout);
+	print_line(line);
 }
 
 static gboolean ended(RvcConnection *c)
@@ -274,8 +323,7 @@ int cli_log(int argc, char **argv)
 		return cli_error(error);
 	}
 	for (char **l = lines; *l; l++)
-		printf("%s\n", *l);
-	fflush(stdout);
+		print_line(*l);
 	if (follow_log && !ended(c)) {
 		guint sig = g_unix_signal_add(SIGINT, on_interrupt, &f);
 

@@ -319,6 +319,16 @@ const char *rv_connection_state(const struct rv_connection *c)
 	return rv_dbus_connection_get_state(c->iface);
 }
 
+GVariant *rv_connection_last_error(const struct rv_connection *c)
+{
+	return rv_dbus_connection_get_last_error(c->iface);
+}
+
+int rv_connection_exit_code(const struct rv_connection *c)
+{
+	return rv_dbus_connection_get_exit_code(c->iface);
+}
+
 /* Log followers --------------------------------------------------------- */
 
 /*

@@ -47,6 +47,9 @@ const char *rv_connection_profile_name(const struct rv_connection *c);
 const struct profile *rv_connection_profile(const struct rv_connection *c);
 uid_t rv_connection_owner(const struct rv_connection *c);
 const char *rv_connection_state(const struct rv_connection *c);
+/* LastError (sss) (borrowed) and ExitCode, as on the bus. */
+GVariant *rv_connection_last_error(const struct rv_connection *c);
+int rv_connection_exit_code(const struct rv_connection *c);
 
 /*
  * Send every later log line to `name` (a unique bus name) as a Log signal

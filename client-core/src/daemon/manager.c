@@ -30,6 +30,7 @@ struct rv_manager {
 	GDBusObjectManagerServer *om;
 	struct rv_store *store;
 	GList *connections;          /* struct rv_connection *, live and lingering */
+	GHashTable *failures;        /* profile name -> ((sss)i) of its last connection, if failed */
 	unsigned int next_id;
 	void (*all_stopped)(void *);
 	void *all_stopped_data;
@@ -94,11 +95,30 @@ static gboolean on_linger_done(gpointer user_data)
 	return G_SOURCE_REMOVE;
 }
 
+/*
+ * A profile's last failure outlives the connection object (which lingers
+ * 30 s): ListProfiles reports it until the next Connect of the profile.
+ */
+static void remember_outcome(struct rv_manager *m, struct rv_connection *c)
+{
+	const char *name = rv_connection_profile_name(c);
+
+	if (strcmp(rv_connection_state(c), "failed")) {
+		g_hash_table_remove(m->failures, name);
+		return;
+	}
+	g_hash_table_replace(m->failures, g_strdup(name),
+			     g_variant_ref_sink(g_variant_new("(@(sss)i)",
+							      rv_connection_last_error(c),
+							      rv_connection_exit_code(c))));
+}
+
 static void on_connection_finished(struct rv_connection *c, void *user_data)
 {
 	struct rv_manager *m = user_data;
 	struct linger *lg = g_new0(struct linger, 1);
 
+	remember_outcome(m, c);
 	lg->m = m;
 	lg->path = g_strdup(rv_connection_path(c));
 	g_timeout_add_seconds(LINGER_SECONDS, on_linger_done, lg);
@@ -248,12 +268,21 @@ static bool may_use(const struct profile *p, uid_t uid, bool polkit_yes)
 	return uid == 0 || (polkit_yes && user_allowed(p, uid));
 }
 
-static void add_state(GVariantBuilder *b, struct rv_connection *c)
+/* Its connection, or its last failure once the connection object is gone. */
+static void add_state(GVariantBuilder *b, struct rv_manager *m, const char *name)
 {
+	struct rv_connection *c = find_latest(m, name);
+	GVariant *failure = c && !rv_connection_is_finished(c) ? NULL :
+			    g_hash_table_lookup(m->failures, name);
+	const char *state = c ? rv_connection_state(c) : failure ? "failed" : "disconnected";
+
 	g_variant_builder_add(b, "{sv}", "connection",
 			      g_variant_new_object_path(c ? rv_connection_path(c) : "/"));
-	g_variant_builder_add(b, "{sv}", "state",
-			      g_variant_new_string(c ? rv_connection_state(c) : "disconnected"));
+	g_variant_builder_add(b, "{sv}", "state", g_variant_new_string(state));
+	if (failure) {
+		g_variant_builder_add(b, "{sv}", "last-error", g_variant_get_child_value(failure, 0));
+		g_variant_builder_add(b, "{sv}", "exit-code", g_variant_get_child_value(failure, 1));
+	}
 }
 
 static void add_details(GVariantBuilder *b, const struct profile *p)
@@ -278,10 +307,10 @@ static GVariant *profile_summary(struct rv_manager *m, const char *name, uid_t u
 		g_variant_builder_add(&b, "{sv}", "invalid", g_variant_new_string(error->message));
 	} else if (p && may_use(p, uid, polkit_yes)) {
 		add_details(&b, p);
-		add_state(&b, find_latest(m, name));
+		add_state(&b, m, name);
 	} else {
 		g_variant_builder_add(&b, "{sv}", "restricted", g_variant_new_boolean(TRUE));
-		add_state(&b, find_latest(m, name));
+		add_state(&b, m, name);
 	}
 	return g_variant_new("(sa{sv})", name, &b);
 }
@@ -437,6 +466,7 @@ static void on_remove_auth(GDBusMethodInvocation *inv, uid_t uid, bool ok, gpoin
 		g_dbus_method_invocation_return_gerror(inv, error);
 		return;
 	}
+	g_hash_table_remove(m->failures, name);
 	profiles_changed(m, "removed", name, uid);
 	g_dbus_method_invocation_return_value(inv, NULL);
 }
@@ -625,6 +655,8 @@ static void start_connection(struct rv_manager *m, GDBusMethodInvocation *inv, u
 	struct rv_connection *c;
 	struct rv_connection *old;
 
+	/* A new attempt: the last outcome is no longer news. */
+	g_hash_table_remove(m->failures, p->name);
 	/* A profile reconnected before its old object lingered out: drop the old one now. */
 	while ((old = find_latest(m, p->name))) {
 		m->connections = g_list_remove(m->connections, old);
@@ -755,6 +787,8 @@ struct rv_manager *rv_manager_new(GDBusConnection *bus, const char *profiles_dir
 
 	m->bus = g_object_ref(bus);
 	m->store = rv_store_new(profiles_dir);
+	m->failures = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+					    (GDestroyNotify)g_variant_unref);
 	m->om = g_dbus_object_manager_server_new("/org/roadvpn/Helper1");
 	m->iface = rv_dbus_manager_skeleton_new();
 	rv_dbus_manager_set_version(m->iface, RV_DBUS_INTERFACE_VERSION);
@@ -793,6 +827,7 @@ void rv_manager_free(struct rv_manager *m)
 	}
 	g_object_unref(m->om);
 	rv_store_free(m->store);
+	g_hash_table_unref(m->failures);
 	g_object_unref(m->bus);
 	g_free(m);
 }

@@ -9,6 +9,7 @@ static void export_connection(struct standin *s, const char *state)
 	rv_dbus_connection_set_profile(s->connection, "office");
 	rv_dbus_connection_set_state(s->connection, state);
 	rv_dbus_connection_set_last_error(s->connection, g_variant_new("(sss)", "", "", ""));
+	rv_dbus_connection_set_connected_since(s->connection, G_GUINT64_CONSTANT(1700000000654321));
 	g_dbus_interface_skeleton_export(G_DBUS_INTERFACE_SKELETON(s->connection), s->bus,
 					 STANDIN_CONN_PATH, NULL);
 }

@@ -437,6 +437,8 @@ static void test_follow_up_with_ike(void **state)
 	set_states(&s, "l2tp-tunnel up");
 	wait_for(&d.done, "up");
 	assert_int_equal(rvc_connection_follow_finish(conn, d.result, &error), RVC_PHASE_UP);
+	/* ConnectedSince is microseconds on the bus, seconds in the library. */
+	assert_int_equal(rvc_connection_get_connected_since(conn), 1700000000);
 	assert_string_equal(seen.log->str,
 			    "resolving* ike-main-mode* ike-quick-mode l2tp-tunnel* l2tp-call* "
 			    "ppp-lcp* ppp-auth* ppp-network* netconfig* up. ");
