@@ -139,6 +139,12 @@ static void missing_then_connect(GTask *task)
 {
 	struct connect_op *op = g_task_get_task_data(task);
 
+	/* roadvpnd knows a caller's own profile only from Connect: no MissingSecrets round. */
+	if (rvc_connect_options_get_profile_text(op->options)) {
+		op->rounds = 2;
+		call_connect(task);
+		return;
+	}
 	op->rounds++;
 	rvc_client_missing_secrets(op->client, op->profile, op->options,
 				   g_task_get_cancellable(task), on_missing, task);

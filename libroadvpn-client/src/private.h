@@ -58,6 +58,8 @@ GVariant *rvc_connect_options_to_variant(const RvcConnectOptions *options);
 /* The kinds of the secrets the options give (an "as", for MissingSecrets). */
 GVariant *rvc_connect_options_kinds(const RvcConnectOptions *options);
 RvcConnectOptions *rvc_connect_options_copy(const RvcConnectOptions *options);
+/* The text of rvc_connect_options_set_profile_text(), or NULL. */
+const char *rvc_connect_options_get_profile_text(const RvcConnectOptions *options);
 /* Add every secret of `from` to `to`. */
 void rvc_connect_options_merge(RvcConnectOptions *to, const RvcConnectOptions *from);
 /* A request for `kinds`; `answered` is called once with the answers (NULL: cancelled). */

@@ -66,6 +66,7 @@ char *rvc_secret_file_read(const char *path, GError **error)
 struct _RvcConnectOptions {
 	GHashTable *secrets;            /* kind -> value (wiped on removal) */
 	gboolean configure_network;
+	char *profile_text;             /* a profile the caller owns, or NULL */
 };
 
 RvcConnectOptions *rvc_connect_options_new(void)
@@ -83,6 +84,7 @@ void rvc_connect_options_free(RvcConnectOptions *options)
 	if (!options)
 		return;
 	g_hash_table_unref(options->secrets);
+	g_free(options->profile_text);
 	g_free(options);
 }
 
@@ -105,6 +107,17 @@ void rvc_connect_options_set_configure_network(RvcConnectOptions *options, gbool
 	options->configure_network = configure;
 }
 
+void rvc_connect_options_set_profile_text(RvcConnectOptions *options, const char *keyfile)
+{
+	g_free(options->profile_text);
+	options->profile_text = g_strdup(keyfile);
+}
+
+const char *rvc_connect_options_get_profile_text(const RvcConnectOptions *options)
+{
+	return options ? options->profile_text : NULL;
+}
+
 void rvc_connect_options_merge(RvcConnectOptions *to, const RvcConnectOptions *from)
 {
 	GHashTableIter iter;
@@ -122,6 +135,7 @@ RvcConnectOptions *rvc_connect_options_copy(const RvcConnectOptions *options)
 	if (options) {
 		rvc_connect_options_merge(copy, options);
 		copy->configure_network = options->configure_network;
+		copy->profile_text = g_strdup(options->profile_text);
 	}
 	return copy;
 }
@@ -141,6 +155,9 @@ GVariant *rvc_connect_options_to_variant(const RvcConnectOptions *options)
 		if (!options->configure_network)
 			g_variant_builder_add(&b, "{sv}", "configure-network",
 					      g_variant_new_boolean(FALSE));
+		if (options->profile_text)
+			g_variant_builder_add(&b, "{sv}", "keyfile",
+					      g_variant_new_string(options->profile_text));
 	}
 	return g_variant_builder_end(&b);
 }

@@ -34,6 +34,7 @@ struct rv_manager {
 	unsigned int next_id;
 	void (*all_stopped)(void *);
 	void *all_stopped_data;
+	GHashTable *caller_watches;  /* object path -> bus name watch, owned profiles */
 };
 
 static struct rv_manager *log_manager;   /* for the log sink */
@@ -121,6 +122,7 @@ static void on_connection_finished(struct rv_connection *c, void *user_data)
 	remember_outcome(m, c);
 	lg->m = m;
 	lg->path = g_strdup(rv_connection_path(c));
+	g_hash_table_remove(m->caller_watches, lg->path);
 	g_timeout_add_seconds(LINGER_SECONDS, on_linger_done, lg);
 	if (m->all_stopped && !has_active(m)) {
 		void (*done)(void *) = m->all_stopped;
@@ -530,7 +532,7 @@ static gboolean check_connectable(const struct profile *p, GError **error)
 
 /*
  * The Connect options (the contract in the interface XML): "configure-network"
- * b, and one string per secret of profile_secret_keys[]. Anything else is
+ * b, "keyfile" s, and one string per secret of profile_secret_keys[]. Anything else is
  * refused, so that a client using an option this helper does not know hears
  * so instead of being ignored.
  */
@@ -546,7 +548,8 @@ static gboolean check_connect_options(GVariant *options, GError **error)
 		const GVariantType *want = !strcmp(key, "configure-network") ?
 					   G_VARIANT_TYPE_BOOLEAN : G_VARIANT_TYPE_STRING;
 
-		if ((want == G_VARIANT_TYPE_STRING && !profile_secret_named(key)) ||
+		if ((want == G_VARIANT_TYPE_STRING && !profile_secret_named(key) &&
+		     strcmp(key, "keyfile")) ||
 		    !g_variant_is_of_type(v, want)) {
 			g_set_error(error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
 				    "unknown option '%s' or wrong type", key);
@@ -554,6 +557,98 @@ static gboolean check_connect_options(GVariant *options, GError **error)
 		}
 	}
 	return TRUE;
+}
+
+/* Profiles the caller owns (NetworkManager's) ------------------------------- */
+
+#define OWNED_PROFILE_MAX (64 * 1024)
+
+/*
+ * Connect's option "keyfile": the profile comes with the call and is never
+ * stored (NetworkManager keeps its own). It is validated as AddProfile
+ * validates, and its name is never a system profile's. handle_connect asks
+ * for org.roadvpn.manage (root, as NetworkManager's service, passes): such
+ * a profile can say anything, where Connect otherwise runs only what an
+ * administrator wrote.
+ */
+static struct profile *load_owned(struct rv_manager *m, const char *name, const char *text,
+				  GError **error)
+{
+	g_autoptr(GError) local = NULL;
+	struct profile *p;
+	size_t len = strlen(text);
+
+	if (!rv_store_name_valid(name) || rv_store_exists(m->store, name)) {
+		g_set_error(error, RV_ERROR, RV_ERROR_EXISTS,
+			    "'%s' is a system profile or not a profile name", name);
+		return NULL;
+	}
+	if (len > OWNED_PROFILE_MAX) {
+		g_set_error(error, RV_ERROR, RV_ERROR_INVALID_PROFILE, "larger than 64 KiB");
+		return NULL;
+	}
+	p = profile_load_data(text, len, &local);
+	if (!p)
+		g_set_error(error, RV_ERROR, RV_ERROR_INVALID_PROFILE, "%s", local->message);
+	return p;
+}
+
+/* The "keyfile" option of a Connect, or NULL. */
+static const char *owned_text(GDBusMethodInvocation *inv)
+{
+	g_autoptr(GVariant) options = g_variant_get_child_value(
+		g_dbus_method_invocation_get_parameters(inv), 1);
+	const char *text = NULL;
+
+	/* borrowed from the parameters, which the invocation keeps */
+	g_variant_lookup(options, "keyfile", "&s", &text);
+	return text;
+}
+
+/* Its caller left the bus (NetworkManager's service exited or crashed): no tunnel for nobody. */
+struct caller_watch {
+	struct rv_manager *m;
+	char *path;
+};
+
+static void on_caller_vanished(GDBusConnection *bus, const char *name, gpointer user_data)
+{
+	struct caller_watch *w = user_data;
+
+	for (GList *l = w->m->connections; l; l = l->next) {
+		struct rv_connection *c = l->data;
+
+		if (strcmp(rv_connection_path(c), w->path) || rv_connection_is_finished(c))
+			continue;
+		rv_log_info("roadvpnd", "%s: its caller left the bus: disconnecting", w->path);
+		rv_connection_log(c, RV_LOG_INFO, "roadvpnd", "its caller left the bus: disconnecting");
+		rv_connection_stop(c);
+	}
+}
+
+static void caller_watch_free(gpointer data)
+{
+	struct caller_watch *w = data;
+
+	g_free(w->path);
+	g_free(w);
+}
+
+static void watch_caller(struct rv_manager *m, const char *sender, const char *path)
+{
+	struct caller_watch *w = g_new0(struct caller_watch, 1);
+	guint id;
+
+	w->m = m;
+	w->path = g_strdup(path);
+	id = g_bus_watch_name_on_connection(m->bus, sender, G_BUS_NAME_WATCHER_FLAGS_NONE, NULL,
+					    on_caller_vanished, w, caller_watch_free);
+	g_hash_table_insert(m->caller_watches, g_strdup(path), GUINT_TO_POINTER(id));
+}
+
+static void unwatch_caller(gpointer id)
+{
+	g_bus_unwatch_name(GPOINTER_TO_UINT(id));
 }
 
 static void set_not_for_user(GError **error, const char *name)
@@ -566,7 +661,9 @@ static void set_not_for_user(GError **error, const char *name)
 static struct profile *prepare_profile(struct rv_manager *m, const char *name,
 				       GDBusMethodInvocation *inv, uid_t uid, GError **error)
 {
-	g_autoptr(RvProfile) p = rv_store_load(m->store, name, error);
+	const char *text = owned_text(inv);
+	g_autoptr(RvProfile) p = text ? load_owned(m, name, text, error) :
+				 rv_store_load(m->store, name, error);
 
 	if (!p)
 		return NULL;
@@ -649,8 +746,9 @@ static gboolean handle_missing_secrets(RvDbusManager *iface, GDBusMethodInvocati
 	return TRUE;
 }
 
-static void start_connection(struct rv_manager *m, GDBusMethodInvocation *inv, uid_t uid,
-			     struct profile *p, bool configure_network)
+static struct rv_connection *start_connection(struct rv_manager *m,
+					      GDBusMethodInvocation *inv, uid_t uid,
+					      struct profile *p, bool configure_network)
 {
 	struct rv_connection *c;
 	struct rv_connection *old;
@@ -676,6 +774,7 @@ static void start_connection(struct rv_manager *m, GDBusMethodInvocation *inv, u
 	}
 	rv_dbus_manager_complete_connect(m->iface, inv, rv_connection_path(c));
 	rv_connection_start(c);
+	return c;
 }
 
 static void on_connect_auth(GDBusMethodInvocation *inv, uid_t uid, bool ok, gpointer ud)
@@ -683,9 +782,11 @@ static void on_connect_auth(GDBusMethodInvocation *inv, uid_t uid, bool ok, gpoi
 	struct rv_manager *m = ud;
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GVariant) options = NULL;
-	struct rv_connection *active;
+	struct rv_connection *active, *c;
 	struct profile *p;
 	const char *name;
+	g_autofree char *sender = g_strdup(g_dbus_method_invocation_get_sender(inv));
+	bool owned = owned_text(inv) != NULL;
 	gboolean configure_network = TRUE;
 
 	if (!ok)
@@ -712,7 +813,9 @@ static void on_connect_auth(GDBusMethodInvocation *inv, uid_t uid, bool ok, gpoi
 		g_dbus_method_invocation_return_gerror(inv, error);
 		return;
 	}
-	start_connection(m, inv, uid, p, configure_network);
+	c = start_connection(m, inv, uid, p, configure_network);
+	if (owned && sender)
+		watch_caller(m, sender, rv_connection_path(c));
 }
 
 static gboolean handle_connect(RvDbusManager *iface, GDBusMethodInvocation *inv,
@@ -721,7 +824,8 @@ static gboolean handle_connect(RvDbusManager *iface, GDBusMethodInvocation *inv,
 	/* Secrets leave the message now, not after polkit (which may wait for an agent). */
 	if (rv_wipe_take_options(inv, options))
 		rv_wipe_read_buffer_later(inv);
-	rv_auth_check(inv, RV_ACTION_CONNECT, on_connect_auth, user_data);
+	rv_auth_check(inv, owned_text(inv) ? RV_ACTION_MANAGE : RV_ACTION_CONNECT, on_connect_auth,
+		      user_data);
 	return TRUE;
 }
 
@@ -789,6 +893,7 @@ struct rv_manager *rv_manager_new(GDBusConnection *bus, const char *profiles_dir
 	m->store = rv_store_new(profiles_dir);
 	m->failures = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 					    (GDestroyNotify)g_variant_unref);
+	m->caller_watches = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, unwatch_caller);
 	m->om = g_dbus_object_manager_server_new("/org/roadvpn/Helper1");
 	m->iface = rv_dbus_manager_skeleton_new();
 	rv_dbus_manager_set_version(m->iface, RV_DBUS_INTERFACE_VERSION);
@@ -828,6 +933,7 @@ void rv_manager_free(struct rv_manager *m)
 	g_object_unref(m->om);
 	rv_store_free(m->store);
 	g_hash_table_unref(m->failures);
+	g_hash_table_destroy(m->caller_watches);
 	g_object_unref(m->bus);
 	g_free(m);
 }

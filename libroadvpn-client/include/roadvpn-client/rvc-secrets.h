@@ -52,6 +52,16 @@ gboolean rvc_connect_options_has_secret(const RvcConnectOptions *options, const 
  * NetworkManager plugin), which reads them from the RvcConnection.
  */
 void rvc_connect_options_set_configure_network(RvcConnectOptions *options, gboolean configure);
+/*
+ * Connect a profile the caller owns instead of the system profile of that
+ * name (the NetworkManager plugin: NetworkManager keeps the settings):
+ * `keyfile` is its text (docs/profile.md, no secrets needed in it), which
+ * roadvpnd validates as it validates AddProfile and never stores. The name
+ * given to connect may not be a system profile's (RVC_ERROR_EXISTS). Needs
+ * root or polkit org.roadvpn.manage; the connection ends when the caller
+ * leaves the bus. NULL: the system profile (the default).
+ */
+void rvc_connect_options_set_profile_text(RvcConnectOptions *options, const char *keyfile);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(RvcConnectOptions, rvc_connect_options_free)
 

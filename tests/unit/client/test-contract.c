@@ -180,7 +180,7 @@ static void test_secret_kinds(void **state)
 	assert_false(profile_set_secret(p, "no-such-kind", "x", NULL));
 }
 
-/* Connect's options: one string per secret kind and configure-network. */
+/* Connect's options: one string per secret kind, configure-network and keyfile. */
 static void test_connect_options(void **state)
 {
 	GDBusMethodInfo *connect = g_dbus_interface_info_lookup_method(manager(), "Connect");
@@ -201,11 +201,12 @@ static void test_connect_options(void **state)
 		g_string_append_printf(expect, "%s:s ", *k);
 		rvc_connect_options_set_secret(o, *k, "x");
 	}
-	g_string_append(expect, "configure-network:b");
+	g_string_append(expect, "configure-network:b keyfile:s");
 	assert_same("Connect options", xml, expect->str);
 
 	/* Everything the library may send is documented, with its type. */
 	rvc_connect_options_set_configure_network(o, FALSE);
+	rvc_connect_options_set_profile_text(o, "[connection]\ngateway=gw\n");
 	sent = g_variant_ref_sink(rvc_connect_options_to_variant(o));
 	g_variant_iter_init(&iter, sent);
 	while (g_variant_iter_next(&iter, "{&sv}", &key, &value)) {
