@@ -54,6 +54,8 @@ static const char *secret_label(const char *name)
 		return _("Pre-shared key");
 	if (!strcmp(name, RV_NM_SECRET_L2TP))
 		return _("L2TP tunnel secret");
+	if (!strcmp(name, RV_NM_SECRET_CERTPASS))
+		return _("Private key password");
 	return _("Password");
 }
 

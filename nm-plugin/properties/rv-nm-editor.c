@@ -16,9 +16,9 @@
 G_DECLARE_FINAL_TYPE(RvNmEditor, rv_nm_editor, RV_NM, EDITOR, GObject)
 
 /* Secret entries, in vpn.secrets order. */
-enum { SECRET_PASSWORD, SECRET_PSK, SECRET_L2TP, N_SECRETS };
+enum { SECRET_PASSWORD, SECRET_PSK, SECRET_L2TP, SECRET_CERTPASS, N_SECRETS };
 static const char *const secret_names[N_SECRETS] = {
-	RV_NM_SECRET_PASSWORD, RV_NM_SECRET_PSK, RV_NM_SECRET_L2TP,
+	RV_NM_SECRET_PASSWORD, RV_NM_SECRET_PSK, RV_NM_SECRET_L2TP, RV_NM_SECRET_CERTPASS,
 };
 
 struct _RvNmEditor {
@@ -28,7 +28,7 @@ struct _RvNmEditor {
 	GtkWidget *secret[N_SECRETS];
 	GtkWidget *plain_warning;
 	GtkWidget *ipsec_dialog, *ppp_dialog;
-	GtkWidget *ipsec_details, *cert_rows[3];
+	GtkWidget *ipsec_details, *cert_rows[4];
 	GHashTable *snapshot;        /* vpn.data when a dialog opened, for Cancel */
 };
 
@@ -193,7 +193,7 @@ static void run_dialog(RvNmEditor *self, GtkWidget *dialog)
 }
 
 /* Rows 0..: a row's label and field share sensitivity through a sub-grid. */
-static GtkWidget *build_ipsec_dialog(RvNmEditor *self)
+static GtkWidget *build_ipsec_dialog(RvNmEditor *self, NMSettingVpn *s_vpn)
 {
 	struct rv_form *f = self->form;
 	GtkGrid *g, *d;
@@ -215,6 +215,8 @@ static GtkWidget *build_ipsec_dialog(RvNmEditor *self)
 					   _("PEM file"));
 	self->cert_rows[2] = rv_form_entry(f, d, r++, _("Private _key:"), "machine-key",
 					   _("PEM file"));
+	self->cert_rows[3] = secret_entry(self, SECRET_CERTPASS, d, r++, _("Key pass_word:"),
+					  s_vpn);
 	rv_form_entry(f, d, r++, _("_Gateway identity:"), "ipsec-remote-id",
 		      _("the gateway's name or certificate subject"));
 	rv_form_check(f, d, r++, _("Accept a _wildcard name in the gateway's certificate"),
@@ -326,9 +328,12 @@ static void put_secret(RvNmEditor *self, NMSettingVpn *s_vpn, int which)
 	const char *text = gtk_entry_get_text(GTK_ENTRY(self->secret[which]));
 	const char *name = secret_names[which];
 
-	/* No tunnel secret typed and none asked for: the connection has none. */
-	if (which == SECRET_L2TP && !*text && flags == NM_SETTING_SECRET_FLAG_NONE) {
-		nm_setting_vpn_remove_data_item(s_vpn, "l2tp-secret-flags");
+	/* An optional secret neither typed nor asked for: the connection has none. */
+	if ((which == SECRET_L2TP || which == SECRET_CERTPASS) && !*text &&
+	    flags == NM_SETTING_SECRET_FLAG_NONE) {
+		g_autofree char *key = g_strdup_printf("%s-flags", name);
+
+		nm_setting_vpn_remove_data_item(s_vpn, key);
 		return;
 	}
 	if (*text && !(flags & (NM_SETTING_SECRET_FLAG_NOT_SAVED | NM_SETTING_SECRET_FLAG_NOT_REQUIRED)))
@@ -422,7 +427,7 @@ G_MODULE_EXPORT NMVpnEditor *rv_nm_editor_factory(NMVpnEditorPlugin *plugin,
 
 	self->form = rv_form_new(data, on_form_changed, self);
 	build_page(self, s_vpn);
-	self->ipsec_dialog = build_ipsec_dialog(self);
+	self->ipsec_dialog = build_ipsec_dialog(self, s_vpn);
 	self->ppp_dialog = build_ppp_dialog(self, s_vpn);
 	rv_form_load(self->form);
 	update_sensitivity(self);

@@ -53,6 +53,7 @@ static const struct rv_nm_key keys[] = {
 	{ "password-flags", "ppp", "password-flags", RV_NM_FLAGS, .dflt = "0" },
 	{ "ipsec-psk-flags", "ipsec", "psk-flags", RV_NM_FLAGS, .dflt = "0" },
 	{ "l2tp-secret-flags", NULL, NULL, RV_NM_FLAGS },
+	{ "machine-certpass-flags", NULL, NULL, RV_NM_FLAGS },
 };
 
 /* vpn.secrets name, roadvpnd connect option, profile group and key. */
@@ -62,6 +63,7 @@ static const struct {
 	{ RV_NM_SECRET_PASSWORD, "password", "ppp", "password" },
 	{ RV_NM_SECRET_PSK, "psk", "ipsec", "psk" },
 	{ RV_NM_SECRET_L2TP, "l2tp-secret", "l2tp", "secret" },
+	{ RV_NM_SECRET_CERTPASS, "key-password", "ipsec", "key-password" },
 };
 
 G_DEFINE_QUARK(rv-nm-error-quark, rv_nm_error)
@@ -449,9 +451,11 @@ GHashTable *rv_nm_keyfile_to_data(GKeyFile *kf, GHashTable **secrets_out, GError
 		if (keys[i].group && !key_from_profile(kf, &keys[i], data, error))
 			return NULL;
 	}
-	/* An L2TP secret in the file is a saved secret of the connection. */
+	/* An L2TP secret or key password in the file is a saved secret of the connection. */
 	if (g_key_file_has_key(kf, "l2tp", "secret", NULL))
 		g_hash_table_insert(data, g_strdup("l2tp-secret-flags"), g_strdup("0"));
+	if (g_key_file_has_key(kf, "ipsec", "key-password", NULL))
+		g_hash_table_insert(data, g_strdup("machine-certpass-flags"), g_strdup("0"));
 	if (!check_all(data, error))
 		return NULL;
 	if (secrets_out) {
@@ -491,6 +495,15 @@ static gboolean needs_psk(GHashTable *data)
 	return data_bool(data, "ipsec-enabled") && (!auth || !strcmp(auth, "psk"));
 }
 
+/* An optional secret is needed once its flags say the connection has one. */
+static gboolean has_optional(GHashTable *data, const char *secret)
+{
+	g_autofree char *key = g_strdup_printf("%s-flags", secret);
+
+	return g_hash_table_contains(data, key) &&
+	       !(rv_nm_secret_flags(data, secret) & RV_NM_FLAG_NOT_REQUIRED);
+}
+
 GStrv rv_nm_needed_secrets(GHashTable *data)
 {
 	g_autoptr(GStrvBuilder) b = g_strv_builder_new();
@@ -499,9 +512,11 @@ GStrv rv_nm_needed_secrets(GHashTable *data)
 		g_strv_builder_add(b, RV_NM_SECRET_PASSWORD);
 	if (needs_psk(data) && !(rv_nm_secret_flags(data, RV_NM_SECRET_PSK) & RV_NM_FLAG_NOT_REQUIRED))
 		g_strv_builder_add(b, RV_NM_SECRET_PSK);
-	if (g_hash_table_contains(data, "l2tp-secret-flags") &&
-	    !(rv_nm_secret_flags(data, RV_NM_SECRET_L2TP) & RV_NM_FLAG_NOT_REQUIRED))
+	if (has_optional(data, RV_NM_SECRET_L2TP))
 		g_strv_builder_add(b, RV_NM_SECRET_L2TP);
+	if (data_bool(data, "ipsec-enabled") && !needs_psk(data) &&
+	    has_optional(data, RV_NM_SECRET_CERTPASS))
+		g_strv_builder_add(b, RV_NM_SECRET_CERTPASS);
 	return g_strv_builder_end(b);
 }
 

@@ -27,6 +27,7 @@
 #define RV_NM_SECRET_PASSWORD "password"
 #define RV_NM_SECRET_PSK "ipsec-psk"
 #define RV_NM_SECRET_L2TP "l2tp-secret"
+#define RV_NM_SECRET_CERTPASS "machine-certpass"   /* the IPsec key's password */
 
 /* NetworkManager's NMSettingSecretFlags, mirrored so this stays free of libnm. */
 enum rv_nm_secret_flags {
@@ -94,8 +95,9 @@ guint rv_nm_secret_flags(GHashTable *data, const char *secret);
 /*
  * The secrets a connect needs, by vpn.secrets name: the PPP password
  * always, the PSK when IPsec with PSK is on, the L2TP secret only when the
- * connection has one (l2tp-secret-flags present); each unless its flags
- * say NOT_REQUIRED. NULL-terminated.
+ * connection has one (l2tp-secret-flags present), the key's password only
+ * with a certificate and machine-certpass-flags present; each unless its
+ * flags say NOT_REQUIRED. NULL-terminated.
  */
 GStrv rv_nm_needed_secrets(GHashTable *data);
 

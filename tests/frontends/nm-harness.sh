@@ -16,7 +16,8 @@
 # How NetworkManager runs without systemd here follows
 # ../shared/research/harness-networkmanager-polkit-gtk.md: sysfs read-only
 # (no udev: NetworkManager treats it as a container), a keyfile base
-# connection on the client's veth (a VPN needs an active base connection),
+# connection on the client's veth (a VPN needs an active base connection
+# with a default route: NetworkManager picks it as the VPN's parent),
 # dns=default with rc-manager=file on the private /etc/resolv.conf.
 # Logs stay in /tmp/roadvpn-ft/<test>/ (NetworkManager.log has the
 # plugin's lines).
@@ -92,6 +93,10 @@ nmh_overlays() {
 	local d
 	meson install -C "$NM_BUILD_ROOT" --no-rebuild --quiet --destdir "$FT_STATE/destdir" \
 		>"$FT_STATE/install.log" 2>&1 || { cat "$FT_STATE/install.log" >&2; ft_fail "meson install"; }
+	# The bus reads policies from /usr/share/dbus-1/system.d only: with
+	# another prefix (build-test's /usr/local) ours is put next to the helper's.
+	mkdir -p "$FT_STATE/system.d"
+	find "$FT_STATE/destdir" -name nm-roadvpn-service.conf -exec cp {} "$FT_STATE/system.d/" \;
 	for d in etc var usr; do
 		mkdir -p "$FT_STATE/ovl/$d/upper" "$FT_STATE/ovl/$d/work"
 	done
@@ -136,8 +141,7 @@ nmh_nm_conf() {
 		autoconnect=true
 		[ipv4]
 		method=manual
-		address1=$CLIENT_UNDERLAY/24
-		never-default=true
+		address1=$CLIENT_UNDERLAY/24,$GATEWAY
 		[ipv6]
 		method=disabled
 	EOF
@@ -147,6 +151,9 @@ nmh_nm_conf() {
 nmh_start_nm() {
 	local s=$FT_STATE/nm i
 	nmh_nm_conf
+	# The address softether.sh set would make NetworkManager assume an
+	# external connection without a default route; nm-base sets it again.
+	ip addr flush dev rv-cl
 	"$NMH_NM" --no-daemon --debug --config="$s/NetworkManager.conf" --config-dir="$s/conf.d" \
 		--system-config-dir="$s/system-conf.d" --state-file="$s/NetworkManager.state" \
 		>"$FT_STATE/NetworkManager.log" 2>&1 &

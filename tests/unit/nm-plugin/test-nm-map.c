@@ -46,6 +46,7 @@ static const struct {
 	{ "password-flags", "1", "ppp", "password-flags", "ask" },
 	{ "ipsec-psk-flags", "1", "ipsec", "psk-flags", "ask" },
 	{ "l2tp-secret-flags", "0", NULL, NULL, NULL },
+	{ "machine-certpass-flags", "0", NULL, NULL, NULL },
 };
 
 static GHashTable *base_data(void)
@@ -312,12 +313,31 @@ static void test_needed_secrets(void **state)
 	c = rv_nm_needed_secrets(d);
 	assert_int_equal(g_strv_length(c), 0);
 
+	put(d, "machine-certpass-flags", "0");   /* not in PSK mode (and IPsec is off) */
 	put(d, "l2tp-secret-flags", "1");
 	e = rv_nm_needed_secrets(d);
 	assert_int_equal(g_strv_length(e), 1);
 	assert_string_equal(e[0], "l2tp-secret");
 	assert_int_equal(rv_nm_secret_flags(d, "l2tp-secret"), RV_NM_FLAG_AGENT_OWNED);
 	assert_int_equal(rv_nm_secret_flags(d, "ipsec-psk"), RV_NM_FLAG_NONE);
+}
+
+static void test_key_password(void **state)
+{
+	g_autoptr(GKeyFile) kf = keyfile_from("[connection]\ngateway=gw\n[ipsec]\nauth=cert\n"
+					      "ca=/ca.pem\ncert=/me.pem\nkey=/me.key\n"
+					      "key-password=kp\n[ppp]\nuser=a\n");
+	g_autoptr(GHashTable) secrets = NULL;
+	g_autoptr(GHashTable) d = rv_nm_keyfile_to_data(kf, &secrets, NULL);
+	g_auto(GStrv) needed = NULL;
+
+	assert_non_null(d);
+	assert_string_equal(g_hash_table_lookup(secrets, "machine-certpass"), "kp");
+	assert_string_equal(g_hash_table_lookup(d, "machine-certpass-flags"), "0");
+	needed = rv_nm_needed_secrets(d);
+	assert_int_equal(g_strv_length(needed), 2);
+	assert_string_equal(needed[1], "machine-certpass");
+	assert_string_equal(rv_nm_secret_option("machine-certpass"), "key-password");
 }
 
 static void test_hosts(void **state)
@@ -350,6 +370,7 @@ int main(void)
 		cmocka_unit_test(test_bad_profile_names_the_field),
 		cmocka_unit_test(test_secrets),
 		cmocka_unit_test(test_needed_secrets),
+		cmocka_unit_test(test_key_password),
 		cmocka_unit_test(test_hosts),
 	};
 

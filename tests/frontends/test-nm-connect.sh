@@ -1,0 +1,98 @@
+#!/bin/bash
+# shellcheck source-path=SCRIPTDIR
+# NetworkManager drives roadvpnd (nm-harness.sh: real NetworkManager, real
+# SoftEther L2TP/IPsec gateway):
+#  1. nmcli add + up with saved secrets: activated, the TUN device has
+#     NetworkManager's address and routes, the VPN's DNS is in resolv.conf,
+#     a ping crosses the tunnel; nmcli down leaves no TUN, route, DNS entry
+#     or roadvpnd connection;
+#  2. nmcli --ask with agent-owned secrets answered on standard input (the
+#     auth dialog's external UI mode);
+#  3. the gateway killed while up: NetworkManager sees the VPN go down,
+#     its log has roadvpn's phase and reason;
+#  4. the plugin service killed while up: roadvpnd ends the tunnel.
+# No secret appears in NetworkManager's or roadvpnd's log.
+set -euo pipefail
+. "$(dirname "$0")/nm-harness.sh"
+
+nmh_require
+command -v script >/dev/null || ft_skip "missing script (util-linux)"
+nmh_enter "$@"
+nmh_start
+O=$FT_STATE/out
+
+# wait_vpn NAME STATE TIMEOUT_S: GENERAL.STATE of the connection ("" = not active)
+wait_vpn() {
+	local i
+	for ((i = 0; i < $3 * 10; i++)); do
+		[ "$(nmh_vpn_state "$1")" = "$2" ] && return 0
+		sleep 0.1
+	done
+	ft_fail "$1 is '$(nmh_vpn_state "$1")', not '$2' after $3 s"
+}
+
+ft_info "nmcli add + up with saved secrets"
+ft_expect 0 "$O" nmcli connection add type vpn con-name office vpn-type roadvpn \
+	vpn.data "gateway=$GATEWAY, user=$USER, ipsec-psk-flags=0, password-flags=0, reconnect=no, ipsec-dpd-delay=2" \
+	vpn.secrets "password=$PASSWORD, ipsec-psk=$PSK" \
+	ipv4.never-default yes ipv4.routes "$POOL_CIDR"
+ft_expect 0 "$O" timeout 60 nmcli --wait 50 connection up office
+wait_vpn office activated 5
+TUN=$(nmh_tun)
+[ -n "$TUN" ] || ft_fail "no TUN device while activated"
+ip -4 -o addr show dev "$TUN" >"$O.addr"
+ft_grep "inet ${POOL_PREFIX//./\\.}[0-9]+ peer" "$O.addr"
+ip -4 route show "$POOL_CIDR" >"$O.route"
+ft_grep "dev $TUN" "$O.route"
+ip -br link show dev "$TUN" | grep -q 'UP' || ft_fail "$TUN is not up"
+ft_grep "^nameserver $DNS1" /etc/resolv.conf
+nmcli -g IP4.ADDRESS,IP4.DNS connection show office >"$O.nm"
+ft_grep "$DNS1" "$O.nm"
+ping -n -c 3 -W 2 "$PING" >"$O" 2>&1 || { cat "$O" >&2; ft_fail "no ping through the tunnel"; }
+[ "$(nmh_live_connections)" = 1 ] || ft_fail "roadvpnd does not show one live connection"
+ft_grep 'nm-roadvpn\[[0-9]+\]: up: rvpn' "$FT_STATE/NetworkManager.log"
+
+ft_info "nmcli down leaves nothing"
+ft_expect 0 "$O" nmcli connection down office
+nmh_check_clean "after nmcli down"
+sleep "$SESSION_GAP"
+
+ft_info "nmcli --ask with agent-owned secrets (external UI mode)"
+ft_expect 0 "$O" nmcli connection modify office vpn.data \
+	"gateway=$GATEWAY, user=$USER, ipsec-psk-flags=1, password-flags=1, reconnect=no, ipsec-dpd-delay=2"
+ft_expect 0 "$O" nmcli connection modify office vpn.secrets ""
+# nmcli asks on a terminal: script(1) gives it one, fed from a pipe.
+{ sleep 4; printf '%s\n' "$PASSWORD"; sleep 1; printf '%s\n' "$PSK"; sleep 30; } |
+	timeout 60 script -qec "nmcli --ask --wait 50 connection up office" /dev/null >"$O.ask" 2>&1 &
+ASK=$!
+wait_vpn office activated 45
+kill "$ASK" 2>/dev/null || true
+wait "$ASK" 2>/dev/null || true
+ft_grep 'successfully activated' "$O.ask"
+ping -n -c 1 -W 2 "$PING" >"$O" 2>&1 || ft_fail "no ping after --ask"
+grep -q "external-ui-mode" "$FT_STATE/NetworkManager.log" ||
+	ft_info "(NetworkManager's log does not name the auth dialog's mode)"
+
+ft_info "the gateway killed while up"
+nmh_gateway stop
+wait_vpn office "" 60
+ft_grep 'nm-roadvpn\[[0-9]+\]: failed in phase [a-z-]+ \([a-z-]+\): ' "$FT_STATE/NetworkManager.log"
+grep -E 'nm-roadvpn\[[0-9]+\]: failed in phase' "$FT_STATE/NetworkManager.log" | tail -1 >&2
+nmh_check_clean "after the gateway died"
+nmh_gateway start
+sleep "$SESSION_GAP"
+
+ft_info "the plugin service killed while up: roadvpnd ends the tunnel"
+ft_expect 0 "$O" nmcli connection modify office vpn.data \
+	"gateway=$GATEWAY, user=$USER, ipsec-psk-flags=0, password-flags=0, reconnect=no"
+ft_expect 0 "$O" nmcli connection modify office vpn.secrets "password=$PASSWORD, ipsec-psk=$PSK"
+ft_expect 0 "$O" timeout 60 nmcli --wait 50 connection up office
+SERVICE=$(pgrep -f nm-roadvpn-service | head -1)
+[ -n "$SERVICE" ] || ft_fail "no nm-roadvpn-service process"
+kill -KILL "$SERVICE"
+nmh_check_clean "after the plugin was killed"
+grep -q 'its caller left the bus' "$FT_STATE/roadvpnd.log" ||
+	ft_fail "roadvpnd did not log that its caller left"
+
+nmh_no_secret "$FT_STATE/NetworkManager.log" "$FT_STATE/roadvpnd.log" "$O.ask"
+ft_check_sanitizer "$FT_STATE/roadvpnd.log"
