@@ -23,11 +23,3 @@ GQuark rv_error_quark(void)
 					   G_N_ELEMENTS(rv_error_entries));
 	return (GQuark)quark;
 }
-
-int rv_error_from_dbus(const GError *error)
-{
-	(void)rv_error_quark();
-	if (error && error->domain == RV_ERROR)
-		return error->code;
-	return -1;
-}

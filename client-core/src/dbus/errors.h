@@ -1,8 +1,8 @@
 #pragma once
 /*
- * The errors a D-Bus client of roadvpnd reads: one GError domain whose codes
- * map to org.roadvpn.Error.* names, so clients match on a stable name and
- * show the message (which names the field, the phase or the missing secret).
+ * The errors roadvpnd answers with: one GError domain whose codes map to
+ * org.roadvpn.Error.* names (documented in the interface XML). Clients do
+ * not use this: libroadvpn-client maps the names to its own RVC_ERROR.
  */
 #include <gio/gio.h>
 
@@ -31,6 +31,3 @@ GQuark rv_error_quark(void);
 /* The code <-> name table (for the contract test). */
 extern const GDBusErrorEntry rv_error_entries[];
 extern const size_t rv_error_entries_count;
-
-/* "org.roadvpn.Error.NeedsSecrets" -> RV_ERROR_NEEDS_SECRETS, for clients; -1 if none. */
-int rv_error_from_dbus(const GError *error);
