@@ -536,6 +536,16 @@ static gboolean check_connectable(const struct profile *p, GError **error)
  * refused, so that a client using an option this helper does not know hears
  * so instead of being ignored.
  */
+/* The type of a known option: a secret's string, or rv_connect_options[]'s. */
+static const GVariantType *connect_option_type(const char *key)
+{
+	for (size_t i = 0; i < rv_n_connect_options; i++) {
+		if (!strcmp(key, rv_connect_options[i].name))
+			return G_VARIANT_TYPE(rv_connect_options[i].type);
+	}
+	return profile_secret_named(key) ? G_VARIANT_TYPE_STRING : NULL;
+}
+
 static gboolean check_connect_options(GVariant *options, GError **error)
 {
 	GVariantIter iter;
@@ -545,12 +555,9 @@ static gboolean check_connect_options(GVariant *options, GError **error)
 	g_variant_iter_init(&iter, options);
 	while (g_variant_iter_next(&iter, "{&sv}", &key, &value)) {
 		g_autoptr(GVariant) v = value;
-		const GVariantType *want = !strcmp(key, "configure-network") ?
-					   G_VARIANT_TYPE_BOOLEAN : G_VARIANT_TYPE_STRING;
+		const GVariantType *want = connect_option_type(key);
 
-		if ((want == G_VARIANT_TYPE_STRING && !profile_secret_named(key) &&
-		     strcmp(key, "keyfile")) ||
-		    !g_variant_is_of_type(v, want)) {
+		if (!want || !g_variant_is_of_type(v, want)) {
 			g_set_error(error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
 				    "unknown option '%s' or wrong type", key);
 			return FALSE;

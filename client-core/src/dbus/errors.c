@@ -15,6 +15,12 @@ const GDBusErrorEntry rv_error_entries[] = {
 
 const size_t rv_error_entries_count = G_N_ELEMENTS(rv_error_entries);
 
+const struct rv_connect_option rv_connect_options[] = {
+	{ "configure-network", "b" },
+	{ "keyfile", "s" },
+};
+const size_t rv_n_connect_options = G_N_ELEMENTS(rv_connect_options);
+
 GQuark rv_error_quark(void)
 {
 	static gsize quark;

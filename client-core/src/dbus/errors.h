@@ -31,3 +31,15 @@ GQuark rv_error_quark(void);
 /* The code <-> name table (for the contract test). */
 extern const GDBusErrorEntry rv_error_entries[];
 extern const size_t rv_error_entries_count;
+
+/*
+ * Connect's options besides the secrets (those are profile_secret_keys[]):
+ * name and D-Bus type. roadvpnd refuses any other option; the contract test
+ * checks this table against the XML's org.roadvpn.Contract.Options.
+ */
+struct rv_connect_option {
+	const char *name;
+	const char *type;
+};
+extern const struct rv_connect_option rv_connect_options[];
+extern const size_t rv_n_connect_options;

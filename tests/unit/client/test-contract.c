@@ -180,7 +180,7 @@ static void test_secret_kinds(void **state)
 	assert_false(profile_set_secret(p, "no-such-kind", "x", NULL));
 }
 
-/* Connect's options: one string per secret kind, configure-network and keyfile. */
+/* Connect's options: one string per secret kind, then roadvpnd's rv_connect_options[]. */
 static void test_connect_options(void **state)
 {
 	GDBusMethodInfo *connect = g_dbus_interface_info_lookup_method(manager(), "Connect");
@@ -201,7 +201,10 @@ static void test_connect_options(void **state)
 		g_string_append_printf(expect, "%s:s ", *k);
 		rvc_connect_options_set_secret(o, *k, "x");
 	}
-	g_string_append(expect, "configure-network:b keyfile:s");
+	/* roadvpnd's other options: the table check_connect_options() takes them from. */
+	for (size_t i = 0; i < rv_n_connect_options; i++)
+		g_string_append_printf(expect, "%s%s:%s", i ? " " : "", rv_connect_options[i].name,
+				       rv_connect_options[i].type);
 	assert_same("Connect options", xml, expect->str);
 
 	/* Everything the library may send is documented, with its type. */
