@@ -15,6 +15,8 @@ PACKAGES=(
 	# run and test
 	iproute2 iputils-ping tcpdump tshark nftables procps psmisc python3 util-linux
 	dbus-daemon polkitd gdb
+	# benchmarks (tools/bench: bench-tunnel.sh, bench-session.sh)
+	iperf3
 	# real peers for the interop tests and the demo gateway
 	softether-vpnserver softether-vpncmd l2tpns freeradius freeradius-utils
 	strongswan-charon strongswan-swanctl strongswan-pki libcharon-extra-plugins
