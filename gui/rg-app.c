@@ -82,7 +82,7 @@ static void set_accels(GtkApplication *app)
 	} accels[] = {
 		{ "app.quit", "<Primary>q" },         { "win.add-profile", "<Primary>n" },
 		{ "win.edit-profile", "<Primary>e" }, { "win.toggle-connection", "<Primary>Return" },
-		{ "win.show-log", "<Primary>l" },
+		{ "win.show-log", "<Primary>l" },       { "win.close", "<Primary>w" },
 	};
 
 	for (size_t i = 0; i < G_N_ELEMENTS(accels); i++) {

@@ -685,6 +685,12 @@ static void act_toggle(GSimpleAction *a, GVariant *p, gpointer user_data)
 		rg_connect_start(e);
 }
 
+/* Ctrl+W: like the close button, so a connection keeps the app in the background. */
+static void act_close(GSimpleAction *a, GVariant *p, gpointer self)
+{
+	gtk_window_close(self);
+}
+
 static void act_show_log(GSimpleAction *a, GVariant *p, gpointer user_data)
 {
 	RgWindow *self = user_data;
@@ -716,6 +722,7 @@ static const GActionEntry actions[] = {
 	{ .name = "forget-secrets", .activate = act_forget },
 	{ .name = "toggle-connection", .activate = act_toggle },
 	{ .name = "show-log", .activate = act_show_log },
+	{ .name = "close", .activate = act_close },
 };
 
 /* Lifetime --------------------------------------------------------------------------- */

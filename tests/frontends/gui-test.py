@@ -180,6 +180,18 @@ def connect_from_keyring(app):
             fail("not connected from the keyring")
         time.sleep(0.2)
     log("connected from the keyring")
+    log("close the window while connected: the app stays; a launch brings it back")
+    subprocess.run(["xdotool", "search", "--onlyvisible", "--name", "^roadvpn$",
+                    "windowfocus", "--sync", "key", "ctrl+w"], check=False)
+    wait_for("the window to hide", lambda: not app.win.showing, 10)
+    time.sleep(1)
+    if app.proc.poll() is not None:
+        fail("the app quit with a connection up")
+    if subprocess.run([ENV["ROADVPN_GTK"]], timeout=30).returncode != 0:
+        fail("the second launch failed")
+    wait_for("the window to come back", lambda: app.win.showing, 10)
+    if not app.row_status(PROFILE).startswith("Connected"):
+        fail("after coming back the row says '%s'" % app.row_status(PROFILE))
 
 
 def forget(app):
