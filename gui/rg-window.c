@@ -556,6 +556,9 @@ static void show_banner(RgWindow *self, const char *text)
 	/* Nothing can be switched while nobody can answer. */
 	gtk_widget_set_sensitive(GTK_WIDGET(self->profiles), text == NULL);
 	gtk_widget_set_sensitive(GTK_WIDGET(self->content), text == NULL);
+	/* With no profile known yet, "no profiles" would be a guess. */
+	if (!self->selected)
+		gtk_stack_set_visible_child_name(self->content, text ? "unreachable" : "empty");
 }
 
 static void on_listed(GObject *source, GAsyncResult *res, gpointer user_data)

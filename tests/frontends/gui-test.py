@@ -28,8 +28,18 @@ def log(msg):
     print("gui-test: " + msg, flush=True)
 
 
+APP = None
+
+
+APP = None
+
+
 def fail(msg):
     log("FAIL: " + msg)
+    if APP is not None and APP.proc.poll() is not None:
+        log("the app is gone, exit status %s" % APP.proc.poll())
+    if APP is not None and APP.proc.poll() is not None:
+        log("the app is gone, exit status %s" % APP.proc.poll())
     shot("failure")
     sys.exit(1)
 
@@ -98,9 +108,13 @@ class App:
                        capture_output=True, timeout=20)
 
     def row_status(self, profile):
-        row = find(self.win, "list item", name=profile)
-        labels = [c for c in row.findChildren(lambda n: n.roleName == "label", recursive=True)]
-        return labels[1].name if len(labels) > 1 else ""
+        """The row's second line ("Connected · ..."), "" while the tree is changing."""
+        try:
+            row = find(self.win, "list item", name=profile)
+            labels = row.findChildren(lambda n: n.roleName == "label", recursive=True)
+            return labels[1].name if len(labels) > 1 else ""
+        except Exception:
+            return ""
 
     def switch(self, profile):
         return find(self.win, "toggle button", name="Connect " + profile)
@@ -181,8 +195,12 @@ def connect_from_keyring(app):
         time.sleep(0.2)
     log("connected from the keyring")
     log("close the window while connected: the app stays; a launch brings it back")
-    subprocess.run(["xdotool", "search", "--onlyvisible", "--name", "^roadvpn$",
-                    "windowfocus", "--sync", "key", "ctrl+w"], check=False)
+    # The window's close action, as the close button or Ctrl+W would run it
+    # (GtkApplication exports window actions on the session bus).
+    subprocess.run(["gdbus", "call", "--session", "--dest", "org.roadvpn.Gtk",
+                    "--object-path", "/org/roadvpn/Gtk/window/1",
+                    "--method", "org.gtk.Actions.Activate", "close", "[]", "{}"],
+                   check=True, capture_output=True)
     wait_for("the window to hide", lambda: not app.win.showing, 10)
     time.sleep(1)
     if app.proc.poll() is not None:
@@ -346,7 +364,8 @@ def check_notifications():
 
 
 def main():
-    app = App()
+    global APP
+    app = APP = App()
     app.wait_status(PROFILE, "Not connected", 20)
     shot("main-idle")
     connect_first_time(app)
@@ -366,4 +385,10 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except Exception:  # a driver error is a failure with its trace, and a screenshot
+        import traceback
+        log("FAIL: driver error\n" + traceback.format_exc())
+        shot("failure")
+        sys.exit(1)
