@@ -94,6 +94,26 @@ ft_expect 2 "$O" "$ROADVPN" add half --gateway 192.0.2.1 --user carol --ipsec fa
 if grep -q 'exists' "$O"; then ft_fail "a half-made profile was left behind"; fi
 [ ! -e "$FT_STATE/connections/half.conf" ] || ft_fail "half.conf was written"
 
+ft_info "the key's password: asked as roadvpnd names it, or --key-password-file"
+P12=$FT_STATE/p12
+mkdir -p "$P12"
+openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=roadvpn-test -days 2 \
+	-keyout "$P12/key.pem" -out "$P12/cert.pem" >/dev/null 2>&1
+openssl pkcs12 -export -in "$P12/cert.pem" -inkey "$P12/key.pem" -out "$P12/me.p12" \
+	-passout pass:p12-pass >/dev/null 2>&1
+printf 'p12-pass\n' >"$P12/pass"
+ft_expect 0 "$O" "$ROADVPN" add certy --gateway 192.0.2.1 --user dave --ipsec-auth cert \
+	--ca "$P12/cert.pem" --cert "$P12/me.p12" --key-password-flags ask --password-file "$S"
+ft_expect 12 "$O" "$ROADVPN" connect certy
+ft_grep 'needs secrets: key-password' "$O"
+ft_grep 'key-password-file' "$O"
+# With it the key opens and IKE starts: 192.0.2.1 refuses UDP 500 at once (exit 8).
+ft_expect 8 "$O" "$ROADVPN" connect certy --key-password-file "$P12/pass"
+ft_grep '^roadvpn: IKE phase 1' "$O"
+printf 'wrong\n' >"$P12/wrong"
+# A wrong one: the key does not open, nothing is sent (exit 2).
+ft_expect 2 "$O" "$ROADVPN" connect certy --key-password-file "$P12/wrong"
+
 ft_info "secrets never on the command line, key-password included"
 ft_expect 2 "$O" "$ROADVPN" edit office --set ipsec.key-password=x
 ft_grep 'never go on the command line' "$O"
@@ -101,5 +121,7 @@ ft_grep 'never go on the command line' "$O"
 ft_stop_roadvpnd
 ft_check_sanitizer "$FT_STATE/roadvpnd.log"
 for f in "$FT_STATE"/roadvpnd.log "$O".*; do
-	if grep -q 'pty-s3cret-typed\|correct horse' "$f"; then ft_fail "a secret in $(basename "$f")"; fi
+	if grep -q 'pty-s3cret-typed\|correct horse\|p12-pass' "$f"; then
+		ft_fail "a secret in $(basename "$f")"
+	fi
 done
