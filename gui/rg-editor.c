@@ -139,9 +139,10 @@ static GtkWidget *entry_for(const struct rg_setting *s)
 {
 	GtkWidget *e = gtk_entry_new();
 
-	if (s->default_value)
-		gtk_entry_set_placeholder_text(GTK_ENTRY(e), s->default_value);
-	else if (!s->required && s->kind != RG_SETTING_SECRET)
+	if (s->placeholder || s->default_value)
+		gtk_entry_set_placeholder_text(GTK_ENTRY(e), s->placeholder ? s->placeholder
+									    : s->default_value);
+	else if (!s->required && s->kind != RG_SETTING_SECRET && s->kind != RG_SETTING_FILE)
 		gtk_entry_set_placeholder_text(GTK_ENTRY(e), "Optional");
 	if (s->kind == RG_SETTING_SECRET) {
 		gtk_entry_set_visibility(GTK_ENTRY(e), FALSE);
@@ -245,6 +246,7 @@ static GtkWidget *make_input(RgEditor *self, struct field *f)
 		return f->input;
 	case RG_SETTING_NUMBER:
 		f->input = gtk_spin_button_new_with_range(s->min, s->max, 1);
+		gtk_entry_set_width_chars(GTK_ENTRY(f->input), 6);
 		gtk_widget_set_halign(f->input, GTK_ALIGN_START);
 		return f->input;
 	case RG_SETTING_CHOICE:
@@ -448,25 +450,52 @@ static void show_status(RgEditor *self, const char *text, bool error)
 		gtk_style_context_remove_class(style, "error");
 }
 
+/* A field nobody filled in yet is "still needed", not an error to paint red. */
+static bool is_unfilled(GtkWidget *input)
+{
+	return GTK_IS_ENTRY(input) && !GTK_IS_SPIN_BUTTON(input) &&
+	       gtk_entry_get_text_length(GTK_ENTRY(input)) == 0;
+}
+
+static void note_needed(GString *needed, const char *label)
+{
+	g_string_append(needed, needed->len ? ", " : "Still needed: ");
+	g_string_append(needed, label);
+}
+
 static char *first_problem(RgEditor *self)
 {
 	const char *name_problem = self->is_new ? rg_check_profile_name(
 							  gtk_entry_get_text(self->name))
 						: NULL;
-	char *first = name_problem ? g_strdup_printf("Name: %s", name_problem) : NULL;
+	g_autoptr(GString) needed = g_string_new(NULL);
+	char *first = NULL;
 
+	if (name_problem && is_unfilled(GTK_WIDGET(self->name)))
+		note_needed(needed, "Name");
+	else if (name_problem)
+		first = g_strdup_printf("Name: %s", name_problem);
 	if (self->name)
-		mark_field(&(struct field){ .input = GTK_WIDGET(self->name) }, name_problem);
+		mark_field(&(struct field){ .input = GTK_WIDGET(self->name) },
+			   needed->len ? NULL : name_problem);
 	for (size_t i = 0; i < self->n_fields; i++) {
 		struct field *f = &self->fields[i];
 		const char *problem = check_field(self, f);
 		g_autofree char *label = plain_label(f->setting->label);
 
+		if (problem && is_unfilled(f->input) && f->setting->kind != RG_SETTING_SECRET) {
+			note_needed(needed, label);
+			problem = NULL;
+			mark_field(f, NULL);
+			continue;
+		}
 		mark_field(f, problem);
 		if (problem && !first)
 			first = g_strdup_printf("%s › %s: %s", rg_page_title(f->setting->page), label,
 						problem);
 	}
+	if (!first && needed->len)
+		first = g_strdup(needed->str);
 	return first;
 }
 

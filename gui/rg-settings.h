@@ -36,6 +36,7 @@ struct rg_setting {
 	enum rg_setting_kind kind;
 	const char *label;          /* with a mnemonic */
 	const char *hint;           /* the field's tooltip: what it is for */
+	const char *placeholder;    /* what an empty field means, if not the default */
 	const char *default_value;  /* what roadvpnd uses when the key is absent */
 	bool required;
 	int min, max;               /* RG_SETTING_NUMBER */
