@@ -85,28 +85,33 @@ static bool is_prefix(const char *s)
 	return is_ipv4(addr) && slash[1] && !*end && bits >= 0 && bits <= 32;
 }
 
-const char *rg_check_routes(const char *value)
+/* A comma list whose every item passes `ok`; else `problem`. */
+static const char *check_list(const char *value, bool (*ok)(const char *item),
+			      const char *problem)
 {
 	g_auto(GStrv) items = g_strsplit(value, ",", -1);
 
 	for (char **i = items; *i; i++) {
 		g_strstrip(*i);
-		if (!is_prefix(*i))
-			return "use networks like 10.0.0.0/8, 192.0.2.0/24";
+		if (!ok(*i))
+			return problem;
 	}
 	return NULL;
 }
 
+const char *rg_check_routes(const char *value)
+{
+	return check_list(value, is_prefix, "use networks like 10.0.0.0/8, 192.0.2.0/24");
+}
+
+static bool is_user(const char *item)
+{
+	return *item && all_chars(item, "._-$");
+}
+
 static const char *check_users(const char *value)
 {
-	g_auto(GStrv) items = g_strsplit(value, ",", -1);
-
-	for (char **i = items; *i; i++) {
-		g_strstrip(*i);
-		if (!**i || !all_chars(*i, "._-$"))
-			return "user names separated by commas";
-	}
-	return NULL;
+	return check_list(value, is_user, "user names separated by commas");
 }
 
 static const char *check_interface(const char *value)
@@ -116,30 +121,28 @@ static const char *check_interface(const char *value)
 	return NULL;
 }
 
+static bool is_proposal(const char *item)
+{
+	return *item && all_chars(item, "-_");
+}
+
 static const char *check_proposals(const char *value)
 {
-	g_auto(GStrv) items = g_strsplit(value, ",", -1);
+	return check_list(value, is_proposal,
+			  "proposals like aes256-sha256-modp2048, separated by commas");
+}
 
-	for (char **i = items; *i; i++) {
-		g_strstrip(*i);
-		if (!**i || !all_chars(*i, "-_"))
-			return "proposals like aes256-sha256-modp2048, separated by commas";
-	}
-	return NULL;
+static bool is_component(const char *item)
+{
+	static const char *const known[] = { "all", "ike", "esp", "l2tp", "ppp", "net", "session",
+					     "dataplane", NULL };
+
+	return g_strv_contains(known, item);
 }
 
 static const char *check_components(const char *value)
 {
-	static const char *const known[] = { "all", "ike", "esp", "l2tp", "ppp", "net", "session",
-					     "dataplane", NULL };
-	g_auto(GStrv) items = g_strsplit(value, ",", -1);
-
-	for (char **i = items; *i; i++) {
-		g_strstrip(*i);
-		if (!g_strv_contains(known, *i))
-			return "some of: all, ike, esp, l2tp, ppp, net, session";
-	}
-	return NULL;
+	return check_list(value, is_component, "some of: all, ike, esp, l2tp, ppp, net, session");
 }
 
 #define TEXT(sec, k, pg, lbl, hnt, ...) \
