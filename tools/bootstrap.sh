@@ -30,6 +30,9 @@ PACKAGES=(
 	# keyring, icons and fonts for the screenshots, the data-file checkers
 	libsecret-tools gnome-keyring adwaita-icon-theme fonts-dejavu-core librsvg2-common
 	appstream desktop-file-utils python3-gi gir1.2-gtk-3.0 python3-dbusmock
+	# translations (po/, i18n.merge_file) and the Debian packages (debian/,
+	# tests/packages: dpkg-buildpackage, lintian)
+	gettext debhelper dpkg-dev lintian git
 )
 
 install_packages() {

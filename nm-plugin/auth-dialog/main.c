@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 #include <NetworkManager.h>
 #include <libsecret/secret.h>
+#include <locale.h>
 #include <nma-vpn-password-dialog.h>
 #include <stdio.h>
 #include <string.h>
@@ -249,6 +250,12 @@ int main(int argc, char *argv[])
 		{ "hint", 't', 0, G_OPTION_ARG_STRING_ARRAY, &hints, "Hints (ignored)", NULL },
 		{ NULL },
 	};
+
+	/* The dialog's labels and the external-UI descriptions in the user's language. */
+	setlocale(LC_ALL, "");
+	bindtextdomain(GETTEXT_PACKAGE, LOCALEDIR);
+	bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
+	textdomain(GETTEXT_PACKAGE);
 
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
