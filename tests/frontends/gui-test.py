@@ -131,14 +131,14 @@ class App:
         return node.text if node else ""
 
 
-def answer_secrets(app, password, remember):
+def answer_secrets(app, password, remember, shot_name):
     dlg = wait_for("the secrets dialog", lambda: app.dialog("Authentication Required"))
     find(dlg, "password text", name="Password").text = password
     find(dlg, "password text", name="IPsec pre-shared key").text = ENV["RG_PSK"]
     box = find(dlg, "check box", name="Remember in keyring")
     if box.checked != remember:
         box.doActionNamed("click")
-    shot("secrets-dialog", "^Authentication Required$")
+    shot(shot_name, "^Authentication Required$")
     find(dlg, "push button", name="Connect").doActionNamed("click")
 
 
@@ -151,7 +151,7 @@ def secret_tool(kind):
 def connect_first_time(app):
     log("connect with the secrets dialog and Remember on")
     app.switch(PROFILE).doActionNamed("toggle")
-    answer_secrets(app, ENV["RG_PASSWORD"], True)
+    answer_secrets(app, ENV["RG_PASSWORD"], True, "secrets-dialog")
     wait_for("a phase under way", lambda: app.row_status(PROFILE).startswith("Connecting"), 20)
     shot("progress-view")
     app.wait_status(PROFILE, "Connected")
@@ -226,7 +226,7 @@ def wrong_password(app):
     log("wrong password: the PPP phase and reason, nothing left behind")
     _, before = rpc("links")
     app.switch(PROFILE).doActionNamed("toggle")
-    answer_secrets(app, "not-" + ENV["RG_PASSWORD"], False)
+    answer_secrets(app, "not-" + ENV["RG_PASSWORD"], False, "secrets-dialog-wrong")
     app.wait_status(PROFILE, "Failed", 60)
     if app.row_status(PROFILE) != "Failed: PPP auth":
         fail("row says '%s'" % app.row_status(PROFILE))
