@@ -161,8 +161,24 @@ check_files() {
 	for path in /usr/bin/roadvpn /usr/sbin/roadvpnd /usr/bin/roadvpn-gtk; do
 		[ -x "$path" ] || ft_fail "$path is not installed"
 	done
+	check_translated
 	# Installing started nothing: D-Bus activation does that.
 	[ -z "$(pgrep -x roadvpnd || true)" ] || ft_fail "roadvpnd runs after dpkg -i"
+}
+
+# The installed programs find the installed catalogues: the auth dialog
+# (as NetworkManager's agents run it, external UI mode) in fr and zh_CN.
+check_translated() {
+	local lang want out=$FT_STATE/auth-dialog
+	for lang in fr:'Authentifier le VPN' zh_CN:'验证 VPN'; do
+		want=${lang#*:}
+		printf 'DATA_KEY=gateway\nDATA_VAL=vpn.example.com\nDATA_KEY=user\nDATA_VAL=alice\nDATA_KEY=password-flags\nDATA_VAL=2\nDONE\n\n' |
+			LANG=C.UTF-8 LANGUAGE=${lang%%:*} /usr/libexec/nm-roadvpn-auth-dialog --external-ui-mode \
+			--uuid 00000000-0000-0000-0000-000000000001 --name office \
+			--service org.freedesktop.NetworkManager.roadvpn >"$out" 2>&1 ||
+			{ cat "$out" >&2; ft_fail "the auth dialog (${lang%%:*})"; }
+		grep -qxF "Title=$want" "$out" || { cat "$out" >&2; ft_fail "the auth dialog is not in ${lang%%:*}"; }
+	done
 }
 
 # The machine's own system bus configuration, run here: activation through
