@@ -33,6 +33,8 @@ PACKAGES=(
 	# translations (po/, i18n.merge_file) and the Debian packages (debian/,
 	# tests/packages: dpkg-buildpackage, lintian)
 	gettext debhelper dpkg-dev lintian git
+	# a CJK font: the zh_CN screenshots (tests/packages) show Chinese, not boxes
+	fonts-wqy-microhei gir1.2-nm-1.0
 )
 
 install_packages() {

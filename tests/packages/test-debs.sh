@@ -6,7 +6,8 @@
 # /usr, /etc and /var are overlays over the machine's (/run a tmpfs):
 #  - dpkg -i the four packages; their files are where NetworkManager
 #    (libnm's vpnservicedir and the paths the .name file names), D-Bus and
-#    polkit look, translations included;
+#    polkit look, translations included; the installed auth dialog and
+#    NetworkManager editor (Xvfb, a screenshot each) speak fr and zh_CN;
 #  - the real system bus (dbus-daemon --system, its setuid activation
 #    helper, no systemd) starts roadvpnd by D-Bus activation, inside the
 #    client namespace of a real gateway (l2tpns + FreeRADIUS, plain L2TP):
@@ -181,6 +182,27 @@ check_translated() {
 	done
 }
 
+# The installed NetworkManager editor under each locale, under Xvfb: its
+# labels translated, no GTK or GLib warning, a screenshot each in FT_STATE.
+check_editor_locales() {
+	local fifo=$FT_STATE/displayfd display lang err
+	mkfifo "$fifo"
+	Xvfb -displayfd 3 -screen 0 1024x768x24 -nolisten tcp 3>"$fifo" >"$FT_STATE/xvfb.log" 2>&1 &
+	read -r -t 15 display <"$fifo" || ft_fail "Xvfb did not start"
+	for lang in fr:Passerelle zh_CN:网关; do
+		err=$FT_STATE/editor-${lang%%:*}.err
+		LANG=C.UTF-8 LANGUAGE=${lang%%:*} DISPLAY=:$display NO_AT_BRIDGE=1 \
+			/usr/bin/python3 "$FT_DIR/../packages/nm-editor-locale.py" \
+			"$(pkg-config --variable=vpnservicedir libnm)/nm-roadvpn-service.name" \
+			"${lang#*:}" "Gateway:" "$FT_STATE/editor-${lang%%:*}.png" >"$err" 2>&1 ||
+			{ cat "$err" >&2; ft_fail "the NM editor in ${lang%%:*}"; }
+		if grep -E '(Gtk|GLib|GLib-GObject|Gdk)-(WARNING|CRITICAL)' "$err"; then
+			ft_fail "GTK warnings from the NM editor in ${lang%%:*}"
+		fi
+		ft_info "NM editor in ${lang%%:*}: $FT_STATE/editor-${lang%%:*}.png"
+	done
+}
+
 # The machine's own system bus configuration, run here: activation through
 # dbus-daemon-launch-helper (setuid) as the installed service file says.
 # In the client namespace, so the activated roadvpnd is there too.
@@ -252,6 +274,11 @@ inner() {
 		{ cat "$FT_STATE/dpkg-i.log" >&2; ft_fail "dpkg -i"; }
 	dpkg -L "${PACKAGES[@]}" | sort -u >"$FT_STATE/files"
 	check_files
+	if command -v Xvfb >/dev/null && command -v import >/dev/null; then
+		check_editor_locales
+	else
+		ft_info "no Xvfb or import: the editor's locales not checked"
+	fi
 	connect_through_activation
 	ft_info "dpkg --purge"
 	# Stop the activated roadvpnd first, as an administrator would (this pid
