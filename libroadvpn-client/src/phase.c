@@ -40,7 +40,7 @@ static const struct {
 	{ "peer-closed", N_("The gateway closed the connection") },
 	{ "protocol-error", N_("The gateway broke the protocol") },
 	{ "no-auth-method", N_("No authentication method in common with the gateway") },
-	{ "auth-failed", N_("Authentication failed: wrong user name or password?") },
+	{ "auth-failed", N_("Authentication failed") },
 	{ "gateway-auth-failed", N_("The gateway's identity could not be verified") },
 	{ "ppp-negotiation-failed", N_("PPP negotiation failed") },
 	{ "no-address", N_("The gateway gave no IP address") },
@@ -100,4 +100,38 @@ const char *rvc_reason_text(const char *reason_id)
 			return reasons[i].text;
 	}
 	return reason_id;
+}
+
+/*
+ * "auth-failed" means a different secret in each layer: the pre-shared key
+ * or certificate in IKE phase 1, the tunnel secret in L2TP, the user name
+ * and password in PPP. The reason table alone cannot tell them apart, so a
+ * failure is worded from both.
+ */
+const char *rvc_failure_text(RvcPhase phase, const char *reason_id)
+{
+	if (!reason_id || strcmp(reason_id, "auth-failed"))
+		return rvc_reason_text(reason_id);
+	switch (phase) {
+	case RVC_PHASE_IKE_MAIN_MODE:
+	case RVC_PHASE_IKE_QUICK_MODE:
+		return N_("Authentication failed: wrong pre-shared key or certificate?");
+	case RVC_PHASE_PPP_AUTH:
+		return N_("Authentication failed: wrong user name or password?");
+	case RVC_PHASE_UNKNOWN:
+	case RVC_PHASE_IDLE:
+	case RVC_PHASE_RESOLVING:
+	case RVC_PHASE_L2TP_TUNNEL:
+	case RVC_PHASE_L2TP_CALL:
+	case RVC_PHASE_PPP_LCP:
+	case RVC_PHASE_PPP_NETWORK:
+	case RVC_PHASE_NETCONFIG:
+	case RVC_PHASE_UP:
+	case RVC_PHASE_DISCONNECTING:
+	case RVC_PHASE_DISCONNECTED:
+	case RVC_PHASE_FAILED:
+	case RVC_PHASE_RECONNECT_WAIT:
+		break;
+	}
+	return rvc_reason_text(reason_id);
 }

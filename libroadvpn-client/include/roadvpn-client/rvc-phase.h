@@ -57,5 +57,12 @@ gboolean rvc_phase_is_end(RvcPhase phase);
  * a short or translated form.
  */
 const char *rvc_reason_text(const char *reason_id);
+/*
+ * The English text of a failure that happened in PHASE: as rvc_reason_text(),
+ * but worded for the layer where it can differ ("auth-failed" in IKE phase 1
+ * is the pre-shared key or certificate, in PPP auth the user name or
+ * password). Use this for a failure you show a person.
+ */
+const char *rvc_failure_text(RvcPhase phase, const char *reason_id);
 
 G_END_DECLS

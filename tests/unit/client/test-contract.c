@@ -269,6 +269,20 @@ static void test_reasons(void **state)
 	}
 }
 
+/* "auth-failed" names the secret of the layer that failed, not always the password. */
+static void test_failure_text_by_phase(void **state)
+{
+	const char *ike = rvc_failure_text(RVC_PHASE_IKE_MAIN_MODE, "auth-failed");
+	const char *ppp = rvc_failure_text(RVC_PHASE_PPP_AUTH, "auth-failed");
+
+	assert_non_null(strstr(ike, "pre-shared key"));
+	assert_null(strstr(ike, "password"));
+	assert_non_null(strstr(ppp, "password"));
+	assert_string_equal(rvc_failure_text(RVC_PHASE_L2TP_TUNNEL, "no-answer"),
+			    rvc_reason_text("no-answer"));
+	assert_string_equal(rvc_failure_text(RVC_PHASE_UNKNOWN, NULL), "");
+}
+
 /* What a front end meets when a newer helper sends something new. */
 static void test_unknown_ids(void **state)
 {
@@ -296,6 +310,7 @@ int main(void)
 		cmocka_unit_test(test_phases),
 		cmocka_unit_test(test_reasons),
 		cmocka_unit_test(test_unknown_ids),
+		cmocka_unit_test(test_failure_text_by_phase),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
