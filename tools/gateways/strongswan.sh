@@ -9,6 +9,8 @@
 #                       [--chain N]   (cert: N intermediate CAs, 0-3, between the root
 #                                      and both end certificates; charon sends its
 #                                      chain, CLIENT_CERT holds ours: fragmentation)
+#                       [--ike PROPOSALS]   (phase 1 suites it accepts, charon syntax,
+#                                      e.g. 3des-sha1-modp1024; default: four of them)
 #   strongswan.sh stop  [--name NAME]
 #   strongswan.sh probe [--name NAME]                 (IKE Main Mode message 1)
 #   strongswan.sh swanctl [--name NAME] -- ARGS...    (swanctl against this charon)
@@ -299,7 +301,8 @@ cmd_swanctl() {
 
 usage() {
 	echo "usage: $0 start|stop|probe [--name NAME] [--auth psk|cert]" \
-		"[--kernel netlink|libipsec] [--nat] [--gw-cert valid|expired] [--chain N]" >&2
+		"[--kernel netlink|libipsec] [--nat] [--gw-cert valid|expired] [--chain N]" \
+		"[--ike PROPOSALS]" >&2
 	echo "       $0 swanctl [--name NAME] -- SWANCTL-ARGS..." >&2
 	exit 2
 }
@@ -320,6 +323,7 @@ main() {
 		--nat) NAT=yes; shift ;;
 		--gw-cert) GW_CERT=$2; shift 2 ;;
 		--chain) CHAIN=$2; shift 2 ;;
+		--ike) IKE_PROPOSALS=$2; shift 2 ;;
 		--) shift; break ;;
 		*) rvt_die "unknown argument $1" ;;
 		esac

@@ -224,6 +224,7 @@ struct rv_connection *rv_connection_new(GDBusObjectManagerServer *om, unsigned i
 {
 	struct rv_connection *c = g_new0(struct rv_connection, 1);
 	struct session_config cfg = { .profile = profile, .configure_network = configure_network };
+	g_autofree char *suite_file = rv_runstate_suite_file(NULL, profile->name);
 	static const struct session_ops session_ops = {
 		.phase_changed = on_phase,
 		.up = on_up,
@@ -238,6 +239,7 @@ struct rv_connection *rv_connection_new(GDBusObjectManagerServer *om, unsigned i
 	c->ops = *ops;
 	c->user_data = user_data;
 	g_queue_init(&c->log);
+	cfg.suite_file = suite_file;
 	c->session = session_new(&cfg, &session_ops, c);
 
 	c->iface = rv_dbus_connection_skeleton_new();

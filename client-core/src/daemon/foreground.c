@@ -11,6 +11,7 @@
 
 #include "crypto/crypto.h"
 #include "daemon/foreground.h"
+#include "runstate.h"
 #include "secret-file.h"
 #include "session/session.h"
 #include "util/log.h"
@@ -109,6 +110,21 @@ static int check_profile(struct profile *p, const struct foreground_options *opt
 	return 0;
 }
 
+/* DIR/suites/ + the profile file's name without its extension, with a state dir only. */
+static char *foreground_suite_file(const struct foreground_options *opt)
+{
+	g_autofree char *base = NULL;
+	char *dot;
+
+	if (!opt->state_dir || !*opt->state_dir)
+		return NULL;
+	base = g_path_get_basename(opt->profile_path);
+	dot = strrchr(base, '.');
+	if (dot && dot != base)
+		*dot = 0;
+	return rv_runstate_suite_file(opt->state_dir, base);
+}
+
 int foreground_run(const struct foreground_options *opt)
 {
 	g_autoptr(GError) error = NULL;
@@ -116,6 +132,7 @@ int foreground_run(const struct foreground_options *opt)
 	struct foreground fg = { .exit_code = 1 };
 	struct session_config cfg = { .configure_network = true };
 	struct session_ops ops = { .phase_changed = on_phase, .finished = on_finished };
+	g_autofree char *suite_file = NULL;
 	int r;
 
 	if (!profile) {
@@ -139,6 +156,8 @@ int foreground_run(const struct foreground_options *opt)
 		rv_log_warning("roadvpnd", "OpenSSL failed to initialise");
 
 	cfg.profile = profile;
+	suite_file = foreground_suite_file(opt);
+	cfg.suite_file = suite_file;
 	fg.loop = g_main_loop_new(NULL, FALSE);
 	fg.session = session_new(&cfg, &ops, &fg);
 	g_unix_signal_add(SIGINT, on_signal, &fg);

@@ -6,6 +6,8 @@ struct foreground_options {
 	const char *psk_file;
 	const char *key_password_file;  /* PKCS#12 or encrypted key */
 	const char *debug;        /* components, e.g. "l2tp,ppp" */
+	/* remember the IPsec suites that worked under DIR/suites/; NULL: in memory only */
+	const char *state_dir;
 };
 
 /* Run one connection until disconnect or failure; returns the exit status. */

@@ -59,7 +59,7 @@ int main(int argc, char **argv)
 		  "or $ROADVPN_PROFILES_DIR)", "DIR" },
 		{ "state-dir", 0, 0, G_OPTION_ARG_FILENAME, &svc.state_dir,
 		  "Service: crash records and DNS backups (default /run/roadvpn, "
-		  "or $ROADVPN_STATE_DIR)", "DIR" },
+		  "or $ROADVPN_STATE_DIR); both modes: the IPsec suites that worked", "DIR" },
 		{ "keep-caps", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &svc.keep_caps,
 		  "Service: do not drop capabilities (debugging)", NULL },
 		{ "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version", NULL },
@@ -91,6 +91,7 @@ int main(int argc, char **argv)
 		.psk_file = psk_file,
 		.key_password_file = key_password_file,
 		.debug = debug,
+		.state_dir = svc.state_dir ? svc.state_dir : g_getenv("ROADVPN_STATE_DIR"),
 	};
 
 	if (!foreground) {

@@ -41,6 +41,15 @@ void rv_runstate_forget(const char *ifname)
 	net_stale_forget(dir(), ifname);
 }
 
+char *rv_runstate_suite_file(const char *d, const char *profile_name)
+{
+	g_autofree char *name = g_strdup(profile_name);
+
+	/* a file name of its own whatever the profile is called */
+	g_strcanon(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-", '_');
+	return g_build_filename(d ? d : dir(), "suites", name, NULL);
+}
+
 int rv_runstate_cleanup(void)
 {
 	int n = net_stale_cleanup(dir());

@@ -16,3 +16,9 @@ int rv_runstate_cleanup(void);
 void rv_runstate_record(const char *ifname, uint32_t gateway4, bool full_tunnel);
 /* It was undone cleanly. */
 void rv_runstate_forget(const char *ifname);
+/*
+ * DIR/suites/NAME: where the IPsec suites that worked with profile NAME are
+ * remembered (session_config.suite_file); DIR is the state directory, or
+ * `dir` when given. Free with g_free().
+ */
+char *rv_runstate_suite_file(const char *dir, const char *profile_name);

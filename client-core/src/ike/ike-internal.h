@@ -115,6 +115,9 @@ enum esp_attr {
 #define IKE_MSG_MAX 8192    /* MM5 with a certificate chain (sent in fragments) */
 #define IKE_MAX_PAYLOADS 32
 #define IKE_MAX_PROPOSALS 24
+/* Automatic phase 1: suites in the first offer, single-suite probes after it. */
+#define IKE_FIRST_OFFER 8
+#define IKE_MAX_P1_PROBES 5
 #define IKE_MAX_KEY 64
 
 /* ---- message codec (message.c) ---- */
@@ -217,11 +220,20 @@ struct ike_proposals {
 	size_t n_p2;
 	unsigned int pfs;     /* 0 = none */
 	bool pfs_auto;        /* not configured: retry with PFS on NO_PROPOSAL_CHOSEN */
+	/* automatic lists (no ike=/esp=): single-suite phase 1 probes after p1[] */
+	bool is_auto_p1, is_auto_p2;
+	struct ike_p1_proposal probe[IKE_MAX_P1_PROBES];
+	size_t n_probe;
 };
 
 int ike_proposals_parse(const struct ike_config *cfg, struct ike_proposals *ret, char *err,
 			size_t err_size);
 void ike_p1_name(const struct ike_p1_proposal *p, char *out, size_t size);
+/* 3DES, MD5 or MODP1024: offered automatically only with allow_legacy. */
+bool ike_p1_is_legacy(const struct ike_p1_proposal *p);
+bool ike_p2_is_legacy(const struct ike_p2_proposal *p);
+/* The ESP suite in profile syntax ("aes128gcm16", "aes256-sha1"), without PFS. */
+void ike_p2_suite(const struct ike_p2_proposal *p, char *out, size_t size);
 void ike_p2_name(const struct ike_p2_proposal *p, unsigned int pfs, char *out, size_t size);
 /* "a, b, c" (cut with "..." to fit) */
 void ike_p1_list(const struct ike_proposals *ps, size_t n, char *out, size_t size);
@@ -438,6 +450,17 @@ struct ike_p1rekey {
 	char reason[256];
 };
 
+/*
+ * Automatic phase 1 (probe.c): the first offer, then single suites, each
+ * in a Main Mode of its own (new cookies) until one is accepted.
+ */
+struct ike_p1_probe {
+	struct ike_p1_proposal seq[IKE_FIRST_OFFER + IKE_MAX_P1_PROBES];
+	size_t n_first, n_seq, next;  /* seq[0..n_first) is the first offer */
+	unsigned int n_sent;          /* single-suite probes sent */
+	usec_t started, offer_sent;   /* the first MM1; the current offer's */
+};
+
 struct ike {
 	struct ike_config cfg;
 	struct rv_secret *psk;
@@ -471,6 +494,7 @@ struct ike {
 	bool is_p1_up;
 	bool want_port0;           /* Quick Mode retry with IDcr port 0 */
 	unsigned int pfs_try;      /* 0: configured PFS, 1: modp2048, 2: modp1024 */
+	struct ike_p1_probe probe;
 
 	bool peer_natt_rfc, peer_natt_draft, peer_dpd;
 	bool nat_local, nat_remote, is_natt;  /* is_natt: floated to 4500 */
@@ -510,6 +534,21 @@ int ike_mm_start(struct ike *ike, usec_t now);
 int ike_mm_rx(struct ike *ike, struct ike_msg *m, const uint8_t *raw, size_t raw_len,
 	      usec_t now);
 void ike_mm_timeout(struct ike *ike);
+
+/* (Re)start Main Mode with props.p1[0..n_p1): new cookies, MM1 sent. */
+int ike_mm_send_offer(struct ike *ike, usec_t now);
+
+/* probe.c: automatic phase 1 proposals */
+void ike_probe_init(struct ike *ike, usec_t now);
+/* NO-PROPOSAL-CHOSEN to our offer: true when another probe went out. */
+bool ike_probe_refused(struct ike *ike, usec_t now);
+/* Silence to MM1: true when a smaller offer went out instead of waiting. */
+bool ike_probe_tick(struct ike *ike, usec_t now);
+usec_t ike_probe_deadline(const struct ike *ike);
+/* The gateway picked p: 0, or -EPROTO (failed) when it is legacy and not allowed. */
+int ike_probe_check_choice(struct ike *ike, const struct ike_p1_proposal *p);
+/* The failure after the last probe was refused. */
+int ike_probe_fail(struct ike *ike, uint16_t notify);
 
 /* cert.c: RSA signatures (RFC 2409 §5.1) with X.509 certificates (RFC 4945) */
 int ike_cert_check_config(const struct ike_config *cfg, char *err, size_t err_size);

@@ -69,6 +69,16 @@ struct ike_config {
 	const char *ike_proposals;  /* "aes256-sha256-modp2048,aes128-sha1-ecp256" */
 	const char *esp_proposals;  /* "aes128gcm16,aes256-sha256,3des-sha1" */
 	const char *pfs;            /* NULL (none, retry with PFS if refused), "none", "modp2048" */
+	/*
+	 * Automatic lists only: legacy suites (3DES, MD5, MODP1024) may be
+	 * offered; without it they are probed to name them in the failure but
+	 * never used. preferred_*: the suites that worked last time
+	 * (ike_child_sa.suite_ike/suite_esp), tried first; ignored when they do
+	 * not parse or are legacy and not allowed.
+	 */
+	bool allow_legacy;
+	const char *preferred_ike;
+	const char *preferred_esp;
 	bool force_encap;           /* UDP-encapsulate ESP even without NAT (needs peer NAT-T) */
 	/*
 	 * Do not announce NAT-T: ESP always as IP protocol 50. For gateways
@@ -158,6 +168,9 @@ struct ike_child_sa {
 	bool udp_encap;             /* RFC 3948 ESP-in-UDP on the 4500 socket */
 	uint32_t lifetime_seconds;  /* min(ours, gateway's, RESPONDER-LIFETIME) */
 	char description[96];       /* "aes128-gcm16", "aes256-sha256 pfs=modp2048"; never keys */
+	/* the suites in profile syntax, to remember for the next connect (cfg.preferred_*) */
+	char suite_ike[32];         /* "aes128-sha1-modp2048" */
+	char suite_esp[32];         /* "aes128gcm16", "aes256-sha1" */
 	bool by_peer;               /* the gateway started this Quick Mode */
 	uint32_t nat_oa_peer;       /* network order: gateway's original address (NAT-OA), 0 if none */
 	uint32_t replaces_spi_in;   /* a rekey: spi_in of the SA it replaces (send on this one now) */

@@ -84,6 +84,7 @@ struct ike *ike_new(const struct ike_config *cfg, const struct ike_ops *ops, voi
 	ike->cfg.psk = ike->psk;
 	ike->cfg.local_id = ike->local_id;
 	ike->cfg.ike_proposals = ike->cfg.esp_proposals = ike->cfg.pfs = NULL;
+	ike->cfg.preferred_ike = ike->cfg.preferred_esp = NULL;
 	ike_proposals_parse(cfg, &ike->props, err, sizeof(err));
 	if (!ike->cfg.remote_port)
 		ike->cfg.remote_port = 500;
@@ -441,6 +442,8 @@ void ike_tick(struct ike *ike, usec_t now)
 {
 	if (ike->state == IKE_STATE_FAILED || ike->state == IKE_STATE_CLOSED)
 		return;
+	if (ike_probe_tick(ike, now))
+		return;
 	if (ike_retx_tick(ike, &ike->p1_retx, now)) {
 		ike_mm_timeout(ike);
 		return;
@@ -460,6 +463,7 @@ usec_t ike_next_deadline(const struct ike *ike)
 		return d;
 	if (ike->p1_retx.is_armed)
 		d = ike->p1_retx.next_at;
+	d = rv_usec_min(d, ike_probe_deadline(ike));
 	d = rv_usec_min(d, ike_frag_rx_deadline(&ike->frag_rx));
 	d = rv_usec_min(d, ike_dpd_deadline(ike));
 	d = rv_usec_min(d, ike_rekey_deadline(ike));

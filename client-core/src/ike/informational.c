@@ -56,15 +56,13 @@ static bool means_wrong_psk(uint16_t type)
 }
 
 /* An error notify while phase 1 is being negotiated. */
-static int phase1_error(struct ike *ike, uint16_t type)
+static int phase1_error(struct ike *ike, uint16_t type, usec_t now)
 {
-	char offer[200];
-
-	if (type == ISAKMP_N_NO_PROPOSAL_CHOSEN) {
-		ike_p1_list(&ike->props, ike->props.n_p1, offer, sizeof(offer));
-		return ike_fail(ike, 1, IKE_FAILURE_NO_PROPOSAL_CHOSEN, type,
-				"gateway rejected all proposals; offered %s", offer);
-	}
+	if (type == ISAKMP_N_NO_PROPOSAL_CHOSEN && ike->state == IKE_STATE_MM_I1 &&
+	    ike_probe_refused(ike, now))
+		return 0;
+	if (type == ISAKMP_N_NO_PROPOSAL_CHOSEN)
+		return ike_probe_fail(ike, type);
 	if (ike->state == IKE_STATE_MM_I3 && means_wrong_psk(type))
 		return ike_fail(ike, 1, IKE_FAILURE_AUTH_FAILED, type,
 				"authentication failed — %s (gateway said %s)", ike_auth_hint(ike),
@@ -123,7 +121,7 @@ static int handle_notify(struct ike *ike, const struct ike_payload *p, usec_t no
 		return -EBADMSG;
 	rv_log_debug(IKE_LOG, "gateway notify %u", n.type);
 	if (n.type < 16384)
-		return ike->is_p1_up ? phase2_error(ike, n.type, now) : phase1_error(ike, n.type);
+		return ike->is_p1_up ? phase2_error(ike, n.type, now) : phase1_error(ike, n.type, now);
 	if (!ike->is_p1_up)
 		return 0;
 	switch (n.type) {

@@ -233,19 +233,13 @@ static int send_first(struct ike *ike, usec_t now)
 	return ike_send(ike, &ike->p1_retx, ike->p1_retx.msg, len, now);
 }
 
-int ike_mm_start(struct ike *ike, usec_t now)
+int ike_mm_send_offer(struct ike *ike, usec_t now)
 {
 	int r;
 
-	if (rv_random_bytes(ike->cky_i, 8) < 0 || rv_random_bytes(ike->ni, IKE_NONCE_LEN) < 0)
+	if (rv_random_bytes(ike->cky_i, 8) < 0)
 		return -EIO;
-	if (ike->cfg.auth_cert && !ike->cfg.local_id)
-		r = ike_cert_id_i(ike);
-	else
-		r = ike_id_encode(ike->cfg.local_id, ike->cfg.local_addr, ike->id_i,
-				  sizeof(ike->id_i), &ike->id_i_len);
-	if (r == 0)
-		r = build_sa_i(ike);
+	r = build_sa_i(ike);
 	if (r == 0 && ike->cfg.aggressive)
 		r = new_dh(ike, ike->props.p1[0].group);
 	if (r < 0)
@@ -254,6 +248,23 @@ int ike_mm_start(struct ike *ike, usec_t now)
 	rv_log_debug(IKE_LOG, "starting %s Mode with %zu suites",
 		     ike->cfg.aggressive ? "Aggressive" : "Main", ike->props.n_p1);
 	return send_first(ike, now);
+}
+
+int ike_mm_start(struct ike *ike, usec_t now)
+{
+	int r;
+
+	if (rv_random_bytes(ike->ni, IKE_NONCE_LEN) < 0)
+		return -EIO;
+	if (ike->cfg.auth_cert && !ike->cfg.local_id)
+		r = ike_cert_id_i(ike);
+	else
+		r = ike_id_encode(ike->cfg.local_id, ike->cfg.local_addr, ike->id_i,
+				  sizeof(ike->id_i), &ike->id_i_len);
+	if (r < 0)
+		return r;
+	ike_probe_init(ike, now);
+	return ike_mm_send_offer(ike, now);
 }
 
 static bool offered(const struct ike *ike, const struct ike_p1_proposal *p)
@@ -286,6 +297,8 @@ static int take_p1_choice(struct ike *ike, const struct ike_msg *m)
 		return ike_fail(ike, 1, IKE_FAILURE_PROTOCOL, 0,
 				"gateway answered with a proposal we did not offer (%s)", name);
 	}
+	if (ike_probe_check_choice(ike, &p) < 0)
+		return -EPROTO;
 	ike->p1 = p;
 	ike->p1_life = life && life < ike->cfg.ike_lifetime ? life : ike->cfg.ike_lifetime;
 	ike_p1_name(&p, ike->p1_desc, sizeof(ike->p1_desc));

@@ -3,9 +3,14 @@
  * payloads of RFC 2408 §3.4-3.6 with the attributes of RFC 2409 App. A
  * (phase 1) and RFC 2407 §4.5 (phase 2), and checking the gateway's pick.
  *
- * Defaults cover modern and legacy gateways: Windows' ECP and MODP2048
- * suites, strongSwan/SoftEther's aes256-sha1-modp2048, aes128-sha256-modp2048
- * and 3des-sha1-modp1024, down to MODP1024 for old boxes (Meraki, MikroTik).
+ * With no ike=/esp= in the profile the lists are automatic (the probe of
+ * main_mode.c): phase 1 first offers the IKE_FIRST_OFFER strongest suites
+ * of auto_ike, ordered as Windows and Apple order theirs (SHA-256 before
+ * SHA-1, MODP2048 and the ECP groups before MODP1536); the rest are single-
+ * suite probes after NO-PROPOSAL-CHOSEN. Legacy suites (3DES, MD5, MODP1024)
+ * are offered only when the profile allows them, but still probed, never
+ * used, when it does not: the failure can then name the suite the gateway
+ * wants. The suite that worked last time (cfg.preferred_ike/esp) goes first.
  * Phase 1 offers one proposal with one transform per suite; phase 2 one
  * ESP proposal with one transform per suite, as Windows does.
  */
@@ -15,12 +20,13 @@
 
 #include "ike-internal.h"
 
-static const char *const default_ike =
-	"aes256-sha256-modp2048,aes256-sha1-modp2048,aes128-sha256-modp2048,"
-	"aes128-sha1-modp2048,aes256-sha256-ecp384,aes128-sha256-ecp256,aes256-sha1-ecp384,"
-	"aes128-sha1-ecp256,aes256-sha1-modp1536,aes128-sha1-modp1536,3des-sha1-modp1536,"
-	"aes256-sha1-modp1024,aes128-sha1-modp1024,3des-sha1-modp1024";
-static const char *const default_esp =
+/* Strong first; the legacy ones last, 3des-sha1-modp1024 (RRAS, Meraki) leading them. */
+static const char *const auto_ike =
+	"aes256-sha256-modp2048,aes128-sha256-modp2048,aes256-sha1-modp2048,aes128-sha1-modp2048,"
+	"aes256-sha256-ecp384,aes128-sha256-ecp256,aes256-sha1-ecp384,aes128-sha1-ecp256,"
+	"aes256-sha1-modp1536,3des-sha1-modp1024,aes256-sha1-modp1024,aes128-sha1-modp1024,"
+	"3des-sha1-modp1536";
+static const char *const auto_esp =
 	"aes128gcm16,aes256gcm16,aes256-sha256,aes128-sha256,aes256-sha1,aes128-sha1,3des-sha1";
 
 struct name_val {
@@ -211,19 +217,103 @@ static int parse_pfs(const char *pfs, unsigned int esp_group, struct ike_proposa
 	return 0;
 }
 
+bool ike_p1_is_legacy(const struct ike_p1_proposal *p)
+{
+	return p->enc == IKE_ENC_3DES || p->hash == IKE_HASH_MD5 || p->group == RV_DH_MODP1024;
+}
+
+bool ike_p2_is_legacy(const struct ike_p2_proposal *p)
+{
+	return p->transform == ESP_T_3DES;
+}
+
+static bool p1_same(const struct ike_p1_proposal *a, const struct ike_p1_proposal *b)
+{
+	return a->enc == b->enc && a->key_bits == b->key_bits && a->hash == b->hash &&
+	       a->group == b->group;
+}
+
+static bool p2_same(const struct ike_p2_proposal *a, const struct ike_p2_proposal *b)
+{
+	return a->transform == b->transform && a->key_bits == b->key_bits && a->auth == b->auth;
+}
+
+/*
+ * Phase 1 automatic: the remembered suite (when it parses and is allowed),
+ * then the strongest allowed suites up to IKE_FIRST_OFFER; every other
+ * candidate becomes a single-suite probe, at most IKE_MAX_P1_PROBES.
+ */
+static void auto_p1(const struct ike_config *cfg, struct ike_proposals *ps)
+{
+	struct ike_proposals all = { 0 };
+	struct ike_p1_proposal pref;
+	char err[8];
+	bool has_pref = cfg->preferred_ike &&
+			parse_p1_token(cfg->preferred_ike, strlen(cfg->preferred_ike), &pref) == 0 &&
+			(cfg->allow_legacy || !ike_p1_is_legacy(&pref));
+
+	parse_list(auto_ike, "ike", &all, true, NULL, err, sizeof(err));
+	ps->n_p1 = ps->n_probe = 0;
+	if (has_pref)
+		ps->p1[ps->n_p1++] = pref;
+	for (size_t i = 0; i < all.n_p1; i++) {
+		const struct ike_p1_proposal *c = &all.p1[i];
+		bool is_offer = ps->n_p1 < IKE_FIRST_OFFER &&
+				(cfg->allow_legacy || !ike_p1_is_legacy(c));
+
+		if (has_pref && p1_same(c, &pref))
+			continue;
+		if (is_offer)
+			ps->p1[ps->n_p1++] = *c;
+		else if (ps->n_probe < IKE_MAX_P1_PROBES)
+			ps->probe[ps->n_probe++] = *c;
+	}
+	ps->is_auto_p1 = true;
+}
+
+/* Phase 2 automatic: the allowed suites in one offer, the remembered one first. */
+static void auto_p2(const struct ike_config *cfg, struct ike_proposals *ps)
+{
+	struct ike_proposals all = { 0 };
+	struct ike_p2_proposal pref;
+	unsigned int group = 0;
+	char err[8];
+	bool has_pref = cfg->preferred_esp &&
+			parse_p2_token(cfg->preferred_esp, strlen(cfg->preferred_esp), &pref,
+				       &group) == 0 &&
+			!group && (cfg->allow_legacy || !ike_p2_is_legacy(&pref));
+
+	parse_list(auto_esp, "esp", &all, false, &group, err, sizeof(err));
+	ps->n_p2 = 0;
+	if (has_pref)
+		ps->p2[ps->n_p2++] = pref;
+	for (size_t i = 0; i < all.n_p2; i++) {
+		if ((has_pref && p2_same(&all.p2[i], &pref)) ||
+		    (!cfg->allow_legacy && ike_p2_is_legacy(&all.p2[i])))
+			continue;
+		ps->p2[ps->n_p2++] = all.p2[i];
+	}
+	ps->is_auto_p2 = true;
+}
+
 int ike_proposals_parse(const struct ike_config *cfg, struct ike_proposals *ret, char *err,
 			size_t err_size)
 {
 	struct ike_proposals ps = { 0 };
 	unsigned int esp_group = 0;
-	int r;
+	int r = 0;
 
-	r = parse_list(cfg->ike_proposals ? cfg->ike_proposals : default_ike, "ike proposals",
-		       &ps, true, NULL, err, err_size);
+	if (cfg->ike_proposals)
+		r = parse_list(cfg->ike_proposals, "ike proposals", &ps, true, NULL, err, err_size);
+	else
+		auto_p1(cfg, &ps);
 	if (r < 0)
 		return r;
-	r = parse_list(cfg->esp_proposals ? cfg->esp_proposals : default_esp, "esp proposals",
-		       &ps, false, &esp_group, err, err_size);
+	if (cfg->esp_proposals)
+		r = parse_list(cfg->esp_proposals, "esp proposals", &ps, false, &esp_group, err,
+			       err_size);
+	else
+		auto_p2(cfg, &ps);
 	if (r < 0)
 		return r;
 	r = parse_pfs(cfg->pfs, esp_group, &ps, err, err_size);
@@ -255,6 +345,17 @@ void ike_p2_name(const struct ike_p2_proposal *p, unsigned int pfs, char *out, s
 		n = snprintf(out, size, "%s-%s", enc, name_of(p2_integ, N_OF(p2_integ), p->auth));
 	if (pfs && n > 0 && (size_t)n < size)
 		snprintf(out + n, size - (size_t)n, "-%s", name_of(groups, N_OF(groups), pfs));
+}
+
+void ike_p2_suite(const struct ike_p2_proposal *p, char *out, size_t size)
+{
+	const char *enc = name_of(p2_ciphers, N_OF(p2_ciphers),
+				  (unsigned int)p->transform << 16 | p->key_bits);
+
+	if (p->transform == ESP_T_AES_GCM16)
+		snprintf(out, size, "%s", enc);
+	else
+		snprintf(out, size, "%s-%s", enc, name_of(p2_integ, N_OF(p2_integ), p->auth));
 }
 
 static void append_name(char *out, size_t size, size_t *used, const char *name, bool *is_cut)

@@ -380,6 +380,8 @@ static int make_child(struct ike *ike, struct ike_qm *qm, const uint8_t *gqm, si
 		.nat_oa_peer = qm->nat_oa_peer,
 	};
 	ike_p2_name(p, qm->pfs, c->description, sizeof(c->description));
+	ike_p2_suite(p, c->suite_esp, sizeof(c->suite_esp));
+	ike_p1_name(&ike->p1, c->suite_ike, sizeof(c->suite_ike));
 	if (c->enc_key_len > sizeof(c->enc_key_in) || c->integ_key_len > sizeof(c->integ_key_in))
 		return -EINVAL;
 	if (direction_keys(ike, gqm, gqm_len, qm->spi_in, qm, c->enc_key_in, c->enc_key_len,
@@ -693,8 +695,11 @@ static void refused_for_good(struct ike *ike, struct ike_qm *qm, uint16_t notify
 	/* after the PFS retries, name the suites, not the last group tried */
 	ike_p2_list(&ike->props, ike->props.pfs_auto ? 0 : qm->pfs, offer, sizeof(offer));
 	ike_fail(ike, 2, IKE_FAILURE_NO_PROPOSAL_CHOSEN, notify,
-		 "gateway rejected all ESP proposals; offered %s%s", offer,
-		 ike->props.pfs_auto ? " (with and without PFS)" : "");
+		 "gateway rejected all ESP proposals; offered %s%s%s", offer,
+		 ike->props.pfs_auto ? " (with and without PFS)" : "",
+		 ike->props.is_auto_p2 && !ike->cfg.allow_legacy ?
+			 "; 3des-sha1 is not offered unless allow-legacy=true" :
+			 "");
 }
 
 /* The gateway refused our Quick Mode: retry a variant it may like, or fail. */

@@ -31,7 +31,7 @@ static const struct known_keys known[] = {
 	{ "connection", { "name", "gateway", "reconnect", "allowed-users", "interface", NULL } },
 	{ "ipsec", { "enabled", "auth", "mode", "local-id", "psk", "psk-flags", "ike", "esp", "pfs",
 		     "ca", "cert", "key", "key-password", "key-password-flags", "remote-id",
-		     "allow-wildcard", "force-encap", "nat-traversal", "ike-lifetime",
+		     "allow-wildcard", "allow-legacy", "force-encap", "nat-traversal", "ike-lifetime",
 		     "esp-lifetime", "dpd-delay", NULL } },
 	{ "l2tp", { "hostname", "secret", NULL } },
 	{ "ppp", { "user", "password", "password-flags", "auth", "mtu", "mru", NULL } },

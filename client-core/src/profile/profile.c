@@ -350,6 +350,9 @@ static gboolean parse_ipsec(GKeyFile *kf, struct profile *p, GError **error)
 	if (!get_bool(kf, "ipsec", "allow-wildcard", FALSE, &b, error))
 		return FALSE;
 	p->allow_wildcard = b;
+	if (!get_bool(kf, "ipsec", "allow-legacy", FALSE, &b, error))
+		return FALSE;
+	p->allow_legacy = b;
 	if (p->force_encap && !p->nat_traversal)
 		return invalid(error, "ipsec", "force-encap",
 			       "UDP encapsulation needs nat-traversal=true");

@@ -52,6 +52,7 @@ struct profile {
 	bool allow_wildcard;             /* accept *.example.com in the gateway's SAN */
 	char *remote_id;
 	bool force_encap;
+	bool allow_legacy;       /* automatic proposals may offer 3DES, MD5, MODP1024 */
 	bool nat_traversal;      /* announce NAT-T (default); false: raw ESP only */
 	uint32_t ike_lifetime;   /* seconds we propose; 0 = the IKE default (8 h) */
 	uint32_t esp_lifetime;   /* seconds; 0 = the IKE default (1 h) */

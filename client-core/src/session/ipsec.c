@@ -42,9 +42,11 @@
 #define ESP_SEQ_REKEY_MARGIN (1u << 28)
 #define IKE_RX_BATCH 32
 
-void session_ipsec_init(struct session_ipsec *ip, struct session_core *core)
+void session_ipsec_init(struct session_ipsec *ip, struct session_core *core,
+			struct session_suites *suites)
 {
-	*ip = (struct session_ipsec){ .core = core, .ike_fd = -1, .natt_fd = -1, .esp_raw_fd = -1 };
+	*ip = (struct session_ipsec){ .core = core, .suites = suites, .ike_fd = -1, .natt_fd = -1,
+				      .esp_raw_fd = -1 };
 	session_sas_init(&ip->sas);
 }
 
@@ -262,6 +264,15 @@ static enum session_reason ike_failure_reason(enum ike_failure f)
 	return SESSION_REASON_IPSEC_NEGOTIATION;
 }
 
+/* What the automatic proposals found goes first next time (suites.h). */
+static void remember_suites(struct session_ipsec *ip, const struct ike_child_sa *c)
+{
+	const struct profile *p = ip->core->profile;
+
+	if (!p->ike_proposals || !p->esp_proposals)
+		session_suites_note(ip->suites, p->gateway, c->suite_ike, c->suite_esp);
+}
+
 static void on_child_up(struct session_ipsec *ip, const struct ike_child_sa *c)
 {
 	struct esp_sa *in = new_sa(c, true), *out = new_sa(c, false);
@@ -295,6 +306,7 @@ static void on_child_up(struct session_ipsec *ip, const struct ike_child_sa *c)
 	}
 
 	session_sas_replace_outbound(&ip->sas, out);
+	remember_suites(ip, c);
 	if (choose_data_path(ip, c) < 0) {
 		session_fail(ip->core, SESSION_REASON_INTERNAL, 0, "cannot open the ESP socket: %s",
 			     strerror(errno));
@@ -379,6 +391,9 @@ static void fill_ike_config(struct session_ipsec *ip, struct ike_config *cfg, ui
 		.ike_proposals = p->ike_proposals,
 		.esp_proposals = p->esp_proposals,
 		.pfs = p->pfs,
+		.allow_legacy = p->allow_legacy,
+		.preferred_ike = session_suites_ike(ip->suites, p->gateway),
+		.preferred_esp = session_suites_esp(ip->suites, p->gateway),
 		.force_encap = p->force_encap,
 		.no_natt = !p->nat_traversal,
 		.l2tp_local_port = ESP_L2TP_PORT,

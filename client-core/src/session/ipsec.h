@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "sas.h"
+#include "suites.h"
 #include "util/clock.h"
 #include "util/pkt.h"
 
@@ -19,6 +20,7 @@ struct session_ipsec {
 	struct session_core *core;
 	struct session_datapath *dp;   /* this attempt's data path */
 	struct session_sas sas;
+	struct session_suites *suites; /* the session's, kept across attempts */
 	struct ike *ike;
 	uint32_t gateway4;
 	int ike_fd, natt_fd, esp_raw_fd;
@@ -32,7 +34,8 @@ struct session_ipsec {
 	bool saw_port_unreachable;     /* on UDP/500 */
 };
 
-void session_ipsec_init(struct session_ipsec *ip, struct session_core *core);
+void session_ipsec_init(struct session_ipsec *ip, struct session_core *core,
+			struct session_suites *suites);
 void session_ipsec_destroy(struct session_ipsec *ip);
 /* Close the sockets, free the SAs and the ike object: a fresh attempt may start. */
 void session_ipsec_reset(struct session_ipsec *ip);

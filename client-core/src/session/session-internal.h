@@ -31,6 +31,7 @@ struct session {
 
 	struct session_link link;
 	struct session_ipsec ipsec;
+	struct session_suites suites;  /* remembered IPsec suites, across attempts */
 	struct session_host host;
 	struct session_reconnect reconnect;
 	struct session_datapath *dp; /* this attempt's; NULL between attempts */

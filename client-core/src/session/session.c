@@ -448,7 +448,8 @@ struct session *session_new(const struct session_config *cfg, const struct sessi
 		.phase = SESSION_PHASE_IDLE,
 	};
 	session_link_init(&s->link, &s->core);
-	session_ipsec_init(&s->ipsec, &s->core);
+	session_suites_init(&s->suites, cfg->suite_file);
+	session_ipsec_init(&s->ipsec, &s->core, &s->suites);
 	session_host_init(&s->host, &s->core, cfg->configure_network);
 	return s;
 }
@@ -469,6 +470,7 @@ void session_free(struct session *s)
 	session_host_undo(&s->host);
 	close_attempt(s);
 	session_ipsec_destroy(&s->ipsec);
+	session_suites_destroy(&s->suites);
 	g_free(s);
 }
 

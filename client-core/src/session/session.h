@@ -40,6 +40,12 @@ struct session_config {
 	const struct profile *profile;   /* borrowed; must outlive the session */
 	/* false: bring the tunnel up but leave addresses/routes/DNS to the caller (NM). */
 	bool configure_network;
+	/*
+	 * Where the IPsec suites that worked are remembered for this profile
+	 * (tried first next time); NULL: in memory, for this session's
+	 * reconnects only.
+	 */
+	const char *suite_file;
 };
 
 struct session *session_new(const struct session_config *cfg, const struct session_ops *ops,

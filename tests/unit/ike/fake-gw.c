@@ -40,6 +40,28 @@ static bool natt_draft_only(const struct fake_gw *gw)
 	return gw->cfg.natt_draft && !gw->cfg.natt_rfc;
 }
 
+static bool p1_acceptable(const struct fake_gw *gw, const struct ike_p1_proposal *p)
+{
+	char name[48];
+
+	if (gw->cfg.p1_group && p->group != gw->cfg.p1_group)
+		return false;
+	ike_p1_name(p, name, sizeof(name));
+	return !gw->cfg.p1_only || !strcmp(name, gw->cfg.p1_only);
+}
+
+/* Note the client's order in MM1 number n_mm1 (its first transform, their count). */
+static void note_offer(struct fake_gw *gw, const struct ike_p1_proposal *p, size_t n_t)
+{
+	size_t i = gw->n_mm1 - 1;
+
+	if (i >= 16)
+		return;
+	if (p)
+		gw->mm1_first[i] = *p;
+	gw->mm1_n_transforms[i] = n_t;
+}
+
 /* Pick a phase 1 transform; copies it for the reply. */
 static int pick_p1(struct fake_gw *gw, const struct ike_payload *sa)
 {
@@ -68,7 +90,9 @@ static int pick_p1(struct fake_gw *gw, const struct ike_payload *sa)
 			else if (type == IKE_ATTR_KEY_LEN)
 				p.key_bits = (uint16_t)v;
 		}
-		if (gw->cfg.p1_group && p.group != gw->cfg.p1_group)
+		if (gw->n_mm1 && gw->mm1_n_transforms[(gw->n_mm1 - 1) % 16] == 0)
+			note_offer(gw, &p, n_t);
+		if (!p1_acceptable(gw, &p))
 			continue;
 		gw->k.p1 = p;
 		memcpy(gw->chosen_t, start, len);
@@ -157,6 +181,7 @@ static int rx_mm1(struct fake_gw *gw, const struct ike_msg *m)
 	uint8_t buf[1024];
 	struct ike_builder b;
 	size_t start;
+	int r;
 
 	gw->n_mm1++;
 	memcpy(gw->k.cky_i, m->cky_i, 8);
@@ -166,7 +191,17 @@ static int rx_mm1(struct fake_gw *gw, const struct ike_msg *m)
 			gw->saw_frag_vid = true;
 	if (gw->cfg.refuse_p1)
 		return fake_gw_clear_notify(gw, m->cky_i, ISAKMP_N_NO_PROPOSAL_CHOSEN);
-	if (!sa || sa->len > sizeof(gw->sa_i) || pick_p1(gw, sa) < 0)
+	if (!sa || sa->len > sizeof(gw->sa_i))
+		return -EBADMSG;
+	if (gw->n_mm1 <= 16)
+		gw->mm1_n_transforms[gw->n_mm1 - 1] = 0;
+	r = pick_p1(gw, sa);
+	if (gw->cfg.p1_max_transforms && gw->n_mm1 <= 16 &&
+	    gw->mm1_n_transforms[gw->n_mm1 - 1] > gw->cfg.p1_max_transforms)
+		return -EMSGSIZE;  /* some gateways drop a large SA payload without a word */
+	if (r == -ENOENT && (gw->cfg.p1_only || gw->cfg.p1_group))
+		return fake_gw_clear_notify(gw, m->cky_i, ISAKMP_N_NO_PROPOSAL_CHOSEN);
+	if (r < 0)
 		return -EBADMSG;
 	memcpy(gw->sa_i, sa->body, sa->len);
 	gw->sa_i_len = sa->len;

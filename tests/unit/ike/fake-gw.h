@@ -21,6 +21,8 @@ struct fake_gw_config {
 	bool fake_natd;              /* SoftEther: claim a NAT whatever the addresses */
 	unsigned int p1_group;       /* pick a suite with this group; 0 = the first offered */
 	bool refuse_p1;              /* NO-PROPOSAL-CHOSEN to MM1 */
+	const char *p1_only;         /* accept only this suite ("3des-sha1-modp1024"); NULL = any */
+	size_t p1_max_transforms;    /* silence to an MM1 with more transforms; 0 = no limit */
 	uint16_t psk_mismatch_notify; /* bad MM5: this cleartext notify (0: silence) */
 	bool refuse_port_1701;       /* INVALID-ID-INFORMATION unless IDcr has port 0 */
 	bool require_pfs;            /* NO-PROPOSAL-CHOSEN to a QM1 without KE */
@@ -111,6 +113,9 @@ struct fake_gw {
 	bool saw_initial_contact, mm5_ok, natd_seen, qm1_had_ke, qm1_had_nat_oa;
 	uint16_t qm1_encap, last_idcr_port;
 	uint8_t qm1_id_type;
+	/* each MM1: how many transforms, and the first one (the client's order) */
+	size_t mm1_n_transforms[16];
+	struct ike_p1_proposal mm1_first[16];
 	unsigned int n_mm1, n_qm1, n_qm3, n_own_qm2, n_dpd_ack, n_delete_esp, n_delete_isakmp;
 	uint32_t deleted_esp_spi;
 	uint8_t enc_client_in[36], enc_client_out[36], integ_client_in[64], integ_client_out[64];

@@ -30,20 +30,70 @@ static void test_defaults(void **state)
 	char err[160], list[400];
 
 	assert_int_equal(parse(NULL, NULL, NULL, &ps, err), 0);
-	assert_true(ps.n_p1 >= 10);
+	assert_true(ps.is_auto_p1 && ps.is_auto_p2);
+	assert_int_equal(ps.n_p1, IKE_FIRST_OFFER);
+	assert_int_equal(ps.n_probe, IKE_MAX_P1_PROBES);
 	assert_true(ps.n_p2 >= 5);
 	assert_int_equal(ps.pfs, 0);
 	assert_true(ps.pfs_auto);
 	ike_p1_list(&ps, ps.n_p1, list, sizeof(list));
-	/* what SoftEther and strongSwan accept must be in there */
+	/* strong first; what SoftEther and strongSwan accept is in the first offer */
+	assert_int_equal(strncmp(list, "aes256-sha256-modp2048, ", 24), 0);
 	assert_non_null(strstr(list, "aes256-sha1-modp2048"));
 	assert_non_null(strstr(list, "aes128-sha256-modp2048"));
-	assert_non_null(strstr(list, "3des-sha1-modp1024"));
 	assert_non_null(strstr(list, "aes128-sha1-ecp256"));
+	/* no legacy suite is offered without allow_legacy ... */
+	assert_null(strstr(list, "3des"));
+	assert_null(strstr(list, "modp1024"));
+	for (size_t i = 0; i < ps.n_p1; i++)
+		assert_false(ike_p1_is_legacy(&ps.p1[i]));
+	/* ... only probed, 3des-sha1-modp1024 first of them */
+	assert_int_equal(ps.probe[0].group, RV_DH_MODP1536);
+	assert_int_equal(ps.probe[1].enc, IKE_ENC_3DES);
+	assert_int_equal(ps.probe[1].group, RV_DH_MODP1024);
 	ike_p2_list(&ps, 0, list, sizeof(list));
 	assert_non_null(strstr(list, "aes128-gcm16"));
 	assert_non_null(strstr(list, "aes256-sha256"));
+	assert_null(strstr(list, "3des"));
+}
+
+/* allow_legacy adds 3DES to phase 2; the remembered suites go first. */
+static void test_auto_legacy_and_preferred(void **state)
+{
+	struct ike_config cfg = { .allow_legacy = true, .preferred_ike = "3des-sha1-modp1024",
+				  .preferred_esp = "aes256-sha1" };
+	struct ike_proposals ps;
+	char err[160], list[400];
+
+	assert_int_equal(ike_proposals_parse(&cfg, &ps, err, sizeof(err)), 0);
+	ike_p1_list(&ps, ps.n_p1, list, sizeof(list));
+	assert_int_equal(strncmp(list, "3des-sha1-modp1024, aes256-sha256-modp2048, ", 44), 0);
+	assert_int_equal(ps.n_p1, IKE_FIRST_OFFER);
+	for (size_t i = 0; i < ps.n_probe; i++)   /* not offered twice */
+		assert_false(ps.probe[i].enc == IKE_ENC_3DES && ps.probe[i].group == RV_DH_MODP1024);
+	ike_p2_list(&ps, 0, list, sizeof(list));
+	assert_int_equal(strncmp(list, "aes256-sha1, aes128-gcm16, ", 27), 0);
 	assert_non_null(strstr(list, "3des-sha1"));
+
+	/* a legacy or unparsable remembered suite is ignored without allow_legacy */
+	cfg.allow_legacy = false;
+	cfg.preferred_esp = "3des-sha1";
+	assert_int_equal(ike_proposals_parse(&cfg, &ps, err, sizeof(err)), 0);
+	ike_p1_list(&ps, ps.n_p1, list, sizeof(list));
+	assert_int_equal(strncmp(list, "aes256-sha256-modp2048, ", 24), 0);
+	ike_p2_list(&ps, 0, list, sizeof(list));
+	assert_null(strstr(list, "3des"));
+	cfg.preferred_ike = "junk-sha1";
+	cfg.preferred_esp = "x";
+	assert_int_equal(ike_proposals_parse(&cfg, &ps, err, sizeof(err)), 0);
+	assert_int_equal(ps.n_p1, IKE_FIRST_OFFER);
+
+	/* an explicit list is used as written: no probes, legacy allowed */
+	cfg.ike_proposals = "3des-sha1-modp1024";
+	assert_int_equal(ike_proposals_parse(&cfg, &ps, err, sizeof(err)), 0);
+	assert_int_equal(ps.n_p1, 1);
+	assert_int_equal(ps.n_probe, 0);
+	assert_false(ps.is_auto_p1);
 }
 
 static void test_custom(void **state)
@@ -184,7 +234,7 @@ static void test_p2_select(void **state)
 	struct ike_payload sa = { .type = ISAKMP_PL_SA, .body = buf };
 	struct ike_p2_choice c;
 
-	assert_int_equal(parse(NULL, NULL, "modp2048", &ps, err), 0);
+	assert_int_equal(parse(NULL, "aes128gcm16,aes256-sha256,3des-sha1", "modp2048", &ps, err), 0);
 	ike_sa_p2_build(&w, ps.p2, ps.n_p2, 0x11223344, ESP_ENCAP_UDP_TRANSPORT, 14, 3600);
 	sa.len = w.len;
 	assert_int_equal(ike_sa_p2_select(&sa, accept_all, &want, &c), 0);
@@ -293,6 +343,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),     cmocka_unit_test(test_custom),
+		cmocka_unit_test(test_auto_legacy_and_preferred),
 		cmocka_unit_test(test_bad),          cmocka_unit_test(test_check_config),
 		cmocka_unit_test(test_local_id),     cmocka_unit_test(test_sa_roundtrip),
 		cmocka_unit_test(test_p2_select),    cmocka_unit_test(test_chain_hostile),

@@ -100,12 +100,14 @@ static void test_legacy_suites(void **state)
 	struct fake_gw_config g = gw_defaults();
 	const struct ike_child_sa *c;
 
+	/* legacy suites are offered automatically only when allowed (probe order: test-ike-probe) */
+	cfg.allow_legacy = true;
 	g.p1_group = RV_DH_MODP1024;
 	g.esp_transform = 3;
 	g.esp_auth = 2;
 	harness_start(h, &cfg, &g);
 	harness_pump(h);
-	assert_string_equal(ike_phase1_description(h->ike), "aes256-sha1-modp1024");
+	assert_string_equal(ike_phase1_description(h->ike), "3des-sha1-modp1024");
 	c = child(h, 0);
 	assert_keys_match(h, c);
 	assert_int_equal(c->cipher, IKE_ESP_CIPHER_3DES_CBC);
@@ -263,11 +265,15 @@ static void test_no_proposal_phase1(void **state)
 	struct fake_gw_config g = gw_defaults();
 
 	g.refuse_p1 = true;
+	cfg.ike_proposals = "aes256-sha256-modp2048,aes128-sha1-modp2048";
 	harness_start(h, &cfg, &g);
 	harness_pump(h);
 	assert_failed(h, IKE_FAILURE_NO_PROPOSAL_CHOSEN,
-		      "gateway rejected all proposals; offered aes256-sha256-modp2048, ");
+		      "gateway rejected all proposals; offered aes256-sha256-modp2048, "
+		      "aes128-sha1-modp2048");
 	assert_int_equal(h->info[0].notify_type, 14);
+	/* a list of the profile's own: no probing */
+	assert_int_equal(h->gw.n_mm1, 1);
 	harness_free(h);
 }
 
@@ -278,6 +284,8 @@ static void test_retransmit_give_up(void **state)
 	struct fake_gw_config g = gw_defaults();
 	usec_t t0;
 
+	/* a single suite of the profile's own: no smaller offer to fall back to */
+	cfg.ike_proposals = "aes128-sha1-modp2048";
 	h->gw_off = true;
 	harness_start(h, &cfg, &g);
 	t0 = h->now;

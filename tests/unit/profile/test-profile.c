@@ -100,6 +100,21 @@ static void test_secrets_supplied_later(void **state)
 	assert_null(missing[0]);
 }
 
+static void test_allow_legacy(void **state)
+{
+	g_autoptr(RvProfile) off = load("[connection]\ngateway=g\n[ipsec]\npsk=k\n"
+					"[ppp]\nuser=u\npassword=x\n", NULL);
+	g_autoptr(RvProfile) on = load("[connection]\ngateway=g\n[ipsec]\npsk=k\n"
+				       "allow-legacy=true\n[ppp]\nuser=u\npassword=x\n", NULL);
+
+	assert_non_null(off);
+	assert_false(off->allow_legacy);
+	assert_non_null(on);
+	assert_true(on->allow_legacy);
+	expect_invalid("[connection]\ngateway=g\n[ipsec]\npsk=k\nallow-legacy=maybe\n"
+		       "[ppp]\nuser=u\npassword=x\n", "allow-legacy");
+}
+
 static void test_pkcs12_needs_its_password(void **state)
 {
 	g_autoptr(RvProfile) p = load("[connection]\ngateway=g\n[ipsec]\nauth=cert\n"
@@ -345,6 +360,7 @@ int main(void)
 		cmocka_unit_test(test_defaults_are_safe),
 		cmocka_unit_test(test_secrets_supplied_later),
 		cmocka_unit_test(test_pkcs12_needs_its_password),
+		cmocka_unit_test(test_allow_legacy),
 		cmocka_unit_test(test_invalid_fields_are_named),
 		cmocka_unit_test(test_error_never_contains_secret),
 		cmocka_unit_test(test_missing_file),
