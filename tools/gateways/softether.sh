@@ -4,7 +4,7 @@
 # SoftEther VPN Server as a real L2TP (and L2TP/IPsec) gateway in a network
 # namespace pair.
 #
-#   softether.sh start [--name NAME] [--mode raw-l2tp|ipsec-natt|ipsec-raw] [--nat]
+#   softether.sh start [--name NAME] [--mode raw-l2tp|ipsec-natt|ipsec-raw] [--nat] [--securenat-nat]
 #   softether.sh stop  [--name NAME]
 #   softether.sh stop-server|start-server [--name NAME] [--mode ...]  (restart: config kept)
 #   softether.sh probe [--name NAME]   (SCCRQ, or IKE Main Mode message 1)
@@ -16,6 +16,8 @@
 #   ipsec-raw   L2TP/IPsec PSK, ListenIP = gateway address: plain ESP (IP
 #               protocol 50) works too.
 # --nat puts a masquerading NAT namespace between client and gateway.
+# --securenat-nat lets SecureNAT's NAT reach the gateway namespace's own
+# addresses (TCP through the tunnel to a server there); off by default.
 #
 # User alice / alice-secret (hub VPN, the L2TP default hub), PSK rvt-psk.
 # SecureNAT host 203.0.113.254, DHCP 203.0.113.10-100, DNS .253/.252.
@@ -120,8 +122,8 @@ vpncmd_script() {
 		UserCreate alice /GROUP:none /REALNAME:none /NOTE:none
 		UserPasswordSet alice /PASSWORD:alice-secret
 		SecureNatHostSet /MAC:none /IP:203.0.113.254 /MASK:255.255.255.0
-		DhcpSet /START:203.0.113.10 /END:203.0.113.100 /MASK:255.255.255.0 /EXPIRE:7200 /GW:none /DNS:203.0.113.253 /DNS2:203.0.113.252 /DOMAIN:none /LOG:yes
-		NatDisable
+		DhcpSet /START:203.0.113.10 /END:203.0.113.100 /MASK:255.255.255.0 /EXPIRE:7200 /GW:${SECURENAT_GW:-none} /DNS:203.0.113.253 /DNS2:203.0.113.252 /DOMAIN:none /LOG:yes
+		Nat${SECURENAT_NAT:-Disable}
 		SecureNatEnable
 		IPsecEnable /L2TP:$ipsec_on /L2TPRAW:$raw_on /ETHERIP:no /PSK:$PSK /DEFAULTHUB:VPN
 		IPsecGet
@@ -231,6 +233,7 @@ main() {
 		--name) name=$2; shift 2 ;;
 		--mode) MODE=$2; shift 2 ;;
 		--nat) NAT=yes; shift ;;
+		--securenat-nat) SECURENAT_NAT=Enable SECURENAT_GW=203.0.113.254; shift ;;
 		*) rvt_die "unknown argument $1" ;;
 		esac
 	done

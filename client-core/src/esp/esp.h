@@ -60,6 +60,13 @@ void esp_sa_free(struct esp_sa *sa);
 uint32_t esp_sa_spi(const struct esp_sa *sa);
 /* Bytes seal adds at most to a payload of payload_len (header, IV, padding, trailer, ICV). */
 size_t esp_sa_overhead(const struct esp_sa *sa, size_t payload_len);
+/* What seal adds around a payload, for the exact MTU: fixed parts and the padding's alignment. */
+struct esp_framing {
+	size_t iv_len;
+	size_t align;   /* payload + padding + 2 is a multiple of this */
+	size_t icv_len;
+};
+void esp_sa_get_framing(const struct esp_sa *sa, struct esp_framing *ret);
 /* Outbound: packets that can still be sealed before the SA must be replaced. */
 uint32_t esp_sa_seq_left(const struct esp_sa *sa);
 

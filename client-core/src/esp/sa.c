@@ -192,6 +192,12 @@ size_t esp_sa_overhead(const struct esp_sa *sa, size_t payload_len)
 	return ESP_HDR_LEN + sa->iv_len + esp_pad_len(sa, payload_len) + 2 + sa->icv_len;
 }
 
+void esp_sa_get_framing(const struct esp_sa *sa, struct esp_framing *ret)
+{
+	*ret = (struct esp_framing){ .iv_len = sa->iv_len, .align = sa->align,
+				     .icv_len = sa->icv_len };
+}
+
 unsigned esp_sa_lanes(const struct esp_sa *sa)
 {
 	return sa->lanes;

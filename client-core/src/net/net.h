@@ -57,6 +57,8 @@ int net_tun_write(const struct net_tun *tun, const uint8_t *data, size_t len);
  * ephemeral); out, the port actually bound. 0 or -errno.
  */
 int net_udp_open(uint32_t gateway4, uint16_t port, uint16_t *ret_local_port, int *ret_fd);
+/* The kernel's path MTU to gateway4 (route, device, learnt PMTU). 0 or -errno. */
+int net_path_mtu4(uint32_t gateway4, unsigned *ret_mtu);
 /*
  * Receive up to `n` datagrams (recvmmsg) into pkts, laid out as for
  * net_tun_read_batch(). A datagram too large for its buffer gets len 0 (skip

@@ -93,6 +93,30 @@ int net_udp_open(uint32_t gateway4, uint16_t port, uint16_t *ret_local_port, int
 	return 0;
 }
 
+/*
+ * IP_MTU of a connected socket is the kernel's path MTU to the gateway:
+ * the route's MTU (or its device's), lowered by any ICMP fragmentation-
+ * needed it has seen since (the route exception cache).
+ */
+int net_path_mtu4(uint32_t gateway4, unsigned *ret_mtu)
+{
+	struct sockaddr_in gw = { .sin_family = AF_INET, .sin_port = htons(4500),
+				  .sin_addr.s_addr = gateway4 };
+	socklen_t len = sizeof(int);
+	int fd, mtu = 0, r = 0;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_UDP);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&gw, sizeof(gw)) < 0 ||
+	    getsockopt(fd, IPPROTO_IP, IP_MTU, &mtu, &len) < 0)
+		r = -errno;
+	close(fd);
+	if (!r)
+		*ret_mtu = (unsigned)mtu;
+	return r;
+}
+
 /* What a received datagram may fill: the tailroom less what the layers' trailers need. */
 static size_t recv_room(const struct pkt *p)
 {

@@ -38,6 +38,79 @@ void session_host_close_tun(struct session_host *h)
 	h->tun.fd = -1;
 }
 
+/* The exact MTU ----------------------------------------------------------- */
+
+#define OUTER_IPV4_HDR 20
+#define OUTER_IPV6_HDR 40
+#define UDP_HDR 8         /* NAT-T's outer one, and the L2TP datagram's own */
+#define ESP_SPI_SEQ 8
+#define ESP_TRAILER 2     /* pad length, next header */
+#define L2TP_DATA_HDR 6   /* flags/version, tunnel id, session id */
+/*
+ * We never send L (length), but gateways do (SoftEther, xl2tpd): their
+ * answers to a full-size packet are 2 bytes longer than it, so the MTU
+ * leaves room for it; without, a reply across a block boundary black-holes.
+ */
+#define L2TP_PEER_LENGTH 2
+#define L2TP_NS_NR 4
+#define PPP_HDR 4         /* ff 03 and a two-octet protocol: we send neither ACFC nor PFC */
+#define IPV4_MIN_MTU 68
+
+/* What ESP may carry (payload + padding + trailer) once its fixed parts are out. */
+static size_t esp_room(const struct session_mtu_stack *st, size_t room)
+{
+	size_t fixed = (st->udp_encap ? UDP_HDR : 0) + ESP_SPI_SEQ + st->esp_iv_len +
+		       st->esp_icv_len;
+	size_t align = st->esp_align ? st->esp_align : 4;
+
+	if (room < fixed + ESP_TRAILER)
+		return 0;
+	room -= fixed;
+	room -= room % align;
+	return room - ESP_TRAILER;
+}
+
+uint16_t session_mtu_of_stack(const struct session_mtu_stack *st)
+{
+	size_t room = st->path_mtu ? st->path_mtu : 1500;
+	size_t inner = UDP_HDR + L2TP_DATA_HDR + L2TP_PEER_LENGTH +
+		       (st->l2tp_sequenced ? L2TP_NS_NR : 0) + PPP_HDR;
+	size_t outer = st->outer_ipv6 ? OUTER_IPV6_HDR : OUTER_IPV4_HDR;
+
+	room = room > outer ? room - outer : 0;
+	if (st->esp)
+		room = esp_room(st, room);
+	room = room > inner ? room - inner : 0;
+	if (room < IPV4_MIN_MTU)
+		return IPV4_MIN_MTU;
+	return room > UINT16_MAX ? UINT16_MAX : (uint16_t)room;
+}
+
+uint16_t session_host_measure_mtu(struct session_host *h, uint32_t gateway4,
+				  struct session_mtu_stack *st)
+{
+	int r = net_path_mtu4(gateway4, &st->path_mtu);
+
+	if (r < 0) {
+		rv_log_warning("session", "no path MTU to the gateway (%s): assuming 1500",
+			       strerror(-r));
+		st->path_mtu = 0;
+	}
+	h->stack_mtu = session_mtu_of_stack(st);
+	rv_log_info("session", "MTU %u: path MTU %u less %s, L2TP%s and PPP", h->stack_mtu,
+		    st->path_mtu ? st->path_mtu : 1500,
+		    !st->esp ? "UDP" : st->udp_encap ? "ESP in UDP" : "raw ESP",
+		    st->l2tp_sequenced ? " with Ns/Nr" : "");
+	return h->stack_mtu;
+}
+
+static uint16_t min_nonzero(uint16_t a, uint16_t b)
+{
+	if (!a)
+		return b;
+	return b && b < a ? b : a;
+}
+
 static void fill_net_config(struct session_host *h, const struct session_host_peer *peer,
 			    struct net_config *cfg)
 {
@@ -46,7 +119,8 @@ static void fill_net_config(struct session_host *h, const struct session_host_pe
 	*cfg = (struct net_config){
 		.ifindex = h->tun.ifindex,
 		.ifname = h->tun.name,
-		.mtu = peer->mtu ? peer->mtu : 1400,
+		/* PPP's is min(the peer's MRU, ours), and ours is the stack's by default. */
+		.mtu = min_nonzero(min_nonzero(peer->mtu, h->stack_mtu), p->mtu),
 		.local4 = peer->ipcp->local_addr,
 		.peer4 = peer->ipcp->peer_addr,
 		.has_ipv6 = peer->has_ipv6,
@@ -54,9 +128,8 @@ static void fill_net_config(struct session_host *h, const struct session_host_pe
 		.gateway4 = peer->gateway4,
 		.set_dns = p->dns,
 	};
-
-	if (p->mtu && p->mtu < cfg->mtu)
-		cfg->mtu = p->mtu;
+	if (!cfg->mtu)
+		cfg->mtu = 1400;
 
 	memcpy(cfg->local_iid, peer->ipv6cp->local_iid, sizeof(cfg->local_iid));
 	for (size_t i = 0; i < p->n_routes && i < NET_MAX_ROUTES; i++) {

@@ -17,6 +17,7 @@ struct session_host {
 	bool configure_network;   /* false: NM configures the host itself */
 	struct net_tun tun;
 	struct net_state *net;
+	uint16_t stack_mtu;       /* what the negotiated stack carries; 0: not known */
 };
 
 /* What PPP gave us, and the gateway: the inputs of the host configuration. */
@@ -28,7 +29,37 @@ struct session_host_peer {
 	uint32_t gateway4;
 };
 
+/*
+ * The negotiated stack under the TUN: what each layer adds to an inner IP
+ * packet on its way to the gateway, and the underlay path MTU.
+ */
+struct session_mtu_stack {
+	unsigned path_mtu;       /* the kernel's, to the gateway; 0: unknown (1500) */
+	bool outer_ipv6;
+	bool esp;                /* false: L2TP in clear over UDP/1701 */
+	bool udp_encap;          /* ESP in UDP/4500 (NAT-T) rather than raw ESP */
+	size_t esp_iv_len, esp_align, esp_icv_len;
+	bool l2tp_sequenced;     /* data messages carry Ns/Nr */
+};
+
+/*
+ * The largest inner IP packet that leaves as one outer packet of at most
+ * path_mtu bytes: path MTU less the outer IP header, UDP encapsulation,
+ * ESP header, IV, ICV, the pad-length/next-header pair with the payload
+ * rounded down to the cipher's alignment, the inner UDP header, L2TP's
+ * data header as the gateway sends it (with its length field) and PPP's
+ * (ff 03 + protocol), so that answers of the same size fit too. Never
+ * below 68 (IPv4's minimum).
+ */
+uint16_t session_mtu_of_stack(const struct session_mtu_stack *st);
+
 void session_host_init(struct session_host *h, struct session_core *core, bool configure_network);
+/*
+ * The exact MTU of this attempt from *st, its path_mtu asked of the kernel
+ * for the route to gateway4 (logged). Returns it; kept for the TUN.
+ */
+uint16_t session_host_measure_mtu(struct session_host *h, uint32_t gateway4,
+				  struct session_mtu_stack *st);
 /* The TUN device (with offloads unless ROADVPN_TUN_OFFLOAD=0). 0 or -errno. */
 int session_host_open_tun(struct session_host *h);
 void session_host_close_tun(struct session_host *h);

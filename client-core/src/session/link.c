@@ -275,7 +275,7 @@ static int start_ppp(struct session_link *l)
 		.user = p->user,
 		.password = p->password,
 		.auth_allowed = p->auth_methods,
-		.mru = p->mru ? p->mru : p->mtu,
+		.mru = p->mru ? p->mru : p->mtu ? p->mtu : l->stack_mru,
 		.want_ipv6 = p->ipv6 != PROFILE_IPV6_OFF,
 		.want_dns = p->dns,
 	};
@@ -291,6 +291,19 @@ static int start_ppp(struct session_link *l)
 
 	session_enter_phase(l->core, SESSION_PHASE_PPP_LCP);
 	return ppp_start(l->ppp, session_now());
+}
+
+bool session_link_wants_ppp(const struct session_link *l)
+{
+	return l->want_ppp_start;
+}
+
+bool session_link_data_sequenced(const struct session_link *l)
+{
+	struct l2tp_data_framing f;
+
+	/* Up without a plain framing means sequenced (see l2tp_get_data_framing()). */
+	return l2tp_is_session_up(l->l2tp) && !l2tp_get_data_framing(l->l2tp, &f);
 }
 
 void session_link_advance(struct session_link *l)

@@ -30,6 +30,7 @@ struct session_link {
 	struct ppp_ipv6cp_info ipv6cp;
 	bool has_ipv6;
 	uint16_t mtu;
+	uint16_t stack_mru;            /* the MRU to ask for when the profile sets none (exact MTU) */
 
 	bool want_ppp_start, want_netconfig, want_ipv6_config;
 	bool ppp_closing, ppp_done;
@@ -44,6 +45,10 @@ void session_link_reset(struct session_link *l);
 int session_link_open_udp(struct session_link *l, uint32_t gateway4);
 /* SCCRQ: the tunnel starts (phase L2TP_TUNNEL). 0 or -errno. */
 int session_link_start(struct session_link *l);
+/* PPP is about to start: the call is up, and its data framing known. */
+bool session_link_wants_ppp(const struct session_link *l);
+/* The call's data messages carry Ns/Nr (4 more bytes each). */
+bool session_link_data_sequenced(const struct session_link *l);
 /* The deferred work of the layers' events: PPP after the call is up. */
 void session_link_advance(struct session_link *l);
 /* IPCP is up (IPv6CP is up, after UP): the host wants configuring. Asks once. */

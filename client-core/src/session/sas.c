@@ -81,6 +81,18 @@ uint32_t session_sas_outbound_spi(struct session_sas *s)
 	return spi;
 }
 
+bool session_sas_outbound_framing(struct session_sas *s, struct esp_framing *ret)
+{
+	bool have;
+
+	session_sas_lock(s);
+	have = s->out != NULL;
+	if (have)
+		esp_sa_get_framing(s->out, ret);
+	session_sas_unlock(s);
+	return have;
+}
+
 /* Lock held. */
 static void remove_inbound(struct session_sas *s, uint32_t spi)
 {

@@ -16,6 +16,7 @@
 #include "util/pkt.h"
 
 struct esp_sa;
+struct esp_framing;
 
 #define SESSION_MAX_INBOUND_SA 4
 
@@ -41,6 +42,8 @@ void session_sas_replace_outbound(struct session_sas *s, struct esp_sa *sa);
 void session_sas_set_spare(struct session_sas *s, struct esp_sa *sa);
 bool session_sas_has_outbound(struct session_sas *s);
 uint32_t session_sas_outbound_spi(struct session_sas *s);
+/* The framing of the SA we send on (for the exact MTU). False when there is none. */
+bool session_sas_outbound_framing(struct session_sas *s, struct esp_framing *ret);
 /* An SA pair deleted by IKE. True when the SA we sent on went and none is left. */
 bool session_sas_delete_pair(struct session_sas *s, uint32_t spi_in, uint32_t spi_out);
 /* The SA we send on has fewer than `margin` sequence numbers left. */

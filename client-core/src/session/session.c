@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "esp/esp.h"
 #include "session-internal.h"
 #include "util/log.h"
 
@@ -211,6 +212,26 @@ static void teardown_step(struct session *s)
 		finish(s);
 }
 
+/* The exact MTU ------------------------------------------------------- */
+
+/* Before PPP asks for our MRU: the stack is negotiated down to L2TP's framing. */
+static void measure_mtu(struct session *s)
+{
+	struct esp_framing esp;
+	struct session_mtu_stack st = {
+		.esp = s->link.sas && session_sas_outbound_framing(&s->ipsec.sas, &esp),
+		.udp_encap = s->ipsec.esp_udp_encap,
+		.l2tp_sequenced = session_link_data_sequenced(&s->link),
+	};
+
+	if (st.esp) {
+		st.esp_iv_len = esp.iv_len;
+		st.esp_align = esp.align;
+		st.esp_icv_len = esp.icv_len;
+	}
+	s->link.stack_mru = session_host_measure_mtu(&s->host, s->gateway4, &st);
+}
+
 /* The phase machine --------------------------------------------------- */
 
 static gboolean advance(gpointer user_data)
@@ -233,6 +254,8 @@ static gboolean advance(gpointer user_data)
 
 	if (session_ipsec_take_child_ready(&s->ipsec) && session_link_start(&s->link) < 0)
 		session_fail(&s->core, SESSION_REASON_INTERNAL, 0, "cannot start L2TP");
+	if (session_link_wants_ppp(&s->link))
+		measure_mtu(s);
 	session_link_advance(&s->link);
 	if (session_link_take_netconfig(&s->link))
 		bring_up(s);
