@@ -66,7 +66,7 @@ t_info "$tun MTU $mtu (computed $computed)"
 
 ip netns exec "$CL_NS" ping -n -c 3 -W 3 -M "do" -s $((mtu - 28)) -I "$tun" "$PING" \
 	>"$STATE/ping-df.log" 2>&1 || { cat "$STATE/ping-df.log" >&2; t_fail "full-size ping with DF ($((mtu - 28)) bytes) through $tun got no answer"; }
-t_info "ping -M "do" -s $((mtu - 28)) via $tun: $(grep -o '[0-9]* received' "$STATE/ping-df.log")"
+t_info "ping -M do -s $((mtu - 28)) via $tun: $(grep -o '[0-9]* received' "$STATE/ping-df.log")"
 ! ip netns exec "$CL_NS" ping -n -c 1 -W 2 -M "do" -s $((mtu - 27)) -I "$tun" "$PING" >/dev/null 2>&1 ||
 	t_fail "a ping one byte above the TUN MTU went out with DF"
 
