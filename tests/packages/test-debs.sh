@@ -13,7 +13,9 @@
 #    client namespace of a real gateway (l2tpns + FreeRADIUS, plain L2TP):
 #    the Manager's Version, then `roadvpn connect` and a ping through the
 #    tunnel, all from the installed files;
-#  - dpkg --purge leaves no file, directory or state of roadvpn behind.
+#  - dpkg -i again (an upgrade) keeps /etc/roadvpn and the running roadvpnd,
+#    dpkg --remove keeps /etc/roadvpn, dpkg --purge leaves no file,
+#    directory or state of roadvpn behind.
 # Outside, the machine's dpkg database must be unchanged.
 #
 # Exit 0 pass, 1 fail, 77 skip. Logs in /tmp/roadvpn-ft/test-debs/.
@@ -245,6 +247,26 @@ connect_through_activation() {
 	roadvpn disconnect gw >"$o" 2>&1 || { cat "$o" >&2; ft_fail "roadvpn disconnect"; }
 }
 
+# An upgrade (the same packages again: prerm/postrm upgrade, postinst
+# configure) keeps the profiles and leaves the running roadvpnd alone;
+# a removal takes the programs and keeps the profiles.
+upgrade_and_remove() {
+	local before after
+	before=$(pgrep -x roadvpnd) || ft_fail "roadvpnd is not running before the upgrade"
+	DEBIAN_FRONTEND=noninteractive dpkg -i "${DEBFILES[@]}" >"$FT_STATE/dpkg-upgrade.log" 2>&1 ||
+		{ cat "$FT_STATE/dpkg-upgrade.log" >&2; ft_fail "dpkg -i over the installed packages"; }
+	after=$(pgrep -x roadvpnd) || ft_fail "the upgrade stopped roadvpnd"
+	[ "$before" = "$after" ] || ft_fail "the upgrade restarted roadvpnd ($before -> $after)"
+	[ -f /etc/roadvpn/connections/gw.conf ] || ft_fail "the upgrade lost /etc/roadvpn"
+	roadvpn list >"$FT_STATE/out" 2>&1 || { cat "$FT_STATE/out" >&2; ft_fail "roadvpn list after the upgrade"; }
+	ft_grep '^gw' "$FT_STATE/out"
+	DEBIAN_FRONTEND=noninteractive dpkg --remove "${PACKAGES[@]}" >"$FT_STATE/dpkg-remove.log" 2>&1 ||
+		{ cat "$FT_STATE/dpkg-remove.log" >&2; ft_fail "dpkg --remove"; }
+	[ ! -e /usr/sbin/roadvpnd ] || ft_fail "roadvpnd is left after --remove"
+	[ -f /etc/roadvpn/connections/gw.conf ] || ft_fail "--remove took /etc/roadvpn (only --purge may)"
+	ft_info "upgrade kept roadvpnd (pid $before) and the profile; --remove kept the profile"
+}
+
 # After the purge: no package, no file of theirs, nothing named roadvpn in
 # the private /usr, /etc, /var (upper layers) or /run.
 check_purged() {
@@ -280,6 +302,7 @@ inner() {
 		ft_info "no Xvfb or import: the editor's locales not checked"
 	fi
 	connect_through_activation
+	upgrade_and_remove
 	ft_info "dpkg --purge"
 	# Stop the activated roadvpnd first, as an administrator would (this pid
 	# namespace's /proc lists only what the test started).
