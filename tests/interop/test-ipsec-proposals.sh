@@ -10,6 +10,10 @@
 #                          set allow-legacy=true to use it" and never keys it;
 #                          with allow-legacy=true it connects after a few
 #                          probes, and the next connect goes straight there
+#   aes128-sha1-modp2048 with ESP 3des-sha1 only: phase 2 fails without
+#                          allow-legacy with "the gateway only accepts
+#                          3des-sha1 for ESP; set allow-legacy=true to use it"
+#                          and comes up as 3des-sha1 with it
 # Main Modes are counted on the wire (distinct initiator cookies of MM1s in
 # the gateway's capture: retransmissions are not new offers). Each connect
 # ends on charon's DELETE of the ESP SA it cannot install (exit 5), as in
@@ -63,8 +67,11 @@ up_as() {
 		"ESTABLISHED state"
 }
 
+# start_gateway NAME IKE [ESP]
 start_gateway() {
-	t_start_peer strongswan "$1" --auth psk --kernel netlink --ike "$2"
+	local esp=()
+	[ $# -gt 2 ] && esp=(--esp "$3")
+	t_start_peer strongswan "$1" --auth psk --kernel netlink --ike "$2" "${esp[@]}"
 	T_SESSION=0
 	export ROADVPN_STATE_DIR=$STATE/run
 }
@@ -121,5 +128,25 @@ up_as 3des-sha1-modp1024
 [ "$MM" -eq 1 ] || t_fail "$MM Main Modes on the second connect, expected 1 (the remembered suite)"
 t_check_clean
 t_info "legacy: $first Main Modes the first time, 1 the second"
+stop_gateway
+
+t_info "--- charon accepting aes128-sha1-modp2048 and, for ESP, 3des-sha1 only"
+start_gateway swp3 aes128-sha1-modp2048 3des-sha1
+prop_profile "$STATE/strict.profile"
+prop_profile "$STATE/legacy.profile" "ipsec.allow-legacy=true"
+t_snapshot "$STATE/before"
+FROM=$(($(wc -l <"$CHARON_LOG") + 1))
+connect "$STATE/strict.profile" 8
+t_last_line_matches '^roadvpnd: IKE phase 2: ' \
+	'the gateway only accepts 3des-sha1 for ESP; set allow-legacy=true to use it'
+[ "$MM" -eq 1 ] || t_fail "$MM Main Modes, expected 1 (aes128-sha1-modp2048 is in the first offer)"
+grep -q 'IPsec SA up' "$T_LOG" && t_fail "an IPsec SA came up with a legacy suite not allowed"
+t_check_clean
+FROM=$(($(wc -l <"$CHARON_LOG") + 1))
+connect "$STATE/legacy.profile" 5
+up_as aes128-sha1-modp2048
+grep -q 'IPsec SA up: 3des-sha1' "$T_LOG" || t_fail "the IPsec SA is not 3des-sha1"
+grep -qx 'esp=3des-sha1' "$ROADVPN_STATE_DIR/suites/legacy" || t_fail "ESP suite not remembered"
+t_check_clean
 stop_gateway
 t_info PASS

@@ -11,6 +11,8 @@
 #                                      chain, CLIENT_CERT holds ours: fragmentation)
 #                       [--ike PROPOSALS]   (phase 1 suites it accepts, charon syntax,
 #                                      e.g. 3des-sha1-modp1024; default: four of them)
+#                       [--esp PROPOSALS]   (phase 2 suites, with any PFS variants wanted;
+#                                      default: five, each with and without PFS)
 #   strongswan.sh stop  [--name NAME]
 #   strongswan.sh probe [--name NAME]                 (IKE Main Mode message 1)
 #   strongswan.sh swanctl [--name NAME] -- ARGS...    (swanctl against this charon)
@@ -189,7 +191,7 @@ write_swanctl_conf() {
 		auth_blocks
 		printf '\t\tchildren {\n\t\t\tl2tp {\n\t\t\t\tmode = transport\n'
 		printf '\t\t\t\tlocal_ts = dynamic[udp/1701]\n\t\t\t\tremote_ts = dynamic[udp]\n'
-		printf '\t\t\t\tesp_proposals = %s,%s\n' "$ESP_PLAIN" "$ESP_PFS"
+		printf '\t\t\t\tesp_proposals = %s\n' "${ESP_ONLY:-$ESP_PLAIN,$ESP_PFS}"
 		printf '\t\t\t\tdpd_action = clear\n\t\t\t}\n\t\t}\n\t}\n}\n'
 		if [ "$AUTH" = psk ]; then
 			# no id: Main Mode looks the PSK up before it knows the peer's ID
@@ -302,7 +304,7 @@ cmd_swanctl() {
 usage() {
 	echo "usage: $0 start|stop|probe [--name NAME] [--auth psk|cert]" \
 		"[--kernel netlink|libipsec] [--nat] [--gw-cert valid|expired] [--chain N]" \
-		"[--ike PROPOSALS]" >&2
+		"[--ike PROPOSALS] [--esp PROPOSALS]" >&2
 	echo "       $0 swanctl [--name NAME] -- SWANCTL-ARGS..." >&2
 	exit 2
 }
@@ -313,6 +315,7 @@ main() {
 	KERNEL=netlink
 	NAT=no
 	GW_CERT=valid
+	ESP_ONLY=
 	CHAIN=0
 	[ $# -gt 0 ] && shift
 	while [ $# -gt 0 ]; do
@@ -324,6 +327,7 @@ main() {
 		--gw-cert) GW_CERT=$2; shift 2 ;;
 		--chain) CHAIN=$2; shift 2 ;;
 		--ike) IKE_PROPOSALS=$2; shift 2 ;;
+		--esp) ESP_ONLY=$2; shift 2 ;;
 		--) shift; break ;;
 		*) rvt_die "unknown argument $1" ;;
 		esac

@@ -494,6 +494,7 @@ struct ike {
 	bool is_p1_up;
 	bool want_port0;           /* Quick Mode retry with IDcr port 0 */
 	unsigned int pfs_try;      /* 0: configured PFS, 1: modp2048, 2: modp1024 */
+	char p2_refused[240];      /* set: probing 3des-sha1 after these ESP suites were refused */
 	struct ike_p1_probe probe;
 
 	bool peer_natt_rfc, peer_natt_draft, peer_dpd;

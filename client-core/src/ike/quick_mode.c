@@ -493,6 +493,10 @@ static int rx_qm2(struct ike *ike, struct ike_qm *qm, const struct ike_msg *m,
 	if (r < 0)
 		return ike_fail(ike, 2, IKE_FAILURE_PROTOCOL, 0,
 				"gateway answered Quick Mode with a proposal we did not offer");
+	if (ike->p2_refused[0])
+		return ike_fail(ike, 2, IKE_FAILURE_NO_PROPOSAL_CHOSEN, 0,
+				"the gateway only accepts 3des-sha1 for ESP; set allow-legacy=true "
+				"to use it");
 	if (qm_gqm(qm, m, gqm, &gqm_len) < 0)
 		return ike_fail(ike, 2, IKE_FAILURE_PROTOCOL, 0,
 				"gateway's Quick Mode key exchange does not match PFS %s",
@@ -692,14 +696,40 @@ static void refused_for_good(struct ike *ike, struct ike_qm *qm, uint16_t notify
 			 ike->cfg.l2tp_local_port);
 		return;
 	}
+	if (ike->p2_refused[0]) {
+		ike_fail(ike, 2, IKE_FAILURE_NO_PROPOSAL_CHOSEN, notify, "%s, nor 3des-sha1",
+			 ike->p2_refused);
+		return;
+	}
 	/* after the PFS retries, name the suites, not the last group tried */
 	ike_p2_list(&ike->props, ike->props.pfs_auto ? 0 : qm->pfs, offer, sizeof(offer));
 	ike_fail(ike, 2, IKE_FAILURE_NO_PROPOSAL_CHOSEN, notify,
-		 "gateway rejected all ESP proposals; offered %s%s%s", offer,
-		 ike->props.pfs_auto ? " (with and without PFS)" : "",
-		 ike->props.is_auto_p2 && !ike->cfg.allow_legacy ?
-			 "; 3des-sha1 is not offered unless allow-legacy=true" :
-			 "");
+		 "gateway rejected all ESP proposals; offered %s%s", offer,
+		 ike->props.pfs_auto ? " (with and without PFS)" : "");
+}
+
+/*
+ * Automatic ESP proposals without allow-legacy, all refused: one more
+ * round with 3des-sha1 alone, only to name it (rx_qm2 fails on its pick
+ * before QM3, so it is never keyed). The suites refused so far are kept
+ * for the message should this be refused too.
+ */
+static bool start_legacy_probe(struct ike *ike, const struct ike_qm *qm)
+{
+	char offer[160];
+
+	if (!ike->props.is_auto_p2 || ike->cfg.allow_legacy || ike->p2_refused[0])
+		return false;
+	ike_p2_list(&ike->props, ike->props.pfs_auto ? 0 : qm->pfs, offer, sizeof(offer));
+	snprintf(ike->p2_refused, sizeof(ike->p2_refused),
+		 "gateway rejected all ESP proposals; offered %s%s", offer,
+		 ike->props.pfs_auto ? " (with and without PFS)" : "");
+	ike->props.p2[0] = (struct ike_p2_proposal){ .transform = ESP_T_3DES,
+						     .auth = ESP_AUTH_HMAC_SHA1 };
+	ike->props.n_p2 = 1;
+	ike->pfs_try = 0;
+	rv_log_info(IKE_LOG, "gateway refused every ESP suite we use; probing with 3des-sha1");
+	return true;
 }
 
 /* The gateway refused our Quick Mode: retry a variant it may like, or fail. */
@@ -717,6 +747,8 @@ void ike_qm_refused(struct ike *ike, uint16_t notify, usec_t now)
 		   ike->pfs_try < 2) {
 		ike->pfs_try++;
 		retry = true;
+	} else if (notify == ISAKMP_N_NO_PROPOSAL_CHOSEN) {
+		retry = start_legacy_probe(ike, qm);
 	}
 	if (!retry) {
 		refused_for_good(ike, qm, notify);

@@ -3,8 +3,8 @@
  * gateway that accepts one suite only is found in a few Main Modes, strong
  * suites first; one silent to a large SA payload gets single suites; a
  * legacy suite is used only when allowed and otherwise named in the
- * failure; the remembered suite goes first and needs one MM1; phase 2 says
- * when the gateway wants the legacy ESP suite.
+ * failure; the remembered suite goes first and needs one MM1; phase 2
+ * probes 3des-sha1 (after the PFS retries) only to name it.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -216,7 +216,41 @@ static void test_phase2_legacy_named(void **state)
 	f = event(h, IKE_EVENT_FAILED);
 	assert_int_equal(f->phase, 2);
 	assert_int_equal(f->failure, IKE_FAILURE_NO_PROPOSAL_CHOSEN);
-	assert_non_null(strstr(f->message, "3des-sha1 is not offered unless allow-legacy=true"));
+	assert_string_equal(f->message, "the gateway only accepts 3des-sha1 for ESP; "
+					"set allow-legacy=true to use it");
+	/* probed after the PFS retries, never keyed: no QM3, no SA */
+	assert_int_equal(h->gw.n_qm1, 4);
+	assert_int_equal(h->gw.n_qm3, 0);
+	assert_int_equal(harness_find_event(h, IKE_EVENT_CHILD_UP, 0), -1);
+	harness_free(h);
+
+	/* allowed: 3des-sha1 is in the first Quick Mode */
+	h = harness_new();
+	cfg = harness_client_config(h);
+	cfg.allow_legacy = true;
+	harness_start(h, &cfg, &g);
+	harness_pump(h);
+	assert_int_equal(h->gw.n_qm1, 1);
+	assert_string_equal(event(h, IKE_EVENT_CHILD_UP)->child.suite_esp, "3des-sha1");
+	harness_free(h);
+}
+
+/* Nothing acceptable at all: the message names what was offered, and 3des-sha1. */
+static void test_phase2_none(void **state)
+{
+	struct harness *h = harness_new();
+	struct ike_config cfg = harness_client_config(h);
+	struct fake_gw_config g = gw_only(NULL);
+	const struct ike_event_info *f;
+
+	g.refuse_all_qm = true;
+	harness_start(h, &cfg, &g);
+	harness_pump(h);
+	f = event(h, IKE_EVENT_FAILED);
+	assert_int_equal(f->phase, 2);
+	assert_non_null(strstr(f->message, "gateway rejected all ESP proposals; offered aes128-gcm16"));
+	assert_non_null(strstr(f->message, "(with and without PFS), nor 3des-sha1"));
+	assert_int_equal(h->gw.n_qm1, 6);
 	harness_free(h);
 }
 
@@ -231,6 +265,7 @@ int main(void)
 		cmocka_unit_test(test_silent_gateway_times_out),
 		cmocka_unit_test(test_remembered_first),
 		cmocka_unit_test(test_phase2_legacy_named),
+		cmocka_unit_test(test_phase2_none),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
