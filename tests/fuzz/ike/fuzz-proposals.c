@@ -3,7 +3,11 @@
  * esp=, pfs= and local-id= through ike_proposals_parse() and
  * ike_check_config() (the one parser; session_check_profile() uses it when
  * a profile is saved). The input is the four strings separated by '\n'; the
- * first byte's low bit asks for certificate authentication.
+ * first byte's low bit asks for certificate authentication. Two more
+ * strings are the remembered suites (session/suites.c reads them from a
+ * file): bit 1 allows legacy suites, bit 2 drops ike=/esp= for the
+ * automatic lists, which must then stay within their sizes and offer no
+ * legacy suite unless allowed, whatever was remembered.
  *
  * A list that parses must name itself in bounded text, and the SA payloads
  * built from it must parse back: phase 1 with its first proposal (what a
@@ -78,9 +82,29 @@ static void check_p2(const struct ike_proposals *ps)
 		abort();
 }
 
+static void check_auto(const struct ike_proposals *ps, bool allow_legacy)
+{
+	struct ike_proposals probe = *ps;
+
+	if (ps->n_p1 > IKE_FIRST_OFFER || ps->n_probe > IKE_MAX_P1_PROBES || !ps->n_p1)
+		abort();
+	for (size_t i = 0; i < ps->n_p1; i++)
+		if (!allow_legacy && ike_p1_is_legacy(&ps->p1[i]))
+			abort();
+	for (size_t i = 0; i < ps->n_p2; i++)
+		if (!allow_legacy && ike_p2_is_legacy(&ps->p2[i]))
+			abort();
+	for (size_t i = 0; i < ps->n_probe; i++) {
+		probe.p1[0] = ps->probe[i];
+		probe.n_p1 = 1;
+		check_p1(&probe);
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *text, *part[4] = { NULL, NULL, NULL, NULL }, *next, err[200] = "";
+	char *text, *part[6] = { NULL }, *next, err[200] = "";
+	bool is_auto;
 	struct rv_secret *psk = rv_secret_new_str("fuzz");
 	struct ike_proposals ps;
 	struct ike_config cfg;
@@ -89,7 +113,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		goto out;
 	text = strndup((const char *)data + 1, size - 1);
 	next = text;
-	for (int i = 0; i < 4 && next; i++) {
+	for (int i = 0; i < 6 && next; i++) {
 		part[i] = next;
 		next = strchr(next, '\n');
 		if (next)
@@ -98,15 +122,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cfg = (struct ike_config){
 		.psk = psk, .ike_proposals = part[0], .esp_proposals = part[1], .pfs = part[2],
 		.local_id = part[3], .auth_cert = data[0] & 1,
+		.preferred_ike = part[4], .preferred_esp = part[5], .allow_legacy = data[0] & 2,
 		/* no files: the certificate check fails after the strings */
 		.cert_file = "/nonexistent/cert.pem", .ca_file = "/nonexistent/ca.pem",
 	};
+	is_auto = data[0] & 4;
+	if (is_auto)
+		cfg.ike_proposals = cfg.esp_proposals = NULL;
 	ike_check_config(&cfg, err, sizeof(err));
 	check_text(err, sizeof(err));
 	err[0] = '\0';
 	if (ike_proposals_parse(&cfg, &ps, err, sizeof(err)) == 0) {
 		check_p1(&ps);
 		check_p2(&ps);
+		if (is_auto)
+			check_auto(&ps, cfg.allow_legacy);
 	}
 	check_text(err, sizeof(err));
 	free(text);
