@@ -203,3 +203,29 @@ int net_stale_gateway_route_delete(uint32_t gateway4);
 void net_stale_record(const char *dir, const char *ifname, uint32_t gateway4, bool full_tunnel);
 void net_stale_forget(const char *dir, const char *ifname);
 int net_stale_cleanup(const char *dir);
+
+/*
+ * The kill switch: an nftables table of ours (inet family, output and
+ * forward hooks, policy drop) that lets out only loopback, the TUN devices
+ * (tun_prefix*), DHCP, and IKE/NAT-T/ESP (ipsec) or L2TP (in clear) to the
+ * gateway; with allow_lan also the private, link-local and multicast
+ * networks. Named by net_killswitch_table_name() so a dead helper's table
+ * is recognised (net_killswitch_cleanup_stale(), also run by
+ * net_stale_cleanup()). Through the nft binary (killswitch.c says why).
+ */
+struct net_killswitch_config {
+	uint32_t gateway4;
+	bool ipsec;
+	bool allow_lan;
+	const char *tun_prefix;
+};
+
+/* roadvpn_<our pid>_<n>; g_free() it. */
+char *net_killswitch_table_name(unsigned n);
+/* Install, or atomically replace, the table. 0 or -errno with *ret_error (g_free()). */
+int net_killswitch_hold(const char *table, const struct net_killswitch_config *cfg,
+			char **ret_error);
+/* Remove it (a warning when it cannot be). 0 or -errno. */
+int net_killswitch_release(const char *table);
+/* Remove the tables of helpers that are gone. How many. */
+int net_killswitch_cleanup_stale(void);

@@ -145,5 +145,5 @@ int net_stale_cleanup(const char *dir)
 		n += replay(path);
 	}
 
-	return n + net_dns_restore_stale();
+	return n + net_dns_restore_stale() + net_killswitch_cleanup_stale();
 }

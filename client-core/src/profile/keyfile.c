@@ -35,7 +35,7 @@ static const struct known_keys known[] = {
 		     "esp-lifetime", "dpd-delay", NULL } },
 	{ "l2tp", { "hostname", "secret", NULL } },
 	{ "ppp", { "user", "password", "password-flags", "auth", "mtu", "mru", NULL } },
-	{ "ip", { "default-route", "routes", "dns", "ipv6", NULL } },
+	{ "ip", { "default-route", "routes", "dns", "ipv6", "kill-switch", "allow-lan", NULL } },
 	{ "debug", { "log", NULL } },
 };
 

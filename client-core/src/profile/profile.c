@@ -403,6 +403,16 @@ static gboolean parse_ip(GKeyFile *kf, struct profile *p, GError **error)
 		return FALSE;
 	p->ipv6 = !strcmp(v6, "off") ? PROFILE_IPV6_OFF : PROFILE_IPV6_AUTO;
 
+	if (!get_bool(kf, "ip", "kill-switch", FALSE, &b, error))
+		return FALSE;
+	p->kill_switch = b;
+	if (!get_bool(kf, "ip", "allow-lan", FALSE, &b, error))
+		return FALSE;
+	p->allow_lan = b;
+	/* Without the kill switch nothing is blocked: allow-lan alone would promise nothing. */
+	if (p->allow_lan && !p->kill_switch)
+		return invalid(error, "ip", "allow-lan", "only means something with kill-switch=true");
+
 	return parse_routes(kf, p, error);
 }
 

@@ -75,6 +75,8 @@ struct profile {
 	size_t n_routes;
 	bool dns;
 	enum profile_ipv6 ipv6;
+	bool kill_switch;        /* fail closed while active: only the tunnel and IKE/ESP leave */
+	bool allow_lan;          /* with kill_switch: the local networks stay reachable */
 
 	/* [debug] */
 	char *debug_log;         /* components for debug logging, e.g. "l2tp,ppp" */

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib.h>
+
 #include "core.h"
 #include "host.h"
 #include "util/log.h"
@@ -160,6 +162,55 @@ bool session_host_apply(struct session_host *h, const struct session_host_peer *
 	session_fail(h->core, SESSION_REASON_NETWORK_SETUP, 0, "%s", error ? error : "unknown error");
 	free(error);
 	return false;
+}
+
+/* The kill switch ------------------------------------------------------- */
+
+/* The TUN names this profile's devices get: its interface hint up to any %d. */
+static char *tun_prefix(const struct profile *p)
+{
+	const char *hint = p->interface_name ? p->interface_name : "rvpn";
+
+	return g_strndup(hint, strcspn(hint, "%"));
+}
+
+bool session_host_kill_switch_hold(struct session_host *h, uint32_t gateway4)
+{
+	static unsigned n_tables;
+	const struct profile *p = h->core->profile;
+	g_autofree char *prefix = NULL;
+	char *error = NULL;
+	int r;
+
+	if (!p->kill_switch)
+		return true;
+	if (!h->kill_switch)
+		h->kill_switch = net_killswitch_table_name(n_tables++);
+	prefix = tun_prefix(p);
+	r = net_killswitch_hold(h->kill_switch,
+				&(struct net_killswitch_config){ .gateway4 = gateway4,
+								 .ipsec = p->ipsec_enabled,
+								 .allow_lan = p->allow_lan,
+								 .tun_prefix = prefix },
+				&error);
+	if (r < 0) {
+		session_fail(h->core, SESSION_REASON_NETWORK_SETUP, 0, "cannot set up the kill switch: %s",
+			     error ? error : strerror(-r));
+		g_free(error);
+		return false;
+	}
+	rv_log_info("session", "kill switch holds (nftables table inet %s%s)", h->kill_switch,
+		    p->allow_lan ? ", local networks allowed" : "");
+	return true;
+}
+
+void session_host_kill_switch_release(struct session_host *h)
+{
+	if (!h->kill_switch)
+		return;
+	if (net_killswitch_release(h->kill_switch) == 0)
+		rv_log_info("session", "kill switch released");
+	g_clear_pointer(&h->kill_switch, g_free);
 }
 
 void session_host_undo(struct session_host *h)

@@ -18,6 +18,7 @@ struct session_host {
 	struct net_tun tun;
 	struct net_state *net;
 	uint16_t stack_mtu;       /* what the negotiated stack carries; 0: not known */
+	char *kill_switch;        /* our nftables table while the kill switch holds */
 };
 
 /* What PPP gave us, and the gateway: the inputs of the host configuration. */
@@ -71,5 +72,13 @@ bool session_host_apply(struct session_host *h, const struct session_host_peer *
 			struct net_config *cfg);
 /* fe80::IID/64 once IPv6CP is up; a warning, not a failure, when it cannot be. */
 void session_host_add_ipv6(struct session_host *h, const uint8_t iid[8]);
+/*
+ * [ip] kill-switch: from the first attempt on (and across reconnects) only
+ * the tunnel and IKE/ESP to gateway4 leave; replaced when the gateway's
+ * address changes. True without a kill switch; false after session_fail().
+ */
+bool session_host_kill_switch_hold(struct session_host *h, uint32_t gateway4);
+/* The session is over (disconnected or failed for good): the table goes. */
+void session_host_kill_switch_release(struct session_host *h);
 /* Remove what session_host_apply() applied. Idempotent. */
 void session_host_undo(struct session_host *h);

@@ -179,6 +179,7 @@ static void finish(struct session *s)
 		return;
 	}
 	close_attempt(s);
+	session_host_kill_switch_release(&s->host);
 	s->core.finished = true;
 
 	/* The caller reports the failure line: it knows where the user reads it. */
@@ -332,7 +333,11 @@ static void rearm_timer(struct session *s)
 /* The gateway's address is known: IKE, or L2TP in clear. */
 static void start_attempt(struct session *s)
 {
-	int r = open_datapath(s);
+	int r;
+
+	if (!session_host_kill_switch_hold(&s->host, s->gateway4))
+		return;
+	r = open_datapath(s);
 
 	if (r < 0) {
 		session_fail(&s->core, SESSION_REASON_INTERNAL, 0, "out of memory");
@@ -492,6 +497,7 @@ void session_free(struct session *s)
 	session_reconnect_cancel(&s->reconnect);
 	session_host_undo(&s->host);
 	close_attempt(s);
+	session_host_kill_switch_release(&s->host);
 	session_ipsec_destroy(&s->ipsec);
 	session_suites_destroy(&s->suites);
 	g_free(s);

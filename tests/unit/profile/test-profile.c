@@ -115,6 +115,25 @@ static void test_allow_legacy(void **state)
 		       "[ppp]\nuser=u\npassword=x\n", "allow-legacy");
 }
 
+/* [ip] kill-switch and allow-lan: off by default; allow-lan only with the kill switch. */
+static void test_kill_switch(void **state)
+{
+	g_autoptr(RvProfile) off = load("[connection]\ngateway=g\n[ppp]\nuser=u\n", NULL);
+	g_autoptr(RvProfile) on = load("[connection]\ngateway=g\n[ppp]\nuser=u\n"
+				       "[ip]\nkill-switch=true\nallow-lan=true\n", NULL);
+
+	assert_non_null(off);
+	assert_false(off->kill_switch);
+	assert_false(off->allow_lan);
+	assert_non_null(on);
+	assert_true(on->kill_switch);
+	assert_true(on->allow_lan);
+	expect_invalid("[connection]\ngateway=g\n[ppp]\nuser=u\n[ip]\nallow-lan=true\n",
+		       "[ip] allow-lan");
+	expect_invalid("[connection]\ngateway=g\n[ppp]\nuser=u\n[ip]\nkill-switch=on\n",
+		       "kill-switch");
+}
+
 static void test_pkcs12_needs_its_password(void **state)
 {
 	g_autoptr(RvProfile) p = load("[connection]\ngateway=g\n[ipsec]\nauth=cert\n"
@@ -361,6 +380,7 @@ int main(void)
 		cmocka_unit_test(test_secrets_supplied_later),
 		cmocka_unit_test(test_pkcs12_needs_its_password),
 		cmocka_unit_test(test_allow_legacy),
+		cmocka_unit_test(test_kill_switch),
 		cmocka_unit_test(test_invalid_fields_are_named),
 		cmocka_unit_test(test_error_never_contains_secret),
 		cmocka_unit_test(test_missing_file),

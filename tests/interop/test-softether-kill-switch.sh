@@ -1,0 +1,118 @@
+#!/bin/bash
+# shellcheck source-path=SCRIPTDIR
+# The kill switch ([ip] kill-switch=true) against SoftEther (L2TP/IPsec,
+# NAT-T). An "outside" address (192.0.2.99 in the gateway's namespace,
+# reached over the underlay, not the tunnel) answers pings before
+# roadvpnd starts. Then, while the profile is active:
+#   - connected: the tunnel works, the outside address gets nothing;
+#   - gateway stopped: roadvpnd reconnects, and for as long as the gateway
+#     is down not one ping to the outside address gets through;
+#   - gateway back: the tunnel works again, the outside is still shut;
+#   - SIGINT: roadvpnd's nftables table is gone, the outside answers;
+#   - SIGKILL: the table stays (fail closed), and the next roadvpnd removes
+#     the dead one's table; after its disconnect no roadvpn table is left.
+# roadvpnd runs in the client namespace: its table is in that namespace.
+set -euo pipefail
+# shellcheck source=common.sh
+. "$(dirname "$0")/common.sh"
+
+t_require
+rvt_need_cmd /usr/libexec/softether/vpnserver/vpnserver nft
+t_start_peer softether ks --mode ipsec-natt
+T_PSK=$PSK
+T_DEBUG=session
+OUTSIDE=192.0.2.99
+ip -n "$GW_NS" link set lo up
+ip -n "$GW_NS" addr add "$OUTSIDE/32" dev lo
+ip -n "$CL_NS" route add "$OUTSIDE/32" via "$GATEWAY"
+
+# outside_pings N: how many of N pings to the outside address were answered.
+outside_pings() {
+	ip netns exec "$CL_NS" ping -n -q -c "$1" -i 0.2 -W 1 "$OUTSIDE" 2>/dev/null |
+		grep -o '[0-9]* received' | cut -d' ' -f1 || true
+}
+
+tables() { ip netns exec "$CL_NS" nft list tables inet | grep -o 'roadvpn_[0-9_]*' || true; }
+
+await_connected() {
+	local n=$1 i
+	for ((i = 0; i < 400; i++)); do
+		[ "$(grep -c 'connected:' "$T_LOG")" -ge "$n" ] && return 0
+		kill -0 "$T_PID" 2>/dev/null || t_fail "roadvpnd exited"
+		sleep 0.1
+	done
+	t_fail "not connected (#$n) within 40 s"
+}
+
+tunnel_ping() {
+	local tun
+	tun=$(t_tun)
+	[ -n "$tun" ] || t_fail "no rvpn* device"
+	ip netns exec "$CL_NS" ping -n -c 2 -W 2 -I "$tun" "$PING" >/dev/null ||
+		t_fail "ping $PING through $tun failed ($1)"
+}
+
+[ "$(outside_pings 3)" -ge 2 ] || t_fail "the outside address does not answer even without roadvpnd"
+t_info "outside $OUTSIDE answers before roadvpnd"
+t_default_profile "$STATE/ks.profile" mschapv2 "ip.kill-switch=true" "ipsec.dpd-delay=5"
+t_snapshot "$STATE/before"
+t_roadvpnd "$STATE/ks.profile"
+await_connected 1
+grep -q 'kill switch holds' "$T_LOG" || t_fail "no 'kill switch holds' in the log"
+table=$(tables)
+[ -n "$table" ] || t_fail "no roadvpn nftables table while connected"
+t_info "connected; table inet $table"
+tunnel_ping "connected"
+[ "$(outside_pings 3)" = 0 ] || t_fail "the outside address answered while connected"
+t_info "outside: nothing through while connected"
+
+"$T_GW_DIR/softether.sh" stop-server --name "$RVT_NAME" --mode ipsec-natt
+for ((i = 0; i < 300; i++)); do
+	grep -q -- '-> reconnect-wait' "$T_LOG" && break
+	sleep 0.1
+done
+grep -q -- '-> reconnect-wait' "$T_LOG" || t_fail "roadvpnd did not notice the gateway go"
+[ -z "$(t_tun)" ] || t_fail "the rvpn device is still there while the gateway is down"
+got=$(outside_pings 15)
+[ "$got" = 0 ] || t_fail "$got pings to the outside got through while the gateway was down"
+[ -n "$(tables)" ] || t_fail "the table went while reconnecting"
+t_info "gateway down for 3 s of pings: nothing through to the outside, table held"
+"$T_GW_DIR/softether.sh" start-server --name "$RVT_NAME" --mode ipsec-natt >/dev/null ||
+	t_fail "could not start SoftEther again"
+await_connected 2
+tunnel_ping "after the reconnect"
+[ "$(outside_pings 3)" = 0 ] || t_fail "the outside address answered after the reconnect"
+t_info "reconnected: tunnel works, outside still shut"
+
+kill -INT "$T_PID"
+t_wait_exit 25
+[ "$T_RC" -eq 0 ] || t_fail "roadvpnd exited $T_RC after SIGINT (expected 0)"
+[ -z "$(tables)" ] || t_fail "table(s) left after the disconnect: $(tables)"
+[ "$(outside_pings 3)" -ge 2 ] || t_fail "the outside address does not answer after the disconnect"
+t_info "disconnected: table gone, outside answers"
+t_check_clean
+
+t_roadvpnd "$STATE/ks.profile"
+await_connected 1
+dead=$(tables)
+kill -KILL "$T_PID"
+wait "$T_PID" 2>/dev/null || true
+rm -f "$RVT_PIDS/roadvpnd"
+[ "$(tables)" = "$dead" ] || t_fail "after SIGKILL the table should stay (fail closed): '$(tables)'"
+[ "$(outside_pings 3)" = 0 ] || t_fail "the outside address answered after roadvpnd was killed"
+t_info "SIGKILL: table $dead stays, outside shut"
+# The gateway still holds the dead client's L2TP session on the same ports: a fresh one.
+"$T_GW_DIR/softether.sh" stop-server --name "$RVT_NAME" --mode ipsec-natt
+"$T_GW_DIR/softether.sh" start-server --name "$RVT_NAME" --mode ipsec-natt >/dev/null ||
+	t_fail "could not start SoftEther again"
+t_roadvpnd "$STATE/ks.profile"
+await_connected 1
+grep -q "removed the stale kill switch table $dead" "$T_LOG" ||
+	t_fail "the restarted roadvpnd did not remove $dead"
+[ "$(tables | grep -c .)" = 1 ] || t_fail "tables after the restart: $(tables)"
+kill -INT "$T_PID"
+t_wait_exit 25
+[ -z "$(tables)" ] || t_fail "table(s) left after SIGKILL, restart and disconnect: $(tables)"
+t_info "restart removed the dead helper's table; none left after its disconnect"
+t_check_no_password "$PASSWORD" "$PSK"
+t_info PASS
