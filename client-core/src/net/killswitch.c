@@ -29,15 +29,23 @@
 #include "net-private.h"
 
 #define TABLE_PREFIX "roadvpn_"
+#define SYSTEM_NFT "/usr/sbin/nft"
 
-/* Run nft with one command buffer (nft parses its arguments as one). 0 or -errno. */
+/*
+ * Run nft with one command buffer (nft parses its arguments as one). It
+ * takes milliseconds, a few times per connection: run synchronously.
+ * The system's binary first: a helper started by D-Bus has a minimal PATH.
+ * 0 or -errno.
+ */
 static int run_nft(const char *script, char **ret_out, char **ret_error)
 {
-	const char *nft = g_getenv("ROADVPN_NFT");
-	const char *argv[] = { nft ? nft : "nft", script, NULL };
+	const char *argv[] = { SYSTEM_NFT, script, NULL };
 	g_autofree char *err = NULL;
 	g_autoptr(GError) error = NULL;
 	int status = 0;
+
+	if (!g_file_test(SYSTEM_NFT, G_FILE_TEST_IS_EXECUTABLE))
+		argv[0] = "nft";
 
 	if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, ret_out,
 			  &err, &status, &error)) {
