@@ -75,6 +75,19 @@ ip netns exec "$CL_NS" curl -sS --max-time 60 -o "$STATE/got.bin" "http://$WEB:8
 cmp -s "$STATE/big.bin" "$STATE/got.bin" || t_fail "the 4 MB download arrived damaged"
 t_info "4 MB over HTTP through $tun: complete and intact"
 
+# The path shrinks while up (as after an ICMP fragmentation-needed the kernel
+# learnt): within a few seconds the TUN follows it down, and full size works again.
+ip -n "$CL_NS" link set rv-cl mtu 1200
+rvt_wait_log "$T_LOG" 'path MTU to the gateway is now 1200' 15 "$T_PID" ||
+	t_fail "the TUN did not follow the path MTU down to 1200"
+mtu2=$(ip -n "$CL_NS" -o link show dev "$tun" | sed -E 's/.* mtu ([0-9]+) .*/\1/')
+# 1200 - 64 = 1136 = 71 AES blocks; - 22 = 1114 (see tests/unit/session/test-mtu.c)
+[ "$mtu2" = 1114 ] || t_fail "$tun MTU $mtu2 after the path fell to 1200, expected 1114"
+ip netns exec "$CL_NS" ping -n -c 3 -W 3 -M "do" -s $((mtu2 - 28)) -I "$tun" "$PING" \
+	>"$STATE/ping-df2.log" 2>&1 || { cat "$STATE/ping-df2.log" >&2; t_fail "full-size ping with DF after the path fell got no answer"; }
+t_info "path MTU 1200 while up: $tun MTU $mtu -> $mtu2, ping -M do -s $((mtu2 - 28)) answered"
+ip -n "$CL_NS" link set rv-cl mtu 1280
+
 kill -INT "$T_PID"
 t_wait_exit 25
 [ "$T_RC" -eq 0 ] || t_fail "roadvpnd exited $T_RC after SIGINT (expected 0)"

@@ -85,3 +85,8 @@ int net_config_add_ipv6(struct net_state *state, const uint8_t iid[8], char **re
 {
 	return net_rtnl_add_ipv6(state->rtnl, iid, ret_error);
 }
+
+int net_config_set_mtu(struct net_state *state, uint16_t mtu)
+{
+	return mtu < 68 ? -EINVAL : net_rtnl_set_mtu(state->rtnl, mtu);
+}

@@ -21,6 +21,7 @@ struct net_rtnl;
 struct net_rtnl *net_rtnl_apply(const struct net_config *cfg, char **ret_error);
 void net_rtnl_undo(struct net_rtnl *rtnl);
 int net_rtnl_add_ipv6(struct net_rtnl *rtnl, const uint8_t iid[8], char **ret_error);
+int net_rtnl_set_mtu(struct net_rtnl *rtnl, uint16_t mtu);
 
 /* dns.c: systemd-resolved or a managed resolv.conf, recorded for undo. */
 struct net_dns;

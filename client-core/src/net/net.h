@@ -204,6 +204,9 @@ void net_stale_record(const char *dir, const char *ifname, uint32_t gateway4, bo
 void net_stale_forget(const char *dir, const char *ifname);
 int net_stale_cleanup(const char *dir);
 
+/* A new MTU for the configured TUN (a lower path MTU); 0 or -errno. */
+int net_config_set_mtu(struct net_state *state, uint16_t mtu);
+
 /*
  * The kill switch: an nftables table of ours (inet family, output and
  * forward hooks, policy drop) that lets out only loopback, the TUN devices

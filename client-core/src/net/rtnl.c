@@ -520,6 +520,12 @@ struct net_rtnl *net_rtnl_apply(const struct net_config *cfg, char **ret_error)
 }
 
 /* IPv6CP opens after IPCP on real gateways (l2tpns): add its link-local address later. */
+int net_rtnl_set_mtu(struct net_rtnl *rtnl, uint16_t mtu)
+{
+	/* The undo puts back the MTU from before the link came up: nothing to record. */
+	return rtnl_set_link(rtnl, IFF_UP, IFF_UP, mtu);
+}
+
 int net_rtnl_add_ipv6(struct net_rtnl *rtnl, const uint8_t iid[8], char **ret_error)
 {
 	struct net_config cfg = { .has_ipv6 = true };

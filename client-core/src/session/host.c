@@ -99,6 +99,8 @@ uint16_t session_host_measure_mtu(struct session_host *h, uint32_t gateway4,
 		st->path_mtu = 0;
 	}
 	h->stack_mtu = session_mtu_of_stack(st);
+	h->stack = *st;
+	h->gateway4 = gateway4;
 	rv_log_info("session", "MTU %u: path MTU %u less %s, L2TP%s and PPP", h->stack_mtu,
 		    st->path_mtu ? st->path_mtu : 1500,
 		    !st->esp ? "UDP" : st->udp_encap ? "ESP in UDP" : "raw ESP",
@@ -146,6 +148,40 @@ static void fill_net_config(struct session_host *h, const struct session_host_pe
 	}
 }
 
+/*
+ * The path MTU can fall while we are up (another route, an ICMP
+ * fragmentation-needed the kernel learnt from our ESP/UDP packets): the
+ * TUN follows it down, so the applications' TCP re-segments instead of
+ * black-holing. Never up: a larger path is not proven by the kernel's word.
+ */
+#define PATH_CHECK_SECONDS 5
+
+static gboolean on_path_check(gpointer user_data)
+{
+	struct session_host *h = user_data;
+	SESSION_SCOPE(h->core->owner);
+	struct session_mtu_stack st = h->stack;
+	uint16_t mtu;
+
+	if (net_path_mtu4(h->gateway4, &st.path_mtu) < 0 || st.path_mtu == h->stack.path_mtu)
+		return G_SOURCE_CONTINUE;
+	h->stack.path_mtu = st.path_mtu;
+	mtu = session_mtu_of_stack(&st);
+	if (mtu >= h->tun_mtu || net_config_set_mtu(h->net, mtu) < 0)
+		return G_SOURCE_CONTINUE;
+	rv_log_info("session", "path MTU to the gateway is now %u: %s MTU %u -> %u", st.path_mtu,
+		    h->tun.name, h->tun_mtu, mtu);
+	h->tun_mtu = mtu;
+	return G_SOURCE_CONTINUE;
+}
+
+static void watch_path(struct session_host *h, uint16_t mtu)
+{
+	h->tun_mtu = mtu;
+	if (h->gateway4 && !h->path_watch)
+		h->path_watch = g_timeout_add_seconds(PATH_CHECK_SECONDS, on_path_check, h);
+}
+
 bool session_host_apply(struct session_host *h, const struct session_host_peer *peer,
 			struct net_config *cfg)
 {
@@ -156,8 +192,10 @@ bool session_host_apply(struct session_host *h, const struct session_host_peer *
 		return true;
 
 	h->net = net_config_apply(cfg, &error);
-	if (h->net)
+	if (h->net) {
+		watch_path(h, cfg->mtu);
 		return true;
+	}
 
 	session_fail(h->core, SESSION_REASON_NETWORK_SETUP, 0, "%s", error ? error : "unknown error");
 	free(error);
@@ -215,6 +253,9 @@ void session_host_kill_switch_release(struct session_host *h)
 
 void session_host_undo(struct session_host *h)
 {
+	if (h->path_watch)
+		g_source_remove(h->path_watch);
+	h->path_watch = 0;
 	if (!h->net)
 		return;
 

@@ -4,31 +4,15 @@
  * device, and the addresses, routes and DNS that net/ applied (and
  * records, so that its undo removes exactly that, even after a crash).
  */
+#include <glib.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "net/net.h"
 #include "ppp/ppp.h"
 
 struct session_core;
-
-struct session_host {
-	struct session_core *core;
-	bool configure_network;   /* false: NM configures the host itself */
-	struct net_tun tun;
-	struct net_state *net;
-	uint16_t stack_mtu;       /* what the negotiated stack carries; 0: not known */
-	char *kill_switch;        /* our nftables table while the kill switch holds */
-};
-
-/* What PPP gave us, and the gateway: the inputs of the host configuration. */
-struct session_host_peer {
-	const struct ppp_ipcp_info *ipcp;
-	const struct ppp_ipv6cp_info *ipv6cp;
-	bool has_ipv6;
-	uint16_t mtu;
-	uint32_t gateway4;
-};
 
 /*
  * The negotiated stack under the TUN: what each layer adds to an inner IP
@@ -53,6 +37,29 @@ struct session_mtu_stack {
  * below 68 (IPv4's minimum).
  */
 uint16_t session_mtu_of_stack(const struct session_mtu_stack *st);
+
+struct session_host {
+	struct session_core *core;
+	bool configure_network;   /* false: NM configures the host itself */
+	struct net_tun tun;
+	struct net_state *net;
+	uint16_t stack_mtu;       /* what the negotiated stack carries; 0: not known */
+	struct session_mtu_stack stack; /* what stack_mtu was computed from */
+	uint32_t gateway4;
+	uint16_t tun_mtu;         /* as applied */
+	guint path_watch;         /* while configured: the path MTU checked again */
+	char *kill_switch;        /* our nftables table while the kill switch holds */
+};
+
+/* What PPP gave us, and the gateway: the inputs of the host configuration. */
+struct session_host_peer {
+	const struct ppp_ipcp_info *ipcp;
+	const struct ppp_ipv6cp_info *ipv6cp;
+	bool has_ipv6;
+	uint16_t mtu;
+	uint32_t gateway4;
+};
+
 
 void session_host_init(struct session_host *h, struct session_core *core, bool configure_network);
 /*
