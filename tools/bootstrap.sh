@@ -13,7 +13,7 @@ PACKAGES=(
 	meson ninja-build pkg-config gcc clang libclang-rt-14-dev
 	libglib2.0-dev libglib2.0-bin libssl-dev libplist-dev libnl-3-dev libnl-route-3-dev libcmocka-dev
 	# run and test
-	iproute2 iputils-ping tcpdump tshark nftables procps psmisc python3 util-linux
+	iproute2 iputils-ping tcpdump tshark nftables procps psmisc python3 util-linux curl
 	dbus-daemon polkitd gdb
 	# benchmarks (tools/bench: bench-tunnel.sh, bench-session.sh)
 	iperf3
