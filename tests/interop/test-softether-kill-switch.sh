@@ -6,7 +6,10 @@
 # roadvpnd starts. Then, while the profile is active:
 #   - connected: the tunnel works, the outside address gets nothing;
 #   - gateway stopped: roadvpnd reconnects, and for as long as the gateway
-#     is down not one ping to the outside address gets through;
+#     is down not one ping to the outside address gets through; the
+#     gateway is given by name (the namespace's hosts file), and the name
+#     no longer resolves for the reconnect (the table lets no DNS out): the
+#     address the table allows is used;
 #   - gateway back: the tunnel works again, the outside is still shut;
 #   - SIGINT: roadvpnd's nftables table is gone, the outside answers;
 #   - SIGKILL: the table stays (fail closed), and the next roadvpnd removes
@@ -25,6 +28,11 @@ OUTSIDE=192.0.2.99
 ip -n "$GW_NS" link set lo up
 ip -n "$GW_NS" addr add "$OUTSIDE/32" dev lo
 ip -n "$CL_NS" route add "$OUTSIDE/32" via "$GATEWAY"
+# Bind-mounted over /etc/hosts by `ip netns exec`: emptied in place later, roadvpnd sees that.
+HOSTS=/etc/netns/$CL_NS/hosts
+GW_NAME=gw-$$.roadvpn-test
+printf '%s %s\n' "$GATEWAY" "$GW_NAME" >"$HOSTS"
+trap 'rm -f "$HOSTS"; t_cleanup' EXIT
 
 # outside_pings N: how many of N pings to the outside address were answered.
 outside_pings() {
@@ -54,7 +62,8 @@ tunnel_ping() {
 
 [ "$(outside_pings 3)" -ge 2 ] || t_fail "the outside address does not answer even without roadvpnd"
 t_info "outside $OUTSIDE answers before roadvpnd"
-t_default_profile "$STATE/ks.profile" mschapv2 "ip.kill-switch=true" "ipsec.dpd-delay=5"
+t_default_profile "$STATE/ks.profile" mschapv2 "ip.kill-switch=true" "ipsec.dpd-delay=5" \
+	"connection.gateway=$GW_NAME"
 t_snapshot "$STATE/before"
 t_roadvpnd "$STATE/ks.profile"
 await_connected 1
@@ -66,6 +75,7 @@ tunnel_ping "connected"
 [ "$(outside_pings 3)" = 0 ] || t_fail "the outside address answered while connected"
 t_info "outside: nothing through while connected"
 
+: >"$HOSTS"
 "$T_GW_DIR/softether.sh" stop-server --name "$RVT_NAME" --mode ipsec-natt
 for ((i = 0; i < 300; i++)); do
 	grep -q -- '-> reconnect-wait' "$T_LOG" && break
@@ -80,6 +90,9 @@ t_info "gateway down for 3 s of pings: nothing through to the outside, table hel
 "$T_GW_DIR/softether.sh" start-server --name "$RVT_NAME" --mode ipsec-natt >/dev/null ||
 	t_fail "could not start SoftEther again"
 await_connected 2
+grep -q "cannot resolve '$GW_NAME' behind the kill switch" "$T_LOG" ||
+	t_fail "the reconnect did not fall back to the address the kill switch allows"
+printf '%s %s\n' "$GATEWAY" "$GW_NAME" >"$HOSTS"
 tunnel_ping "after the reconnect"
 [ "$(outside_pings 3)" = 0 ] || t_fail "the outside address answered after the reconnect"
 t_info "reconnected: tunnel works, outside still shut"

@@ -237,6 +237,7 @@ bool session_host_kill_switch_hold(struct session_host *h, uint32_t gateway4)
 		g_free(error);
 		return false;
 	}
+	h->kill_switch_gateway4 = gateway4;
 	rv_log_info("session", "kill switch holds (nftables table inet %s%s)", h->kill_switch,
 		    p->allow_lan ? ", local networks allowed" : "");
 	return true;
@@ -249,6 +250,7 @@ void session_host_kill_switch_release(struct session_host *h)
 	if (net_killswitch_release(h->kill_switch) == 0)
 		rv_log_info("session", "kill switch released");
 	g_clear_pointer(&h->kill_switch, g_free);
+	h->kill_switch_gateway4 = 0;
 }
 
 void session_host_undo(struct session_host *h)

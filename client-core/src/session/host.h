@@ -49,6 +49,7 @@ struct session_host {
 	uint16_t tun_mtu;         /* as applied */
 	guint path_watch;         /* while configured: the path MTU checked again */
 	char *kill_switch;        /* our nftables table while the kill switch holds */
+	uint32_t kill_switch_gateway4; /* the gateway address it lets through */
 };
 
 /* What PPP gave us, and the gateway: the inputs of the host configuration. */

@@ -385,6 +385,14 @@ static void on_resolved(GObject *source, GAsyncResult *res, gpointer user_data)
 	}
 	g_resolver_free_addresses(addrs);
 
+	/* The kill switch held since the last attempt lets no DNS out: the address it had. */
+	if (!s->gateway4 && s->host.kill_switch_gateway4) {
+		s->gateway4 = s->host.kill_switch_gateway4;
+		rv_log_info("session", "cannot resolve '%s' behind the kill switch (%s): "
+			    "using the address it had", s->core.profile->gateway,
+			    error ? error->message : "no IPv4 address");
+	}
+
 	if (!s->gateway4) {
 		session_fail(&s->core, SESSION_REASON_RESOLVE_FAILED, 0, "cannot resolve '%s': %s",
 			     s->core.profile->gateway, error ? error->message : "no IPv4 address");
