@@ -13,6 +13,7 @@
  *                  addresses, routes and DNS as for any VPN;
  *   failure     -> the phase and reason in the log, the nearest
  *                  NMVpnPluginFailure for NetworkManager;
+ *   lost after up -> the VPN ends with the reason (see end_lost());
  *   NM Disconnect, or this process gone -> roadvpnd tears the tunnel down
  *                  (it watches us on the bus: a crash leaves nothing up).
  *
@@ -187,6 +188,25 @@ static void fail_with_error(RvNmService *self, const GError *error)
 /* Following roadvpnd ---------------------------------------------------------- */
 
 /*
+ * Lost after up, and roadvpnd would reconnect on its own. Its new TUN device
+ * would need a new activation: NetworkManager 1.42 keeps the old device's
+ * DNS when handed a configuration for another device (seen in
+ * frontends-nm-connect). So the VPN ends here, with the reason, and
+ * roadvpnd's connection with it; NetworkManager's own retry (or the user)
+ * starts a fresh one.
+ */
+static void end_lost(RvNmService *self)
+{
+	say("failed in phase up (connection-lost): the gateway was lost; ending the VPN");
+	self->was_up = FALSE;
+	self->stopping = TRUE;
+	rvc_connection_disconnect(self->conn, NULL, NULL, NULL);
+	g_clear_object(&self->conn);
+	nm_vpn_service_plugin_failure(NM_VPN_SERVICE_PLUGIN(self),
+				      NM_VPN_PLUGIN_FAILURE_CONNECT_FAILED);
+}
+
+/*
  * After up, roadvpnd may lose the gateway and reconnect on its own (DPD,
  * gateway restart): NetworkManager hears about the loss and, once it is up
  * again, gets the new configuration; a final failure ends the VPN.
@@ -203,12 +223,6 @@ static void on_changed(RvcConnection *c, RvNmService *self)
 		g_clear_object(&self->conn);
 		nm_vpn_service_plugin_failure(NM_VPN_SERVICE_PLUGIN(self),
 					      NM_VPN_PLUGIN_FAILURE_CONNECT_FAILED);
-	} else if (phase == RVC_PHASE_UP) {
-		if (!self->was_up) {
-			self->was_up = TRUE;
-			say("up again");
-			send_config(self);
-		}
 	} else if (phase == RVC_PHASE_FAILED && rvc_connection_get_last_error(c, &f)) {
 		report_failure(self, &f);
 	} else if (phase == RVC_PHASE_DISCONNECTED) {
@@ -216,9 +230,8 @@ static void on_changed(RvcConnection *c, RvNmService *self)
 		g_clear_object(&self->conn);
 		nm_vpn_service_plugin_failure(NM_VPN_SERVICE_PLUGIN(self),
 					      NM_VPN_PLUGIN_FAILURE_CONNECT_FAILED);
-	} else if (self->was_up) {
-		self->was_up = FALSE;
-		say("connection lost (%s)", rvc_connection_get_state(c));
+	} else if (phase == RVC_PHASE_RECONNECT_WAIT && self->was_up) {
+		end_lost(self);
 	}
 }
 

@@ -7,19 +7,28 @@ Xvfb and a session bus.
 
     nm-gui.py editor OUT_DIR     create "office" and save it
     nm-gui.py auth OUT_DIR CMD   the auth dialog in GTK mode (CMD reads stdin)
+    nm-gui.py importexport OUT_DIR IN OUT   import IN, export it to OUT through
+                                 the plugin as libnm finds it (nmcli's path)
 """
 import os
 import subprocess
 import sys
 import time
 
-from dogtail.config import config
-config.checkForA11y = False
-config.searchShowingOnly = True
-config.defaultDelay = 0.3
-config.searchCutoffCount = 40
-from dogtail import tree  # noqa: E402
-from dogtail.predicate import GenericPredicate  # noqa: E402
+tree = GenericPredicate = None
+
+
+def load_dogtail():
+    """AT-SPI only for the GUI modes (importing dogtail connects to it)."""
+    global tree, GenericPredicate
+    from dogtail.config import config
+    config.checkForA11y = False
+    config.searchShowingOnly = True
+    config.defaultDelay = 0.3
+    config.searchCutoffCount = 40
+    from dogtail import tree as t
+    from dogtail.predicate import GenericPredicate as gp
+    tree, GenericPredicate = t, gp
 
 OUT = sys.argv[2]
 GATEWAY = os.environ["GATEWAY"]
@@ -103,6 +112,7 @@ def has_error_icon(field):
 
 
 def editor():
+    load_dogtail()
     proc = subprocess.Popen(["nm-connection-editor", "--create", "--type=vpn"],
                             stdout=open(os.path.join(OUT, "nm-connection-editor.log"), "w"),
                             stderr=subprocess.STDOUT, env=child_env())
@@ -176,6 +186,7 @@ def editor():
 
 
 def auth():
+    load_dogtail()
     cmd = sys.argv[3:]
     out_path = os.path.join(OUT, "auth-dialog.out")
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=open(out_path, "w"),
@@ -208,6 +219,25 @@ def auth():
     log("auth dialog answered password and PSK")
 
 
+def importexport():
+    import gi
+    gi.require_version("NM", "1.0")
+    from gi.repository import NM
+    info = NM.VpnPluginInfo.new_search_file(None, "org.freedesktop.NetworkManager.roadvpn")
+    if info is None:
+        fail("libnm does not find the roadvpn .name file")
+    plugin = info.load_editor_plugin()
+    conn = plugin.import_(sys.argv[3])
+    vpn = conn.get_setting_vpn()
+    ip4 = conn.get_setting_ip4_config()
+    got = (conn.get_id(), vpn.get_data_item("ipsec-ike"), vpn.get_data_item("refuse-pap"),
+           ip4.get_never_default(), ip4.get_num_routes())
+    if got != ("imported", "aes256-sha256-modp2048", "no", True, 1):
+        fail("import gave %r" % (got,))
+    plugin.export(sys.argv[4], conn)
+    log("imported and exported through %s" % info.get_plugin())
+
+
 if __name__ == "__main__":
-    {"editor": editor, "auth": auth}[sys.argv[1]]()
+    {"editor": editor, "auth": auth, "importexport": importexport}[sys.argv[1]]()
     log("PASS")

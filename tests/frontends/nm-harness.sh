@@ -43,7 +43,8 @@ nmh_require() {
 nmh_enter() {
 	[ -n "${FT_INNER:-}" ] && return 0
 	NMH_NAME=nm$$
-	FT_STATE=/tmp/roadvpn-ft/${FT_PROG%.sh}
+	# per run: other worktrees may run the same test at the same time
+	FT_STATE=/tmp/roadvpn-ft/${FT_PROG%.sh}-$NMH_NAME
 	trap '"$NMH_GW" stop --name "$NMH_NAME" >/dev/null 2>&1 || true' EXIT
 	"$NMH_GW" start --name "$NMH_NAME" --mode "${NMH_MODE:-ipsec-natt}" >/dev/null ||
 		ft_fail "could not start SoftEther"
@@ -178,6 +179,16 @@ nmh_start() {
 	nmh_start_nm
 }
 
+# The sanitizer runtime for programs that load our (sanitized) libnm plugin
+# modules, nmcli import/export and nm-connection-editor: empty otherwise.
+nmh_plugin_preload() {
+	local dir
+	dir=$(sed -n 's|^plugin=\(.*\)/[^/]*$|\1|p' /usr/lib/NetworkManager/VPN/nm-roadvpn-service.name)
+	if ldd "$dir/libnm-vpn-plugin-roadvpn.so" | grep -q libasan; then
+		echo "$(gcc -print-file-name=libasan.so) $(gcc -print-file-name=libubsan.so)"
+	fi
+}
+
 # nmh_vpn_state NAME: NetworkManager's GENERAL.STATE of an active connection ("" if none).
 nmh_vpn_state() {
 	nmcli -g GENERAL.STATE connection show "$1" 2>/dev/null || true
@@ -209,8 +220,10 @@ nmh_no_secret() {
 # Nothing of a VPN left: no TUN, no route into the pool, no pool DNS, no live connection.
 nmh_check_clean() {
 	local i
-	for ((i = 0; i < 100; i++)); do
-		[ -z "$(nmh_tun)" ] && [ "$(nmh_live_connections)" = 0 ] && break
+	# NetworkManager removes its part (DNS, routes) once it saw the VPN end.
+	for ((i = 0; i < 150; i++)); do
+		[ -z "$(nmh_tun)" ] && [ "$(nmh_live_connections)" = 0 ] &&
+			! grep -q "$DNS1" /etc/resolv.conf && break
 		sleep 0.1
 	done
 	[ -z "$(nmh_tun)" ] || ft_fail "$1: the TUN device $(nmh_tun) is left"

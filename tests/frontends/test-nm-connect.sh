@@ -8,9 +8,13 @@
 #     or roadvpnd connection;
 #  2. nmcli --ask with agent-owned secrets answered on standard input (the
 #     auth dialog's external UI mode);
-#  3. the gateway killed while up: NetworkManager sees the VPN go down,
-#     its log has roadvpn's phase and reason;
-#  4. the plugin service killed while up: roadvpnd ends the tunnel.
+#  3. the gateway killed while up (reconnect=no): NetworkManager sees the
+#     VPN go down, its log has roadvpn's phase and reason;
+#  4. the gateway lost while up with reconnect on: the VPN ends with the
+#     reason and roadvpnd keeps no reconnecting connection (a reconnect
+#     makes a new TUN device, which needs a new activation; see
+#     nm-roadvpn-service.c end_lost());
+#  5. the plugin service killed while up: roadvpnd ends the tunnel.
 # No secret appears in NetworkManager's or roadvpnd's log.
 set -euo pipefail
 . "$(dirname "$0")/nm-harness.sh"
@@ -31,6 +35,29 @@ wait_vpn() {
 	ft_fail "$1 is '$(nmh_vpn_state "$1")', not '$2' after $3 s"
 }
 
+# wait_log REGEX TIMEOUT_S: NetworkManager's log (which has the plugin's lines) matches.
+wait_log() {
+	local i
+	for ((i = 0; i < $2 * 10; i++)); do
+		grep -Eq -- "$1" "$FT_STATE/NetworkManager.log" && return 0
+		sleep 0.1
+	done
+	ft_fail "no /$1/ in NetworkManager.log after $2 s"
+}
+
+# ping_through WHY: the gateway's side of the tunnel answers (NetworkManager
+# applies addresses and routes just after it reports "activated").
+ping_through() {
+	local i
+	for ((i = 0; i < 10; i++)); do
+		ping -n -c 1 -W 1 "$PING" >"$O.ping" 2>&1 && return 0
+	done
+	cat "$O.ping" >&2
+	ip addr >&2
+	ip route >&2
+	ft_fail "no ping through the tunnel $1"
+}
+
 ft_info "nmcli add + up with saved secrets"
 ft_expect 0 "$O" nmcli connection add type vpn con-name office vpn-type roadvpn \
 	vpn.data "gateway=$GATEWAY, user=$USER, ipsec-psk-flags=0, password-flags=0, reconnect=no, ipsec-dpd-delay=2" \
@@ -48,7 +75,7 @@ ip -br link show dev "$TUN" | grep -q 'UP' || ft_fail "$TUN is not up"
 ft_grep "^nameserver $DNS1" /etc/resolv.conf
 nmcli -g IP4.ADDRESS,IP4.DNS connection show office >"$O.nm"
 ft_grep "$DNS1" "$O.nm"
-ping -n -c 3 -W 2 "$PING" >"$O" 2>&1 || { cat "$O" >&2; ft_fail "no ping through the tunnel"; }
+ping_through "with saved secrets"
 [ "$(nmh_live_connections)" = 1 ] || ft_fail "roadvpnd does not show one live connection"
 ft_grep 'nm-roadvpn\[[0-9]+\]: up: rvpn' "$FT_STATE/NetworkManager.log"
 
@@ -61,15 +88,29 @@ ft_info "nmcli --ask with agent-owned secrets (external UI mode)"
 ft_expect 0 "$O" nmcli connection modify office vpn.data \
 	"gateway=$GATEWAY, user=$USER, ipsec-psk-flags=1, password-flags=1, reconnect=no, ipsec-dpd-delay=2"
 ft_expect 0 "$O" nmcli connection modify office vpn.secrets ""
-# nmcli asks on a terminal: script(1) gives it one, fed from a pipe.
-{ sleep 4; printf '%s\n' "$PASSWORD"; sleep 1; printf '%s\n' "$PSK"; sleep 30; } |
-	timeout 60 script -qec "nmcli --ask --wait 50 connection up office" /dev/null >"$O.ask" 2>&1 &
+# nmcli asks on a terminal: script(1) gives it one; each answer is typed
+# into a FIFO once its prompt shows.
+mkfifo "$FT_STATE/ask.in"
+timeout 60 script -qfec "nmcli --ask --wait 50 connection up office" /dev/null \
+	<"$FT_STATE/ask.in" >"$O.ask" 2>&1 &
 ASK=$!
+exec 7>"$FT_STATE/ask.in"
+answer() {
+	local i
+	for ((i = 0; i < 300; i++)); do
+		grep -q "$1" "$O.ask" 2>/dev/null && { printf '%s\n' "$2" >&7; return 0; }
+		sleep 0.1
+	done
+	cat "$O.ask" >&2
+	ft_fail "nmcli --ask did not ask for $1"
+}
+answer 'Password (vpn.secrets.password)' "$PASSWORD"
+answer 'Pre-shared key (vpn.secrets.ipsec-psk)' "$PSK"
 wait_vpn office activated 45
-kill "$ASK" 2>/dev/null || true
+exec 7>&-
 wait "$ASK" 2>/dev/null || true
 ft_grep 'successfully activated' "$O.ask"
-ping -n -c 1 -W 2 "$PING" >"$O" 2>&1 || ft_fail "no ping after --ask"
+ping_through "after --ask"
 grep -q "external-ui-mode" "$FT_STATE/NetworkManager.log" ||
 	ft_info "(NetworkManager's log does not name the auth dialog's mode)"
 
@@ -82,17 +123,27 @@ nmh_check_clean "after the gateway died"
 nmh_gateway start
 sleep "$SESSION_GAP"
 
-ft_info "the plugin service killed while up: roadvpnd ends the tunnel"
+ft_info "the gateway lost while up, reconnect on: the VPN ends, roadvpnd does not reconnect alone"
 ft_expect 0 "$O" nmcli connection modify office vpn.data \
-	"gateway=$GATEWAY, user=$USER, ipsec-psk-flags=0, password-flags=0, reconnect=no"
+	"gateway=$GATEWAY, user=$USER, ipsec-psk-flags=0, password-flags=0"
 ft_expect 0 "$O" nmcli connection modify office vpn.secrets "password=$PASSWORD, ipsec-psk=$PSK"
 ft_expect 0 "$O" timeout 60 nmcli --wait 50 connection up office
+nmh_gateway stop
+wait_vpn office "" 60
+wait_log 'nm-roadvpn\[[0-9]+\]: failed in phase up \(connection-lost\)' 5
+nmh_check_clean "after the gateway was lost (reconnect on)"
+nmh_gateway start
+sleep "$SESSION_GAP"
+ft_expect 0 "$O" timeout 60 nmcli --wait 50 connection up office
+
+ft_info "the plugin service killed while up: roadvpnd ends the tunnel"
 SERVICE=$(pgrep -f nm-roadvpn-service | head -1)
 [ -n "$SERVICE" ] || ft_fail "no nm-roadvpn-service process"
 kill -KILL "$SERVICE"
+wait_vpn office "" 30
 nmh_check_clean "after the plugin was killed"
 grep -q 'its caller left the bus' "$FT_STATE/roadvpnd.log" ||
 	ft_fail "roadvpnd did not log that its caller left"
 
 nmh_no_secret "$FT_STATE/NetworkManager.log" "$FT_STATE/roadvpnd.log" "$O.ask"
-ft_check_sanitizer "$FT_STATE/roadvpnd.log"
+ft_check_sanitizer "$FT_STATE/roadvpnd.log" "$FT_STATE/NetworkManager.log"

@@ -55,4 +55,4 @@ for s in "$WRONG_PSK" "$WRONG_PASSWORD"; do
 	if grep -qF -- "$s" "$LOG" "$FT_STATE/roadvpnd.log"; then ft_fail "a wrong secret is logged"; fi
 done
 nmh_no_secret "$LOG" "$FT_STATE/roadvpnd.log"
-ft_check_sanitizer "$FT_STATE/roadvpnd.log"
+ft_check_sanitizer "$FT_STATE/roadvpnd.log" "$FT_STATE/NetworkManager.log"

@@ -7,7 +7,8 @@
 # typed (Save / OK off), a connection is created and saved, and the saved
 # keyfile holds what was typed; then the auth dialog in GTK mode asks for
 # the password and answers NetworkManager's protocol. Screenshots are kept
-# in the test's log folder (see the PASS line).
+# in the test's log folder (see the PASS line). Import and export go through
+# the plugin as libnm loads it for nmcli import/export.
 set -euo pipefail
 . "$(dirname "$0")/nm-harness.sh"
 
@@ -22,17 +23,12 @@ nmh_start
 SHOTS=$FT_STATE/screenshots
 mkdir -p "$SHOTS" "$FT_STATE/home" "$FT_STATE/xdg"
 chmod 700 "$FT_STATE/xdg"
-PLUGINDIR=$(sed -n 's|^plugin=\(.*\)/[^/]*$|\1|p' /usr/lib/NetworkManager/VPN/nm-roadvpn-service.name)
 AUTH_DIALOG=$(sed -n 's|^auth-dialog=||p' /usr/lib/NetworkManager/VPN/nm-roadvpn-service.name)
 
 # A sanitized build: the programs loading our modules need the runtime first
 # (nm-gui.py preloads it into them only, not into the bus or AT-SPI).
 GUI_ENV=(HOME="$FT_STATE/home" XDG_RUNTIME_DIR="$FT_STATE/xdg" GATEWAY="$GATEWAY"
-	GTK_THEME=Adwaita NM_GUI_PRELOAD=)
-if ldd "$PLUGINDIR/libnm-vpn-plugin-roadvpn-editor.so" | grep -q libasan; then
-	GUI_ENV+=(NM_GUI_PRELOAD="$(gcc -print-file-name=libasan.so) $(gcc -print-file-name=libubsan.so)"
-		ASAN_OPTIONS=detect_leaks=0)
-fi
+	GTK_THEME=Adwaita NM_GUI_PRELOAD="$(nmh_plugin_preload)" ASAN_OPTIONS=detect_leaks=0)
 
 exec 5>"$FT_STATE/xvfb.display"
 Xvfb -displayfd 5 -screen 0 1024x768x24 -nolisten tcp >"$FT_STATE/xvfb.log" 2>&1 &
@@ -67,4 +63,25 @@ ft_grep 'ipsec-ike = aes256-sha256-modp2048[^ ]*aes128-sha1-modp2048' "$FT_STATE
 ft_info "the auth dialog in GTK mode"
 gui auth "$SHOTS" "$AUTH_DIALOG" -u 0c5e0e2c-5d1c-4b8e-9f0e-3c1c1c1c1c1c -n office \
 	-s org.freedesktop.NetworkManager.roadvpn -i
+ft_info "import and export through the plugin libnm loads (as nmcli import/export)"
+cat >"$FT_STATE/import.conf" <<-EOF
+	[connection]
+	name=imported
+	gateway=$GATEWAY
+	[ipsec]
+	ike=aes256-sha256-modp2048
+	[ppp]
+	user=alice
+	auth=mschapv2,pap
+	[ip]
+	default-route=false
+	routes=$POOL_CIDR
+EOF
+env LD_PRELOAD="$(nmh_plugin_preload)" ASAN_OPTIONS=detect_leaks=0 GATEWAY="$GATEWAY" \
+	/usr/bin/python3 "$FT_DIR/nm-gui.py" importexport "$SHOTS" "$FT_STATE/import.conf" \
+	"$FT_STATE/export.conf" >>"$FT_STATE/gui.log" 2>&1 || { cat "$FT_STATE/gui.log" >&2; ft_fail "import/export"; }
+for want in "name=imported" "gateway=$GATEWAY" "ike=aes256-sha256-modp2048" "auth=mschapv2,pap" \
+	"default-route=false" "routes=$POOL_CIDR"; do
+	grep -qxF "$want" "$FT_STATE/export.conf" || { cat "$FT_STATE/export.conf" >&2; ft_fail "export lacks $want"; }
+done
 ls "$SHOTS"/*.png >&2
