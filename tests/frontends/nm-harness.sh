@@ -184,9 +184,10 @@ nmh_start() {
 nmh_plugin_preload() {
 	local dir
 	dir=$(sed -n 's|^plugin=\(.*\)/[^/]*$|\1|p' /usr/lib/NetworkManager/VPN/nm-roadvpn-service.name)
-	if ldd "$dir/libnm-vpn-plugin-roadvpn.so" | grep -q libasan; then
-		echo "$(gcc -print-file-name=libasan.so) $(gcc -print-file-name=libubsan.so)"
-	fi
+	# not `ldd | grep -q`: under pipefail, grep's early exit fails the pipe
+	case "$(ldd "$dir/libnm-vpn-plugin-roadvpn.so")" in
+	*libasan*) echo "$(gcc -print-file-name=libasan.so) $(gcc -print-file-name=libubsan.so)" ;;
+	esac
 }
 
 # nmh_vpn_state NAME: NetworkManager's GENERAL.STATE of an active connection ("" if none).
@@ -228,7 +229,7 @@ nmh_check_clean() {
 	done
 	[ -z "$(nmh_tun)" ] || ft_fail "$1: the TUN device $(nmh_tun) is left"
 	[ "$(nmh_live_connections)" = 0 ] || ft_fail "$1: roadvpnd still has a live connection"
-	if ip -4 route show table all | grep -q "${POOL_PREFIX}"; then
+	if [[ "$(ip -4 route show table all)" == *"$POOL_PREFIX"* ]]; then
 		ip -4 route show table all >&2
 		ft_fail "$1: a route into the pool is left"
 	fi

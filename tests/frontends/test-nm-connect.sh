@@ -71,7 +71,7 @@ ip -4 -o addr show dev "$TUN" >"$O.addr"
 ft_grep "inet ${POOL_PREFIX//./\\.}[0-9]+ peer" "$O.addr"
 ip -4 route show "$POOL_CIDR" >"$O.route"
 ft_grep "dev $TUN" "$O.route"
-ip -br link show dev "$TUN" | grep -q 'UP' || ft_fail "$TUN is not up"
+[[ "$(ip -br link show dev "$TUN")" == *UP* ]] || ft_fail "$TUN is not up"
 ft_grep "^nameserver $DNS1" /etc/resolv.conf
 nmcli -g IP4.ADDRESS,IP4.DNS connection show office >"$O.nm"
 ft_grep "$DNS1" "$O.nm"
