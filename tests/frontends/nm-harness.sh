@@ -60,7 +60,11 @@ nmh_enter() {
 		--kill-child -- nsenter --net="/run/netns/$CL_NS" -- "$0" "$@" || FT_RC=$?
 	kill "$watcher" 2>/dev/null || true
 	wait "$watcher" 2>/dev/null || true
-	[ "$FT_RC" -eq 0 ] && ft_info "PASS (logs in $FT_STATE)"
+	if [ "$FT_RC" -eq 0 ]; then
+		# the install and the overlays' upper layers: only the logs are worth keeping
+		rm -rf "$FT_STATE/destdir" "$FT_STATE/ovl"
+		ft_info "PASS (logs in $FT_STATE)"
+	fi
 	exit "$FT_RC"
 }
 
