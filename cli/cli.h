@@ -7,6 +7,7 @@
  * sees (lines, prompts, exit statuses) is the CLI's.
  */
 #include <gio/gio.h>
+#include <glib/gi18n.h>
 #include <stdbool.h>
 
 #include <roadvpn-client/roadvpn-client.h>
@@ -31,7 +32,7 @@ enum cli_exit {
 struct cli_verb {
 	const char *name;
 	const char *args;
-	const char *summary;
+	const char *summary;   /* N_(): translated when shown */
 	int (*run)(int argc, char **argv);
 };
 
@@ -43,7 +44,8 @@ int cli_error_status(const GError *error);
 int cli_error(const GError *error);
 int cli_fail(int status, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 
-/* Parse the options of a verb; prints the error and returns false. --help exits 0. */
+/* Parse the options of a verb; prints the error and returns false. --help exits 0.
+ * `summary` and the entries' descriptions are N_() texts: GOption translates them. */
 bool cli_parse(const char *verb, const char *args, const char *summary, GOptionEntry *entries,
 	       int *argc, char ***argv);
 

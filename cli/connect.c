@@ -5,7 +5,8 @@
  *   PPP auth (MS-CHAPv2) ... ok
  *   IP 203.0.113.10, DNS 203.0.113.253 on rvpn0
  * Lines from PPP auth on wait for the method, which is known once up. On a
- * failure the last line is "roadvpn: <phase>: <reason>" and the exit status
+ * failure the last line is "roadvpn: <phase>: <reason>" (the library's
+ * label and failure text, in the user's language) and the exit status
  * is roadvpnd's table (3..9).
  */
 #include <glib-unix.h>
@@ -65,22 +66,29 @@ static void print_up(struct progress *p)
 	const char *const *dns = rvc_connection_get_dns(p->conn);
 	g_autofree char *dns_list = dns[0] ? g_strjoinv(", ", (char **)dns) : NULL;
 
-	finish_step(p, "ok");
+	finish_step(p, C_("step result", "ok"));
 	flush_held(p);
 	if (!p->quiet)
-		printf("IP %s, DNS %s on %s\n", rvc_connection_get_address(p->conn),
-		       dns_list ? dns_list : "(none)", rvc_connection_get_interface(p->conn));
-	printf("connected: %s\n", p->name);
+		printf(_("IP %s, DNS %s on %s\n"), rvc_connection_get_address(p->conn),
+		       dns_list ? dns_list : _("(none)"), rvc_connection_get_interface(p->conn));
+	printf(_("connected: %s\n"), p->name);
 	p->exit_code = CLI_EXIT_OK;
 }
 
 /* The library reported every step up to the one that failed: that one failed. */
 static void print_failed(struct progress *p, const RvcFailure *f)
 {
-	if (rvc_phase_is_step(rvc_phase_from_id(f->phase)))
-		finish_step(p, "failed");
+	RvcPhase phase = rvc_phase_from_id(f->phase);
+
+	/* The library's words, in the user's language (the helper's message is English). */
+	if (rvc_phase_is_step(phase))
+		finish_step(p, C_("step result", "failed"));
 	flush_held(p);
-	cli_fail(0, "%s", *f->message ? f->message : "the connection failed");
+	if (*f->phase || *f->reason)
+		/* TRANSLATORS: "<phase>: <reason>", e.g. "IKE phase 1: The gateway did not answer". */
+		cli_fail(0, _("%s: %s"), rvc_phase_label(phase), rvc_failure_text(phase, f->reason));
+	else
+		cli_fail(0, "%s", _("the connection failed"));
 	p->exit_code = rvc_connection_get_exit_code(p->conn);
 	if (p->exit_code <= 0)
 		p->exit_code = CLI_EXIT_FAILED;
@@ -91,7 +99,7 @@ static void on_progress(RvcConnection *c, const RvcProgress *pr, gpointer user_d
 	struct progress *p = user_data;
 
 	if (rvc_phase_is_step(pr->phase)) {
-		finish_step(p, "ok");
+		finish_step(p, C_("step result", "ok"));
 		p->pending = pr->phase;
 	} else if (pr->phase == RVC_PHASE_UP) {
 		print_up(p);
@@ -99,7 +107,7 @@ static void on_progress(RvcConnection *c, const RvcProgress *pr, gpointer user_d
 		print_failed(p, &pr->failure);
 	} else if (pr->phase == RVC_PHASE_DISCONNECTED) {
 		flush_held(p);
-		p->exit_code = cli_fail(CLI_EXIT_FAILED, "%s: disconnected before it was up",
+		p->exit_code = cli_fail(CLI_EXIT_FAILED, _("%s: disconnected before it was up"),
 					p->name);
 	}
 }
@@ -160,15 +168,16 @@ static int wait_for(const char *name, RvcConnection *conn, int timeout, bool qui
 		g_source_remove(timer);
 
 	if (p.timed_out && quiet) {
-		printf("connecting %s (roadvpn status %s)\n", name, name);
+		printf(_("connecting %s (roadvpn status %s)\n"), name, name);
 		p.exit_code = CLI_EXIT_OK;
 	} else if (p.timed_out) {
-		p.exit_code = cli_fail(CLI_EXIT_FAILED, "%s: still not up; it keeps trying "
-				       "(roadvpn status %s)", name, name);
+		p.exit_code = cli_fail(CLI_EXIT_FAILED, _("%s: still not up; it keeps trying "
+				       "(roadvpn status %s)"), name, name);
 	} else if (p.interrupted) {
 		g_autoptr(GError) error = NULL;
 
-		fprintf(stderr, "\nroadvpn: interrupted: disconnecting %s\n", name);
+		fprintf(stderr, "\nroadvpn: ");
+		fprintf(stderr, _("interrupted: disconnecting %s\n"), name);
 		rvc_connection_disconnect_sync(conn, NULL, &error);
 		p.exit_code = 130;
 	}
@@ -214,7 +223,7 @@ static void ask_secrets(RvcSecretsRequest *request, gpointer user_data)
 	const char *name = rvc_secrets_request_get_profile(request);
 
 	for (const char *const *k = rvc_secrets_request_get_kinds(request); *k; k++) {
-		g_autofree char *prompt = g_strdup_printf("%s for %s: ",
+		g_autofree char *prompt = g_strdup_printf(_("%s for %s: "),
 							  rvc_secret_kind_label(*k), name);
 		char *v = cli_prompt_secret(prompt, why);
 
@@ -237,8 +246,8 @@ static int connect_failed(const GError *error, const GError *why)
 		return cli_fail(CLI_EXIT_USAGE, "%s", why->message);
 	cli_error(error);
 	if (g_error_matches(why, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-		fprintf(stderr, "roadvpn: give --password-file/--psk-file/--key-password-file, or "
-				"run it on a terminal to be asked\n");
+		cli_fail(0, "%s", _("give --password-file/--psk-file/--key-password-file, or "
+				   "run it on a terminal to be asked"));
 	return CLI_EXIT_NEEDS_SECRETS;
 }
 
@@ -271,31 +280,31 @@ int cli_connect(int argc, char **argv)
 	int r;
 	GOptionEntry e[] = {
 		{ "wait", 'w', 0, G_OPTION_ARG_NONE, &a.wait,
-		  "Show progress and wait until up or failed (exit status tells why)", NULL },
+		  N_("Show progress and wait until up or failed (exit status tells why)"), NULL },
 		{ "timeout", 't', 0, G_OPTION_ARG_INT, &a.timeout,
-		  "With --wait: give up waiting after SECONDS (default 120)", "SECONDS" },
+		  N_("With --wait: give up waiting after SECONDS (default 120)"), N_("SECONDS") },
 		{ "password-file", 0, 0, G_OPTION_ARG_FILENAME, &a.password_file,
-		  "Read the PPP password from FILE (not stored)", "FILE" },
+		  N_("Read the PPP password from FILE (not stored)"), N_("FILE") },
 		{ "psk-file", 0, 0, G_OPTION_ARG_FILENAME, &a.psk_file,
-		  "Read the IPsec pre-shared key from FILE (not stored)", "FILE" },
+		  N_("Read the IPsec pre-shared key from FILE (not stored)"), N_("FILE") },
 		{ "l2tp-secret-file", 0, 0, G_OPTION_ARG_FILENAME, &a.l2tp_secret_file,
-		  "Read the L2TP tunnel secret from FILE (not stored)", "FILE" },
+		  N_("Read the L2TP tunnel secret from FILE (not stored)"), N_("FILE") },
 		{ "key-password-file", 0, 0, G_OPTION_ARG_FILENAME, &a.key_password_file,
-		  "Read the password of the PKCS#12 bundle or private key from FILE (not stored)",
-		  "FILE" },
+		  N_("Read the password of the PKCS#12 bundle or private key from FILE (not stored)"),
+		  N_("FILE") },
 		{ "no-network", 0, 0, G_OPTION_ARG_NONE, &a.no_network,
-		  "Bring the tunnel up but leave addresses, routes and DNS alone", NULL },
+		  N_("Bring the tunnel up but leave addresses, routes and DNS alone"), NULL },
 		{ NULL },
 	};
 
 	if (!cli_parse("connect", "NAME",
-		       "Connect a system profile. Missing secrets are asked on the terminal\n"
-		       "without echo (never taken from the command line).", e, &argc, &argv))
+		       N_("Connect a system profile. Missing secrets are asked on the terminal\n"
+		       "without echo (never taken from the command line)."), e, &argc, &argv))
 		return CLI_EXIT_USAGE;
 	if (argc != 2)
-		return cli_fail(CLI_EXIT_USAGE, "connect: give one profile NAME");
+		return cli_fail(CLI_EXIT_USAGE, "connect: %s", _("give one profile NAME"));
 	if (a.timeout <= 0)
-		return cli_fail(CLI_EXIT_USAGE, "connect: --timeout must be positive");
+		return cli_fail(CLI_EXIT_USAGE, "connect: %s", _("--timeout must be positive"));
 	r = connect_profile(argv[1], &a);
 	g_free(a.password_file);
 	g_free(a.psk_file);
@@ -313,7 +322,7 @@ static int disconnect_one(const char *name, bool quiet_if_down)
 			return CLI_EXIT_OK;
 		return cli_error(error);
 	}
-	printf("disconnecting %s\n", name);
+	printf(_("disconnecting %s\n"), name);
 	return CLI_EXIT_OK;
 }
 
@@ -321,20 +330,20 @@ int cli_disconnect(int argc, char **argv)
 {
 	gboolean all = FALSE;
 	GOptionEntry e[] = {
-		{ "all", 'a', 0, G_OPTION_ARG_NONE, &all, "Disconnect every active connection", NULL },
+		{ "all", 'a', 0, G_OPTION_ARG_NONE, &all, N_("Disconnect every active connection"), NULL },
 		{ NULL },
 	};
 	g_autoptr(GPtrArray) list = NULL;
 	g_autoptr(GError) error = NULL;
 	int r = CLI_EXIT_OK;
 
-	if (!cli_parse("disconnect", "NAME|--all", "Disconnect a profile, or all.", e, &argc, &argv))
+	if (!cli_parse("disconnect", "NAME|--all", N_("Disconnect a profile, or all."), e, &argc, &argv))
 		return CLI_EXIT_USAGE;
 	cli_agent_start();
 	if (!all && argc == 2)
 		return disconnect_one(argv[1], false);
 	if (!all || argc != 1)
-		return cli_fail(CLI_EXIT_USAGE, "disconnect: give one profile NAME or --all");
+		return cli_fail(CLI_EXIT_USAGE, "disconnect: %s", _("give one profile NAME or --all"));
 
 	list = rvc_client_list_profiles_sync(cli_client(), NULL, &error);
 	if (!list)

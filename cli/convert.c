@@ -65,8 +65,8 @@ static int save_files(struct rv_import_conn *c, const char *profile, const char 
 		int fd;
 
 		if (!dir)
-			return cli_fail(CLI_EXIT_USAGE, "%s: the file brings %s for %s: give "
-							"--files-dir DIR to save it",
+			return cli_fail(CLI_EXIT_USAGE, _("%s: the file brings %s for %s: give "
+							  "--files-dir DIR to save it"),
 					profile, c->files[i].suggested_name, c->files[i].key);
 		g_strdelimit(base, "/", '-');
 		path = g_build_filename(dir, base, NULL);
@@ -80,7 +80,7 @@ static int save_files(struct rv_import_conn *c, const char *profile, const char 
 			free(error);
 			return r;
 		}
-		fprintf(stderr, "saved %s (mode 0600) for %s\n", path, c->files[i].key);
+		fprintf(stderr, _("saved %s (mode 0600) for %s\n"), path, c->files[i].key);
 	}
 	return CLI_EXIT_OK;
 }
@@ -95,8 +95,8 @@ static int complete(struct rv_import_conn *c, const char *profile, const struct 
 	for (char **m = c->missing; *m;) {
 		if (!strcmp(*m, "ppp.user") && o->user && rv_import_set(c, *m, o->user, NULL) >= 0)
 			continue;   /* rv_import_set removed it from the list */
-		return cli_fail(CLI_EXIT_USAGE, "%s: %s is not in the file: give it (--user for "
-						"ppp.user, `roadvpn edit` afterwards for the rest)",
+		return cli_fail(CLI_EXIT_USAGE, _("%s: %s is not in the file: give it (--user for "
+						  "ppp.user, `roadvpn edit` afterwards for the rest)"),
 				profile, *m);
 	}
 	return CLI_EXIT_OK;
@@ -128,8 +128,10 @@ static int add_one(struct rv_import_conn *c, const struct import_opts *o, bool o
 	if (r != CLI_EXIT_OK)
 		return r;
 	if (o->dry_run) {
-		printf("# profile %s (secrets found: %zu, not shown)\n%s", name, c->n_secrets,
-		       c->profile_text);
+		printf(ngettext("# profile %s (%zu secret found, not shown)\n",
+				"# profile %s (%zu secrets found, not shown)\n", c->n_secrets),
+		       name, c->n_secrets);
+		fputs(c->profile_text, stdout);
 		return CLI_EXIT_OK;
 	}
 	/* the secrets travel to the helper's store only */
@@ -157,7 +159,7 @@ static int import_file(const char *path, const struct import_opts *o, bool only_
 		return CLI_EXIT_OK;   /* --from-nm: another kind of connection */
 	}
 	if (rv_import_data(data, len, &io, &r, &error) < 0) {
-		status = cli_fail(CLI_EXIT_USAGE, "%s: %s; nothing was added", path, error);
+		status = cli_fail(CLI_EXIT_USAGE, _("%s: %s; nothing was added"), path, error);
 		free(error);
 		explicit_bzero(data, len);
 		return status;
@@ -181,8 +183,8 @@ static int import_from_nm(const struct import_opts *o)
 	int status = CLI_EXIT_OK;
 
 	if (!d)
-		return cli_fail(CLI_EXIT_USAGE, "%s (reading NetworkManager's connections needs "
-						"root)", error->message);
+		return cli_fail(CLI_EXIT_USAGE, _("%s (reading NetworkManager's connections needs "
+						  "root)"), error->message);
 	while ((entry = g_dir_read_name(d))) {
 		g_autofree char *path = g_build_filename(dir, entry, NULL);
 		int r = import_file(path, o, true);
@@ -198,31 +200,31 @@ int cli_import(int argc, char **argv)
 	struct import_opts o __attribute__((cleanup(import_opts_clear))) = { 0 };
 	GOptionEntry e[] = {
 		{ "name", 'n', 0, G_OPTION_ARG_STRING, &o.name,
-		  "Profile name (one connection; default: its name in the file)", "NAME" },
+		  N_("Profile name (one connection; default: its name in the file)"), N_("NAME") },
 		{ "entry", 0, 0, G_OPTION_ARG_STRING, &o.entry,
-		  "Only this connection of a file that holds several", "ENTRY" },
+		  N_("Only this connection of a file that holds several"), N_("ENTRY") },
 		{ "user", 'u', 0, G_OPTION_ARG_STRING, &o.user,
-		  "PPP user name when the file has none (.pbk, PowerShell)", "USER" },
+		  N_("PPP user name when the file has none (.pbk, PowerShell)"), N_("USER") },
 		{ "files-dir", 0, 0, G_OPTION_ARG_FILENAME, &o.files_dir,
-		  "Where to save a certificate the file carries (mode 0600)", "DIR" },
+		  N_("Where to save a certificate the file carries (mode 0600)"), N_("DIR") },
 		{ "from-nm", 0, 0, G_OPTION_ARG_NONE, &o.from_nm,
-		  "All NetworkManager-l2tp connections of this machine", NULL },
+		  N_("All NetworkManager-l2tp connections of this machine"), NULL },
 		{ "nm-dir", 0, 0, G_OPTION_ARG_FILENAME, &o.nm_dir,
-		  "With --from-nm: read DIR, not " NM_CONNECTIONS_DIR, "DIR" },
+		  N_("With --from-nm: read DIR, not /etc/NetworkManager/system-connections"), N_("DIR") },
 		{ "dry-run", 0, 0, G_OPTION_ARG_NONE, &o.dry_run,
-		  "Print the report and the profiles; add nothing", NULL },
+		  N_("Print the report and the profiles; add nothing"), NULL },
 		{ NULL },
 	};
 	int status = CLI_EXIT_OK;
 
 	if (!cli_parse("import", "FILE... | --from-nm",
-		       "Add system profiles from a roadvpn profile, a NetworkManager-l2tp "
+		       N_("Add system profiles from a roadvpn profile, a NetworkManager-l2tp "
 		       "connection, a Windows .pbk or PowerShell lines, or an Apple "
 		       ".mobileconfig (the format is read from the content). Prints what was "
-		       "taken and what was left out.", e, &argc, &argv))
+		       "taken and what was left out."), e, &argc, &argv))
 		return CLI_EXIT_USAGE;
 	if (argc < 2 && !o.from_nm)
-		return cli_fail(CLI_EXIT_USAGE, "import: give a FILE or --from-nm");
+		return cli_fail(CLI_EXIT_USAGE, "import: %s", _("give a FILE or --from-nm"));
 	if (o.from_nm)
 		status = import_from_nm(&o);
 	for (int i = 1; i < argc && status == CLI_EXIT_OK; i++)
@@ -275,7 +277,7 @@ static int export_as(const char *profile, const char *text, const char *format,
 	int r;
 
 	if (rv_export_format_from_name(format, &fmt) < 0)
-		return cli_fail(CLI_EXIT_USAGE, "export: --format is nm-l2tp, mobileconfig or pbk");
+		return cli_fail(CLI_EXIT_USAGE, "export: %s", _("--format is nm-l2tp, mobileconfig or pbk"));
 	if (rv_export(text, strlen(text), secrets, n_secrets, fmt, &data, &len, &notes, &n_notes,
 		      &error) < 0) {
 		r = cli_fail(CLI_EXIT_USAGE, "export %s: %s", profile, error);
@@ -283,7 +285,7 @@ static int export_as(const char *profile, const char *text, const char *format,
 		return r;
 	}
 	for (size_t i = 0; i < n_notes; i++)
-		fprintf(stderr, "left out %s: %s\n", notes[i].field, notes[i].text);
+		fprintf(stderr, _("left out %s: %s\n"), notes[i].field, notes[i].text);
 	r = write_export(out, data, len, n_secrets > 0);
 	explicit_bzero(data, len);
 	free(data);
@@ -299,24 +301,24 @@ int cli_export(int argc, char **argv)
 	size_t n = 0;
 	GOptionEntry e[] = {
 		{ "format", 'f', 0, G_OPTION_ARG_STRING, &format,
-		  "nm-l2tp, mobileconfig or pbk (default: the roadvpn profile)",
+		  N_("nm-l2tp, mobileconfig or pbk (default: the roadvpn profile)"),
 		  "nm-l2tp|mobileconfig|pbk" },
-		{ "output", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Write to FILE, not stdout",
-		  "FILE" },
+		{ "output", 'o', 0, G_OPTION_ARG_FILENAME, &out, N_("Write to FILE, not stdout"),
+		  N_("FILE") },
 		{ "psk-file", 0, 0, G_OPTION_ARG_FILENAME, &psk,
-		  "Put this PSK into the exported file", "FILE" },
+		  N_("Put this PSK into the exported file"), N_("FILE") },
 		{ "password-file", 0, 0, G_OPTION_ARG_FILENAME, &pw,
-		  "Put this password into the exported file", "FILE" },
+		  N_("Put this password into the exported file"), N_("FILE") },
 		{ NULL },
 	};
 	int r;
 
 	if (!cli_parse("export", "NAME [--format nm-l2tp|mobileconfig|pbk]",
-		       "Print a profile, or write it for another platform. Secrets are never "
-		       "read from roadvpnd; --psk-file/--password-file add them.", e, &argc, &argv))
+		       N_("Print a profile, or write it for another platform. Secrets are never "
+		       "read from roadvpnd; --psk-file/--password-file add them."), e, &argc, &argv))
 		return CLI_EXIT_USAGE;
 	if (argc != 2)
-		return cli_fail(CLI_EXIT_USAGE, "export: give one profile NAME");
+		return cli_fail(CLI_EXIT_USAGE, "export: %s", _("give one profile NAME"));
 	if (!(text = rvc_client_get_profile_sync(cli_client(), argv[1], NULL, NULL, &error)))
 		return cli_error(error);
 	if (!format)

@@ -12,25 +12,25 @@
 #include "cli.h"
 
 static const struct cli_verb verbs[] = {
-	{ "list", "", "List the system profiles and their state", cli_list },
-	{ "status", "[NAME]", "Show connections (addresses, DNS, counters)", cli_status },
-	{ "connect", "NAME", "Connect a profile", cli_connect },
-	{ "disconnect", "NAME|--all", "Disconnect a profile, or all", cli_disconnect },
-	{ "add", "NAME --gateway HOST --user USER ...", "Add a system profile", cli_add },
-	{ "import", "FILE...|--from-nm", "Add profiles from roadvpn, NetworkManager-l2tp, .pbk, PowerShell or .mobileconfig files", cli_import },
-	{ "export", "NAME [--format F]", "Print a profile, or write it as nm-l2tp, mobileconfig or pbk", cli_export },
-	{ "edit", "NAME --set section.key=value ...", "Change a profile", cli_edit },
-	{ "delete", "NAME", "Remove a system profile", cli_delete },
-	{ "log", "NAME", "Show a connection's log", cli_log },
+	{ "list", "", N_("List the system profiles and their state"), cli_list },
+	{ "status", "[NAME]", N_("Show connections (addresses, DNS, counters)"), cli_status },
+	{ "connect", "NAME", N_("Connect a profile"), cli_connect },
+	{ "disconnect", "NAME|--all", N_("Disconnect a profile, or all"), cli_disconnect },
+	{ "add", "NAME --gateway HOST --user USER ...", N_("Add a system profile"), cli_add },
+	{ "import", "FILE...|--from-nm", N_("Add profiles from roadvpn, NetworkManager-l2tp, .pbk, PowerShell or .mobileconfig files"), cli_import },
+	{ "export", "NAME [--format F]", N_("Print a profile, or write it as nm-l2tp, mobileconfig or pbk"), cli_export },
+	{ "edit", "NAME --set section.key=value ...", N_("Change a profile"), cli_edit },
+	{ "delete", "NAME", N_("Remove a system profile"), cli_delete },
+	{ "log", "NAME", N_("Show a connection's log"), cli_log },
 };
 
-static const char exit_statuses[] =
+static const char exit_statuses[] = N_(
 	"Exit status: 0 success, 1 failure, 2 bad usage or invalid profile,\n"
 	"3 gateway unreachable, 4 authentication failed, 5 L2TP failure,\n"
 	"6 PPP negotiation failed, 7 host network setup failed, 8 IPsec failed,\n"
 	"9 connection lost after it was up, 10 not authorized, 11 no such profile,\n"
 	"12 secrets needed but no terminal to ask, 13 already active,\n"
-	"14 roadvpnd not reachable.\n";
+	"14 roadvpnd not reachable.\n");
 
 static RvcClient *client;
 
@@ -111,13 +111,14 @@ bool cli_parse(const char *verb, const char *args, const char *summary, GOptionE
 
 	snprintf(prgname, sizeof(prgname), "roadvpn %s", verb);
 	g_set_prgname(prgname);
+	g_option_context_set_translation_domain(ctx, GETTEXT_PACKAGE);
 	g_option_context_set_summary(ctx, summary);
 	/* The exit table is long: it is in `roadvpn --help` only. */
-	g_option_context_set_description(ctx, "Exit statuses: see roadvpn --help.");
+	g_option_context_set_description(ctx, N_("Exit statuses: see roadvpn --help."));
 	if (entries)
 		g_option_context_add_main_entries(ctx, entries, NULL);
 	if (!g_option_context_parse(ctx, argc, argv, &error)) {
-		cli_fail(CLI_EXIT_USAGE, "%s: %s (see roadvpn %s --help)", verb, error->message, verb);
+		cli_fail(CLI_EXIT_USAGE, _("%s: %s (see roadvpn %s --help)"), verb, error->message, verb);
 		return false;
 	}
 	return true;
@@ -125,17 +126,22 @@ bool cli_parse(const char *verb, const char *args, const char *summary, GOptionE
 
 static void usage(FILE *out)
 {
-	fprintf(out, "Usage: roadvpn VERB [OPTIONS]\n\nVerbs:\n");
+	fprintf(out, "%s", _("Usage: roadvpn VERB [OPTIONS]\n\nVerbs:\n"));
 	for (size_t i = 0; i < G_N_ELEMENTS(verbs); i++)
-		fprintf(out, "  %-11s %-36s %s\n", verbs[i].name, verbs[i].args, verbs[i].summary);
-	fprintf(out, "\n'roadvpn VERB --help' shows the options of a verb.\n\n%s", exit_statuses);
+		fprintf(out, "  %-11s %-36s %s\n", verbs[i].name, verbs[i].args, _(verbs[i].summary));
+	fprintf(out, "\n%s\n\n%s", _("'roadvpn VERB --help' shows the options of a verb."),
+		_(exit_statuses));
 }
 
 int main(int argc, char **argv)
 {
 	int r;
 
+	/* The user's language for what a person reads; --json and ids stay English. */
 	setlocale(LC_ALL, "");
+	bindtextdomain(GETTEXT_PACKAGE, rvc_localedir());
+	bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
+	textdomain(GETTEXT_PACKAGE);
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
 	    !strcmp(argv[1], "help")) {
 		usage(argc < 2 ? stderr : stdout);
@@ -154,5 +160,5 @@ int main(int argc, char **argv)
 		cli_agent_stop();
 		return r;
 	}
-	return cli_fail(CLI_EXIT_USAGE, "unknown verb '%s' (see roadvpn --help)", argv[1]);
+	return cli_fail(CLI_EXIT_USAGE, _("unknown verb '%s' (see roadvpn --help)"), argv[1]);
 }

@@ -18,57 +18,57 @@
 static const struct {
 	const char *option, *key, *placeholder, *help;
 } fields[] = {
-	{ "gateway", "connection.gateway", "HOST", "Gateway host name or IPv4 address" },
+	{ "gateway", "connection.gateway", "HOST", N_("Gateway host name or IPv4 address") },
 	{ "reconnect", "connection.reconnect", "true|false",
-	  "Reconnect on its own when a connection that was up is lost" },
+	  N_("Reconnect on its own when a connection that was up is lost") },
 	{ "allowed-users", "connection.allowed-users", "USERS",
-	  "Users who may connect it, e.g. alice,bob (default: any user polkit allows)" },
-	{ "interface", "connection.interface", "NAME", "TUN device name (default rvpn%d)" },
-	{ "ipsec", "ipsec.enabled", "true|false", "IPsec (false: plain L2TP, not encrypted)" },
-	{ "ipsec-auth", "ipsec.auth", "psk|cert", "IKE authentication" },
+	  N_("Users who may connect it, e.g. alice,bob (default: any user polkit allows)") },
+	{ "interface", "connection.interface", "NAME", N_("TUN device name (default rvpn%d)") },
+	{ "ipsec", "ipsec.enabled", "true|false", N_("IPsec (false: plain L2TP, not encrypted)") },
+	{ "ipsec-auth", "ipsec.auth", "psk|cert", N_("IKE authentication") },
 	{ "ipsec-mode", "ipsec.mode", "main|aggressive",
-	  "IKE phase 1 mode (aggressive exposes the PSK to offline cracking)" },
-	{ "local-id", "ipsec.local-id", "ID", "Our IKE identity" },
-	{ "psk-flags", "ipsec.psk-flags", "stored|ask", "Store the PSK, or ask at connect time" },
-	{ "ike", "ipsec.ike", "PROPOSALS", "IKE proposals, e.g. aes256-sha256-modp2048" },
-	{ "esp", "ipsec.esp", "PROPOSALS", "ESP proposals, e.g. aes256-sha256" },
-	{ "pfs", "ipsec.pfs", "GROUP", "Perfect forward secrecy group: none, modp2048, ..." },
-	{ "ca", "ipsec.ca", "FILE", "CA certificate(s) the gateway's must chain to (PEM)" },
+	  N_("IKE phase 1 mode (aggressive exposes the PSK to offline cracking)") },
+	{ "local-id", "ipsec.local-id", "ID", N_("Our IKE identity") },
+	{ "psk-flags", "ipsec.psk-flags", "stored|ask", N_("Store the PSK, or ask at connect time") },
+	{ "ike", "ipsec.ike", "PROPOSALS", N_("IKE proposals, e.g. aes256-sha256-modp2048") },
+	{ "esp", "ipsec.esp", "PROPOSALS", N_("ESP proposals, e.g. aes256-sha256") },
+	{ "pfs", "ipsec.pfs", "GROUP", N_("Perfect forward secrecy group: none, modp2048, ...") },
+	{ "ca", "ipsec.ca", "FILE", N_("CA certificate(s) the gateway's must chain to (PEM)") },
 	{ "cert", "ipsec.cert", "FILE",
-	  "Our certificate: PEM, or a PKCS#12 bundle (.p12/.pfx) holding the key too" },
-	{ "key", "ipsec.key", "FILE", "Our private key (PEM); not with a PKCS#12 --cert" },
+	  N_("Our certificate: PEM, or a PKCS#12 bundle (.p12/.pfx) holding the key too") },
+	{ "key", "ipsec.key", "FILE", N_("Our private key (PEM); not with a PKCS#12 --cert") },
 	{ "key-password-flags", "ipsec.key-password-flags", "stored|ask",
-	  "Store the key's password, or ask at connect time" },
+	  N_("Store the key's password, or ask at connect time") },
 	{ "remote-id", "ipsec.remote-id", "ID",
-	  "Expected gateway identity (dn:..., fqdn:..., ipv4:..., email:...)" },
+	  N_("Expected gateway identity (dn:..., fqdn:..., ipv4:..., email:...)") },
 	{ "force-encap", "ipsec.force-encap", "true|false",
-	  "UDP-encapsulate ESP even without NAT" },
+	  N_("UDP-encapsulate ESP even without NAT") },
 	{ "nat-traversal", "ipsec.nat-traversal", "true|false",
-	  "NAT traversal (false: raw ESP only)" },
-	{ "l2tp-hostname", "l2tp.hostname", "NAME", "Our L2TP host name" },
-	{ "user", "ppp.user", "USER", "PPP user name" },
+	  N_("NAT traversal (false: raw ESP only)") },
+	{ "l2tp-hostname", "l2tp.hostname", "NAME", N_("Our L2TP host name") },
+	{ "user", "ppp.user", "USER", N_("PPP user name") },
 	{ "password-flags", "ppp.password-flags", "stored|ask",
-	  "Store the password, or ask at connect time" },
-	{ "auth", "ppp.auth", "METHODS", "PPP authentication, strongest first: mschapv2,chap,pap" },
-	{ "mtu", "ppp.mtu", "BYTES", "576..1500" },
-	{ "mru", "ppp.mru", "BYTES", "576..1500" },
+	  N_("Store the password, or ask at connect time") },
+	{ "auth", "ppp.auth", "METHODS", N_("PPP authentication, strongest first: mschapv2,chap,pap") },
+	{ "mtu", "ppp.mtu", "BYTES", N_("576..1500") },
+	{ "mru", "ppp.mru", "BYTES", N_("576..1500") },
 	{ "default-route", "ip.default-route", "true|false",
-	  "Full tunnel (false: only --routes go through it)" },
-	{ "routes", "ip.routes", "NETWORKS", "Split-tunnel routes, e.g. 10.0.0.0/8,192.0.2.0/24" },
-	{ "dns", "ip.dns", "true|false", "Use the gateway's DNS servers" },
-	{ "ipv6", "ip.ipv6", "auto|off", "Negotiate IPv6" },
-	{ "debug-log", "debug.log", "COMPONENTS", "Debug log components: l2tp,ppp,net,session,all" },
+	  N_("Full tunnel (false: only --routes go through it)") },
+	{ "routes", "ip.routes", "NETWORKS", N_("Split-tunnel routes, e.g. 10.0.0.0/8,192.0.2.0/24") },
+	{ "dns", "ip.dns", "true|false", N_("Use the gateway's DNS servers") },
+	{ "ipv6", "ip.ipv6", "auto|off", N_("Negotiate IPv6") },
+	{ "debug-log", "debug.log", "COMPONENTS", N_("Debug log components: l2tp,ppp,net,session,all") },
 };
 
 /* The secrets a profile stores: read from a file option, never from argv. */
 static const struct {
 	const char *option, *key, *help;
 } secret_fields[] = {
-	{ "password-file", "ppp.password", "Store the PPP password read from FILE" },
-	{ "psk-file", "ipsec.psk", "Store the IPsec pre-shared key read from FILE" },
-	{ "l2tp-secret-file", "l2tp.secret", "Store the L2TP tunnel secret read from FILE" },
+	{ "password-file", "ppp.password", N_("Store the PPP password read from FILE") },
+	{ "psk-file", "ipsec.psk", N_("Store the IPsec pre-shared key read from FILE") },
+	{ "l2tp-secret-file", "l2tp.secret", N_("Store the L2TP tunnel secret read from FILE") },
 	{ "key-password-file", "ipsec.key-password",
-	  "Store the password of the PKCS#12 bundle or private key read from FILE" },
+	  N_("Store the password of the PKCS#12 bundle or private key read from FILE") },
 };
 
 #define N_SECRET_FIELDS G_N_ELEMENTS(secret_fields)
@@ -124,7 +124,7 @@ int cli_create_profile(const char *name, const char *text)
 	cli_agent_start();
 	if (!rvc_client_add_profile_sync(cli_client(), name, text, NULL, &error))
 		return cli_error(error);
-	printf("added %s\n", name);
+	printf(_("added %s\n"), name);
 	return CLI_EXIT_OK;
 }
 
@@ -168,10 +168,10 @@ static int add_profile(int argc, char **argv, char **values, struct secret_files
 				       fields[i].help, fields[i].placeholder };
 	secret_entries(e + n, fp);
 	if (!cli_parse("add", "NAME --gateway HOST --user USER [OPTIONS]",
-		       "Add a system profile (needs org.roadvpn.manage).", e, &argc, &argv))
+		       N_("Add a system profile (needs org.roadvpn.manage)."), e, &argc, &argv))
 		return CLI_EXIT_USAGE;
 	if (argc != 2)
-		return cli_fail(CLI_EXIT_USAGE, "add: give one profile NAME");
+		return cli_fail(CLI_EXIT_USAGE, "add: %s", _("give one profile NAME"));
 	if (!read_secrets(secrets, fp))
 		return CLI_EXIT_USAGE;
 
@@ -209,13 +209,14 @@ static bool add_sets(GHashTable *settings, char **sets)
 		g_autofree char *key = eq ? g_strndup(*s, (gsize)(eq - *s)) : NULL;
 
 		if (!eq) {
-			cli_fail(CLI_EXIT_USAGE, "edit: '%s': expected section.key=value", *s);
+			cli_fail(CLI_EXIT_USAGE, _("edit: '%s': expected section.key=value"), *s);
 			return false;
 		}
 		if (is_secret_key(key)) {
-			cli_fail(CLI_EXIT_USAGE, "edit: secrets never go on the command line; "
-				 "use --password-file, --psk-file, --l2tp-secret-file or "
-				 "--key-password-file");
+			cli_fail(CLI_EXIT_USAGE, "edit: %s",
+				 _("secrets never go on the command line; "
+				   "use --password-file, --psk-file, --l2tp-secret-file or "
+				   "--key-password-file"));
 			return false;
 		}
 		g_hash_table_replace(settings, g_steal_pointer(&key), g_strdup(eq + 1));
@@ -229,24 +230,24 @@ int cli_edit(int argc, char **argv)
 	struct secret_files f __attribute__((cleanup(secret_files_clear))) = { 0 };
 	GOptionEntry e[N_SECRET_FIELDS + 2] = {
 		{ "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &sets,
-		  "Set section.key=value (empty value: remove the key); repeatable", "KEY=VALUE" },
+		  N_("Set section.key=value (empty value: remove the key); repeatable"), N_("KEY=VALUE") },
 	};
 	g_autoptr(GHashTable) settings = settings_new();
 	g_autoptr(GError) error = NULL;
 
 	secret_entries(e + 1, &f);
 	if (!cli_parse("edit", "NAME --set section.key=value ...",
-		       "Change a system profile (needs org.roadvpn.manage).", e, &argc, &argv))
+		       N_("Change a system profile (needs org.roadvpn.manage)."), e, &argc, &argv))
 		return CLI_EXIT_USAGE;
 	if (argc != 2)
-		return cli_fail(CLI_EXIT_USAGE, "edit: give one profile NAME");
+		return cli_fail(CLI_EXIT_USAGE, "edit: %s", _("give one profile NAME"));
 	if (!add_sets(settings, sets) || !read_secrets(settings, &f))
 		return CLI_EXIT_USAGE;
 
 	cli_agent_start();
 	if (!rvc_client_update_profile_sync(cli_client(), argv[1], settings, NULL, &error))
 		return cli_error(error);
-	printf("updated %s\n", argv[1]);
+	printf(_("updated %s\n"), argv[1]);
 	return CLI_EXIT_OK;
 }
 
@@ -254,14 +255,14 @@ int cli_delete(int argc, char **argv)
 {
 	g_autoptr(GError) error = NULL;
 
-	if (!cli_parse("delete", "NAME", "Remove a system profile (needs org.roadvpn.manage).",
+	if (!cli_parse("delete", "NAME", N_("Remove a system profile (needs org.roadvpn.manage)."),
 		       NULL, &argc, &argv))
 		return CLI_EXIT_USAGE;
 	if (argc != 2)
-		return cli_fail(CLI_EXIT_USAGE, "delete: give one profile NAME");
+		return cli_fail(CLI_EXIT_USAGE, "delete: %s", _("give one profile NAME"));
 	cli_agent_start();
 	if (!rvc_client_remove_profile_sync(cli_client(), argv[1], NULL, &error))
 		return cli_error(error);
-	printf("deleted %s\n", argv[1]);
+	printf(_("deleted %s\n"), argv[1]);
 	return CLI_EXIT_OK;
 }

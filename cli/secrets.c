@@ -111,7 +111,7 @@ char *cli_prompt_secret(const char *prompt, GError **error)
 	if (fd < 0 || tcgetattr(fd, &tty_saved) < 0) {
 		if (fd >= 0)
 			close(fd);
-		g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "no terminal to ask");
+		g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("no terminal to ask"));
 		return NULL;
 	}
 	quiet = tty_saved;
@@ -128,10 +128,11 @@ char *cli_prompt_secret(const char *prompt, GError **error)
 	close(fd);
 
 	if (len == -1)
-		g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "no answer");
+		g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("no answer"));
 	else if (len == -2)
 		g_set_error(error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
-			    "the answer is longer than %d bytes; refused", SECRET_MAX);
+			    ngettext("the answer is longer than %d byte; refused",
+				     "the answer is longer than %d bytes; refused", SECRET_MAX), SECRET_MAX);
 	else
 		secret = g_strdup(buf);
 	explicit_bzero(buf, sizeof(buf));

@@ -24,7 +24,7 @@ static void list_row(const RvcProfileSummary *s)
 	g_autofree char *invalid = cli_printable(s->invalid);
 
 	if (s->invalid)
-		printf("%-20s (invalid: %s)\n", name, invalid);
+		printf(_("%-20s (invalid: %s)\n"), name, invalid);
 	else if (s->restricted)
 		printf("%-20s %-24s %-12s %s\n", name, "-", "-", state);
 	else
@@ -51,7 +51,7 @@ int cli_list(int argc, char **argv)
 	gboolean json = FALSE;
 	GOptionEntry e[] = {
 		{ "json", 'j', 0, G_OPTION_ARG_NONE, &json,
-		  "Print JSON: a list of objects (docs/cli.md)", NULL },
+		  N_("Print JSON: a list of objects (docs/cli.md)"), NULL },
 		{ NULL },
 	};
 	g_autoptr(GPtrArray) list = NULL;
@@ -59,10 +59,10 @@ int cli_list(int argc, char **argv)
 	g_autoptr(GString) out = g_string_new(NULL);
 	struct cli_json j = { .out = out };
 
-	if (!cli_parse("list", "", "List the system profiles and their state.", e, &argc, &argv))
+	if (!cli_parse("list", "", N_("List the system profiles and their state."), e, &argc, &argv))
 		return CLI_EXIT_USAGE;
 	if (argc != 1)
-		return cli_fail(CLI_EXIT_USAGE, "list: no arguments");
+		return cli_fail(CLI_EXIT_USAGE, "list: %s", _("no arguments"));
 	list = profiles(&error);
 	if (!list)
 		return cli_error(error);
@@ -75,7 +75,8 @@ int cli_list(int argc, char **argv)
 		printf("%s\n", out->str);
 		return CLI_EXIT_OK;
 	}
-	printf("%-20s %-24s %-12s %s\n", "NAME", "GATEWAY", "USER", "STATE");
+	/* TRANSLATORS: the column headers of `roadvpn list`. */
+	printf("%-20s %-24s %-12s %s\n", _("NAME"), _("GATEWAY"), _("USER"), _("STATE"));
 	for (guint i = 0; i < list->len; i++)
 		list_row(list->pdata[i]);
 	return CLI_EXIT_OK;
@@ -103,11 +104,49 @@ static bool failure_of(const RvcProfileSummary *s, RvcConnection *c, RvcFailure 
 	return *f->phase || *f->reason || *f->message;
 }
 
+/* The library's words in the user's language; the ids stay as they are (for scripts). */
 static void print_error(const RvcFailure *f)
 {
-	g_autofree char *msg = cli_printable(f->message);
+	RvcPhase phase = rvc_phase_from_id(f->phase);
+	g_autofree char *label = cli_printable(phase == RVC_PHASE_UNKNOWN ? f->phase :
+					       rvc_phase_label(phase));
+	g_autofree char *text = cli_printable(rvc_failure_text(phase, f->reason));
+	g_autofree char *ids = g_strdup_printf("%s, %s", f->phase, f->reason);
+	g_autofree char *safe_ids = cli_printable(ids);
 
-	printf("  error:      %s (%s, %s)\n", msg, f->phase, f->reason);
+	printf(_("  error:      %s: %s (%s)\n"), label, text, safe_ids);
+}
+
+/* Digits as the user's locale groups them; n for ngettext(). */
+static char *digits_of(guint64 n, unsigned long *plural_n)
+{
+	*plural_n = (unsigned long)MIN(n, G_MAXULONG);
+	return g_strdup_printf("%\'" G_GUINT64_FORMAT, n);
+}
+
+static char *bytes_text(guint64 n)
+{
+	unsigned long p;
+	g_autofree char *d = digits_of(n, &p);
+
+	return g_strdup_printf(ngettext("%s byte", "%s bytes", p), d);
+}
+
+static char *packets_text(guint64 n)
+{
+	unsigned long p;
+	g_autofree char *d = digits_of(n, &p);
+
+	return g_strdup_printf(ngettext("%s packet", "%s packets", p), d);
+}
+
+static void print_traffic(const RvcStatistics *st)
+{
+	g_autofree char *bin = bytes_text(st->bytes_in), *pin = packets_text(st->packets_in);
+	g_autofree char *bout = bytes_text(st->bytes_out), *pout = packets_text(st->packets_out);
+
+	/* TRANSLATORS: "  traffic:    1,234 bytes in (12 packets), 567 bytes out (8 packets)" */
+	printf(_("  traffic:    %s in (%s), %s out (%s)\n"), bin, pin, bout, pout);
 }
 
 static void print_human(const RvcProfileSummary *s, RvcConnection *c)
@@ -127,22 +166,20 @@ static void print_human(const RvcProfileSummary *s, RvcConnection *c)
 		g_autofree char *dns = g_strjoinv(", ", (char **)rvc_connection_get_dns(c));
 		g_autofree char *since = since_text(rvc_connection_get_connected_since(c));
 
-		printf("  interface:  %s (MTU %u)\n", rvc_connection_get_interface(c),
+		printf(_("  interface:  %s (MTU %u)\n"), rvc_connection_get_interface(c),
 		       rvc_connection_get_mtu(c));
-		printf("  address:    %s peer %s\n", rvc_connection_get_address(c),
+		printf(_("  address:    %s peer %s\n"), rvc_connection_get_address(c),
 		       rvc_connection_get_peer_address(c));
-		printf("  dns:        %s\n", *dns ? dns : "-");
-		printf("  auth:       %s\n", rvc_connection_get_auth_method(c));
-		printf("  since:      %s\n", since);
+		printf(_("  dns:        %s\n"), *dns ? dns : "-");
+		printf(_("  auth:       %s\n"), rvc_connection_get_auth_method(c));
+		printf(_("  since:      %s\n"), since);
 	}
 	{
 		g_autofree char *routes = g_strjoinv(", ", (char **)rvc_connection_get_routes(c));
 
-		printf("  routes:     %s\n", *routes ? routes : "-");
+		printf(_("  routes:     %s\n"), *routes ? routes : "-");
 	}
-	printf("  traffic:    %" G_GUINT64_FORMAT " bytes in (%" G_GUINT64_FORMAT " packets), %"
-	       G_GUINT64_FORMAT " bytes out (%" G_GUINT64_FORMAT " packets)\n",
-	       st.bytes_in, st.packets_in, st.bytes_out, st.packets_out);
+	print_traffic(&st);
 }
 
 /*
@@ -201,7 +238,7 @@ int cli_status(int argc, char **argv)
 	gboolean json = FALSE;
 	GOptionEntry e[] = {
 		{ "json", 'j', 0, G_OPTION_ARG_NONE, &json,
-		  "Print JSON: a list of objects (docs/cli.md)", NULL },
+		  N_("Print JSON: a list of objects (docs/cli.md)"), NULL },
 		{ NULL },
 	};
 	g_autoptr(GError) error = NULL;
@@ -211,17 +248,17 @@ int cli_status(int argc, char **argv)
 	const char *only;
 	guint shown = 0;
 
-	if (!cli_parse("status", "[NAME]", "Show connections: state, addresses, DNS, routes,\n"
-		       "counters and the last error.", e, &argc, &argv))
+	if (!cli_parse("status", "[NAME]", N_("Show connections: state, addresses, DNS, routes,\n"
+		       "counters and the last error."), e, &argc, &argv))
 		return CLI_EXIT_USAGE;
 	if (argc > 2)
-		return cli_fail(CLI_EXIT_USAGE, "status: at most one profile NAME");
+		return cli_fail(CLI_EXIT_USAGE, "status: %s", _("at most one profile NAME"));
 	only = argc == 2 ? argv[1] : NULL;
 	list = profiles(&error);
 	if (!list)
 		return cli_error(error);
 	if (only && !rvc_profile_list_find(list, only))
-		return cli_fail(CLI_EXIT_NO_SUCH_PROFILE, "no profile named '%s'", only);
+		return cli_fail(CLI_EXIT_NO_SUCH_PROFILE, _("no profile named '%s'"), only);
 
 	cli_json_open(&j, NULL, '[');
 	for (guint i = 0; i < list->len; i++) {
@@ -241,7 +278,7 @@ int cli_status(int argc, char **argv)
 	if (json)
 		printf("%s\n", out->str);
 	else if (shown == 0)
-		printf("no connections\n");
+		printf("%s\n", _("no connections"));
 	return CLI_EXIT_OK;
 }
 
@@ -293,7 +330,7 @@ int cli_log(int argc, char **argv)
 	gboolean follow_log = FALSE;
 	GOptionEntry e[] = {
 		{ "follow", 'f', 0, G_OPTION_ARG_NONE, &follow_log,
-		  "Keep printing new lines until the connection ends", NULL },
+		  N_("Keep printing new lines until the connection ends"), NULL },
 		{ NULL },
 	};
 	g_autoptr(GError) error = NULL;
@@ -301,16 +338,16 @@ int cli_log(int argc, char **argv)
 	g_auto(GStrv) lines = NULL;
 	struct follow f = { 0 };
 
-	if (!cli_parse("log", "NAME", "Show the log of a profile's connection (no secrets).", e,
+	if (!cli_parse("log", "NAME", N_("Show the log of a profile's connection (no secrets)."), e,
 		       &argc, &argv))
 		return CLI_EXIT_USAGE;
 	if (argc != 2)
-		return cli_fail(CLI_EXIT_USAGE, "log: give one profile NAME");
+		return cli_fail(CLI_EXIT_USAGE, "log: %s", _("give one profile NAME"));
 	c = rvc_client_get_connection_sync(cli_client(), argv[1], NULL, &error);
 	if (!c && error)
 		return cli_error(error);
 	if (!c)
-		return cli_fail(CLI_EXIT_FAILED, "%s has no connection to show", argv[1]);
+		return cli_fail(CLI_EXIT_FAILED, _("%s has no connection to show"), argv[1]);
 
 	cli_agent_start();
 	f.loop = g_main_loop_new(NULL, FALSE);

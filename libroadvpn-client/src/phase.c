@@ -1,8 +1,10 @@
 /*
  * The phase and reason table: ids (roadvpnd's, see session/phase.c and the
- * interface XML) and their English text. tests/unit/client/test-contract.c
- * checks that the ids here, in the XML and in session/phase.c agree.
+ * interface XML) and their text, translated in the caller's language.
+ * tests/unit/client/test-contract.c checks that the ids here, in the XML
+ * and in session/phase.c agree.
  */
+#include <libintl.h>
 #include <string.h>
 
 #include "private.h"
@@ -51,6 +53,31 @@ static const struct {
 	{ "internal-error", N_("Internal error in roadvpnd") },
 };
 
+const char *rvc_localedir(void)
+{
+	const char *dir = g_getenv("ROADVPN_LOCALEDIR");
+
+	return dir && *dir ? dir : LOCALEDIR;
+}
+
+/*
+ * A library binds its own domain (the GLib pattern): the front end may bind
+ * "roadvpn" too (the CLI does), to the same folder; the program's
+ * setlocale() decides the language. g_dgettext() leaves the English text
+ * when there is no catalogue for it.
+ */
+const char *rvc_gettext(const char *msgid)
+{
+	static gsize bound;
+
+	if (g_once_init_enter(&bound)) {
+		bindtextdomain(GETTEXT_PACKAGE, rvc_localedir());
+		bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
+		g_once_init_leave(&bound, 1);
+	}
+	return g_dgettext(GETTEXT_PACKAGE, msgid);
+}
+
 const char *rvc_reason_nth(size_t i)
 {
 	return i < G_N_ELEMENTS(reasons) ? reasons[i].id : NULL;
@@ -77,7 +104,7 @@ const char *rvc_phase_id(RvcPhase phase)
 
 const char *rvc_phase_label(RvcPhase phase)
 {
-	return phases[known(phase) ? phase : RVC_PHASE_UNKNOWN].label;
+	return rvc_gettext(phases[known(phase) ? phase : RVC_PHASE_UNKNOWN].label);
 }
 
 gboolean rvc_phase_is_step(RvcPhase phase)
@@ -97,7 +124,7 @@ const char *rvc_reason_text(const char *reason_id)
 		return "";
 	for (size_t i = 0; i < G_N_ELEMENTS(reasons); i++) {
 		if (!strcmp(reasons[i].id, reason_id))
-			return reasons[i].text;
+			return rvc_gettext(reasons[i].text);
 	}
 	return reason_id;
 }
@@ -115,9 +142,9 @@ const char *rvc_failure_text(RvcPhase phase, const char *reason_id)
 	switch (phase) {
 	case RVC_PHASE_IKE_MAIN_MODE:
 	case RVC_PHASE_IKE_QUICK_MODE:
-		return N_("Authentication failed: wrong pre-shared key or certificate?");
+		return rvc_gettext(N_("Authentication failed: wrong pre-shared key or certificate?"));
 	case RVC_PHASE_PPP_AUTH:
-		return N_("Authentication failed: wrong user name or password?");
+		return rvc_gettext(N_("Authentication failed: wrong user name or password?"));
 	case RVC_PHASE_UNKNOWN:
 	case RVC_PHASE_IDLE:
 	case RVC_PHASE_RESOLVING:

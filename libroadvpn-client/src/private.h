@@ -11,8 +11,13 @@
 #define RVC_BUS_NAME "org.roadvpn.Helper1"
 #define RVC_MANAGER_PATH "/org/roadvpn/Helper1"
 
-/* gettext markers: the texts are English until po/ has catalogues. */
-#define N_(s) (s)
+/* gettext: N_() marks; rvc_gettext() translates in the "roadvpn" domain
+ * (GETTEXT_PACKAGE), bound once by the library itself (phase.c). */
+#ifndef GETTEXT_PACKAGE
+#define GETTEXT_PACKAGE "roadvpn"   /* meson.build's gettext_package */
+#endif
+#include <glib/gi18n-lib.h>
+const char *rvc_gettext(const char *msgid);
 
 /* error.c: any GError of a D-Bus call -> RVC_ERROR (G_IO_ERROR_CANCELLED kept). */
 GError *rvc_error_from_dbus(const GError *error);

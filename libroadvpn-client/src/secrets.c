@@ -27,7 +27,7 @@ const char *rvc_secret_kind_label(const char *kind)
 {
 	for (size_t i = 0; kind && i < G_N_ELEMENTS(kinds); i++) {
 		if (!strcmp(kinds[i].kind, kind))
-			return kinds[i].label;
+			return rvc_gettext(kinds[i].label);
 	}
 	return kind;
 }

@@ -23,8 +23,8 @@
  *   object changes (the next ::changed of a connection) or is freed; copy
  *   what you keep. `char *` / GStrv / GPtrArray results are yours to free.
  * - Human-readable text (phase labels, reason texts, secret labels) is
- *   English, marked N_() for gettext; messages that come from roadvpnd are
- *   its English sentences. Never parse a message; match on codes and ids.
+ *   translated (gettext domain "roadvpn", the program's locale); messages
+ *   that come from roadvpnd are its English sentences. Never parse a message; match on codes and ids.
  * - Secrets are never logged; the library wipes its copies
  *   (explicit_bzero) when it frees them.
  */

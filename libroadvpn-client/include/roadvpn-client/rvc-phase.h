@@ -1,7 +1,7 @@
 #pragma once
 /*
  * Phases and failure reasons of a connection: the one table of their ids
- * and English text for every front end.
+ * and text for every front end.
  *
  * A connection's State is a phase id, LastError names a phase id and a
  * reason id. The ids are roadvpnd's (client-core/src/session/phase.c) and
@@ -9,8 +9,8 @@
  * may send ids this library does not know: they map to RVC_PHASE_UNKNOWN,
  * and their text is the id itself, so nothing breaks.
  *
- * The texts are English, marked N_() for gettext; the library will return
- * them translated once po/ has catalogues.
+ * The texts are returned translated (gettext domain roadvpn, po/), in the
+ * language the program's setlocale() chose; English without a catalogue.
  */
 #include <glib.h>
 
@@ -41,8 +41,10 @@ typedef enum {
 RvcPhase rvc_phase_from_id(const char *id);
 /* RVC_PHASE_L2TP_TUNNEL -> "l2tp-tunnel"; RVC_PHASE_UNKNOWN -> "unknown". */
 const char *rvc_phase_id(RvcPhase phase);
-/* A short English label for progress lines and views: "L2TP tunnel",
- * "PPP auth", "Connected", ... ("Unknown phase" for RVC_PHASE_UNKNOWN). */
+/* A short label for progress lines and views, in the caller's language
+ * (LC_MESSAGES/LANGUAGE; the "roadvpn" domain, which the library binds
+ * itself): "L2TP tunnel", "PPP auth", "Connected", ... ("Unknown phase"
+ * for RVC_PHASE_UNKNOWN). */
 const char *rvc_phase_label(RvcPhase phase);
 /* One of the connecting steps, RVC_PHASE_RESOLVING .. RVC_PHASE_NETCONFIG. */
 gboolean rvc_phase_is_step(RvcPhase phase);
@@ -50,7 +52,7 @@ gboolean rvc_phase_is_step(RvcPhase phase);
 gboolean rvc_phase_is_end(RvcPhase phase);
 
 /*
- * The English text of a failure reason id ("no-answer" -> "The gateway did
+ * The text of a failure reason id, translated ("no-answer" -> "The gateway did
  * not answer"). An unknown id is returned as it is; NULL or "" gives "".
  * LastError's message (roadvpnd's sentence with the details, e.g. "L2TP: no
  * answer from 198.51.100.1:1701") says more; show the text when you need
@@ -58,11 +60,18 @@ gboolean rvc_phase_is_end(RvcPhase phase);
  */
 const char *rvc_reason_text(const char *reason_id);
 /*
- * The English text of a failure that happened in PHASE: as rvc_reason_text(),
+ * The text (translated) of a failure that happened in PHASE: as rvc_reason_text(),
  * but worded for the layer where it can differ ("auth-failed" in IKE phase 1
  * is the pre-shared key or certificate, in PPP auth the user name or
  * password). Use this for a failure you show a person.
  */
 const char *rvc_failure_text(RvcPhase phase, const char *reason_id);
+
+/*
+ * Where the "roadvpn" catalogues are: the installed localedir, or
+ * $ROADVPN_LOCALEDIR when set (tests run from a build tree use it). A front
+ * end binds the domain to it: bindtextdomain("roadvpn", rvc_localedir()).
+ */
+const char *rvc_localedir(void);
 
 G_END_DECLS

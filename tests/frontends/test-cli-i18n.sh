@@ -1,0 +1,68 @@
+#!/bin/bash
+# shellcheck source-path=SCRIPTDIR
+# The CLI in the user's language against a real roadvpnd (issue 20): under
+# LANGUAGE=fr and LANGUAGE=zh_CN (this build's catalogues through
+# ROADVPN_LOCALEDIR) a failed connect ends with the library's phase label and
+# failure reason translated, `list` and `status` speak the language, and
+# `--json` keeps its English keys, ids and roadvpnd's English message. The C
+# locale stays English (the other front-end tests rely on it).
+set -euo pipefail
+# French puts a no-break space before ":" and inside « » (po/README.md).
+NB=$'\xc2\xa0'
+. "$(dirname "$0")/harness.sh"
+
+ft_require
+: "${ROADVPN_LOCALEDIR:?set by meson}"
+ft_enter "$@"
+
+trap ft_netns_cleanup EXIT
+# A name in .invalid fails at once: nothing resolves in this namespace.
+ft_netns rvft-i18n
+
+ft_start_bus
+ft_start_polkit
+ft_start_roadvpnd "$FT_NS"
+O=$FT_STATE/out
+S=$FT_STATE/secret
+printf 'correct horse\n' >"$S"
+# LANGUAGE is ignored in the C locale (glibc): a UTF-8 locale under it.
+in_lang() {
+	local lang=$1
+	shift
+	env LC_ALL=C.UTF-8 LANGUAGE="$lang" "$@"
+}
+
+ft_expect 0 "$O" "$ROADVPN" add quick --gateway nowhere.invalid --user bob --ipsec false \
+	--password-file "$S"
+
+ft_info "a failed connect, in French"
+ft_expect 3 "$O" in_lang fr "$ROADVPN" connect quick --wait
+ft_grep "^Résolution du nom de la passerelle \.\.\. échec$" "$O"
+ft_grep "^roadvpn: Résolution du nom de la passerelle${NB}: Le nom de la passerelle n'a pas pu être résolu$" "$O"
+
+ft_info "the same in Simplified Chinese"
+ft_expect 3 "$O" in_lang zh_CN "$ROADVPN" connect quick
+ft_grep '^roadvpn: 正在解析网关：无法解析网关的名称$' "$O"
+
+ft_info "and in English in the C locale"
+ft_expect 3 "$O" env LC_ALL=C "$ROADVPN" connect quick
+ft_grep "^roadvpn: Resolving the gateway: The gateway's name could not be resolved$" "$O"
+
+ft_info "status and list speak the language; the ids stay"
+ft_expect 0 "$O" in_lang fr "$ROADVPN" status quick
+ft_grep "^  erreur${NB}:      Résolution du nom de la passerelle${NB}: Le nom de la passerelle n'a pas pu être résolu \(resolving, resolve-failed\)$" "$O"
+ft_expect 0 "$O" in_lang zh_CN "$ROADVPN" list
+ft_grep '^名称 +网关 +用户 +状态$' "$O"
+
+ft_info "--json is not translated"
+for lang in fr zh_CN; do
+	ft_expect 0 "$O" in_lang "$lang" "$ROADVPN" status quick --json
+	ft_grep '"last-error": \{"phase": "resolving", "reason": "resolve-failed", "message": "[A-Za-z]' "$O"
+	ft_grep '"state": "failed"' "$O"
+	if grep -Eq 'passerelle|网关|[^ -~]' "$O"; then
+		cat "$O" >&2
+		ft_fail "status --json translated under LANGUAGE=$lang"
+	fi
+	ft_expect 0 "$O" in_lang "$lang" "$ROADVPN" list --json
+	ft_grep '"gateway": "nowhere.invalid"' "$O"
+done
