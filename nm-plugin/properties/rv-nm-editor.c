@@ -230,6 +230,10 @@ static GtkWidget *build_ipsec_dialog(RvNmEditor *self, NMSettingVpn *s_vpn)
 	rv_form_entry(f, d, r++, _("Phase _2 proposals:"), "ipsec-esp",
 		      _("built-in list, e.g. aes256-sha1"));
 	rv_form_entry(f, d, r++, _("_PFS group:"), "ipsec-pfs-group", _("as the gateway offers"));
+	rv_form_check(f, d, r++, _("Allow legac_y suites (3DES, SHA1-MODP1024)"),
+		      "ipsec-allow-legacy");
+	rv_form_label(d, r++, _("<small>These suites are weak: only for an old gateway "
+				"that accepts nothing else.</small>"));
 	rv_form_check(f, d, r++, _("_NAT traversal (UDP 4500)"), "ipsec-nat-traversal");
 	rv_form_check(f, d, r++, _("Always encapsulate ESP in _UDP"), "ipsec-forceencaps");
 	rv_form_entry(f, d, r++, _("IKE _lifetime (s):"), "ipsec-ikelifetime", _("default 28800"));

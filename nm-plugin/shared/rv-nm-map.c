@@ -37,6 +37,8 @@ static const struct rv_nm_key keys[] = {
 	{ "ipsec-ike", "ipsec", "ike", RV_NM_PROPOSALS },
 	{ "ipsec-esp", "ipsec", "esp", RV_NM_PROPOSALS },
 	{ "ipsec-pfs-group", "ipsec", "pfs", RV_NM_PROPOSALS },
+	/* Weak suites (3DES, MD5, MODP1024) only on request: a legacy gateway needs it. */
+	{ "ipsec-allow-legacy", "ipsec", "allow-legacy", RV_NM_BOOL, .dflt = "no" },
 	{ "ipsec-nat-traversal", "ipsec", "nat-traversal", RV_NM_BOOL, .dflt = "yes" },
 	{ "ipsec-forceencaps", "ipsec", "force-encap", RV_NM_BOOL, .dflt = "no" },
 	{ "ipsec-ikelifetime", "ipsec", "ike-lifetime", RV_NM_UINT, 60, 86400 },

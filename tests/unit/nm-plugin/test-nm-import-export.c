@@ -25,7 +25,7 @@ static char *write_tmp(const char *text)
 static const char full[] =
 	"[connection]\nname=Office VPN\ngateway=vpn.example.com\nreconnect=false\n"
 	"[ipsec]\nauth=psk\npsk=sekrit\npsk-flags=stored\nike=aes256-sha256-modp2048\n"
-	"remote-id=vpn.example.com\nforce-encap=true\n"
+	"remote-id=vpn.example.com\nforce-encap=true\nallow-legacy=true\n"
 	"[l2tp]\nhostname=laptop\n"
 	"[ppp]\nuser=alice\npassword-flags=ask\nauth=mschapv2,pap\nmtu=1400\n"
 	"[ip]\ndefault-route=false\nroutes=10.0.0.0/8,192.0.2.0/24\ndns=false\n";
@@ -48,6 +48,7 @@ static void test_import(void **state)
 	assert_string_equal(nm_setting_vpn_get_data_item(vpn, "reconnect"), "no");
 	assert_string_equal(nm_setting_vpn_get_data_item(vpn, "ipsec-ike"), "aes256-sha256-modp2048");
 	assert_string_equal(nm_setting_vpn_get_data_item(vpn, "ipsec-forceencaps"), "yes");
+	assert_string_equal(nm_setting_vpn_get_data_item(vpn, "ipsec-allow-legacy"), "yes");
 	assert_string_equal(nm_setting_vpn_get_data_item(vpn, "refuse-pap"), "no");
 	assert_string_equal(nm_setting_vpn_get_data_item(vpn, "refuse-chap"), "yes");
 	assert_string_equal(nm_setting_vpn_get_data_item(vpn, "ipsec-psk-flags"), "0");

@@ -31,6 +31,7 @@ static const struct {
 	  "aes256-sha256-modp2048,aes128-sha1-ecp256" },
 	{ "ipsec-esp", "aes256-sha1", "ipsec", "esp", "aes256-sha1" },
 	{ "ipsec-pfs-group", "modp2048", "ipsec", "pfs", "modp2048" },
+	{ "ipsec-allow-legacy", "yes", "ipsec", "allow-legacy", "true" },
 	{ "ipsec-nat-traversal", "no", "ipsec", "nat-traversal", "false" },
 	{ "ipsec-forceencaps", "yes", "ipsec", "force-encap", "true" },
 	{ "ipsec-ikelifetime", "3600", "ipsec", "ike-lifetime", "3600" },
