@@ -1,9 +1,14 @@
 /*
  * Profile file <-> NMConnection (see rv-nm-import-export.h). vpn.data is
  * the table's business; what is left here is the part NetworkManager keeps
- * outside vpn.data: the name and the IPv4 routing and DNS choices.
+ * outside vpn.data: the name and the IPv4 routing and DNS choices. Other
+ * platforms' files go through roadvpn's converter (docs/import.md) first,
+ * so nm-connection-editor imports them as roadvpn does.
  */
+#include <stdlib.h>
 #include <string.h>
+
+#include <roadvpn-client/rv-import.h>
 
 #include "rv-nm-import-export.h"
 #include "rv-nm-map.h"
@@ -86,25 +91,125 @@ static NMSetting *import_vpn(GHashTable *data, GHashTable *secrets)
 	return NM_SETTING(s);
 }
 
-static GKeyFile *load_profile(const char *path, GError **error)
+static void wipe_free(char *s)
+{
+	if (s) {
+		explicit_bzero(s, strlen(s));
+		free(s);
+	}
+}
+
+/* The converter's report, for the journal (it never holds a secret value). */
+static void log_report(const struct rv_import_result *r)
+{
+	char *report = rv_import_report(r);
+	g_auto(GStrv) lines = g_strsplit(report ? report : "", "\n", -1);
+
+	for (char **l = lines; *l; l++) {
+		if (**l)
+			g_message("roadvpn import: %s", *l);
+	}
+	free(report);
+}
+
+/*
+ * Another platform's file (NM-l2tp, .pbk, PowerShell, .mobileconfig) as
+ * profile text with the secrets it held merged in; *name gets its name.
+ */
+static char *convert(const char *text, gsize len, char **name, GError **error)
+{
+	struct rv_import_result *r = NULL;
+	char *err = NULL, *out = NULL, *report;
+
+	if (rv_import_data(text, len, NULL, &r, &err) < 0) {
+		g_set_error(error, RV_NM_ERROR, RV_NM_ERROR_INVALID, "%s",
+			    err ? err : "the file cannot be converted");
+		free(err);
+		return NULL;
+	}
+	if (!r->n_conns) {
+		report = rv_import_report(r);
+		g_set_error(error, RV_NM_ERROR, RV_NM_ERROR_INVALID,
+			    "no L2TP/IPsec connection could be taken from the file:\n%s",
+			    report ? report : "");
+		free(report);
+	} else {
+		log_report(r);
+		/* NetworkManager imports one connection per file: the first. */
+		out = rv_import_text_with_secrets(&r->conns[0]);
+		*name = g_strdup(r->conns[0].name);
+		if (!out)
+			g_set_error(error, RV_NM_ERROR, RV_NM_ERROR_INVALID, "out of memory");
+	}
+	rv_import_result_free(r);
+	return out;
+}
+
+static gboolean too_big(const char *path, gsize len, gsize max, GError **error)
+{
+	if (len <= max)
+		return FALSE;
+	g_set_error(error, RV_NM_ERROR, RV_NM_ERROR_INVALID, "%s: larger than %zu KiB", path,
+		    max / 1024);
+	return TRUE;
+}
+
+/* roadvpn's own profile as it is; anything the converter knows through it. */
+static GKeyFile *load_profile(const char *path, gboolean *converted, char **name,
+			      GError **error)
 {
 	g_autoptr(GKeyFile) kf = g_key_file_new();
 	g_autofree char *text = NULL;
+	char *profile = NULL;
+	gboolean ok;
 	gsize len;
 
-	if (!g_file_get_contents(path, &text, &len, error))
+	if (!g_file_get_contents(path, &text, &len, error) ||
+	    too_big(path, len, RV_IMPORT_MAX_SIZE, error))
 		return NULL;
-	if (len > MAX_PROFILE_SIZE) {
-		g_set_error(error, RV_NM_ERROR, RV_NM_ERROR_INVALID, "%s: larger than 64 KiB", path);
-		return NULL;
-	}
 	g_key_file_set_list_separator(kf, ',');
-	if (!g_key_file_load_from_data(kf, text, len, G_KEY_FILE_NONE, error))
-		return NULL;
+	switch (rv_import_detect(text, len)) {
+	case RV_FORMAT_ROADVPN:
+	case RV_FORMAT_UNKNOWN:
+		*converted = FALSE;
+		if (too_big(path, len, MAX_PROFILE_SIZE, error) ||
+		    !g_key_file_load_from_data(kf, text, len, G_KEY_FILE_NONE, error))
+			return NULL;
+		break;
+	default:
+		*converted = TRUE;
+		if (!(profile = convert(text, len, name, error)))
+			return NULL;
+		ok = g_key_file_load_from_data(kf, profile, strlen(profile), G_KEY_FILE_NONE,
+					       error);
+		wipe_free(profile);
+		if (!ok)
+			return NULL;
+	}
 	return g_steal_pointer(&kf);
 }
 
-static char *connection_name(GKeyFile *kf, const char *path)
+/*
+ * A converted file: a secret it held is saved by NetworkManager; one it
+ * did not hold is the user's agent's to ask for, as with NM-l2tp.
+ */
+static void converted_secret_flags(GHashTable *data, GHashTable *secrets)
+{
+	g_auto(GStrv) needed = rv_nm_needed_secrets(data);
+
+	for (char **s = needed; *s; s++) {
+		char *key = g_strdup_printf("%s-flags", *s);
+
+		if (g_hash_table_contains(secrets, *s))
+			g_hash_table_insert(data, key, g_strdup("0"));
+		else if (rv_nm_secret_flags(data, *s) == RV_NM_FLAG_NONE)
+			g_hash_table_insert(data, key, g_strdup("1"));
+		else
+			g_free(key);
+	}
+}
+
+static char *connection_name(GKeyFile *kf, const char *path, const char *source_name)
 {
 	char *name = g_key_file_get_string(kf, "connection", "name", NULL);
 	g_autofree char *base = NULL;
@@ -112,6 +217,8 @@ static char *connection_name(GKeyFile *kf, const char *path)
 	if (name && *name)
 		return name;
 	g_free(name);
+	if (source_name && *source_name)
+		return g_strdup(source_name);
 	base = g_path_get_basename(path);
 	if (g_str_has_suffix(base, ".conf"))
 		base[strlen(base) - 5] = '\0';
@@ -120,7 +227,9 @@ static char *connection_name(GKeyFile *kf, const char *path)
 
 NMConnection *rv_nm_import(const char *path, GError **error)
 {
-	g_autoptr(GKeyFile) kf = load_profile(path, error);
+	gboolean converted = FALSE;
+	g_autofree char *source_name = NULL;
+	g_autoptr(GKeyFile) kf = load_profile(path, &converted, &source_name, error);
 	g_autoptr(GHashTable) secrets = NULL;
 	g_autoptr(GHashTable) data = kf ? rv_nm_keyfile_to_data(kf, &secrets, error) : NULL;
 	g_autoptr(NMConnection) c = NULL;
@@ -130,7 +239,9 @@ NMConnection *rv_nm_import(const char *path, GError **error)
 
 	if (!data || !(s_ip4 = import_ip4(kf, error)))
 		return NULL;
-	name = connection_name(kf, path);
+	if (converted)
+		converted_secret_flags(data, secrets);
+	name = connection_name(kf, path, source_name);
 	uuid = nm_utils_uuid_generate();
 	s_con = nm_setting_connection_new();
 	g_object_set(s_con, NM_SETTING_CONNECTION_ID, name, NM_SETTING_CONNECTION_UUID, uuid,

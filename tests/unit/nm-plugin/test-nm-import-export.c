@@ -128,12 +128,93 @@ static void test_bad_files(void **state)
 	expect_import_error("not a key file", "");
 }
 
+/* NetworkManager-l2tp's own keyfile, secrets in it (NM 1.42 `nmcli connection add`). */
+static const char nm_l2tp[] =
+	"[connection]\nid=Office L2TP\ntype=vpn\n"
+	"[vpn]\nservice-type=org.freedesktop.NetworkManager.l2tp\ngateway=vpn.example.com\n"
+	"user=alice\nipsec-enabled=yes\nipsec-psk-flags=0\npassword-flags=0\n"
+	"ipsec-ike=aes256-sha1-modp2048\nrefuse-chap=yes\nrequire-mppe=yes\n"
+	"[vpn-secrets]\nipsec-psk=nm-psk\npassword=nm-password\n"
+	"[ipv4]\nmethod=auto\nnever-default=true\nroute1=203.0.113.0/24\n";
+
+/* An Apple profile without its secrets: the user's agent is to ask for them. */
+static const char mobileconfig[] =
+	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	"<plist version=\"1.0\"><dict>\n"
+	"<key>PayloadContent</key><array><dict>\n"
+	"<key>PayloadType</key><string>com.apple.vpn.managed</string>\n"
+	"<key>UserDefinedName</key><string>Office (iPhone)</string>\n"
+	"<key>VPNType</key><string>L2TP</string>\n"
+	"<key>PPP</key><dict><key>CommRemoteAddress</key><string>gw.example.org</string>\n"
+	"<key>AuthName</key><string>bob</string></dict>\n"
+	"<key>IPSec</key><dict><key>AuthenticationMethod</key><string>SharedSecret</string>"
+	"</dict>\n</dict></array>\n"
+	"<key>PayloadType</key><string>Configuration</string>\n"
+	"</dict></plist>\n";
+
+static NMSettingVpn *import_ok(const char *text, NMConnection **c)
+{
+	g_autofree char *path = write_tmp(text);
+	g_autoptr(GError) error = NULL;
+
+	*c = rv_nm_import(path, &error);
+	unlink(path);
+	if (!*c)
+		fail_msg("import failed: %s", error->message);
+	assert_true(nm_connection_verify(*c, NULL));
+	return nm_connection_get_setting_vpn(*c);
+}
+
+/* Secrets the file held are saved with the connection (flags 0). */
+static void test_import_nm_l2tp(void **state)
+{
+	g_autoptr(NMConnection) c = NULL;
+	NMSettingVpn *vpn = import_ok(nm_l2tp, &c);
+
+	assert_string_equal(nm_connection_get_id(c), "Office L2TP");
+	assert_string_equal(nm_setting_vpn_get_service_type(vpn), RV_NM_SERVICE);
+	assert_string_equal(nm_setting_vpn_get_data_item(vpn, "gateway"), "vpn.example.com");
+	assert_string_equal(nm_setting_vpn_get_data_item(vpn, "user"), "alice");
+	assert_string_equal(nm_setting_vpn_get_data_item(vpn, "ipsec-ike"),
+			    "aes256-sha1-modp2048");
+	assert_string_equal(nm_setting_vpn_get_data_item(vpn, "ipsec-psk-flags"), "0");
+	assert_string_equal(nm_setting_vpn_get_data_item(vpn, "password-flags"), "0");
+	assert_string_equal(nm_setting_vpn_get_secret(vpn, "ipsec-psk"), "nm-psk");
+	assert_string_equal(nm_setting_vpn_get_secret(vpn, "password"), "nm-password");
+	assert_true(nm_setting_ip_config_get_never_default(nm_connection_get_setting_ip4_config(c)));
+}
+
+/* Secrets the file lacks are agent-owned (flags 1), none made up. */
+static void test_import_mobileconfig(void **state)
+{
+	g_autoptr(NMConnection) c = NULL;
+	NMSettingVpn *vpn = import_ok(mobileconfig, &c);
+
+	assert_string_equal(nm_connection_get_id(c), "Office (iPhone)");
+	assert_string_equal(nm_setting_vpn_get_data_item(vpn, "gateway"), "gw.example.org");
+	assert_string_equal(nm_setting_vpn_get_data_item(vpn, "user"), "bob");
+	assert_string_equal(nm_setting_vpn_get_data_item(vpn, "ipsec-psk-flags"), "1");
+	assert_string_equal(nm_setting_vpn_get_data_item(vpn, "password-flags"), "1");
+	assert_int_equal(nm_setting_vpn_get_num_secrets(vpn), 0);
+}
+
+/* Nothing mappable: the error carries the converter's report. */
+static void test_import_nothing_mapped(void **state)
+{
+	expect_import_error("[Only IKEv2]\r\nType=2\r\nVpnStrategy=7\r\n\r\nDEVICE=vpn\r\n"
+			    "PhoneNumber=ikev2.example\r\n",
+			    "IKEv2");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_import),
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_bad_files),
+		cmocka_unit_test(test_import_nm_l2tp),
+		cmocka_unit_test(test_import_mobileconfig),
+		cmocka_unit_test(test_import_nothing_mapped),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
