@@ -420,6 +420,20 @@ static const char *check_field(RgEditor *self, struct field *f)
 	return problem;
 }
 
+/*
+ * A dependent option (allow-lan) is greyed out while what it depends on is
+ * off, and switched off too: roadvpnd refuses the profile otherwise.
+ */
+static void update_dependent(RgEditor *self, struct field *f)
+{
+	bool on = conditions_hold(self, f->setting->sensitive_when);
+
+	gtk_widget_set_sensitive(f->label, on);
+	gtk_widget_set_sensitive(f->widget, on);
+	if (!on && f->setting->kind == RG_SETTING_BOOL)
+		gtk_switch_set_active(GTK_SWITCH(f->input), FALSE);
+}
+
 static void update_visibility(RgEditor *self)
 {
 	bool ipsec = conditions_hold(self, "ipsec.enabled=true");
@@ -436,6 +450,8 @@ static void update_visibility(RgEditor *self)
 		}
 		if (f->flags)
 			gtk_widget_set_sensitive(f->input, secret_is_stored(f));
+		if (f->setting->sensitive_when)
+			update_dependent(self, f);
 	}
 }
 

@@ -5,6 +5,7 @@
 
 static const struct {
 	const char *reason, *phase, *hint;   /* phase NULL: any phase */
+	const char *says;                    /* non-NULL: only when the message holds this */
 } hints[] = {
 	{ "resolve-failed", NULL,
 	  "Check the gateway's name in the profile, and that this computer is online." },
@@ -43,6 +44,11 @@ static const struct {
 	{ "network-setup-failed", NULL,
 	  "The tunnel came up, but this computer's addresses, routes or DNS could not be set. The "
 	  "log names the step that failed." },
+	/* roadvpnd's words (ike/probe.c, ike/quick_mode.c): "... set allow-legacy=true ..." */
+	{ "ipsec-negotiation-failed", NULL,
+	  "The gateway accepts only legacy encryption, which is weak. If you must use this "
+	  "gateway, tick “Allow legacy suites (weak)” on the IPsec page, and ask your "
+	  "administrator to upgrade it.", "allow-legacy" },
 	{ "ipsec-negotiation-failed", NULL,
 	  "The gateway accepts none of the proposed encryption settings. Ask your administrator "
 	  "for its IKE and ESP proposals and set them on the IPsec page." },
@@ -50,10 +56,12 @@ static const struct {
 	  "A setting of the profile cannot be used. Open Edit Profile to correct it." },
 };
 
-const char *rg_hint_for_failure(const char *phase_id, const char *reason_id)
+const char *rg_hint_for_failure(const char *phase_id, const char *reason_id, const char *message)
 {
 	for (size_t i = 0; i < sizeof(hints) / sizeof(hints[0]); i++) {
 		if (!reason_id || strcmp(hints[i].reason, reason_id))
+			continue;
+		if (hints[i].says && (!message || !strstr(message, hints[i].says)))
 			continue;
 		if (!hints[i].phase || (phase_id && !strcmp(hints[i].phase, phase_id)))
 			return hints[i].hint;

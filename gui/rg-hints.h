@@ -6,5 +6,9 @@
  */
 #pragma once
 
-/* Never NULL: an unknown reason gets the generic advice (save the log). */
-const char *rg_hint_for_failure(const char *phase_id, const char *reason_id);
+/*
+ * Never NULL: an unknown reason gets the generic advice (save the log).
+ * `message` is roadvpnd's text for the failure (may be NULL); a few hints
+ * need it, e.g. a gateway that only accepts legacy suites.
+ */
+const char *rg_hint_for_failure(const char *phase_id, const char *reason_id, const char *message);

@@ -207,6 +207,10 @@ static const struct rg_setting settings[] = {
 	TEXT("ipsec", "pfs", RG_PAGE_IPSEC, "Perfect _forward secrecy",
 	     "none, or a group such as modp2048", .check = check_proposals,
 	     .placeholder = "As the gateway proposes"),
+	/* Off, a gateway that accepts only these fails, and the hint points here. */
+	{ "ipsec", "allow-legacy", RG_PAGE_IPSEC, RG_SETTING_BOOL, "Allow legac_y suites (weak)",
+	  "Let the automatic proposals use 3DES, MD5 and MODP1024 (DH group 2). These suites are "
+	  "weak: only for an old gateway that accepts nothing else", .default_value = "false" },
 	{ "ipsec", "force-encap", RG_PAGE_IPSEC, RG_SETTING_BOOL, "_Always use UDP encapsulation",
 	  "Wrap ESP in UDP even without NAT", .default_value = "false" },
 	{ "ipsec", "nat-traversal", RG_PAGE_IPSEC, RG_SETTING_BOOL, "_NAT traversal",
@@ -246,6 +250,14 @@ static const struct rg_setting settings[] = {
 	  "Names are resolved by the VPN's servers while connected", .default_value = "true" },
 	{ "ip", "ipv6", RG_PAGE_IP, RG_SETTING_CHOICE, "IPv_6", "Negotiate IPv6 inside the tunnel",
 	  .default_value = "auto", .choices = ipv6_modes, .choice_labels = ipv6_labels },
+	{ "ip", "kill-switch", RG_PAGE_IP, RG_SETTING_BOOL, "Block traffic outside the VPN (_kill "
+	  "switch)", "While the profile connects, is up or reconnects, nothing leaves this computer "
+	  "except through the VPN", .default_value = "false" },
+	/* roadvpnd refuses allow-lan without kill-switch; greyed out rather than hidden, so the
+	 * option can be found. */
+	{ "ip", "allow-lan", RG_PAGE_IP, RG_SETTING_BOOL, "Allow _local network",
+	  "With the kill switch: printers, shares and other machines on this network stay "
+	  "reachable", .default_value = "false", .sensitive_when = "ip.kill-switch=true" },
 };
 
 const struct rg_setting *rg_settings(size_t *count)

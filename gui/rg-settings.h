@@ -46,6 +46,8 @@ struct rg_setting {
 	rg_setting_check check;
 	/* Shown only when other settings have these values, "ipsec.enabled=true;ipsec.auth=psk". */
 	const char *only_when;
+	/* Shown always but only changeable when these hold: a dependent option. */
+	const char *sensitive_when;
 };
 
 const struct rg_setting *rg_settings(size_t *count);

@@ -223,7 +223,8 @@ static void show_failure(RgWindow *self, struct entry *e)
 	title = g_strdup_printf("%s failed", rvc_phase_label(rvc_phase_from_id(e->fail_phase)));
 	rg_error_view_set(self->error_view, title,
 			  rvc_failure_text(rvc_phase_from_id(e->fail_phase), e->fail_reason),
-			  e->fail_message, rg_hint_for_failure(e->fail_phase, e->fail_reason));
+			  e->fail_message, rg_hint_for_failure(e->fail_phase, e->fail_reason,
+								     e->fail_message));
 	rg_progress_view_set_failed(self->progress_view, e->fail_phase);
 }
 

@@ -136,42 +136,127 @@ static void test_settings_checks(void **state)
 	assert_non_null(rg_check_profile_name(""));
 }
 
-/* The table covers each key roadvpnd reads (docs/profile.md), once. */
-static void test_settings_complete(void **state)
+/*
+ * The keys of docs/profile.md's table ("| section | key | default | meaning |"),
+ * as "section.key"; a row may name several keys ("local-id, remote-id").
+ */
+static GHashTable *documented_keys(void)
 {
-	static const char *const keys[] = {
-		"connection.gateway", "connection.reconnect", "connection.allowed-users",
-		"connection.interface", "ipsec.enabled", "ipsec.auth", "ipsec.mode",
-		"ipsec.local-id", "ipsec.psk", "ipsec.ike", "ipsec.esp", "ipsec.pfs", "ipsec.ca",
-		"ipsec.cert", "ipsec.key", "ipsec.key-password", "ipsec.remote-id",
-		"ipsec.allow-wildcard", "ipsec.force-encap", "ipsec.nat-traversal",
-		"ipsec.ike-lifetime", "ipsec.esp-lifetime", "ipsec.dpd-delay", "l2tp.hostname",
-		"l2tp.secret", "ppp.user", "ppp.password", "ppp.auth", "ppp.mtu", "ppp.mru",
-		"ip.default-route", "ip.routes", "ip.dns", "ip.ipv6", "debug.log",
-	};
+	const char *src = g_getenv("ROADVPN_SOURCE_DIR");
+	g_autofree char *path = NULL, *text = NULL;
+	g_auto(GStrv) lines = NULL;
+	GHashTable *keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+
+	if (!src)
+		fail_msg("ROADVPN_SOURCE_DIR is not set (meson test sets it)");
+	path = g_build_filename(src, "docs", "profile.md", NULL);
+	if (!g_file_get_contents(path, &text, NULL, NULL))
+		fail_msg("cannot read %s", path);
+	lines = g_strsplit(text, "\n", -1);
+	for (char **l = lines; *l; l++) {
+		g_auto(GStrv) cells = g_str_has_prefix(*l, "| ") ? g_strsplit(*l + 2, " | ", 3) : NULL;
+		g_auto(GStrv) names = NULL;
+
+		if (!cells || g_strv_length(cells) < 3 || !strcmp(cells[0], "section") ||
+		    g_str_has_prefix(cells[0], "---"))
+			continue;
+		names = g_strsplit(cells[1], ",", -1);
+		for (char **k = names; *k; k++)
+			g_hash_table_add(keys, g_strdup_printf("%s.%s", cells[0], g_strstrip(*k)));
+	}
+	return keys;
+}
+
+/*
+ * Keys without a row of their own: the profile's name (the editor's name
+ * field), the ask/stored flags of the secrets that have that choice, and
+ * key-password-flags, which the editor does not offer yet (roadvpnd asks for
+ * a missing key password at connect time anyway). A new key is not listed
+ * here: it needs a row, or a reason added to this list.
+ */
+static bool covered_elsewhere(const char *section, const char *key)
+{
+	static const char *const not_rows[] = { "connection.name", "ipsec.key-password-flags",
+						NULL };
+	g_autofree char *name = g_strdup_printf("%s.%s", section, key);
 	size_t n;
 	const struct rg_setting *all = rg_settings(&n);
 
-	assert_int_equal(n, G_N_ELEMENTS(keys));
-	for (size_t i = 0; i < G_N_ELEMENTS(keys); i++) {
-		g_auto(GStrv) sk = g_strsplit(keys[i], ".", 2);
+	if (g_strv_contains(not_rows, name))
+		return true;
+	for (size_t i = 0; i < n; i++) {
+		if (all[i].flags_key && !strcmp(all[i].section, section) &&
+		    !strcmp(all[i].flags_key, key))
+			return true;
+	}
+	return false;
+}
 
-		assert_non_null(rg_settings_find(sk[0], sk[1]));
+/* The table covers each key roadvpnd reads, as docs/profile.md lists them, once. */
+static void test_settings_complete(void **state)
+{
+	g_autoptr(GHashTable) documented = documented_keys();
+	GHashTableIter it;
+	gpointer name;
+	size_t n, rows = 0;
+	const struct rg_setting *all = rg_settings(&n);
+
+	/* A broken parse (the table's layout changed) must not pass as "nothing to check". */
+	assert_true(g_hash_table_size(documented) > 30);
+	g_hash_table_iter_init(&it, documented);
+	while (g_hash_table_iter_next(&it, &name, NULL)) {
+		g_auto(GStrv) sk = g_strsplit(name, ".", 2);
+
+		if (covered_elsewhere(sk[0], sk[1]))
+			continue;
+		if (!rg_settings_find(sk[0], sk[1]))
+			fail_msg("docs/profile.md has %s, the editor's table (gui/rg-settings.c) does "
+				 "not", (char *)name);
+		rows++;
 	}
 	for (size_t i = 0; i < n; i++) {
+		g_autofree char *key = g_strdup_printf("%s.%s", all[i].section, all[i].key);
+
+		if (!g_hash_table_contains(documented, key))
+			fail_msg("the editor has %s, docs/profile.md does not", key);
 		assert_true(all[i].page < RG_PAGE_COUNT);
 		if (all[i].default_value)
 			assert_null(rg_setting_validate(&all[i], all[i].default_value));
 	}
+	/* Each key once: as many rows as documented keys, and each of those found. */
+	assert_int_equal(n, rows);
 }
 
 static void test_hints(void **state)
 {
-	assert_non_null(strstr(rg_hint_for_failure("ppp-auth", "auth-failed"), "password"));
-	assert_non_null(strstr(rg_hint_for_failure("ike-main-mode", "auth-failed"), "pre-shared"));
-	assert_non_null(strstr(rg_hint_for_failure("l2tp-tunnel", "no-answer"), "UDP"));
-	assert_non_null(strstr(rg_hint_for_failure(NULL, "something-new"), "log"));
-	assert_non_null(rg_hint_for_failure(NULL, NULL));
+	const char *legacy_p1 = "IKE Main Mode: the gateway only accepts 3des-sha1-modp1024; set "
+				"allow-legacy=true to use it";
+	const char *legacy_p2 = "IKE Quick Mode: the gateway only accepts 3des-sha1 for ESP; set "
+				"allow-legacy=true to use it";
+	const struct rg_setting *legacy = rg_settings_find("ipsec", "allow-legacy");
+
+	assert_non_null(strstr(rg_hint_for_failure("ppp-auth", "auth-failed", NULL), "password"));
+	assert_non_null(
+		strstr(rg_hint_for_failure("ike-main-mode", "auth-failed", NULL), "pre-shared"));
+	assert_non_null(strstr(rg_hint_for_failure("l2tp-tunnel", "no-answer", NULL), "UDP"));
+	assert_non_null(strstr(rg_hint_for_failure(NULL, "something-new", NULL), "log"));
+	assert_non_null(rg_hint_for_failure(NULL, NULL, NULL));
+	/* A legacy-only gateway: the hint names the editor's option by its label. */
+	assert_non_null(legacy);
+	assert_non_null(strstr(legacy->label, "(weak)"));
+	for (int i = 0; i < 2; i++) {
+		const char *hint = rg_hint_for_failure(i ? "ike-quick-mode" : "ike-main-mode",
+						       "ipsec-negotiation-failed",
+						       i ? legacy_p2 : legacy_p1);
+
+		assert_non_null(strstr(hint, "Allow legacy suites (weak)"));
+		assert_non_null(strstr(hint, "IPsec page"));
+	}
+	/* Any other refusal keeps the advice about proposals. */
+	assert_null(strstr(rg_hint_for_failure("ike-main-mode", "ipsec-negotiation-failed",
+					       "gateway rejected all proposals"), "legacy"));
+	assert_null(strstr(rg_hint_for_failure("ike-main-mode", "ipsec-negotiation-failed", NULL),
+			   "legacy"));
 }
 
 int main(void)
