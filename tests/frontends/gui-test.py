@@ -269,6 +269,23 @@ def create_profile(app):
     log("gui-made is a system profile")
 
 
+def new_options(dlg):
+    """allow-legacy on the IPsec page; allow-lan only once the kill switch is on."""
+    find(dlg, "page tab", name="IPsec").select()
+    wait_for("the legacy option", lambda: showing(
+        find(dlg, "toggle button", name="Allow legacy suites (weak)")), 5)
+    shot("editor-ipsec", "^Edit “gui-made”$")
+    find(dlg, "page tab", name="IP").select()
+    lan = wait_for("the LAN option", lambda: find(dlg, "toggle button", name="Allow local network"), 5)
+    if lan.sensitive:
+        fail("Allow local network can be changed with the kill switch off")
+    find(dlg, "toggle button",
+         name="Block traffic outside the VPN (kill switch)").doActionNamed("toggle")
+    wait_for("Allow local network to become changeable", lambda: lan.sensitive, 5)
+    lan.doActionNamed("toggle")
+    shot("editor-ip", "^Edit “gui-made”$")
+
+
 def edit_profile(app):
     log("edit gui-made: split tunnel and a smaller MTU, through UpdateProfile")
     row = wait_for("the gui-made row", lambda: find(app.win, "list item", name="gui-made"))
@@ -283,11 +300,13 @@ def edit_profile(app):
     wait_for("the bad network to be refused", lambda: not save.sensitive, 5)
     nets.text = "10.1.0.0/16"
     find(dlg, "spin button", name="MTU").value = 1300
+    new_options(dlg)
     wait_for("Save to be enabled", lambda: save.sensitive, 5)
     save.doActionNamed("click")
     wait_for("the editor to close", lambda: not showing(app.dialog("Edit “gui-made”")), 20)
     r = subprocess.run([ENV["ROADVPN"], "export", "gui-made"], capture_output=True, text=True)
-    for line in ("default-route=false", "routes=10.1.0.0/16", "mtu=1300"):
+    for line in ("default-route=false", "routes=10.1.0.0/16", "mtu=1300", "kill-switch=true",
+                 "allow-lan=true"):
         if line not in r.stdout:
             fail("after the edit, no '%s' in:\n%s%s" % (line, r.stdout, r.stderr))
     log("gui-made edited")

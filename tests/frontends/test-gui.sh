@@ -9,11 +9,12 @@
 # from the keyring alone; secret-tool sees the item, and not after "forget";
 # a wrong password shows the PPP phase and reason and leaves nothing behind;
 # a profile created in the editor is in `roadvpn list`, and one edited
-# there in `roadvpn export`; a PowerShell file handed to a second launch is
+# there (split tunnel, MTU, kill switch with "Allow local network", greyed
+# out until the kill switch is on) in `roadvpn export`; a PowerShell file handed to a second launch is
 # imported; notifications reach the desktop's server; roadvpnd stopped
 # shows the "not reachable" banner, and the app reattaches when it is back.
 # Screenshots of the
-# connected, progress and error views stay in $FT_STATE/screenshots.
+# connected, progress and error views and of the editor's IPsec and IP pages stay in $FT_STATE/screenshots.
 set -euo pipefail
 . "$(dirname "$0")/harness.sh"
 GW=$FT_SRC/tools/gateways
