@@ -236,6 +236,13 @@ def importexport():
         fail("import gave %r" % (got,))
     plugin.export(sys.argv[4], conn)
     log("imported and exported through %s" % info.get_plugin())
+    # Other platforms' files, through the converter: (file, gateway, user, psk flags).
+    for path, want in zip(sys.argv[5::2], sys.argv[6::2]):
+        vpn = plugin.import_(path).get_setting_vpn()
+        got = ",".join(vpn.get_data_item(k) or "" for k in ("gateway", "user", "ipsec-psk-flags"))
+        if got != want:
+            fail("import of %s gave %s, not %s" % (path, got, want))
+        log("imported %s: %s" % (path, got))
 
 
 if __name__ == "__main__":

@@ -77,9 +77,39 @@ cat >"$FT_STATE/import.conf" <<-EOF
 	default-route=false
 	routes=$POOL_CIDR
 EOF
+# NetworkManager-l2tp's keyfile with its secrets (saved: flags 0) and an
+# Apple profile without them (agent-owned: flags 1), through the converter.
+cat >"$FT_STATE/l2tp.nmconnection" <<-EOF
+	[connection]
+	id=from-l2tp
+	type=vpn
+	[vpn]
+	service-type=org.freedesktop.NetworkManager.l2tp
+	gateway=$GATEWAY
+	user=carol
+	ipsec-enabled=yes
+	ipsec-psk-flags=0
+	[vpn-secrets]
+	ipsec-psk=l2tp-psk
+	[ipv4]
+	method=auto
+EOF
+cat >"$FT_STATE/apple.mobileconfig" <<-EOF
+	<?xml version="1.0" encoding="UTF-8"?>
+	<plist version="1.0"><dict><key>PayloadContent</key><array><dict>
+	<key>PayloadType</key><string>com.apple.vpn.managed</string>
+	<key>UserDefinedName</key><string>from-apple</string>
+	<key>VPNType</key><string>L2TP</string>
+	<key>PPP</key><dict><key>CommRemoteAddress</key><string>$GATEWAY</string>
+	<key>AuthName</key><string>dave</string></dict>
+	<key>IPSec</key><dict><key>AuthenticationMethod</key><string>SharedSecret</string></dict>
+	</dict></array><key>PayloadType</key><string>Configuration</string></dict></plist>
+EOF
 env LD_PRELOAD="$(nmh_plugin_preload)" ASAN_OPTIONS=detect_leaks=0 GATEWAY="$GATEWAY" \
 	/usr/bin/python3 "$FT_DIR/nm-gui.py" importexport "$SHOTS" "$FT_STATE/import.conf" \
-	"$FT_STATE/export.conf" >>"$FT_STATE/gui.log" 2>&1 || { cat "$FT_STATE/gui.log" >&2; ft_fail "import/export"; }
+	"$FT_STATE/export.conf" "$FT_STATE/l2tp.nmconnection" "$GATEWAY,carol,0" \
+	"$FT_STATE/apple.mobileconfig" "$GATEWAY,dave,1" \
+	>>"$FT_STATE/gui.log" 2>&1 || { cat "$FT_STATE/gui.log" >&2; ft_fail "import/export"; }
 for want in "name=imported" "gateway=$GATEWAY" "ike=aes256-sha256-modp2048" "auth=mschapv2,pap" \
 	"default-route=false" "routes=$POOL_CIDR"; do
 	grep -qxF "$want" "$FT_STATE/export.conf" || { cat "$FT_STATE/export.conf" >&2; ft_fail "export lacks $want"; }
