@@ -103,7 +103,9 @@ kill -0 "$FT_ROADVPND_PID" || ft_fail "roadvpnd died"
 ft_info "a failing connection: LastError, exit status from the failure table"
 ft_expect 3 "$O" ft_as rvtest-allowed "$ROADVPN" connect office --wait --timeout 60 \
 	--password-file "$S"
-ft_grep '^roadvpn: L2TP: ' "$O"
+# The failure line names the phase and the reason (translated by the library;
+# English here).
+ft_grep '^roadvpn: L2TP tunnel: The gateway did not answer' "$O"
 ft_expect 0 "$O" ft_as rvtest-allowed "$ROADVPN" status office --json
 ft_grep '"state": "failed"' "$O"
 ft_grep '"reason": "no-answer"' "$O"
