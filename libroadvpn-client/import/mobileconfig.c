@@ -350,13 +350,17 @@ static int map_cert(struct mc_ctx *x)
 {
 	char *uuid = str(x->ipsec, "PayloadCertificateUUID"), *pw, *file;
 	plist_t p12 = uuid ? payload_by_uuid(x->root, uuid) : NULL;
-	unsigned char *der;
+	unsigned char *der = NULL;
 	size_t len = 0;
 
 	free(uuid);
 	rvi_take(x->c, "IPSec AuthenticationMethod", "ipsec", "auth", "cert");
 	map_ca(x);
-	if (!p12 || !(der = bytes(p12, "PayloadContent", &len)) || !len) {
+	if (p12)
+		der = bytes(p12, "PayloadContent", &len);
+	if (!der || !len) {
+		/* an empty payload still has its one-byte copy (found by fuzz-import-plist) */
+		free(der);
 		rvi_missing(x->c, "ipsec.cert");
 		rvi_info(x->c, "IPSec PayloadCertificateUUID", "no PKCS#12 payload for it in the "
 							       "profile: give [ipsec] cert");
