@@ -14,6 +14,8 @@ PACKAGES=(
 	libglib2.0-dev libglib2.0-bin libssl-dev libplist-dev libnl-3-dev libnl-route-3-dev libcmocka-dev
 	# run and test
 	iproute2 iputils-ping tcpdump tshark nftables procps psmisc python3 util-linux curl
+	# conntrack: the NAT rebinding test deletes the NAT's mappings
+	conntrack
 	dbus-daemon polkitd gdb
 	# benchmarks (tools/bench: bench-tunnel.sh, bench-session.sh)
 	iperf3
