@@ -4,6 +4,8 @@
  * the window while a connection is up hides it (rg-window.c holds the app),
  * so notifications keep coming and a launch brings the window back.
  */
+#include <glib/gi18n-lib.h>
+
 #include "rg-app.h"
 #include "rg-window.h"
 
@@ -56,11 +58,11 @@ static void act_quit(GSimpleAction *action, GVariant *param, gpointer app)
 
 static void act_about(GSimpleAction *action, GVariant *param, gpointer app)
 {
-	static const char *const authors[] = { "The roadvpn developers", NULL };
+	const char *const authors[] = { _("The roadvpn developers"), NULL };
 
 	gtk_show_about_dialog(GTK_WINDOW(app_window(app)), "program-name", "roadvpn",
 			      "logo-icon-name", RG_APP_ID, "version", ROADVPN_VERSION,
-			      "comments", "L2TP/IPsec VPN connections",
+			      "comments", _("L2TP/IPsec VPN connections"),
 			      "license-type", GTK_LICENSE_GPL_2_0, "authors", authors, NULL);
 }
 

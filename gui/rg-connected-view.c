@@ -5,6 +5,9 @@
  * moving between the helper's updates.
  */
 #include <stdbool.h>
+
+#include <glib/gi18n-lib.h>
+
 #include "rg-connected-view.h"
 #include "rg-format.h"
 #include "rg-rate-graph.h"
@@ -46,7 +49,8 @@ static void show_since(RgConnectedView *self)
 	start = g_date_time_new_from_unix_local(self->since_usec / G_USEC_PER_SEC);
 	when = g_date_time_format(start, "%X");
 	took = rg_format_duration((now - self->since_usec) / G_USEC_PER_SEC);
-	text = g_strdup_printf("%s (%s)", when, took);
+	/* TRANSLATORS: the time connected, then for how long: "14:02:11 (3 min 12 s)" */
+	text = g_strdup_printf(_("%s (%s)"), when, took);
 	set_text(self->since, text);
 }
 
@@ -59,7 +63,7 @@ static gboolean on_tick(gpointer user_data)
 void rg_connected_view_set_info(RgConnectedView *self, const struct rg_connection_info *info)
 {
 	g_autofree char *mtu = info->mtu ? g_strdup_printf("%u", info->mtu) : NULL;
-	const char *const full[] = { "All traffic", NULL };
+	const char *const full[] = { _("All traffic"), NULL };
 	bool all = info->routes && info->routes[0] && g_str_equal(info->routes[0], "0.0.0.0/0");
 
 	set_text(self->interface, info->interface);

@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "rg-editor.h"
 #include "rg-keyring.h"
 #include "rg-settings.h"
@@ -135,15 +137,24 @@ static bool secret_is_stored(const struct field *f)
 
 /* Widgets ----------------------------------------------------------------- */
 
+/* The label without its mnemonic, in the user's language (the table's labels are marked N_). */
+static char *plain_label(const char *mnemonic)
+{
+	g_autoptr(GString) s = g_string_new(_(mnemonic));
+
+	g_string_replace(s, "_", "", 0);
+	return g_string_free(g_steal_pointer(&s), FALSE);
+}
+
 static GtkWidget *entry_for(const struct rg_setting *s)
 {
 	GtkWidget *e = gtk_entry_new();
 
 	if (s->placeholder || s->default_value)
-		gtk_entry_set_placeholder_text(GTK_ENTRY(e), s->placeholder ? s->placeholder
+		gtk_entry_set_placeholder_text(GTK_ENTRY(e), s->placeholder ? _(s->placeholder)
 									    : s->default_value);
 	else if (!s->required && s->kind != RG_SETTING_SECRET && s->kind != RG_SETTING_FILE)
-		gtk_entry_set_placeholder_text(GTK_ENTRY(e), "Optional");
+		gtk_entry_set_placeholder_text(GTK_ENTRY(e), _("Optional"));
 	if (s->kind == RG_SETTING_SECRET) {
 		gtk_entry_set_visibility(GTK_ENTRY(e), FALSE);
 		gtk_entry_set_input_purpose(GTK_ENTRY(e), GTK_INPUT_PURPOSE_PASSWORD);
@@ -157,7 +168,7 @@ static GtkWidget *combo_for(const char *const *ids, const char *const *labels)
 	GtkWidget *c = gtk_combo_box_text_new();
 
 	for (size_t i = 0; ids[i]; i++)
-		gtk_combo_box_text_append(GTK_COMBO_BOX_TEXT(c), ids[i], labels[i]);
+		gtk_combo_box_text_append(GTK_COMBO_BOX_TEXT(c), ids[i], _(labels[i]));
 	return c;
 }
 
@@ -166,7 +177,7 @@ static GtkWidget *checks_for(const struct rg_setting *s)
 	GtkWidget *box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 4);
 
 	for (size_t i = 0; s->choices[i]; i++) {
-		GtkWidget *c = gtk_check_button_new_with_label(s->choice_labels[i]);
+		GtkWidget *c = gtk_check_button_new_with_label(_(s->choice_labels[i]));
 
 		g_object_set_data(G_OBJECT(c), "rg-id", (gpointer)s->choices[i]);
 		gtk_container_add(GTK_CONTAINER(box), c);
@@ -189,7 +200,7 @@ static void on_browse(GtkButton *button, GtkEntry *entry)
 {
 	GtkWindow *top = GTK_WINDOW(gtk_widget_get_toplevel(GTK_WIDGET(button)));
 	GtkFileChooserNative *chooser = gtk_file_chooser_native_new(
-		"Choose a File", top, GTK_FILE_CHOOSER_ACTION_OPEN, "_Open", "_Cancel");
+		_("Choose a File"), top, GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
 
 	g_signal_connect(chooser, "response", G_CALLBACK(on_browse_response), entry);
 	gtk_native_dialog_show(GTK_NATIVE_DIALOG(chooser));
@@ -198,8 +209,10 @@ static void on_browse(GtkButton *button, GtkEntry *entry)
 static GtkWidget *file_row(struct field *f)
 {
 	GtkWidget *box = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 0);
-	GtkWidget *browse = gtk_button_new_with_label("Browse…");
-	g_autofree char *name = g_strdup_printf("Browse for %s", f->setting->key);
+	GtkWidget *browse = gtk_button_new_with_label(_("Browse…"));
+	g_autofree char *label = plain_label(f->setting->label);
+	/* TRANSLATORS: the Browse button's accessible name; %s is the field, e.g. "CA certificate" */
+	g_autofree char *name = g_strdup_printf(_("Browse for %s"), label);
 
 	f->input = entry_for(f->setting);
 	gtk_style_context_add_class(gtk_widget_get_style_context(box), "linked");
@@ -213,16 +226,18 @@ static GtkWidget *file_row(struct field *f)
 static GtkWidget *secret_row(RgEditor *self, struct field *f)
 {
 	static const char *const ids[] = { "ask", "stored", NULL };
-	static const char *const labels[] = { "Ask when connecting", "Store for all users", NULL };
+	static const char *const labels[] = { N_("Ask when connecting"), N_("Store for all users"),
+					      NULL };
 	GtkWidget *box = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
-	g_autofree char *name = NULL;
+	g_autofree char *name = NULL, *label = plain_label(f->setting->label);
 
 	f->input = entry_for(f->setting);
 	gtk_container_add(GTK_CONTAINER(box), f->input);
 	if (!f->setting->flags_key)
 		return box;
 	f->flags = combo_for(ids, labels);
-	name = g_strdup_printf("How to keep the %s", f->setting->key);
+	/* TRANSLATORS: the accessible name of a secret's storage choice; %s is the field */
+	name = g_strdup_printf(_("How to keep: %s"), label);
 	atk_object_set_name(gtk_widget_get_accessible(f->flags), name);
 	g_signal_connect_swapped(f->flags, "changed", G_CALLBACK(revalidate), self);
 	gtk_container_add(GTK_CONTAINER(box), f->flags);
@@ -274,21 +289,13 @@ static void watch_input(RgEditor *self, struct field *f)
 		g_signal_connect_swapped(l->data, "toggled", G_CALLBACK(revalidate), self);
 }
 
-static char *plain_label(const char *mnemonic)
-{
-	g_autoptr(GString) s = g_string_new(mnemonic);
-
-	g_string_replace(s, "_", "", 0);
-	return g_string_free(g_steal_pointer(&s), FALSE);
-}
-
 static void add_field(RgEditor *self, struct field *f, int row)
 {
 	GtkGrid *grid = self->grids[f->setting->page];
 	g_autofree char *name = plain_label(f->setting->label);
 	GtkWidget *focus;
 
-	f->label = gtk_label_new_with_mnemonic(f->setting->label);
+	f->label = gtk_label_new_with_mnemonic(_(f->setting->label));
 	gtk_label_set_xalign(GTK_LABEL(f->label), 1);
 	gtk_widget_set_valign(f->label, f->setting->kind == RG_SETTING_MULTI ? GTK_ALIGN_START
 									    : GTK_ALIGN_CENTER);
@@ -296,7 +303,7 @@ static void add_field(RgEditor *self, struct field *f, int row)
 	focus = f->setting->kind == RG_SETTING_MULTI ? f->widget : f->input;
 	gtk_label_set_mnemonic_widget(GTK_LABEL(f->label), focus);
 	atk_object_set_name(gtk_widget_get_accessible(focus), name);
-	gtk_widget_set_tooltip_text(f->widget, f->setting->hint);
+	gtk_widget_set_tooltip_text(f->widget, f->setting->hint ? _(f->setting->hint) : NULL);
 	gtk_grid_attach(grid, f->label, 0, row, 1, 1);
 	gtk_grid_attach(grid, f->widget, 1, row, 1, 1);
 	watch_input(self, f);
@@ -305,14 +312,14 @@ static void add_field(RgEditor *self, struct field *f, int row)
 /* A new profile's name heads the first page; an existing one's is the title. */
 static void add_name_row(RgEditor *self)
 {
-	GtkWidget *label = gtk_label_new_with_mnemonic("_Name");
+	GtkWidget *label = gtk_label_new_with_mnemonic(_("_Name"));
 
 	self->name = GTK_ENTRY(gtk_entry_new());
-	gtk_entry_set_placeholder_text(self->name, "e.g. office");
+	gtk_entry_set_placeholder_text(self->name, _("e.g. office"));
 	gtk_widget_set_tooltip_text(GTK_WIDGET(self->name),
-				    "The profile's name: letters, digits, '.', '_' and '-'");
+				    _("The profile's name: letters, digits, '.', '_' and '-'"));
 	gtk_widget_set_hexpand(GTK_WIDGET(self->name), TRUE);
-	atk_object_set_name(gtk_widget_get_accessible(GTK_WIDGET(self->name)), "Name");
+	atk_object_set_name(gtk_widget_get_accessible(GTK_WIDGET(self->name)), _("Name"));
 	gtk_label_set_xalign(GTK_LABEL(label), 1);
 	gtk_label_set_mnemonic_widget(GTK_LABEL(label), GTK_WIDGET(self->name));
 	g_signal_connect_swapped(self->name, "changed", G_CALLBACK(revalidate), self);
@@ -347,7 +354,7 @@ static void load_field(struct field *f, GKeyFile *kf, const char *const *stored,
 		return;
 	f->stored = stored && g_strv_contains(stored, s->key);
 	if (f->stored)
-		gtk_entry_set_placeholder_text(GTK_ENTRY(f->input), "Saved (type to replace)");
+		gtk_entry_set_placeholder_text(GTK_ENTRY(f->input), _("Saved (type to replace)"));
 	if (f->flags) {
 		g_autofree char *flags = g_key_file_get_value(kf, s->section, s->flags_key, NULL);
 
@@ -416,7 +423,7 @@ static const char *check_field(RgEditor *self, struct field *f)
 	/* Stored secrets need a value unless the helper keeps one already. */
 	if (!problem && f->setting->kind == RG_SETTING_SECRET && f->flags && secret_is_stored(f) &&
 	    !*value && !f->stored)
-		problem = "type it, or choose “Ask when connecting”";
+		problem = _("type it, or choose “Ask when connecting”");
 	return problem;
 }
 
@@ -475,7 +482,8 @@ static bool is_unfilled(GtkWidget *input)
 
 static void note_needed(GString *needed, const char *label)
 {
-	g_string_append(needed, needed->len ? ", " : "Still needed: ");
+	/* TRANSLATORS: the list of fields still empty follows, separated by ", " */
+	g_string_append(needed, needed->len ? _(", ") : _("Still needed: "));
 	g_string_append(needed, label);
 }
 
@@ -488,9 +496,9 @@ static char *first_problem(RgEditor *self)
 	char *first = NULL;
 
 	if (name_problem && is_unfilled(GTK_WIDGET(self->name)))
-		note_needed(needed, "Name");
+		note_needed(needed, _("Name"));
 	else if (name_problem)
-		first = g_strdup_printf("Name: %s", name_problem);
+		first = g_strdup_printf(_("Name: %s"), _(name_problem));
 	if (self->name)
 		mark_field(&(struct field){ .input = GTK_WIDGET(self->name) },
 			   needed->len ? NULL : name_problem);
@@ -507,8 +515,9 @@ static char *first_problem(RgEditor *self)
 		}
 		mark_field(f, problem);
 		if (problem && !first)
-			first = g_strdup_printf("%s › %s: %s", rg_page_title(f->setting->page), label,
-						problem);
+			/* TRANSLATORS: page › field: problem, e.g. "IPsec › Gateway: not a host name" */
+			first = g_strdup_printf(_("%s › %s: %s"), _(rg_page_title(f->setting->page)),
+						label, _(problem));
 	}
 	if (!first && needed->len)
 		first = g_strdup(needed->str);
@@ -716,11 +725,11 @@ GtkWidget *rg_editor_new(GtkWindow *parent, const char *name, const char *keyfil
 {
 	RgEditor *self = g_object_new(RG_TYPE_EDITOR, "transient-for", parent, "use-header-bar",
 				      FALSE, NULL);
-	g_autofree char *title = name ? g_strdup_printf("Edit “%s”", name) : NULL;
+	g_autofree char *title = name ? g_strdup_printf(_("Edit “%s”"), name) : NULL;
 
 	self->is_new = !name;
 	self->profile = g_strdup(name);
-	gtk_window_set_title(GTK_WINDOW(self), name ? title : "New VPN Profile");
+	gtk_window_set_title(GTK_WINDOW(self), name ? title : _("New VPN Profile"));
 	if (self->is_new)
 		add_name_row(self);
 	build_fields(self);

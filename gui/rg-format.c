@@ -1,25 +1,42 @@
-/* Text for numbers a person reads at a glance. */
+/*
+ * Text for numbers a person reads at a glance, in the user's language: the
+ * units are translated (po/: "ko" in French) and the decimal separator is
+ * the locale's (printf follows LC_NUMERIC: "1,5 ko").
+ */
 #include <math.h>
+
+#include <glib/gi18n-lib.h>
 
 #include "rg-format.h"
 
 char *rg_format_bytes(uint64_t bytes)
 {
-	static const char *const units[] = { "kB", "MB", "GB", "TB", "PB" };
 	double v = (double)bytes;
 	size_t u = 0;
+	g_autofree char *number = NULL;
 
 	if (bytes < 1000)
-		return g_strdup_printf("%u B", (unsigned int)bytes);
+		/* TRANSLATORS: a byte count below 1000, "512 B" */
+		return g_strdup_printf(_("%u B"), (unsigned int)bytes);
 	v /= 1000.0;
-	while (v >= 999.5 && u + 1 < G_N_ELEMENTS(units)) {
+	while (v >= 999.5 && u < 4) {
 		v /= 1000.0;
 		u++;
 	}
 	/* One decimal while it carries information, none once the number is wide. */
-	if (v < 9.95)
-		return g_strdup_printf("%.1f %s", v, units[u]);
-	return g_strdup_printf("%.0f %s", v, units[u]);
+	number = g_strdup_printf(v < 9.95 ? "%.1f" : "%.0f", v);
+	/* TRANSLATORS: %s is a number with the locale's decimal separator, "1.5" */
+	switch (u) {
+	case 0:
+		return g_strdup_printf(_("%s kB"), number);
+	case 1:
+		return g_strdup_printf(_("%s MB"), number);
+	case 2:
+		return g_strdup_printf(_("%s GB"), number);
+	case 3:
+		return g_strdup_printf(_("%s TB"), number);
+	}
+	return g_strdup_printf(_("%s PB"), number);
 }
 
 char *rg_format_rate(double bytes_per_second)
@@ -31,7 +48,8 @@ char *rg_format_rate(double bytes_per_second)
 	if (bytes_per_second > 1e18)
 		bytes_per_second = 1e18;
 	size = rg_format_bytes((uint64_t)llround(bytes_per_second));
-	return g_strconcat(size, "/s", NULL);
+	/* TRANSLATORS: a rate; %s is a size, "1.5 kB" */
+	return g_strdup_printf(_("%s/s"), size);
 }
 
 char *rg_format_duration(int64_t seconds)
@@ -39,13 +57,17 @@ char *rg_format_duration(int64_t seconds)
 	if (seconds < 0)
 		seconds = 0;
 	if (seconds < 60)
-		return g_strdup_printf("%d s", (int)seconds);
+		/* TRANSLATORS: a duration in seconds, "45 s" */
+		return g_strdup_printf(_("%d s"), (int)seconds);
 	if (seconds < 3600)
-		return g_strdup_printf("%d min %02d s", (int)(seconds / 60), (int)(seconds % 60));
+		/* TRANSLATORS: minutes and seconds, "3 min 12 s" */
+		return g_strdup_printf(_("%d min %02d s"), (int)(seconds / 60), (int)(seconds % 60));
 	if (seconds < 86400)
-		return g_strdup_printf("%d h %02d min", (int)(seconds / 3600),
+		/* TRANSLATORS: hours and minutes, "2 h 05 min" */
+		return g_strdup_printf(_("%d h %02d min"), (int)(seconds / 3600),
 				       (int)(seconds % 3600 / 60));
-	return g_strdup_printf("%" G_GINT64_FORMAT " d %02d h", seconds / 86400,
+	/* TRANSLATORS: days and hours, "3 d 04 h" */
+	return g_strdup_printf(_("%lld d %02d h"), (long long)(seconds / 86400),
 			       (int)(seconds % 86400 / 3600));
 }
 

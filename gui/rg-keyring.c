@@ -5,6 +5,8 @@
  */
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "rg-keyring.h"
 
 const SecretSchema *rg_keyring_schema(void)
@@ -24,7 +26,8 @@ const SecretSchema *rg_keyring_schema(void)
 
 char *rg_keyring_label(const char *profile, const char *kind)
 {
-	return g_strdup_printf("roadvpn: %s for %s", kind, profile);
+	/* TRANSLATORS: the keyring item's name (seahorse shows it): secret kind, profile name */
+	return g_strdup_printf(_("roadvpn: %s for %s"), kind, profile);
 }
 
 void rg_keyring_store(const char *profile, const char *kind, const char *secret,

@@ -4,6 +4,9 @@
  * the helper's backlog, so a connection up for days does not grow the app.
  */
 #include <stdbool.h>
+
+#include <glib/gi18n-lib.h>
+
 #include "rg-error-view.h"
 #include "rg-log-view.h"
 
@@ -103,7 +106,7 @@ static void save_to(RgLogView *self, GFile *file)
 				    G_FILE_CREATE_REPLACE_DESTINATION, NULL, NULL, &error))
 		return;
 	rg_show_error(GTK_WINDOW(gtk_widget_get_toplevel(GTK_WIDGET(self))),
-		      "Could not save the log", error->message);
+		      _("Could not save the log"), error->message);
 }
 
 static void on_save_response(GtkNativeDialog *chooser, int response, RgLogView *self)
@@ -120,7 +123,7 @@ static void on_save(RgLogView *self)
 {
 	GtkWindow *parent = GTK_WINDOW(gtk_widget_get_toplevel(GTK_WIDGET(self)));
 	GtkFileChooserNative *chooser = gtk_file_chooser_native_new(
-		"Save Log", parent, GTK_FILE_CHOOSER_ACTION_SAVE, "_Save", "_Cancel");
+		_("Save Log"), parent, GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
 	g_autofree char *name = g_strdup_printf("roadvpn-%s.log",
 						self->profile ? self->profile : "connection");
 

@@ -3,6 +3,8 @@
  * "toggled" and the window moves the switch when roadvpnd's state says so,
  * so it never shows "on" for a connection that was refused.
  */
+#include <glib/gi18n-lib.h>
+
 #include "rg-profile-row.h"
 
 struct _RgProfileRow {
@@ -83,7 +85,7 @@ GtkWidget *rg_profile_row_new(const char *name)
 	RgProfileRow *self = g_object_new(RG_TYPE_PROFILE_ROW, NULL);
 	GtkWidget *box = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 8);
 	GtkWidget *text = gtk_box_new(GTK_ORIENTATION_VERTICAL, 2);
-	g_autofree char *switch_name = g_strdup_printf("Connect %s", name);
+	g_autofree char *switch_name = g_strdup_printf(_("Connect %s"), name);
 	PangoAttrList *bold = pango_attr_list_new();
 
 	self->name = g_strdup(name);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
 #include <roadvpn-client/rv-import.h>
 
 #include "rg-editor.h"
@@ -38,7 +39,7 @@ static void on_saved(GObject *source, GAsyncResult *res, gpointer user_data)
 	if (!ok) {
 		rg_editor_show_error(editor, g_error_matches(error, RVC_ERROR,
 							     RVC_ERROR_NOT_AUTHORIZED)
-						     ? "You are not allowed to change VPN profiles."
+						     ? _("You are not allowed to change VPN profiles.")
 						     : error->message);
 		g_object_unref(editor);
 		return;
@@ -113,7 +114,7 @@ static void on_got_profile(GObject *source, GAsyncResult *res, gpointer user_dat
 		rg_profiles_open_editor(self, name, keyfile, (const char *const *)stored);
 		return;
 	}
-	title = g_strdup_printf("Cannot open “%s”", name);
+	title = g_strdup_printf(_("Cannot open “%s”"), name);
 	rg_show_error(GTK_WINDOW(self), title, error->message);
 }
 
@@ -130,19 +131,37 @@ void rg_profiles_edit_selected(RgWindow *self)
 static char *import_note(const struct rv_import_result *r, const struct rv_import_conn *c)
 {
 	size_t taken = 0, left = 0;
-	g_autofree char *more = NULL;
+	g_autoptr(GPtrArray) sentences = g_ptr_array_new_with_free_func(g_free);
+	char *note = NULL;
 
 	for (size_t i = 0; i < c->n_notes; i++) {
 		taken += c->notes[i].kind == RV_NOTE_TAKEN;
 		left += c->notes[i].kind == RV_NOTE_LEFT_OUT;
 	}
+	/* TRANSLATORS: %s is a file format, e.g. "Windows phonebook (.pbk)" */
+	g_ptr_array_add(sentences, g_strdup_printf(_("Imported from %s."),
+						   rv_import_format_name(r->format)));
+	g_ptr_array_add(sentences, g_strdup_printf(ngettext("%zu setting taken.",
+							    "%zu settings taken.", taken), taken));
+	g_ptr_array_add(sentences, g_strdup_printf(ngettext("%zu setting left out.",
+							    "%zu settings left out.", left), left));
+	if (c->n_secrets)
+		g_ptr_array_add(sentences, g_strdup(_("Its secrets will be remembered in your keyring.")));
 	if (r->n_conns > 1)
-		more = g_strdup_printf(" The file holds %zu connections; this is the first.",
-				       r->n_conns);
-	return g_strdup_printf("Imported from %s: %zu settings taken, %zu left out.%s%s Check "
-			       "them, then Save.", rv_import_format_name(r->format), taken, left,
-			       c->n_secrets ? " Its secrets will be remembered in your keyring." : "",
-			       more ? more : "");
+		g_ptr_array_add(sentences, g_strdup_printf(ngettext(
+			"The file holds %zu connection; this is the first.",
+			"The file holds %zu connections; this is the first.", r->n_conns), r->n_conns));
+	g_ptr_array_add(sentences, g_strdup(_("Check them, then Save.")));
+	/* One after the other, the way the language runs sentences together. */
+	for (guint i = 0; i < sentences->len; i++) {
+		char *joined = note ? g_strdup_printf(C_("sentences", "%s %s"), note,
+						       (char *)sentences->pdata[i])
+				    : g_strdup(sentences->pdata[i]);
+
+		g_free(note);
+		note = joined;
+	}
+	return note;
 }
 
 static void open_import(RgWindow *self, struct rv_import_result *r)
@@ -171,16 +190,17 @@ void rg_window_import_file(RgWindow *self, GFile *file)
 	gsize len = 0;
 
 	if (!g_file_load_contents(file, NULL, &data, &len, NULL, &error)) {
-		rg_show_error(GTK_WINDOW(self), "Could not read the file", error->message);
+		rg_show_error(GTK_WINDOW(self), _("Could not read the file"), error->message);
 		return;
 	}
 	if (len > RV_IMPORT_MAX_SIZE) {
-		rg_show_error(GTK_WINDOW(self), "Could not import the file", "It is too large for VPN settings.");
+		rg_show_error(GTK_WINDOW(self), _("Could not import the file"),
+			      _("It is too large for VPN settings."));
 		return;
 	}
 	if (rv_import_data(data, len, NULL, &r, &why) < 0 || r->n_conns == 0) {
-		rg_show_error(GTK_WINDOW(self), "Could not import the file",
-			     why ? why : "It holds no L2TP/IPsec connection.");
+		rg_show_error(GTK_WINDOW(self), _("Could not import the file"),
+			      why ? why : _("It holds no L2TP/IPsec connection."));
 		free(why);
 		rv_import_result_free(r);
 		return;
@@ -201,8 +221,8 @@ static void on_import_response(GtkNativeDialog *chooser, int response, RgWindow 
 void rg_profiles_import(RgWindow *self)
 {
 	GtkFileChooserNative *chooser = gtk_file_chooser_native_new(
-		"Import VPN Settings", GTK_WINDOW(self), GTK_FILE_CHOOSER_ACTION_OPEN, "_Import",
-		"_Cancel");
+		_("Import VPN Settings"), GTK_WINDOW(self), GTK_FILE_CHOOSER_ACTION_OPEN, _("_Import"),
+		_("_Cancel"));
 
 	g_signal_connect(chooser, "response", G_CALLBACK(on_import_response), self);
 	gtk_native_dialog_show(GTK_NATIVE_DIALOG(chooser));
@@ -217,7 +237,7 @@ static void on_removed(GObject *source, GAsyncResult *res, gpointer user_data)
 	RgWindow *self = g_object_get_data(source, "rg-window");
 
 	if (!rvc_client_remove_profile_finish(RVC_CLIENT(source), res, &error)) {
-		g_autofree char *title = g_strdup_printf("Could not delete “%s”", name);
+		g_autofree char *title = g_strdup_printf(_("Could not delete “%s”"), name);
 
 		if (self && !g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
 			rg_show_error(GTK_WINDOW(self), title, error->message);
@@ -246,13 +266,13 @@ void rg_profiles_delete_selected(RgWindow *self)
 	if (!self->selected)
 		return;
 	dialog = gtk_message_dialog_new(GTK_WINDOW(self), GTK_DIALOG_MODAL, GTK_MESSAGE_QUESTION,
-					GTK_BUTTONS_NONE, "Delete “%s”?", self->selected->name);
+					GTK_BUTTONS_NONE, _("Delete “%s”?"), self->selected->name);
 	gtk_message_dialog_format_secondary_text(
 		GTK_MESSAGE_DIALOG(dialog),
-		"The profile is removed for every user of this computer, and the passwords "
-		"remembered for it are removed from your keyring.");
-	gtk_dialog_add_button(GTK_DIALOG(dialog), "_Cancel", GTK_RESPONSE_CANCEL);
-	button = gtk_dialog_add_button(GTK_DIALOG(dialog), "_Delete", GTK_RESPONSE_ACCEPT);
+		"%s", _("The profile is removed for every user of this computer, and the passwords "
+			"remembered for it are removed from your keyring."));
+	gtk_dialog_add_button(GTK_DIALOG(dialog), _("_Cancel"), GTK_RESPONSE_CANCEL);
+	button = gtk_dialog_add_button(GTK_DIALOG(dialog), _("_Delete"), GTK_RESPONSE_ACCEPT);
 	gtk_style_context_add_class(gtk_widget_get_style_context(button), "destructive-action");
 	g_object_set_data_full(G_OBJECT(dialog), "rg-profile", g_strdup(self->selected->name),
 			       g_free);

@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "rg-keyring.h"
 #include "rg-secrets-dialog.h"
 
@@ -116,7 +118,7 @@ GtkWidget *rg_secrets_dialog_new(GtkWindow *parent, const char *profile, const c
 {
 	RgSecretsDialog *self = g_object_new(RG_TYPE_SECRETS_DIALOG, "transient-for", parent,
 					     "use-header-bar", FALSE, NULL);
-	g_autofree char *heading = g_strdup_printf("Connecting to “%s” needs:", profile);
+	g_autofree char *heading = g_strdup_printf(_("Connecting to “%s” needs:"), profile);
 
 	gtk_label_set_text(self->heading, heading);
 	for (int i = 0; kinds[i]; i++)

@@ -15,6 +15,8 @@
  */
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "rg-hints.h"
 #include "rg-window-private.h"
 
@@ -25,6 +27,11 @@ void rg_entry_refresh(struct entry *e);
 void rg_window_list_profiles(RgWindow *self);
 void rg_connect_start(struct entry *e);
 void rg_connect_abandon(struct attempt *a);
+
+static const char *unreachable_text(void)
+{
+	return _("roadvpnd is not reachable — is it installed?");
+}
 
 /* Entries ------------------------------------------------------------------- */
 
@@ -157,20 +164,20 @@ void rg_entry_notify_transition(struct entry *e, const char *from, const char *t
 	RvcPhase was = rvc_phase_from_id(from), now = rvc_phase_from_id(to);
 
 	if (now == RVC_PHASE_UP && was != RVC_PHASE_UP) {
-		title = g_strdup_printf("Connected to %s", e->name);
-		body = g_strdup_printf("Your address is %s.", rvc_connection_get_address(e->conn));
+		title = g_strdup_printf(_("Connected to %s"), e->name);
+		body = g_strdup_printf(_("Your address is %s."), rvc_connection_get_address(e->conn));
 		notify(e, title, body, "network-vpn-symbolic");
 	} else if (now == RVC_PHASE_FAILED) {
-		title = g_strdup_printf("Could not connect to %s", e->name);
-		notify(e, title, e->fail_message ? e->fail_message : "The connection failed.",
+		title = g_strdup_printf(_("Could not connect to %s"), e->name);
+		notify(e, title, e->fail_message ? e->fail_message : _("The connection failed."),
 		       "network-vpn-disconnected-symbolic");
 	} else if (now == RVC_PHASE_DISCONNECTED && was != RVC_PHASE_DISCONNECTED &&
 		   was != RVC_PHASE_UNKNOWN) {
-		title = g_strdup_printf("Disconnected from %s", e->name);
-		notify(e, title, "The VPN connection has ended.", "network-vpn-disconnected-symbolic");
+		title = g_strdup_printf(_("Disconnected from %s"), e->name);
+		notify(e, title, _("The VPN connection has ended."), "network-vpn-disconnected-symbolic");
 	} else if (now == RVC_PHASE_RECONNECT_WAIT && was == RVC_PHASE_UP) {
-		title = g_strdup_printf("Connection to %s lost", e->name);
-		notify(e, title, "Reconnecting…", "network-vpn-acquiring-symbolic");
+		title = g_strdup_printf(_("Connection to %s lost"), e->name);
+		notify(e, title, _("Reconnecting…"), "network-vpn-acquiring-symbolic");
 	}
 }
 
@@ -216,11 +223,12 @@ static void show_failure(RgWindow *self, struct entry *e)
 	g_autofree char *title = NULL;
 
 	if (e->start_error) {
-		rg_error_view_set(self->error_view, "Could not start the connection", e->start_error,
+		rg_error_view_set(self->error_view, _("Could not start the connection"), e->start_error,
 				  NULL, NULL);
 		return;
 	}
-	title = g_strdup_printf("%s failed", rvc_phase_label(rvc_phase_from_id(e->fail_phase)));
+	/* TRANSLATORS: %s is a connection phase, e.g. "IPsec (IKE main mode)" */
+	title = g_strdup_printf(_("%s failed"), rvc_phase_label(rvc_phase_from_id(e->fail_phase)));
 	rg_error_view_set(self->error_view, title,
 			  rvc_failure_text(rvc_phase_from_id(e->fail_phase), e->fail_reason),
 			  e->fail_message, rg_hint_for_failure(e->fail_phase, e->fail_reason,
@@ -232,8 +240,9 @@ static const char *idle_text(struct entry *e)
 {
 	if (e->invalid)
 		return e->invalid;
-	return e->ipsec ? "Not connected." : "Not connected. This profile uses plain L2TP: "
-					     "traffic to the gateway is not encrypted.";
+	return e->ipsec ? _("Not connected.")
+			: _("Not connected. This profile uses plain L2TP: traffic to the gateway is "
+			    "not encrypted.");
 }
 
 static void show_detail(RgWindow *self, struct entry *e)
@@ -243,7 +252,7 @@ static void show_detail(RgWindow *self, struct entry *e)
 	gboolean failed = p == RVC_PHASE_FAILED || e->start_error ||
 			  (p == RVC_PHASE_DISCONNECTED && e->fail_phase);
 	gboolean connecting = !failed && rg_state_is_active(state) && p != RVC_PHASE_UP;
-	g_autofree char *progress_title = g_strdup_printf("Connecting to %s…", e->name);
+	g_autofree char *progress_title = g_strdup_printf(_("Connecting to %s…"), e->name);
 
 	gtk_widget_set_visible(self->idle_box, !failed && !connecting && p != RVC_PHASE_UP);
 	gtk_label_set_text(self->idle_label, idle_text(e));
@@ -252,8 +261,8 @@ static void show_detail(RgWindow *self, struct entry *e)
 	gtk_widget_set_visible(GTK_WIDGET(self->progress_view), connecting || (failed && e->fail_phase));
 	gtk_widget_set_visible(GTK_WIDGET(self->connected_view), p == RVC_PHASE_UP);
 	rg_progress_view_set_title(self->progress_view,
-				   p == RVC_PHASE_RECONNECT_WAIT ? "Connection lost: reconnecting…"
-				   : failed ? "Where it stopped"
+				   p == RVC_PHASE_RECONNECT_WAIT ? _("Connection lost: reconnecting…")
+				   : failed ? _("Where it stopped")
 					    : progress_title,
 				   connecting);
 	if (connecting)
@@ -267,9 +276,9 @@ static void show_detail(RgWindow *self, struct entry *e)
 static char *subtitle(struct entry *e)
 {
 	if (e->invalid)
-		return g_strdup("This profile cannot be used");
+		return g_strdup(_("This profile cannot be used"));
 	return g_strdup_printf("%s · %s · %s", e->gateway, e->user,
-			       e->ipsec ? "L2TP/IPsec" : "plain L2TP (not encrypted)");
+			       e->ipsec ? "L2TP/IPsec" : _("plain L2TP (not encrypted)"));
 }
 
 static char *row_status(struct entry *e, const char *state)
@@ -277,20 +286,20 @@ static char *row_status(struct entry *e, const char *state)
 	RvcPhase p = rvc_phase_from_id(state);
 
 	if (e->invalid)
-		return g_strdup("Cannot be used");
+		return g_strdup(_("Cannot be used"));
 	if (e->start_error || p == RVC_PHASE_FAILED || (p == RVC_PHASE_DISCONNECTED && e->fail_phase))
-		return g_strdup_printf("Failed: %s", rvc_phase_label(rvc_phase_from_id(e->fail_phase)));
+		return g_strdup_printf(_("Failed: %s"), rvc_phase_label(rvc_phase_from_id(e->fail_phase)));
 	if (p == RVC_PHASE_UP)
-		return g_strdup_printf("Connected · %s", rvc_connection_get_address(e->conn));
+		return g_strdup_printf(_("Connected · %s"), rvc_connection_get_address(e->conn));
 	if (p == RVC_PHASE_RECONNECT_WAIT)
-		return g_strdup("Reconnecting…");
+		return g_strdup(_("Reconnecting…"));
 	if (p == RVC_PHASE_DISCONNECTING)
-		return g_strdup("Disconnecting…");
+		return g_strdup(_("Disconnecting…"));
 	if (!strcmp(state, "starting") || p == RVC_PHASE_IDLE)
-		return g_strdup("Connecting…");
+		return g_strdup(_("Connecting…"));
 	if (rvc_phase_is_step(p))
-		return g_strdup_printf("Connecting: %s", rvc_phase_label(p));
-	return g_strdup("Not connected");
+		return g_strdup_printf(_("Connecting: %s"), rvc_phase_label(p));
+	return g_strdup(_("Not connected"));
 }
 
 static void keep_failure(struct entry *e)
@@ -360,9 +369,9 @@ static gboolean on_delete(GtkWidget *widget, GdkEventAny *event)
 	if (!self->held) {
 		self->held = TRUE;
 		g_application_hold(app);
-		n = g_notification_new("roadvpn keeps running");
-		g_notification_set_body(n, "Your VPN connection stays up. Open roadvpn to "
-					   "disconnect it.");
+		n = g_notification_new(_("roadvpn keeps running"));
+		g_notification_set_body(n, _("Your VPN connection stays up. Open roadvpn to "
+					     "disconnect it."));
 		g_application_send_notification(app, "background", n);
 	}
 	return TRUE;
@@ -574,7 +583,7 @@ static void on_listed(GObject *source, GAsyncResult *res, gpointer user_data)
 		return;
 	if (!profiles) {
 		show_banner(self, g_error_matches(error, RVC_ERROR, RVC_ERROR_HELPER_NOT_REACHABLE)
-					  ? "roadvpnd is not reachable — is it installed?"
+					  ? unreachable_text()
 					  : error->message);
 		return;
 	}
@@ -606,7 +615,7 @@ static void on_helper_running(RvcClient *client, GParamSpec *pspec, RgWindow *se
 		rg_window_list_profiles(self);
 		return;
 	}
-	show_banner(self, "roadvpnd is not reachable — is it installed?");
+	show_banner(self, unreachable_text());
 }
 
 static void on_profiles_changed(RvcClient *client, RgWindow *self)
@@ -627,7 +636,7 @@ static void on_client(GObject *source, GAsyncResult *res, gpointer user_data)
 	if (!client) {
 		show_banner(self, g_error_matches(error, RVC_ERROR, RVC_ERROR_INCOMPATIBLE)
 					  ? error->message
-					  : "roadvpnd is not reachable — is it installed?");
+					  : unreachable_text());
 		return;
 	}
 	self->client = client;
