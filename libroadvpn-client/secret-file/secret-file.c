@@ -26,7 +26,7 @@ enum rv_secret_file_status rv_secret_file_parse(const char *data, size_t len,
 }
 
 /* Up to size bytes; a pipe may deliver them in pieces. */
-static ssize_t read_bounded(int fd, char *buf, size_t size)
+static ssize_t read_fd_bounded(int fd, char *buf, size_t size)
 {
 	size_t got = 0;
 
@@ -44,21 +44,28 @@ static ssize_t read_bounded(int fd, char *buf, size_t size)
 	return (ssize_t)got;
 }
 
+ssize_t rv_file_read_bounded(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read_fd_bounded(fd, buf, size);
+	close(fd);
+	return n;
+}
+
 int rv_secret_file_read(const char *path, char *buf, size_t size)
 {
 	enum rv_secret_file_status st;
 	size_t secret_len = 0;
 	ssize_t n;
-	int fd;
 
 	if (size < RV_SECRET_FILE_BUF)
 		return -EINVAL;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return -errno;
 	/* The longest content accepted is MAX + "\r\n"; one byte more tells "too long". */
-	n = read_bounded(fd, buf, RV_SECRET_FILE_BUF);
-	close(fd);
+	n = rv_file_read_bounded(path, buf, RV_SECRET_FILE_BUF);
 	if (n < 0) {
 		explicit_bzero(buf, size);
 		return (int)n;

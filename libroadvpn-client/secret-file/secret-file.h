@@ -14,6 +14,7 @@
  * certainly the wrong file, e.g. a PEM key).
  */
 #include <stddef.h>
+#include <sys/types.h>
 
 #define RV_SECRET_FILE_MAX 4096
 
@@ -45,3 +46,12 @@ int rv_secret_file_read(const char *path, char *buf, size_t size);
 
 /* "is empty", "is longer than 4096 bytes", ...: completes "FILE <text>". */
 const char *rv_secret_file_status_text(enum rv_secret_file_status status);
+
+/*
+ * Read at most `size` bytes of `path` into `buf` (a pipe may deliver them
+ * in pieces; EINTR is retried): the count, or -errno. A count of `size`
+ * means the file may hold more: ask for one byte past your bound to tell a
+ * file over it. The one bounded file reader of the tree: secret files
+ * here, roadvpnd's profiles (client-core/src/profile/keyfile.c) too.
+ */
+ssize_t rv_file_read_bounded(const char *path, char *buf, size_t size);

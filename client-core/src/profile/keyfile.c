@@ -14,13 +14,12 @@
  * an unknown one. Only then does GKeyFile see it.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "profile.h"
+#include "secret-file.h"
 
 struct known_keys {
 	const char *group;
@@ -303,35 +302,13 @@ GKeyFile *profile_keyfile_parse(const char *data, gsize len, GKeyFileFlags flags
 	return g_steal_pointer(&kf);
 }
 
-/* The whole file if it is within the size bound. */
-/* Up to max + 1 bytes of fd: enough to tell a file past the bound. -errno or the length. */
-static gssize read_up_to(int fd, char *buf, gsize max)
-{
-	gsize len = 0;
-
-	while (len <= max) {
-		ssize_t n = read(fd, buf + len, max + 1 - len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			break;
-		len += (gsize)n;
-	}
-	return (gssize)len;
-}
-
 /* The whole file if it is within the size bound (the rest is never read). */
 static char *read_bounded(const char *path, gsize *ret_len, GError **error)
 {
 	g_autofree char *data = g_malloc(PROFILE_MAX_SIZE + 1);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	gssize len = fd < 0 ? -errno : read_up_to(fd, data, PROFILE_MAX_SIZE);
+	/* One byte past the bound tells a file over it. */
+	gssize len = rv_file_read_bounded(path, data, PROFILE_MAX_SIZE + 1);
 
-	if (fd >= 0)
-		close(fd);
 	if (len < 0) {
 		g_set_error(error, PROFILE_ERROR, PROFILE_ERROR_IO, "cannot read %s: %s", path,
 			    g_strerror((int)-len));
