@@ -90,6 +90,11 @@ static const char *backup_dir(void)
 	return dns_backup_dir ? dns_backup_dir : DNS_BACKUP_DIR;
 }
 
+const char *net_state_dir(void)
+{
+	return backup_dir();
+}
+
 /* ---- resolv.conf content ---- */
 
 static bool line_is(const char *line, const char *keyword)

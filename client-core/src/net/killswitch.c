@@ -11,9 +11,15 @@
  * dependency, and a ruleset a person can read in the log and with
  * `nft list table`. It runs a few times per connection, never per packet.
  *
- * The table is named roadvpn_<pid>_<n>: the kernel itself is the crash
- * record. A table whose pid is gone is a dead helper's, removed by
- * net_killswitch_cleanup_stale() at start-up and before any new table.
+ * The table is named roadvpn_<pid>_<n>, and a crash record of it,
+ * killswitch-<netns>-<table> in the state directory, is written before the
+ * table exists and removed once it is gone. A record whose pid is gone is
+ * a dead helper's: net_killswitch_cleanup_stale() (at start-up, through
+ * net_stale_cleanup(), and before any new table) deletes that table. So a
+ * helper that never held a kill switch never runs nft, and one whose
+ * predecessor left none finds no record. The network namespace is in the
+ * name because /run is shared by namespaces while tables are not: a helper
+ * replays only the records of its own namespace.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -23,13 +29,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <glib.h>
+#include <glib/gstdio.h>
 
 #include "util/log.h"
 #include "net-private.h"
 
 #define TABLE_PREFIX "roadvpn_"
 #define SYSTEM_NFT "/usr/sbin/nft"
+#define RECORD_PREFIX "killswitch-"
 
 /*
  * Run nft with one command buffer (nft parses its arguments as one). It
@@ -106,12 +115,53 @@ char *net_killswitch_table_name(unsigned n)
 	return g_strdup_printf(TABLE_PREFIX "%d_%u", (int)getpid(), n);
 }
 
+/* Our network namespace, as the inode of its /proc entry (0 when unknown). */
+static unsigned long netns_id(void)
+{
+	struct stat st;
+
+	return stat("/proc/self/ns/net", &st) == 0 ? (unsigned long)st.st_ino : 0;
+}
+
+/* killswitch-<netns>-: the records of this namespace start with it. */
+static char *record_prefix(void)
+{
+	return g_strdup_printf(RECORD_PREFIX "%lu-", netns_id());
+}
+
+static char *record_path(const char *table)
+{
+	g_autofree char *prefix = record_prefix();
+	g_autofree char *file = g_strconcat(prefix, table, NULL);
+
+	return g_build_filename(net_state_dir(), file, NULL);
+}
+
+static void record(const char *table)
+{
+	g_autofree char *path = record_path(table);
+
+	if (g_mkdir_with_parents(net_state_dir(), 0700) < 0 ||
+	    !g_file_set_contents_full(path, "", 0, G_FILE_SET_CONTENTS_CONSISTENT, 0600, NULL))
+		rv_log_warning(NET_LOG, "cannot record the kill switch table %s in %s", table,
+			       net_state_dir());
+}
+
+static void forget(const char *table)
+{
+	g_autofree char *path = record_path(table);
+
+	g_unlink(path);
+}
+
 int net_killswitch_hold(const char *table, const struct net_killswitch_config *cfg,
 			char **ret_error)
 {
 	g_autofree char *script = ruleset(table, cfg);
 
 	net_killswitch_cleanup_stale();
+	/* Before the table: a crash right after nft still leaves the record. */
+	record(table);
 	return run_nft(script, NULL, ret_error);
 }
 
@@ -124,6 +174,8 @@ int net_killswitch_release(const char *table)
 	if (r < 0)
 		rv_log_warning(NET_LOG, "cannot remove the kill switch table %s: %s", table,
 			       error ? error : strerror(-r));
+	else
+		forget(table);
 	return r;
 }
 
@@ -141,22 +193,28 @@ static bool table_is_stale(const char *name)
 	return pid != getpid() && kill((pid_t)pid, 0) < 0 && errno == ESRCH;
 }
 
+/* The table a dead helper recorded: delete it if it is still there, then the record. */
+static bool replay(const char *table)
+{
+	g_autofree char *cmd = g_strdup_printf("delete table inet %s", table);
+	bool removed = run_nft(cmd, NULL, NULL) == 0;
+
+	if (removed)
+		rv_log_info(NET_LOG, "removed the stale kill switch table %s", table);
+	forget(table);
+	return removed;
+}
+
 int net_killswitch_cleanup_stale(void)
 {
-	g_autofree char *out = NULL;
-	g_auto(GStrv) lines = NULL;
+	g_autoptr(GDir) d = g_dir_open(net_state_dir(), 0, NULL);
+	g_autofree char *prefix = record_prefix();
+	const char *entry;
 	int n = 0;
 
-	if (run_nft("list tables inet", &out, NULL) < 0 || !out)
-		return 0;
-	lines = g_strsplit(out, "\n", -1);
-	for (char **l = lines; *l; l++) {
-		const char *name = g_str_has_prefix(*l, "table inet ") ? *l + 11 : NULL;
-
-		if (name && table_is_stale(name) && net_killswitch_release(name) == 0) {
-			rv_log_info(NET_LOG, "removed the stale kill switch table %s", name);
-			n++;
-		}
+	while (d && (entry = g_dir_read_name(d))) {
+		if (g_str_has_prefix(entry, prefix) && table_is_stale(entry + strlen(prefix)))
+			n += replay(entry + strlen(prefix));
 	}
 	return n;
 }

@@ -28,6 +28,8 @@ struct net_dns;
 struct net_dns *net_dns_apply(const struct net_config *cfg, char **ret_error);
 void net_dns_undo(struct net_dns *dns);
 const char *net_dns_backend_name(const struct net_dns *dns);
+/* The helper's state directory (net_dns_set_paths()' backup_dir): crash records live there. */
+const char *net_state_dir(void);
 
 /*
  * The resolv.conf we write for `ifname`: our servers first, then (if

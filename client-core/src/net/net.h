@@ -212,9 +212,11 @@ int net_config_set_mtu(struct net_state *state, uint16_t mtu);
  * forward hooks, policy drop) that lets out only loopback, the TUN devices
  * (tun_prefix*), DHCP, and IKE/NAT-T/ESP (ipsec) or L2TP (in clear) to the
  * gateway; with allow_lan also the private, link-local and multicast
- * networks. Named by net_killswitch_table_name() so a dead helper's table
- * is recognised (net_killswitch_cleanup_stale(), also run by
- * net_stale_cleanup()). Through the nft binary (killswitch.c says why).
+ * networks. Named by net_killswitch_table_name(), with a crash record in
+ * the state directory (net_dns_set_paths()' backup_dir) while it exists,
+ * so a dead helper's table is removed (net_killswitch_cleanup_stale(), also
+ * run by net_stale_cleanup()) and nft runs only when a record says a table
+ * may be left. Through the nft binary (killswitch.c says why).
  */
 struct net_killswitch_config {
 	uint32_t gateway4;
@@ -230,5 +232,5 @@ int net_killswitch_hold(const char *table, const struct net_killswitch_config *c
 			char **ret_error);
 /* Remove it (a warning when it cannot be). 0 or -errno. */
 int net_killswitch_release(const char *table);
-/* Remove the tables of helpers that are gone. How many. */
+/* Remove the recorded tables of helpers that are gone (this namespace's). How many. */
 int net_killswitch_cleanup_stale(void);

@@ -7,7 +7,8 @@
  * connection, <dir>/conn-<ifname>.state, holding the pid of its helper,
  * the device and the gateway whose /32 route a full tunnel pinned. A
  * record whose pid is gone is replayed at start-up, and then the DNS
- * backups of dns.c.
+ * backups of dns.c and the kill switch records of killswitch.c (which
+ * runs nft only when one of those says a dead helper's table may be left).
  */
 #include <arpa/inet.h>
 #include <errno.h>
