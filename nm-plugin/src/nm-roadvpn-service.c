@@ -12,14 +12,19 @@
  *                  address, the peer, DNS and MTU; NetworkManager sets up
  *                  addresses, routes and DNS as for any VPN;
  *   failure     -> the phase and reason in the log, the nearest
- *                  NMVpnPluginFailure for NetworkManager;
- *   lost after up -> the VPN ends with the reason (see end_lost());
+ *                  NMVpnPluginFailure for NetworkManager (one, see stop());
+ *   lost after up -> roadvpnd reconnects on its own: with the TUN device
+ *                  kept, NetworkManager keeps the VPN activated and gets
+ *                  the configuration again once it is up; with the device
+ *                  replaced, or if roadvpnd gives up, the VPN fails with
+ *                  the reason (see on_lost());
  *   NM Disconnect, or this process gone -> roadvpnd tears the tunnel down
  *                  (it watches us on the bus: a crash leaves nothing up).
  *
  * Secrets never reach a log line.
  */
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <glib/gi18n.h>
 #include <locale.h>
 #include <stdio.h>
@@ -42,7 +47,8 @@ struct _RvNmService {
 	char *profile_text;
 	RvcConnectOptions *options;
 	guint32 gateway4;          /* network byte order */
-	gboolean was_up;
+	unsigned int ifindex;      /* of the TUN device NetworkManager was given */
+	gboolean reconnecting;     /* lost after up, roadvpnd is on it */
 	gboolean stopping;
 };
 
@@ -149,6 +155,7 @@ static void send_config(RvNmService *self)
 	}
 	g_variant_builder_add(&ip4, "{sv}", NM_VPN_PLUGIN_IP4_CONFIG_DNS,
 			      g_variant_builder_end(&dns));
+	self->ifindex = if_nametoindex(rvc_connection_get_interface(c));
 	say("up: %s address %s peer %s mtu %u (%s)", rvc_connection_get_interface(c),
 	    rvc_connection_get_address(c), rvc_connection_get_peer_address(c),
 	    rvc_connection_get_mtu(c), rvc_connection_get_auth_method(c));
@@ -169,47 +176,106 @@ static NMVpnPluginFailure failure_kind(const char *reason)
 	return NM_VPN_PLUGIN_FAILURE_CONNECT_FAILED;
 }
 
-/* One line with roadvpn's phase and reason, then NetworkManager's failure. */
+/*
+ * Ends the VPN with one failure. libnm's nm_vpn_service_plugin_failure()
+ * called while STARTING sends a second Failure (connect-failed) after ours,
+ * and NetworkManager 1.42 keeps the last one it heard: nmcli then said
+ * "Unknown reason" for a wrong key. In STOPPING, failure() sends only ours;
+ * then our own teardown and STOPPED, which NetworkManager ends the VPN on.
+ */
+static void stop(RvNmService *self, NMVpnPluginFailure kind)
+{
+	NMVpnServicePlugin *plugin = NM_VPN_SERVICE_PLUGIN(self);
+
+	g_object_set(plugin, NM_VPN_SERVICE_PLUGIN_STATE, NM_VPN_SERVICE_STATE_STOPPING, NULL);
+	nm_vpn_service_plugin_failure(plugin, kind);
+	NM_VPN_SERVICE_PLUGIN_GET_CLASS(plugin)->disconnect(plugin, NULL);
+	g_object_set(plugin, NM_VPN_SERVICE_PLUGIN_STATE, NM_VPN_SERVICE_STATE_STOPPED, NULL);
+}
+
+/*
+ * One line with roadvpn's phase and reason, in words (the library's label
+ * and text, e.g. "IKE phase 1: Authentication failed: wrong pre-shared key
+ * or certificate?") and roadvpnd's own sentence; then NetworkManager's
+ * failure.
+ */
 static void report_failure(RvNmService *self, const RvcFailure *f)
 {
-	say("failed in phase %s (%s): %s", f->phase, f->reason, f->message);
-	g_clear_object(&self->conn);
-	nm_vpn_service_plugin_failure(NM_VPN_SERVICE_PLUGIN(self), failure_kind(f->reason));
+	RvcPhase phase = rvc_phase_from_id(f->phase);
+	NMVpnPluginFailure kind = failure_kind(f->reason);
+
+	say("failed in phase %s (%s): %s: %s (%s)", f->phase, f->reason, rvc_phase_label(phase),
+	    rvc_failure_text(phase, f->reason), f->message);
+	g_clear_object(&self->conn); /* f's strings are its */
+	stop(self, kind);
 }
 
 static void fail_with_error(RvNmService *self, const GError *error)
 {
 	say("failed: %s", error->message);
-	nm_vpn_service_plugin_failure(NM_VPN_SERVICE_PLUGIN(self),
-		g_error_matches(error, RVC_ERROR, RVC_ERROR_NEEDS_SECRETS) ?
-		NM_VPN_PLUGIN_FAILURE_LOGIN_FAILED : NM_VPN_PLUGIN_FAILURE_CONNECT_FAILED);
+	stop(self, g_error_matches(error, RVC_ERROR, RVC_ERROR_NEEDS_SECRETS) ?
+		   NM_VPN_PLUGIN_FAILURE_LOGIN_FAILED : NM_VPN_PLUGIN_FAILURE_CONNECT_FAILED);
 }
 
 /* Following roadvpnd ---------------------------------------------------------- */
 
-/*
- * Lost after up, and roadvpnd would reconnect on its own. Its new TUN device
- * would need a new activation: NetworkManager 1.42 keeps the old device's
- * DNS when handed a configuration for another device (seen in
- * frontends-nm-connect). So the VPN ends here, with the reason, and
- * roadvpnd's connection with it; NetworkManager's own retry (or the user)
- * starts a fresh one.
- */
-static void end_lost(RvNmService *self)
+/* The TUN device NetworkManager was given is still there (by its index). */
+static gboolean same_tun(RvNmService *self)
 {
-	say("failed in phase up (connection-lost): the gateway was lost; ending the VPN");
-	self->was_up = FALSE;
-	self->stopping = TRUE;
-	rvc_connection_disconnect(self->conn, NULL, NULL, NULL);
-	g_clear_object(&self->conn);
-	nm_vpn_service_plugin_failure(NM_VPN_SERVICE_PLUGIN(self),
-				      NM_VPN_PLUGIN_FAILURE_CONNECT_FAILED);
+	char name[IF_NAMESIZE];
+	const char *now = self->conn ? rvc_connection_get_interface(self->conn) : "";
+
+	return self->ifindex && if_indextoname(self->ifindex, name) &&
+	       (!*now || !strcmp(name, now));
 }
 
 /*
- * After up, roadvpnd may lose the gateway and reconnect on its own (DPD,
- * gateway restart): NetworkManager hears about the loss and, once it is up
- * again, gets the new configuration; a final failure ends the VPN.
+ * Lost, and roadvpnd replaced the TUN device: NetworkManager 1.42 keeps
+ * DNS per interface index and drops only the current one's when the VPN
+ * ends, so a configuration for a new device would leave the old device's
+ * DNS servers in resolv.conf for good (seen in frontends-nm-connect). The
+ * VPN ends here instead, with the reason, while NetworkManager still knows
+ * the old device; NetworkManager's own retry (or the user) starts afresh.
+ */
+static void end_lost(RvNmService *self)
+{
+	say("failed in phase up (connection-lost): the gateway was lost and the TUN device "
+	    "with it; ending the VPN");
+	stop(self, NM_VPN_PLUGIN_FAILURE_CONNECT_FAILED);
+}
+
+/*
+ * Lost after up, the TUN device kept: roadvpnd reconnects on its own (DPD,
+ * a gateway restart). NetworkManager keeps the VPN activated meanwhile, as
+ * with NetworkManager-openvpn's restarts (--persist-tun): its routes and
+ * DNS stay on the device, so nothing leaks around the tunnel while it is
+ * away.
+ */
+static void on_lost(RvNmService *self)
+{
+	if (!same_tun(self)) {
+		end_lost(self);
+		return;
+	}
+	self->reconnecting = TRUE;
+	say("the gateway was lost; roadvpnd reconnects, the VPN stays activated");
+}
+
+/* Up again: NetworkManager gets the configuration anew (the address or DNS may differ). */
+static void on_back(RvNmService *self)
+{
+	if (!same_tun(self)) {
+		end_lost(self);
+		return;
+	}
+	self->reconnecting = FALSE;
+	say("reconnected");
+	send_config(self);
+}
+
+/*
+ * After up, follow roadvpnd: a loss and a reconnect keep the VPN; a final
+ * failure (roadvpnd gave up, or reconnect is off) ends it with the reason.
  */
 static void on_changed(RvcConnection *c, RvNmService *self)
 {
@@ -221,17 +287,17 @@ static void on_changed(RvcConnection *c, RvNmService *self)
 	if (rvc_connection_is_gone(c)) {
 		say("roadvpnd went away");
 		g_clear_object(&self->conn);
-		nm_vpn_service_plugin_failure(NM_VPN_SERVICE_PLUGIN(self),
-					      NM_VPN_PLUGIN_FAILURE_CONNECT_FAILED);
+		stop(self, NM_VPN_PLUGIN_FAILURE_CONNECT_FAILED);
 	} else if (phase == RVC_PHASE_FAILED && rvc_connection_get_last_error(c, &f)) {
 		report_failure(self, &f);
 	} else if (phase == RVC_PHASE_DISCONNECTED) {
 		say("roadvpnd ended the connection");
 		g_clear_object(&self->conn);
-		nm_vpn_service_plugin_failure(NM_VPN_SERVICE_PLUGIN(self),
-					      NM_VPN_PLUGIN_FAILURE_CONNECT_FAILED);
-	} else if (phase == RVC_PHASE_RECONNECT_WAIT && self->was_up) {
-		end_lost(self);
+		stop(self, NM_VPN_PLUGIN_FAILURE_CONNECT_FAILED);
+	} else if (phase == RVC_PHASE_RECONNECT_WAIT && !self->reconnecting) {
+		on_lost(self);
+	} else if (phase == RVC_PHASE_UP && self->reconnecting) {
+		on_back(self);
 	}
 }
 
@@ -255,15 +321,13 @@ static void on_followed(GObject *source, GAsyncResult *result, gpointer user_dat
 		return;
 	}
 	if (end == RVC_PHASE_UP) {
-		self->was_up = TRUE;
 		send_config(self);
 		g_signal_connect(self->conn, "changed", G_CALLBACK(on_changed), self);
 	} else if (end == RVC_PHASE_FAILED && rvc_connection_get_last_error(self->conn, &f)) {
 		report_failure(self, &f);
 	} else {
 		say("the connection ended before it was up");
-		nm_vpn_service_plugin_failure(NM_VPN_SERVICE_PLUGIN(self),
-					      NM_VPN_PLUGIN_FAILURE_CONNECT_FAILED);
+		stop(self, NM_VPN_PLUGIN_FAILURE_CONNECT_FAILED);
 	}
 }
 
@@ -305,8 +369,7 @@ static void on_resolved(GObject *source, GAsyncResult *result, gpointer user_dat
 	if (!self->gateway4) {
 		say("failed in phase resolving (resolve-failed): %s",
 		    error ? error->message : "no IPv4 address");
-		nm_vpn_service_plugin_failure(NM_VPN_SERVICE_PLUGIN(self),
-					      NM_VPN_PLUGIN_FAILURE_CONNECT_FAILED);
+		stop(self, NM_VPN_PLUGIN_FAILURE_CONNECT_FAILED);
 		return;
 	}
 	start_connect(self);
@@ -361,7 +424,8 @@ static gboolean real_connect(NMVpnServicePlugin *plugin, NMConnection *connectio
 	self->profile_text = g_key_file_to_data(kf, NULL, NULL);
 	g_clear_pointer(&self->options, rvc_connect_options_free);
 	self->options = connect_options(s_vpn, self->profile_text);
-	self->was_up = self->stopping = FALSE;
+	self->stopping = self->reconnecting = FALSE;
+	self->ifindex = 0;
 	self->gateway4 = 0;
 	g_clear_object(&self->cancel);
 	self->cancel = g_cancellable_new();

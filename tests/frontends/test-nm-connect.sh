@@ -10,9 +10,13 @@
 #     auth dialog's external UI mode);
 #  3. the gateway killed while up (reconnect=no): NetworkManager sees the
 #     VPN go down, its log has roadvpn's phase and reason;
-#  4. the gateway lost while up with reconnect on: the VPN ends with the
-#     reason and roadvpnd keeps no reconnecting connection (a reconnect
-#     makes a new TUN device, which needs a new activation; see
+#  4. the gateway restarted while up with reconnect on: roadvpnd reconnects
+#     on its own. When it keeps its TUN device, NetworkManager keeps the
+#     VPN activated meanwhile and gets the configuration again: a ping
+#     crosses again, roadvpnd has one live connection, the VPN's DNS is in
+#     resolv.conf once, and nmcli down still leaves nothing. When roadvpnd
+#     replaces the device, the VPN ends with the reason and nothing is left
+#     (NetworkManager 1.42 would keep the old device's DNS; see
 #     nm-roadvpn-service.c end_lost());
 #  5. the plugin service killed while up: roadvpnd ends the tunnel.
 # No secret appears in NetworkManager's or roadvpnd's log.
@@ -123,16 +127,36 @@ nmh_check_clean "after the gateway died"
 nmh_gateway start
 sleep "$SESSION_GAP"
 
-ft_info "the gateway lost while up, reconnect on: the VPN ends, roadvpnd does not reconnect alone"
+ft_info "the gateway restarted while up, reconnect on: the VPN stays, roadvpnd reconnects"
 ft_expect 0 "$O" nmcli connection modify office vpn.data \
-	"gateway=$GATEWAY, user=$USER, ipsec-psk-flags=0, password-flags=0"
+	"gateway=$GATEWAY, user=$USER, ipsec-psk-flags=0, password-flags=0, ipsec-dpd-delay=2"
 ft_expect 0 "$O" nmcli connection modify office vpn.secrets "password=$PASSWORD, ipsec-psk=$PSK"
 ft_expect 0 "$O" timeout 60 nmcli --wait 50 connection up office
+ping_through "before the gateway restarts"
 nmh_gateway stop
-wait_vpn office "" 60
-wait_log 'nm-roadvpn\[[0-9]+\]: failed in phase up \(connection-lost\)' 5
-nmh_check_clean "after the gateway was lost (reconnect on)"
-nmh_gateway start
+KEPT='nm-roadvpn\[[0-9]+\]: the gateway was lost; roadvpnd reconnects'
+REPLACED='nm-roadvpn\[[0-9]+\]: failed in phase up \(connection-lost\): the gateway was lost and the TUN device with it'
+wait_log "$KEPT|$REPLACED" 60
+if grep -Eq "$REPLACED" "$FT_STATE/NetworkManager.log"; then
+	ft_info "(roadvpnd replaced its TUN device: the VPN ends)"
+	wait_vpn office "" 10
+	nmh_check_clean "after the gateway was lost (TUN replaced)"
+	nmh_gateway start
+else
+	[ "$(nmh_vpn_state office)" = activated ] || ft_fail "the VPN is '$(nmh_vpn_state office)' while roadvpnd reconnects"
+	nmh_gateway start
+	wait_log 'nm-roadvpn\[[0-9]+\]: reconnected' 90
+	grep -E 'nm-roadvpn\[[0-9]+\]: up: ' "$FT_STATE/NetworkManager.log" | tail -2 >&2
+	wait_vpn office activated 10
+	ping_through "after roadvpnd reconnected"
+	TUN=$(nmh_tun)
+	ip -4 -o addr show dev "$TUN" >"$O.addr"
+	ft_grep "inet ${POOL_PREFIX//./\\.}[0-9]+ peer" "$O.addr"
+	[ "$(nmh_live_connections)" = 1 ] || ft_fail "roadvpnd has $(nmh_live_connections) live connections after the reconnect, not one"
+	[ "$(grep -c "^nameserver $DNS1" /etc/resolv.conf)" = 1 ] || { cat /etc/resolv.conf >&2; ft_fail "the VPN's DNS is not in resolv.conf once"; }
+	ft_expect 0 "$O" nmcli connection down office
+	nmh_check_clean "after nmcli down of a reconnected VPN"
+fi
 sleep "$SESSION_GAP"
 ft_expect 0 "$O" timeout 60 nmcli --wait 50 connection up office
 

@@ -2,6 +2,8 @@
 # shellcheck source-path=SCRIPTDIR
 # Failures NetworkManager must report with roadvpn's phase and reason, not
 # "Unknown reason" (nm-harness.sh, real NetworkManager and SoftEther):
+# nmcli names NetworkManager's reason (one Failure reaches it, see
+# nm-roadvpn-service.c stop()), its log has roadvpn's phase and reason in words.
 #  - a wrong pre-shared key: IKE phase 1, authentication;
 #  - a wrong password: PPP authentication (a login failure for NetworkManager);
 #  - a vpn.data value roadvpn refuses: the field is named.
@@ -26,19 +28,24 @@ attempt() {
 	timeout 90 nmcli --wait 80 connection up "$1" >"$O.$1" 2>&1 || rc=$?
 	[ "$rc" -ne 0 ] || { cat "$O.$1" >&2; ft_fail "$1: nmcli up succeeded"; }
 	cat "$O.$1" >&2
+	if grep -q 'Unknown reason' "$O.$1"; then ft_fail "$1: nmcli says 'Unknown reason'"; fi
 	nmh_check_clean "after $1"
 }
 
 ft_info "a wrong pre-shared key"
 attempt wrong-psk "gateway=$GATEWAY, user=$USER, ipsec-psk-flags=0, password-flags=0" \
 	"password=$PASSWORD, ipsec-psk=$WRONG_PSK"
-ft_grep 'nm-roadvpn\[[0-9]+\]: failed in phase ike-main-mode \(auth-failed\): IKE phase 1: ' "$LOG"
+ft_grep 'Connection activation failed: Invalid secrets' "$O.wrong-psk"
+ft_grep 'nm-roadvpn\[[0-9]+\]: failed in phase ike-main-mode \(auth-failed\): IKE phase 1: Authentication failed: wrong pre-shared key or certificate\?' "$LOG"
+ft_grep 'dbus: failure: login-failed' "$LOG"
+if grep -q 'dbus: failure: connect-failed' "$LOG"; then ft_fail "a second failure (connect-failed) reached NetworkManager"; fi
 sleep "$SESSION_GAP"
 
 ft_info "a wrong password"
 attempt wrong-password "gateway=$GATEWAY, user=$USER, ipsec-psk-flags=0, password-flags=0" \
 	"password=$WRONG_PASSWORD, ipsec-psk=$PSK"
-ft_grep 'nm-roadvpn\[[0-9]+\]: failed in phase ppp-auth \(auth-failed\): PPP: ' "$LOG"
+ft_grep 'Connection activation failed: Invalid secrets' "$O.wrong-password"
+ft_grep 'nm-roadvpn\[[0-9]+\]: failed in phase ppp-auth \(auth-failed\): PPP auth: Authentication failed: wrong user name or password\?' "$LOG"
 ft_grep 'login-failed|login failed|LOGIN_FAILED|Login failed' "$LOG"
 
 ft_info "a value roadvpn refuses names the field"
