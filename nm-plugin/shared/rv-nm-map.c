@@ -312,7 +312,11 @@ static gboolean some_method_allowed(GHashTable *data, GError **error)
 	return FALSE;
 }
 
-static gboolean check_all(GHashTable *data, GError **error)
+/*
+ * Every value, then what a connection needs: a gateway always, a user to
+ * connect (an imported .pbk or PowerShell file has none: the editor asks).
+ */
+static gboolean check_all(GHashTable *data, gboolean need_user, GError **error)
 {
 	GHashTableIter it;
 	gpointer key, value;
@@ -322,7 +326,9 @@ static gboolean check_all(GHashTable *data, GError **error)
 		if (!rv_nm_check_value(key, value, error))
 			return FALSE;
 	}
-	for (const char *const *req = (const char *const[]){ "gateway", "user", NULL }; *req; req++) {
+	for (const char *const *req = (const char *const[]){ "gateway", need_user ? "user" : NULL,
+							      NULL };
+	     *req; req++) {
 		const char *v = g_hash_table_lookup(data, *req);
 
 		if (!v || !*v) {
@@ -339,7 +345,7 @@ GKeyFile *rv_nm_data_to_keyfile(GHashTable *data, GError **error)
 	g_autoptr(GKeyFile) kf = g_key_file_new();
 
 	g_key_file_set_list_separator(kf, ',');
-	if (!check_all(data, error))
+	if (!check_all(data, TRUE, error))
 		return NULL;
 	for (size_t i = 0; i < G_N_ELEMENTS(keys); i++) {
 		const char *v = g_hash_table_lookup(data, keys[i].nm_key);
@@ -458,7 +464,7 @@ GHashTable *rv_nm_keyfile_to_data(GKeyFile *kf, GHashTable **secrets_out, GError
 		g_hash_table_insert(data, g_strdup("l2tp-secret-flags"), g_strdup("0"));
 	if (g_key_file_has_key(kf, "ipsec", "key-password", NULL))
 		g_hash_table_insert(data, g_strdup("machine-certpass-flags"), g_strdup("0"));
-	if (!check_all(data, error))
+	if (!check_all(data, FALSE, error))
 		return NULL;
 	if (secrets_out) {
 		*secrets_out = rv_nm_table_new();

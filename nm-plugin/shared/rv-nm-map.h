@@ -82,6 +82,7 @@ GKeyFile *rv_nm_data_to_keyfile(GHashTable *data, GError **error);
  * A profile to vpn.data (import). Keys without a row ([connection] name,
  * [ip], secrets) are the caller's; the profile's secrets, if stored there,
  * are returned in *secrets under their vpn.secrets names (may be NULL).
+ * The user may be missing (a .pbk names none); the gateway may not.
  * A bad value names the profile field: "[ppp] mtu: reason".
  */
 GHashTable *rv_nm_keyfile_to_data(GKeyFile *kf, GHashTable **secrets, GError **error);

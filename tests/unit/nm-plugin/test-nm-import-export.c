@@ -198,6 +198,24 @@ static void test_import_mobileconfig(void **state)
 	assert_int_equal(nm_setting_vpn_get_num_secrets(vpn), 0);
 }
 
+/*
+ * A Windows phonebook names no user: the connection is imported without one
+ * (the editor asks for it), the PSK and password agent-owned.
+ */
+static void test_import_pbk_without_user(void **state)
+{
+	g_autoptr(NMConnection) c = NULL;
+	NMSettingVpn *vpn = import_ok("[Office VPN]\r\nType=2\r\nVpnStrategy=3\r\n"
+				      "IpSecFlags=1\r\n\r\nDEVICE=vpn\r\n"
+				      "PhoneNumber=vpn.example.com\r\n",
+				      &c);
+
+	assert_string_equal(nm_connection_get_id(c), "Office VPN");
+	assert_string_equal(nm_setting_vpn_get_data_item(vpn, "gateway"), "vpn.example.com");
+	assert_null(nm_setting_vpn_get_data_item(vpn, "user"));
+	assert_string_equal(nm_setting_vpn_get_data_item(vpn, "password-flags"), "1");
+}
+
 /* Nothing mappable: the error carries the converter's report. */
 static void test_import_nothing_mapped(void **state)
 {
@@ -214,6 +232,7 @@ int main(void)
 		cmocka_unit_test(test_bad_files),
 		cmocka_unit_test(test_import_nm_l2tp),
 		cmocka_unit_test(test_import_mobileconfig),
+		cmocka_unit_test(test_import_pbk_without_user),
 		cmocka_unit_test(test_import_nothing_mapped),
 	};
 

@@ -260,7 +260,22 @@ static void test_bad_profile_names_the_field(void **state)
 			     "[ipsec] psk-flags:");
 	expect_profile_error("[connection]\ngateway=gw\n[ipsec]\nenabled=perhaps\n[ppp]\nuser=a\n",
 			     "[ipsec] enabled:");
-	expect_profile_error("[connection]\ngateway=gw\n", "vpn.data user: missing");
+	expect_profile_error("[ppp]\nuser=a\n", "vpn.data gateway: missing");
+}
+
+/* A profile without a user (an imported .pbk) is taken; connecting it is not. */
+static void test_profile_without_user(void **state)
+{
+	g_autoptr(GKeyFile) kf = keyfile_from("[connection]\ngateway=gw\n");
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GHashTable) d = rv_nm_keyfile_to_data(kf, NULL, &error);
+	g_autoptr(GKeyFile) back = NULL;
+
+	assert_non_null(d);
+	assert_null(g_hash_table_lookup(d, "user"));
+	back = rv_nm_data_to_keyfile(d, &error);
+	assert_null(back);
+	assert_string_equal(error->message, "vpn.data user: missing");
 }
 
 static void test_secrets(void **state)
@@ -369,6 +384,7 @@ int main(void)
 		cmocka_unit_test(test_bad_values_name_the_field),
 		cmocka_unit_test(test_all_methods_refused),
 		cmocka_unit_test(test_bad_profile_names_the_field),
+		cmocka_unit_test(test_profile_without_user),
 		cmocka_unit_test(test_secrets),
 		cmocka_unit_test(test_needed_secrets),
 		cmocka_unit_test(test_key_password),
