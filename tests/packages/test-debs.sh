@@ -164,6 +164,15 @@ check_files() {
 	for path in /usr/bin/roadvpn /usr/sbin/roadvpnd /usr/bin/roadvpn-gtk; do
 		[ -x "$path" ] || ft_fail "$path is not installed"
 	done
+	# The manual pages, where man finds them, and man renders them.
+	for path in /usr/share/man/man1/roadvpn.1.gz /usr/share/man/man8/roadvpnd.8.gz \
+		/usr/share/man/man1/roadvpn-gtk.1.gz; do
+		[ -f "$path" ] || ft_fail "no manual page $path"
+		if command -v man >/dev/null; then
+			LC_ALL=C.UTF-8 MANWIDTH=80 man -l "$path" 2>/dev/null | grep -q '^NAME' ||
+				ft_fail "man cannot render $path"
+		fi
+	done
 	check_translated
 	# Installing started nothing: D-Bus activation does that.
 	[ -z "$(pgrep -x roadvpnd || true)" ] || ft_fail "roadvpnd runs after dpkg -i"
@@ -191,9 +200,18 @@ check_editor_locales() {
 	mkfifo "$fifo"
 	Xvfb -displayfd 3 -screen 0 1024x768x24 -nolisten tcp 3>"$fifo" >"$FT_STATE/xvfb.log" 2>&1 &
 	read -r -t 15 display <"$fifo" || ft_fail "Xvfb did not start"
+	# The real locales (LANG=fr_FR.UTF-8, zh_CN.UTF-8) when they can be made
+	# (tests/locales.sh, in FT_STATE), else C.UTF-8 with LANGUAGE.
+	local -a env_fr=(LANG=C.UTF-8 LANGUAGE=fr) env_zh_CN=(LANG=C.UTF-8 LANGUAGE=zh_CN)
+	if "$FT_DIR/../locales.sh" "$FT_STATE/locales" fr_FR.UTF-8 zh_CN.UTF-8; then
+		env_fr=(LOCPATH="$FT_STATE/locales" LANG=fr_FR.UTF-8)
+		env_zh_CN=(LOCPATH="$FT_STATE/locales" LANG=zh_CN.UTF-8)
+	fi
 	for lang in fr:Passerelle zh_CN:网关; do
 		err=$FT_STATE/editor-${lang%%:*}.err
-		LANG=C.UTF-8 LANGUAGE=${lang%%:*} DISPLAY=:$display NO_AT_BRIDGE=1 \
+		local -a lang_env=("${env_fr[@]}")
+		[ "${lang%%:*}" = fr ] || lang_env=("${env_zh_CN[@]}")
+		env "${lang_env[@]}" DISPLAY=:$display NO_AT_BRIDGE=1 \
 			/usr/bin/python3 "$FT_DIR/../packages/nm-editor-locale.py" \
 			"$(pkg-config --variable=vpnservicedir libnm)/nm-roadvpn-service.name" \
 			"${lang#*:}" "Gateway:" "$FT_STATE/editor-${lang%%:*}.png" >"$err" 2>&1 ||
