@@ -10,6 +10,7 @@
 
 #include "rg-editor.h"
 #include "rg-keyring.h"
+#include "rg-row.h"
 #include "rg-settings.h"
 
 struct field {
@@ -291,40 +292,29 @@ static void watch_input(RgEditor *self, struct field *f)
 
 static void add_field(RgEditor *self, struct field *f, int row)
 {
-	GtkGrid *grid = self->grids[f->setting->page];
-	g_autofree char *name = plain_label(f->setting->label);
 	GtkWidget *focus;
 
-	f->label = gtk_label_new_with_mnemonic(_(f->setting->label));
-	gtk_label_set_xalign(GTK_LABEL(f->label), 1);
-	gtk_widget_set_valign(f->label, f->setting->kind == RG_SETTING_MULTI ? GTK_ALIGN_START
-									    : GTK_ALIGN_CENTER);
 	f->widget = make_input(self, f);
 	focus = f->setting->kind == RG_SETTING_MULTI ? f->widget : f->input;
-	gtk_label_set_mnemonic_widget(GTK_LABEL(f->label), focus);
-	atk_object_set_name(gtk_widget_get_accessible(focus), name);
+	f->label = rg_add_row(self->grids[f->setting->page], row, _(f->setting->label), f->widget,
+			      focus);
+	gtk_widget_set_valign(f->label, f->setting->kind == RG_SETTING_MULTI ? GTK_ALIGN_START
+									    : GTK_ALIGN_CENTER);
 	gtk_widget_set_tooltip_text(f->widget, f->setting->hint ? _(f->setting->hint) : NULL);
-	gtk_grid_attach(grid, f->label, 0, row, 1, 1);
-	gtk_grid_attach(grid, f->widget, 1, row, 1, 1);
 	watch_input(self, f);
 }
 
 /* A new profile's name heads the first page; an existing one's is the title. */
 static void add_name_row(RgEditor *self)
 {
-	GtkWidget *label = gtk_label_new_with_mnemonic(_("_Name"));
-
 	self->name = GTK_ENTRY(gtk_entry_new());
 	gtk_entry_set_placeholder_text(self->name, _("e.g. office"));
 	gtk_widget_set_tooltip_text(GTK_WIDGET(self->name),
 				    _("The profile's name: letters, digits, '.', '_' and '-'"));
 	gtk_widget_set_hexpand(GTK_WIDGET(self->name), TRUE);
-	atk_object_set_name(gtk_widget_get_accessible(GTK_WIDGET(self->name)), _("Name"));
-	gtk_label_set_xalign(GTK_LABEL(label), 1);
-	gtk_label_set_mnemonic_widget(GTK_LABEL(label), GTK_WIDGET(self->name));
 	g_signal_connect_swapped(self->name, "changed", G_CALLBACK(revalidate), self);
-	gtk_grid_attach(self->grids[RG_PAGE_MAIN], label, 0, 0, 1, 1);
-	gtk_grid_attach(self->grids[RG_PAGE_MAIN], GTK_WIDGET(self->name), 1, 0, 1, 1);
+	rg_add_row(self->grids[RG_PAGE_MAIN], 0, _("_Name"), GTK_WIDGET(self->name),
+		   GTK_WIDGET(self->name));
 }
 
 static void build_fields(RgEditor *self)

@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "rg-keyring.h"
+#include "rg-row.h"
 #include "rg-secrets-dialog.h"
 
 struct _RgSecretsDialog {
@@ -33,21 +34,16 @@ static void update_sensitive(RgSecretsDialog *self)
 static void add_entry(RgSecretsDialog *self, int row, const char *kind, const char *label)
 {
 	g_autofree char *mnemonic = g_strdup_printf("_%s", label);
-	GtkWidget *l = gtk_label_new_with_mnemonic(mnemonic);
 	GtkWidget *e = gtk_entry_new();
+	GtkWidget *l = rg_add_row(self->grid, row, mnemonic, e, e);
 
-	gtk_label_set_xalign(GTK_LABEL(l), 1);
 	gtk_style_context_add_class(gtk_widget_get_style_context(l), "dim-label");
-	gtk_label_set_mnemonic_widget(GTK_LABEL(l), e);
 	gtk_entry_set_visibility(GTK_ENTRY(e), FALSE);
 	gtk_entry_set_input_purpose(GTK_ENTRY(e), GTK_INPUT_PURPOSE_PASSWORD);
 	gtk_entry_set_activates_default(GTK_ENTRY(e), TRUE);
 	gtk_widget_set_hexpand(e, TRUE);
-	atk_object_set_name(gtk_widget_get_accessible(e), label);
 	g_object_set_data_full(G_OBJECT(e), "rg-kind", g_strdup(kind), g_free);
 	g_signal_connect_swapped(e, "changed", G_CALLBACK(update_sensitive), self);
-	gtk_grid_attach(self->grid, l, 0, row, 1, 1);
-	gtk_grid_attach(self->grid, e, 1, row, 1, 1);
 	gtk_widget_show(l);
 	gtk_widget_show(e);
 	g_ptr_array_add(self->entries, e);
