@@ -13,6 +13,7 @@
 
 struct connect_op {
 	RvcClient *client;
+	const char *method;           /* "Connect", or "Diagnose" (the same secrets round) */
 	char *profile;
 	RvcConnectOptions *options;
 	RvcSecretsFunc secrets;
@@ -72,6 +73,10 @@ static void on_connect_reply(GObject *source, GAsyncResult *result, gpointer use
 		g_object_unref(task);
 		return;
 	}
+	if (strcmp(op->method, "Connect")) {
+		rvc_diagnose_return_reply(task, reply);
+		return;
+	}
 	g_variant_get(reply, "(&o)", &path);
 	rvc_connection_new(op->client, path, g_task_get_cancellable(task),
 			   g_task_new(op->client, g_task_get_cancellable(task), on_connection,
@@ -83,7 +88,7 @@ static void call_connect(GTask *task)
 	struct connect_op *op = g_task_get_task_data(task);
 	GTask *call = g_task_new(op->client, g_task_get_cancellable(task), on_connect_reply, task);
 
-	rvc_client_call(op->client, "Connect",
+	rvc_client_call(op->client, op->method,
 			g_variant_new("(s@a{sv})", op->profile,
 				      rvc_connect_options_to_variant(op->options)),
 			TRUE, g_task_get_cancellable(task), call);
@@ -150,21 +155,31 @@ static void missing_then_connect(GTask *task)
 				   g_task_get_cancellable(task), on_missing, task);
 }
 
-void rvc_client_connect(RvcClient *client, const char *profile, const RvcConnectOptions *options,
-			RvcSecretsFunc secrets, gpointer secrets_data, GCancellable *cancellable,
-			GAsyncReadyCallback callback, gpointer user_data)
+void rvc_client_call_with_secrets(RvcClient *client, const char *method, const char *profile,
+				  const RvcConnectOptions *options, RvcSecretsFunc secrets,
+				  gpointer secrets_data, GTask *task)
 {
-	GTask *task = g_task_new(client, cancellable, callback, user_data);
 	struct connect_op *op = g_new0(struct connect_op, 1);
 
-	g_task_set_source_tag(task, rvc_client_connect);
 	op->client = client;
+	op->method = method;
 	op->profile = g_strdup(profile);
 	op->options = rvc_connect_options_copy(options);
 	op->secrets = secrets;
 	op->secrets_data = secrets_data;
 	g_task_set_task_data(task, op, (GDestroyNotify)connect_op_free);
 	missing_then_connect(task);
+}
+
+void rvc_client_connect(RvcClient *client, const char *profile, const RvcConnectOptions *options,
+			RvcSecretsFunc secrets, gpointer secrets_data, GCancellable *cancellable,
+			GAsyncReadyCallback callback, gpointer user_data)
+{
+	GTask *task = g_task_new(client, cancellable, callback, user_data);
+
+	g_task_set_source_tag(task, rvc_client_connect);
+	rvc_client_call_with_secrets(client, "Connect", profile, options, secrets, secrets_data,
+				     task);
 }
 
 RvcConnection *rvc_client_connect_finish(RvcClient *client, GAsyncResult *result,

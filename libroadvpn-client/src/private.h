@@ -17,7 +17,7 @@
 #define GETTEXT_PACKAGE "roadvpn"   /* meson.build's gettext_package */
 #endif
 #include <glib/gi18n-lib.h>
-const char *rvc_gettext(const char *msgid);
+const char *rvc_gettext(const char *msgid) G_GNUC_FORMAT(1);
 
 /* error.c: any GError of a D-Bus call -> RVC_ERROR (G_IO_ERROR_CANCELLED kept). */
 GError *rvc_error_from_dbus(const GError *error);
@@ -71,3 +71,17 @@ void rvc_connect_options_merge(RvcConnectOptions *to, const RvcConnectOptions *f
 typedef void (*RvcSecretsAnswered)(RvcConnectOptions *answers, gpointer user_data);
 RvcSecretsRequest *rvc_secrets_request_new(const char *profile, const char *const *kinds,
 					   RvcSecretsAnswered answered, gpointer user_data);
+
+/*
+ * connect.c: MissingSecrets, the secrets callback, then `method` ("Connect"
+ * or "Diagnose", which take the same profile and options); `task` returns
+ * the RvcConnection, or for Diagnose what rvc_diagnose_return_reply() gives.
+ */
+void rvc_client_call_with_secrets(RvcClient *client, const char *method, const char *profile,
+				  const RvcConnectOptions *options, RvcSecretsFunc secrets,
+				  gpointer secrets_data, GTask *task);
+/* diagnose.c: return the report of a Diagnose reply on `task` (and unref it). */
+void rvc_diagnose_return_reply(GTask *task, GVariant *reply);
+/* The known step and cause ids, i from 0 until NULL (for the contract test). */
+const char *rvc_diagnose_step_nth(size_t i);
+const char *rvc_diagnose_cause_nth(size_t i);

@@ -11,6 +11,7 @@
 
 #include "crypto/crypto.h"
 #include "daemon/foreground.h"
+#include "diagnose/diagnose.h"
 #include "runstate.h"
 #include "secret-file.h"
 #include "session/session.h"
@@ -125,6 +126,30 @@ static char *foreground_suite_file(const struct foreground_options *opt)
 	return rv_runstate_suite_file(opt->state_dir, base);
 }
 
+/* --diagnose: the report as D-Bus would carry it, one GVariant text line on stdout. */
+static void on_diagnosed(const struct diagnose_report *r, void *user_data)
+{
+	struct foreground *fg = user_data;
+	g_autoptr(GVariant) v = g_variant_ref_sink(diagnose_report_to_variant(r));
+	g_autofree char *text = g_variant_print(v, FALSE);
+
+	printf("%s\n", text);
+	fflush(stdout);
+	fg->exit_code = diagnose_first_failure(r) ? 1 : 0;
+	g_main_loop_quit(fg->loop);
+}
+
+static int diagnose(struct profile *p)
+{
+	struct foreground fg = { .exit_code = 1, .loop = g_main_loop_new(NULL, FALSE) };
+	struct diagnose_run *run = diagnose_run_start(p, on_diagnosed, &fg);
+
+	g_main_loop_run(fg.loop);
+	diagnose_run_free(run);
+	g_main_loop_unref(fg.loop);
+	return fg.exit_code;
+}
+
 int foreground_run(const struct foreground_options *opt)
 {
 	g_autoptr(GError) error = NULL;
@@ -154,6 +179,9 @@ int foreground_run(const struct foreground_options *opt)
 
 	if (rv_crypto_init() < 0)
 		rv_log_warning("roadvpnd", "OpenSSL failed to initialise");
+
+	if (opt->diagnose)
+		return diagnose(g_steal_pointer(&profile));
 
 	cfg.profile = profile;
 	suite_file = foreground_suite_file(opt);

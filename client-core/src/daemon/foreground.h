@@ -1,4 +1,5 @@
 #pragma once
+#include <stdbool.h>
 
 struct foreground_options {
 	const char *profile_path;
@@ -8,6 +9,8 @@ struct foreground_options {
 	const char *debug;        /* components, e.g. "l2tp,ppp" */
 	/* remember the IPsec suites that worked under DIR/suites/; NULL: in memory only */
 	const char *state_dir;
+	/* --diagnose: one diagnosing attempt (diagnose/), its report on stdout */
+	bool diagnose;
 };
 
 /* Run one connection until disconnect or failure; returns the exit status. */

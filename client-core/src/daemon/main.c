@@ -34,7 +34,7 @@ static void keep_memory_private(void)
 
 int main(int argc, char **argv)
 {
-	gboolean foreground = FALSE, version = FALSE;
+	gboolean foreground = FALSE, version = FALSE, diagnose = FALSE;
 	g_autofree char *profile_path = NULL, *password_file = NULL, *psk_file = NULL, *debug = NULL;
 	g_autofree char *key_password_file = NULL;
 	struct foreground_options opt = { 0 };
@@ -44,6 +44,9 @@ int main(int argc, char **argv)
 	GOptionEntry entries[] = {
 		{ "foreground", 'f', 0, G_OPTION_ARG_NONE, &foreground,
 		  "Run one connection from --profile without D-Bus, logging to stderr", NULL },
+		{ "diagnose", 0, 0, G_OPTION_ARG_NONE, &diagnose,
+		  "With --foreground: diagnose the profile (step by step, the host network "
+		  "untouched) and print the report", NULL },
 		{ "profile", 'p', 0, G_OPTION_ARG_FILENAME, &profile_path,
 		  "Connection profile (GKeyFile)", "FILE" },
 		{ "password-file", 0, 0, G_OPTION_ARG_FILENAME, &password_file,
@@ -92,6 +95,7 @@ int main(int argc, char **argv)
 		.key_password_file = key_password_file,
 		.debug = debug,
 		.state_dir = svc.state_dir ? svc.state_dir : g_getenv("ROADVPN_STATE_DIR"),
+		.diagnose = diagnose,
 	};
 
 	if (!foreground) {

@@ -15,6 +15,7 @@
 #include "auth.h"
 #include "connection.h"
 #include "dbus/errors.h"
+#include "diagnose/diagnose.h"
 #include "manager.h"
 #include "rv-dbus.h"
 #include "session/session.h"
@@ -23,6 +24,8 @@
 #include "wipe.h"
 
 #define LINGER_SECONDS 30
+/* Diagnoses at once: each is a connection attempt with its own TUN device. */
+#define DIAGNOSE_MAX 4
 
 struct rv_manager {
 	GDBusConnection *bus;
@@ -35,6 +38,7 @@ struct rv_manager {
 	void (*all_stopped)(void *);
 	void *all_stopped_data;
 	GHashTable *caller_watches;  /* object path -> bus name watch, owned profiles */
+	GHashTable *diagnoses;       /* profile name -> struct diagnosis, under way */
 };
 
 static struct rv_manager *log_manager;   /* for the log sink */
@@ -869,6 +873,116 @@ static gboolean handle_disconnect(RvDbusManager *iface, GDBusMethodInvocation *i
 	return TRUE;
 }
 
+/* Diagnose ----------------------------------------------------------------- */
+
+struct diagnosis {
+	struct rv_manager *m;
+	char *name;
+	GDBusMethodInvocation *inv;
+	struct diagnose_run *run;
+};
+
+static void diagnosis_free(gpointer data)
+{
+	struct diagnosis *d = data;
+
+	if (d->inv)
+		g_dbus_method_invocation_return_error(d->inv, RV_ERROR, RV_ERROR_FAILED,
+						      "roadvpnd is stopping");
+	diagnose_run_free(d->run);
+	g_free(d->name);
+	g_free(d);
+}
+
+static void on_diagnosed(const struct diagnose_report *r, void *user_data)
+{
+	struct diagnosis *d = user_data;
+	const struct diagnose_step_result *failed = diagnose_first_failure(r);
+
+	rv_log_info("roadvpnd", "diagnosis of '%s': %s%s%s", d->name,
+		    failed ? diagnose_step_id(failed->step) : "every step passed",
+		    failed ? " failed, " : "", failed ? diagnose_cause_id(failed->cause) : "");
+	rv_dbus_manager_complete_diagnose(d->m->iface, g_steal_pointer(&d->inv),
+					  diagnose_report_to_variant(r));
+	g_hash_table_remove(d->m->diagnoses, d->name);
+}
+
+/* Only the secret kinds: the profile is the administrator's, as it is. */
+static gboolean check_diagnose_options(GVariant *options, GError **error)
+{
+	GVariantIter iter;
+	const char *key;
+	GVariant *value;
+
+	g_variant_iter_init(&iter, options);
+	while (g_variant_iter_next(&iter, "{&sv}", &key, &value)) {
+		g_autoptr(GVariant) v = value;
+
+		if (!profile_secret_named(key) || !g_variant_is_of_type(v, G_VARIANT_TYPE_STRING)) {
+			g_set_error(error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+				    "unknown option '%s' or wrong type", key);
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+static gboolean diagnose_allowed(struct rv_manager *m, const char *name, uid_t uid,
+				 GError **error)
+{
+	struct rv_connection *active = find_active(m, name);
+
+	if (active && user_allowed(rv_connection_profile(active), uid)) {
+		g_set_error(error, RV_ERROR, RV_ERROR_ALREADY_ACTIVE,
+			    "'%s' is connected (%s): disconnect it first", name,
+			    rv_connection_state(active));
+		return FALSE;
+	}
+	if (g_hash_table_contains(m->diagnoses, name) ||
+	    g_hash_table_size(m->diagnoses) >= DIAGNOSE_MAX) {
+		g_set_error(error, RV_ERROR, RV_ERROR_BUSY, "a diagnosis of '%s' already runs, "
+			    "or too many do", name);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static void on_diagnose_auth(GDBusMethodInvocation *inv, uid_t uid, bool ok, gpointer ud)
+{
+	struct rv_manager *m = ud;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) options = NULL;
+	struct diagnosis *d;
+	struct profile *p = NULL;
+	const char *name;
+
+	if (!ok)
+		return;
+	g_variant_get(g_dbus_method_invocation_get_parameters(inv), "(&s@a{sv})", &name, &options);
+	if (check_diagnose_options(options, &error) && diagnose_allowed(m, name, uid, &error))
+		p = prepare_profile(m, name, inv, uid, &error);
+	if (!p) {
+		g_dbus_method_invocation_return_gerror(inv, error);
+		return;
+	}
+	rv_log_info("roadvpnd", "uid %u diagnoses '%s'", (unsigned int)uid, name);
+	d = g_new0(struct diagnosis, 1);
+	d->m = m;
+	d->name = g_strdup(name);
+	d->inv = inv;
+	g_hash_table_insert(m->diagnoses, d->name, d);
+	d->run = diagnose_run_start(p, on_diagnosed, d);
+}
+
+static gboolean handle_diagnose(RvDbusManager *iface, GDBusMethodInvocation *inv,
+				const char *name, GVariant *options, gpointer user_data)
+{
+	if (rv_wipe_take_options(inv, options))
+		rv_wipe_read_buffer_later(inv);
+	rv_auth_check(inv, RV_ACTION_CONNECT, on_diagnose_auth, user_data);
+	return TRUE;
+}
+
 /* Logging -------------------------------------------------------------- */
 
 /* Every line goes to stderr (the journal); a session's lines also to its connection. */
@@ -901,6 +1015,7 @@ struct rv_manager *rv_manager_new(GDBusConnection *bus, const char *profiles_dir
 	m->failures = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 					    (GDestroyNotify)g_variant_unref);
 	m->caller_watches = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, unwatch_caller);
+	m->diagnoses = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, diagnosis_free);
 	m->om = g_dbus_object_manager_server_new("/org/roadvpn/Helper1");
 	m->iface = rv_dbus_manager_skeleton_new();
 	rv_dbus_manager_set_version(m->iface, RV_DBUS_INTERFACE_VERSION);
@@ -912,6 +1027,7 @@ struct rv_manager *rv_manager_new(GDBusConnection *bus, const char *profiles_dir
 	g_signal_connect(m->iface, "handle-missing-secrets", G_CALLBACK(handle_missing_secrets), m);
 	g_signal_connect(m->iface, "handle-connect", G_CALLBACK(handle_connect), m);
 	g_signal_connect(m->iface, "handle-disconnect", G_CALLBACK(handle_disconnect), m);
+	g_signal_connect(m->iface, "handle-diagnose", G_CALLBACK(handle_diagnose), m);
 
 	if (!g_dbus_interface_skeleton_export(G_DBUS_INTERFACE_SKELETON(m->iface), bus,
 					      "/org/roadvpn/Helper1", error)) {
@@ -931,6 +1047,7 @@ void rv_manager_free(struct rv_manager *m)
 
 	/* Connections still up are torn down without a goodbye: the host is restored. */
 	g_list_free_full(g_steal_pointer(&m->connections), (GDestroyNotify)rv_connection_free);
+	g_hash_table_destroy(m->diagnoses);
 	log_manager = NULL;
 	rv_log_set_sink(NULL, NULL);
 	if (m->iface) {

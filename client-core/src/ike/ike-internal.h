@@ -459,6 +459,7 @@ struct ike_p1_probe {
 	size_t n_first, n_seq, next;  /* seq[0..n_first) is the first offer */
 	unsigned int n_sent;          /* single-suite probes sent */
 	usec_t started, offer_sent;   /* the first MM1; the current offer's */
+	bool refused_legacy;          /* the gateway's pick was legacy and not allowed */
 };
 
 struct ike {

@@ -235,3 +235,5 @@ int ike_delete_child(struct ike *ike, uint32_t spi_in, usec_t now);
 
 /* e.g. "aes256-sha256-modp2048" for the phase 1 SA in use; "" before MM2. */
 const char *ike_phase1_description(const struct ike *ike);
+/* Phase 1 failed because the gateway picked a legacy suite allow-legacy does not allow. */
+bool ike_refused_legacy(const struct ike *ike);

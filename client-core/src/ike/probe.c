@@ -113,6 +113,7 @@ int ike_probe_check_choice(struct ike *ike, const struct ike_p1_proposal *p)
 	if (!ike->props.is_auto_p1 || ike->cfg.allow_legacy || !ike_p1_is_legacy(p))
 		return 0;
 	ike_p1_name(p, name, sizeof(name));
+	ike->probe.refused_legacy = true;
 	return ike_fail(ike, 1, IKE_FAILURE_NO_PROPOSAL_CHOSEN, 0,
 			"the gateway only accepts %s; set allow-legacy=true to use it", name);
 }
@@ -133,4 +134,9 @@ int ike_probe_fail(struct ike *ike, uint16_t notify)
 	ike_p1_list(&tried, pr->n_seq, offer, sizeof(offer));
 	return ike_fail(ike, 1, IKE_FAILURE_NO_PROPOSAL_CHOSEN, notify,
 			"gateway rejected all proposals; tried %s", offer);
+}
+
+bool ike_refused_legacy(const struct ike *ike)
+{
+	return ike && ike->probe.refused_legacy;
 }

@@ -25,6 +25,7 @@ struct session_core {
 	/* Called on every phase change (reconnect policy), before ops.phase_changed. */
 	void (*phase_entered)(struct session *owner, enum session_phase phase);
 	char gateway_text[64];            /* the resolved gateway, for messages */
+	struct session_evidence evidence; /* the parts add what they learn */
 
 	/* core.c */
 	enum session_phase phase;

@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <glib-unix.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -152,6 +153,8 @@ static void read_ike(struct session_ipsec *ip, int fd, bool natt)
 	n = net_udp_recv_batch(fd, pkts, IKE_RX_BATCH);
 	if (n == -ECONNREFUSED)
 		ip->saw_port_unreachable = true;
+	if (n > 0)
+		ip->core->evidence.ike_rx += (unsigned int)n;
 
 	for (int i = 0; i < n && ip->ike; i++) {
 		const struct pkt *p = pkts[i];
@@ -273,6 +276,13 @@ static void remember_suites(struct session_ipsec *ip, const struct ike_child_sa 
 		session_suites_note(ip->suites, p->gateway, c->suite_ike, c->suite_esp);
 }
 
+static void note_child(struct session_evidence *ev, const struct ike_child_sa *c)
+{
+	ev->child_up = true;
+	ev->udp_encap = c->udp_encap;
+	snprintf(ev->esp_suite, sizeof(ev->esp_suite), "%s", c->description);
+}
+
 static void on_child_up(struct session_ipsec *ip, const struct ike_child_sa *c)
 {
 	struct esp_sa *in = new_sa(c, true), *out = new_sa(c, false);
@@ -307,6 +317,7 @@ static void on_child_up(struct session_ipsec *ip, const struct ike_child_sa *c)
 
 	session_sas_replace_outbound(&ip->sas, out);
 	remember_suites(ip, c);
+	note_child(&ip->core->evidence, c);
 	if (choose_data_path(ip, c) < 0) {
 		session_fail(ip->core, SESSION_REASON_INTERNAL, 0, "cannot open the ESP socket: %s",
 			     strerror(errno));
@@ -318,9 +329,20 @@ static void on_child_up(struct session_ipsec *ip, const struct ike_child_sa *c)
 
 static void on_child_deleted(struct session_ipsec *ip, const struct ike_child_sa *c)
 {
-	if (session_sas_delete_pair(&ip->sas, c->spi_in, c->spi_out))
+	if (session_sas_delete_pair(&ip->sas, c->spi_in, c->spi_out)) {
+		ip->core->evidence.sa_deleted = true;
 		session_fail(ip->core, SESSION_REASON_PEER_CLOSED, 0,
 			     "the gateway deleted the IPsec SA (SPI %08x)", c->spi_out);
+	}
+}
+
+static void note_failure(struct session_evidence *ev, const struct ike *ike,
+			 const struct ike_event_info *info, bool unreachable)
+{
+	ev->ike_failure = (int)info->failure;
+	ev->ike_failure_phase = info->phase;
+	ev->ike_port_unreachable = unreachable;
+	ev->legacy_only = ike_refused_legacy(ike);
 }
 
 static void on_ike_failed(struct session_ipsec *ip, const struct ike_event_info *info)
@@ -329,6 +351,7 @@ static void on_ike_failed(struct session_ipsec *ip, const struct ike_event_info 
 			   (ip->dp && datapath_saw_port_unreachable(ip->dp));
 
 	ip->failed = true;
+	note_failure(&ip->core->evidence, ip->ike, info, unreachable);
 	/* ICMP port unreachable: nothing there speaks IKE, the host itself is up. */
 	session_fail(ip->core, ike_failure_reason(info->failure), info->notify_type, "%s%s",
 		     info->message,
@@ -344,10 +367,15 @@ static void on_ike_event(void *user_data, enum ike_event ev, const struct ike_ev
 	switch (ev) {
 	case IKE_EVENT_PHASE1_UP:
 		rv_log_info("session", "IKE phase 1 up: %s", ike_phase1_description(ip->ike));
+		ip->core->evidence.phase1_up = true;
+		snprintf(ip->core->evidence.ike_suite, sizeof(ip->core->evidence.ike_suite), "%s",
+			 ike_phase1_description(ip->ike));
 		session_enter_phase(ip->core, SESSION_PHASE_IKE_QUICK_MODE);
 		return;
 	case IKE_EVENT_FLOAT_TO_NATT:
 		ip->nat_keepalive = info->nat_local;
+		ip->core->evidence.nat_local = info->nat_local;
+		ip->core->evidence.nat_remote = info->nat_remote;
 		ip->next_keepalive = session_now() + NATT_KEEPALIVE_INTERVAL;
 		rv_log_info("session", "NAT detected%s%s: switching to UDP/4500",
 			    info->nat_local ? " in front of us" : "",

@@ -44,6 +44,8 @@ static void fail_no_answer(struct session_link *l, const struct l2tp_event_info 
 {
 	const char *gw = l->core->gateway_text;
 
+	l->core->evidence.esp_in = l->sas && atomic_load(&l->sas->last_rx);
+	l->core->evidence.l2tp_port_unreachable = l->dp && datapath_saw_port_unreachable(l->dp);
 	/* Whether any ESP came back tells a blocked path from a missing L2TP server. */
 	if (l->sas && !atomic_load(&l->sas->last_rx)) {
 		session_fail(l->core, SESSION_REASON_NO_ANSWER, 0,

@@ -29,6 +29,29 @@ struct session_stats {
 	uint64_t packets_in, packets_out;
 };
 
+/*
+ * What a connection attempt learnt on the way, beyond its phase and failure
+ * record: the facts `roadvpn diagnose` reports (diagnose/). Filled by the
+ * parts as they go (ipsec.c, link.c); never a secret.
+ */
+struct session_evidence {
+	uint32_t gateway4;            /* the resolved gateway, network byte order; 0: none */
+	unsigned int ike_rx;          /* IKE datagrams received from the gateway */
+	bool ike_port_unreachable;    /* ICMP port unreachable to UDP/500 */
+	bool phase1_up;
+	char ike_suite[48];           /* phase 1's suite, "aes256-sha1-modp2048" */
+	bool legacy_only;             /* phase 1 refused: the gateway picked a legacy suite */
+	int ike_failure;              /* enum ike_failure of IKE's failure, 0: none */
+	int ike_failure_phase;        /* 1 or 2 */
+	bool nat_local, nat_remote;   /* NAT detected in front of us / of the gateway */
+	bool child_up;
+	char esp_suite[96];           /* the first IPsec SA's description */
+	bool udp_encap;               /* its ESP travels in UDP/4500 */
+	bool sa_deleted;              /* the gateway deleted the IPsec SA in use */
+	bool esp_in;                  /* ESP from the gateway authenticated (known on an L2TP timeout) */
+	bool l2tp_port_unreachable;   /* plain L2TP: ICMP port unreachable to UDP/1701 */
+};
+
 struct session_ops {
 	void (*phase_changed)(void *user_data, enum session_phase phase);
 	void (*up)(void *user_data, const struct session_up_info *info);
@@ -60,6 +83,8 @@ void session_stop(struct session *s);
 enum session_phase session_get_phase(const struct session *s);
 const struct session_failure *session_get_failure(const struct session *s);
 void session_get_stats(const struct session *s, struct session_stats *ret);
+/* What this session learnt so far (its last attempt's), for diagnose/. */
+void session_get_evidence(const struct session *s, struct session_evidence *ret);
 
 /*
  * The profile's IPsec settings checked as a connection will use them

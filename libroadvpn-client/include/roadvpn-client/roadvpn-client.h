@@ -33,3 +33,4 @@
 #include <roadvpn-client/rvc-secrets.h>
 #include <roadvpn-client/rvc-connection.h>
 #include <roadvpn-client/rvc-client.h>
+#include <roadvpn-client/rvc-diagnose.h>

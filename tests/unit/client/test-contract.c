@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "dbus/errors.h"
+#include "diagnose/diagnose.h"
 #include "private.h"
 #include "profile/profile.h"
 #include "session/phase.h"
@@ -222,6 +223,75 @@ static void test_connect_options(void **state)
 	}
 }
 
+/* Diagnose: its options are the secret kinds; its step, status and cause ids agree on all sides. */
+static const char *daemon_step(size_t i)
+{
+	return i < DIAGNOSE_N_STEPS ? diagnose_step_id((enum diagnose_step)i) : NULL;
+}
+
+static const char *daemon_cause(size_t i)
+{
+	return i < DIAGNOSE_N_CAUSES ? diagnose_cause_id((enum diagnose_cause)i) : NULL;
+}
+
+static const char *daemon_status(size_t i)
+{
+	return i <= DIAGNOSE_SKIPPED ? diagnose_status_id((enum diagnose_status)i) : NULL;
+}
+
+static const char *library_status(size_t i)
+{
+	return i <= 2 ? rvc_diagnose_status_id((RvcDiagnoseStatus)(i + RVC_DIAGNOSE_OK)) : NULL;
+}
+
+/* A documented id list against one side's table. */
+static void assert_ids(const char *what, const char *xml, const char *(*nth)(size_t i))
+{
+	g_autofree char *code = joined(nth);
+
+	assert_same(what, xml, code);
+}
+
+static void test_diagnose(void **state)
+{
+	GDBusMethodInfo *m = g_dbus_interface_info_lookup_method(manager(), "Diagnose");
+	g_autofree char *options = NULL, *kinds = NULL, *steps = NULL, *causes = NULL;
+	g_autofree char *statuses = NULL;
+	g_autoptr(GString) expect = g_string_new(NULL);
+	g_auto(GStrv) kind_list = NULL, cause_list = NULL, step_list = NULL;
+
+	assert_non_null(m);
+	options = documented(m->annotations, "org.roadvpn.Contract.Options", "Manager.Diagnose");
+	kinds = documented(manager()->annotations, "org.roadvpn.Contract.SecretKinds", "Manager");
+	kind_list = g_strsplit(kinds, " ", -1);
+	for (char **k = kind_list; *k; k++)
+		g_string_append_printf(expect, "%s%s:s", k == kind_list ? "" : " ", *k);
+	assert_same("Diagnose options", options, expect->str);
+
+	steps = documented(m->annotations, "org.roadvpn.Contract.DiagnoseSteps", "Diagnose");
+	assert_ids("roadvpnd's diagnose steps (diagnose/report.c)", steps, daemon_step);
+	assert_ids("the library's diagnose steps", steps, rvc_diagnose_step_nth);
+	statuses = documented(m->annotations, "org.roadvpn.Contract.DiagnoseStatuses", "Diagnose");
+	assert_ids("roadvpnd's diagnose statuses", statuses, daemon_status);
+	assert_ids("the library's diagnose statuses", statuses, library_status);
+	causes = documented(m->annotations, "org.roadvpn.Contract.DiagnoseCauses", "Diagnose");
+	assert_ids("roadvpnd's diagnose causes (diagnose/report.c)", causes, daemon_cause);
+	assert_ids("the library's diagnose causes", causes, rvc_diagnose_cause_nth);
+
+	/* Every id has a text of its own ("none" has none to show). */
+	step_list = g_strsplit(steps, " ", -1);
+	for (char **id = step_list; *id; id++) {
+		if (!strcmp(rvc_diagnose_step_label(*id), *id))
+			fail_msg("the library has no label for the diagnose step '%s'", *id);
+	}
+	cause_list = g_strsplit(causes, " ", -1);
+	for (char **id = cause_list + 1; *id; id++) {
+		if (!strcmp(rvc_diagnose_cause_text(*id), *id))
+			fail_msg("the library has no text for the diagnose cause '%s'", *id);
+	}
+	assert_string_equal(rvc_diagnose_cause_text("cosmic-rays"), "cosmic-rays");
+}
+
 static const char *daemon_phase(size_t i)
 {
 	return session_phase_to_string((enum session_phase)i);
@@ -307,6 +377,7 @@ int main(void)
 		cmocka_unit_test(test_method_errors),
 		cmocka_unit_test(test_secret_kinds),
 		cmocka_unit_test(test_connect_options),
+		cmocka_unit_test(test_diagnose),
 		cmocka_unit_test(test_phases),
 		cmocka_unit_test(test_reasons),
 		cmocka_unit_test(test_unknown_ids),
