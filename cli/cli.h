@@ -84,6 +84,29 @@ void cli_json_bool(struct cli_json *j, const char *k, bool v);
 /* "last-error": {phase, reason, message}, "exit-code": N */
 void cli_json_failure(struct cli_json *j, const RvcFailure *f, int exit_code);
 
+/* connect.c: the secrets of one connect (or diagnose), from files or the terminal. */
+struct cli_secret_files {
+	char *password_file, *psk_file, *l2tp_secret_file, *key_password_file;
+};
+/* The GOptionEntry lines for them (one place, so every verb says the same). */
+#define CLI_SECRET_FILE_ENTRIES(f) \
+	{ "password-file", 0, 0, G_OPTION_ARG_FILENAME, &(f).password_file, \
+	  N_("Read the PPP password from FILE (not stored)"), N_("FILE") }, \
+	{ "psk-file", 0, 0, G_OPTION_ARG_FILENAME, &(f).psk_file, \
+	  N_("Read the IPsec pre-shared key from FILE (not stored)"), N_("FILE") }, \
+	{ "l2tp-secret-file", 0, 0, G_OPTION_ARG_FILENAME, &(f).l2tp_secret_file, \
+	  N_("Read the L2TP tunnel secret from FILE (not stored)"), N_("FILE") }, \
+	{ "key-password-file", 0, 0, G_OPTION_ARG_FILENAME, &(f).key_password_file, \
+	  N_("Read the password of the PKCS#12 bundle or private key from FILE (not stored)"), \
+	  N_("FILE") }
+/* Read the files given into `opts`; prints the error and returns false. */
+bool cli_add_secret_files(RvcConnectOptions *opts, const struct cli_secret_files *f);
+void cli_secret_files_clear(struct cli_secret_files *f);
+/* An RvcSecretsFunc asking on the terminal; user_data is a GError ** for why it could not. */
+void cli_ask_secrets(RvcSecretsRequest *request, gpointer user_data);
+/* Connect or diagnose failed; `why` says why the prompt gave nothing, if it was asked. */
+int cli_secrets_failed(const GError *error, const GError *why);
+
 /* agent.c: a polkit text agent while we run, when a terminal can answer it. */
 void cli_agent_start(void);
 void cli_agent_stop(void);
@@ -93,6 +116,7 @@ int cli_status(int argc, char **argv);
 int cli_log(int argc, char **argv);
 int cli_connect(int argc, char **argv);
 int cli_disconnect(int argc, char **argv);
+int cli_diagnose(int argc, char **argv);
 int cli_add(int argc, char **argv);
 int cli_import(int argc, char **argv);
 int cli_export(int argc, char **argv);

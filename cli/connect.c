@@ -191,7 +191,7 @@ static int wait_for(const char *name, RvcConnection *conn, int timeout, bool qui
 #define AT_ONCE_SECONDS 1
 
 struct connect_args {
-	char *password_file, *psk_file, *l2tp_secret_file, *key_password_file;
+	struct cli_secret_files files;
 	gboolean wait, no_network;
 	int timeout;
 };
@@ -213,11 +213,27 @@ static bool add_file_secret(RvcConnectOptions *opts, const char *kind, const cha
 	return true;
 }
 
+bool cli_add_secret_files(RvcConnectOptions *opts, const struct cli_secret_files *f)
+{
+	return add_file_secret(opts, RVC_SECRET_PASSWORD, f->password_file) &&
+	       add_file_secret(opts, RVC_SECRET_PSK, f->psk_file) &&
+	       add_file_secret(opts, RVC_SECRET_L2TP_SECRET, f->l2tp_secret_file) &&
+	       add_file_secret(opts, RVC_SECRET_KEY_PASSWORD, f->key_password_file);
+}
+
+void cli_secret_files_clear(struct cli_secret_files *f)
+{
+	g_free(f->password_file);
+	g_free(f->psk_file);
+	g_free(f->l2tp_secret_file);
+	g_free(f->key_password_file);
+}
+
 /*
  * The secrets roadvpnd named, asked on the terminal, whatever their kinds;
  * none at all when one cannot be asked (why is kept for the message).
  */
-static void ask_secrets(RvcSecretsRequest *request, gpointer user_data)
+void cli_ask_secrets(RvcSecretsRequest *request, gpointer user_data)
 {
 	GError **why = user_data;
 	const char *name = rvc_secrets_request_get_profile(request);
@@ -238,7 +254,7 @@ static void ask_secrets(RvcSecretsRequest *request, gpointer user_data)
 }
 
 /* Connect failed; `why` says why the prompt gave nothing, if it was asked. */
-static int connect_failed(const GError *error, const GError *why)
+int cli_secrets_failed(const GError *error, const GError *why)
 {
 	if (!g_error_matches(error, RVC_ERROR, RVC_ERROR_NEEDS_SECRETS) || !why)
 		return cli_error(error);
@@ -259,16 +275,14 @@ static int connect_profile(const char *name, const struct connect_args *a)
 
 	cli_hold_secrets();
 	rvc_connect_options_set_configure_network(opts, !a->no_network);
-	if (!add_file_secret(opts, RVC_SECRET_PASSWORD, a->password_file) ||
-	    !add_file_secret(opts, RVC_SECRET_PSK, a->psk_file) ||
-	    !add_file_secret(opts, RVC_SECRET_L2TP_SECRET, a->l2tp_secret_file) ||
-	    !add_file_secret(opts, RVC_SECRET_KEY_PASSWORD, a->key_password_file))
+	if (!cli_add_secret_files(opts, &a->files))
 		return CLI_EXIT_USAGE;
 
 	cli_agent_start();
-	conn = rvc_client_connect_sync(cli_client(), name, opts, ask_secrets, &why, NULL, &error);
+	conn = rvc_client_connect_sync(cli_client(), name, opts, cli_ask_secrets, &why, NULL,
+				       &error);
 	if (!conn)
-		return connect_failed(error, why);
+		return cli_secrets_failed(error, why);
 	if (!a->wait)
 		return wait_for(name, conn, AT_ONCE_SECONDS, true);
 	return wait_for(name, conn, a->timeout, false);
@@ -283,15 +297,7 @@ int cli_connect(int argc, char **argv)
 		  N_("Show progress and wait until up or failed (exit status tells why)"), NULL },
 		{ "timeout", 't', 0, G_OPTION_ARG_INT, &a.timeout,
 		  N_("With --wait: give up waiting after SECONDS (default 120)"), N_("SECONDS") },
-		{ "password-file", 0, 0, G_OPTION_ARG_FILENAME, &a.password_file,
-		  N_("Read the PPP password from FILE (not stored)"), N_("FILE") },
-		{ "psk-file", 0, 0, G_OPTION_ARG_FILENAME, &a.psk_file,
-		  N_("Read the IPsec pre-shared key from FILE (not stored)"), N_("FILE") },
-		{ "l2tp-secret-file", 0, 0, G_OPTION_ARG_FILENAME, &a.l2tp_secret_file,
-		  N_("Read the L2TP tunnel secret from FILE (not stored)"), N_("FILE") },
-		{ "key-password-file", 0, 0, G_OPTION_ARG_FILENAME, &a.key_password_file,
-		  N_("Read the password of the PKCS#12 bundle or private key from FILE (not stored)"),
-		  N_("FILE") },
+		CLI_SECRET_FILE_ENTRIES(a.files),
 		{ "no-network", 0, 0, G_OPTION_ARG_NONE, &a.no_network,
 		  N_("Bring the tunnel up but leave addresses, routes and DNS alone"), NULL },
 		{ NULL },
@@ -306,10 +312,7 @@ int cli_connect(int argc, char **argv)
 	if (a.timeout <= 0)
 		return cli_fail(CLI_EXIT_USAGE, "connect: %s", _("--timeout must be positive"));
 	r = connect_profile(argv[1], &a);
-	g_free(a.password_file);
-	g_free(a.psk_file);
-	g_free(a.l2tp_secret_file);
-	g_free(a.key_password_file);
+	cli_secret_files_clear(&a.files);
 	return r;
 }
 

@@ -16,6 +16,7 @@ static const struct cli_verb verbs[] = {
 	{ "status", "[NAME]", N_("Show connections (addresses, DNS, counters)"), cli_status },
 	{ "connect", "NAME", N_("Connect a profile"), cli_connect },
 	{ "disconnect", "NAME|--all", N_("Disconnect a profile, or all"), cli_disconnect },
+	{ "diagnose", "NAME [--json]", N_("Connect step by step and say where and why it fails"), cli_diagnose },
 	{ "add", "NAME --gateway HOST --user USER ...", N_("Add a system profile"), cli_add },
 	{ "import", "FILE...|--from-nm", N_("Add profiles from roadvpn, NetworkManager-l2tp, .pbk, PowerShell or .mobileconfig files"), cli_import },
 	{ "export", "NAME [--format F]", N_("Print a profile, or write it as nm-l2tp, mobileconfig or pbk"), cli_export },
