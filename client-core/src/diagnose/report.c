@@ -132,6 +132,9 @@ static struct verdict main_mode_verdict(const struct diagnose_outcome *o)
 
 static struct verdict quick_mode_verdict(const struct diagnose_outcome *o)
 {
+	/* Up, then deleted at once: nothing behind it takes L2TP (charon without kernel ESP). */
+	if (o->evidence.child_up && o->evidence.sa_deleted)
+		return at(DIAGNOSE_STEP_L2TP, DIAGNOSE_CAUSE_SA_DELETED);
 	switch ((enum ike_failure)o->evidence.ike_failure) {
 	case IKE_FAILURE_NO_PROPOSAL_CHOSEN:
 		return at(DIAGNOSE_STEP_IPSEC_SA, DIAGNOSE_CAUSE_NO_PROPOSAL);

@@ -207,6 +207,10 @@ static void test_esp_and_l2tp(void **state)
 	assert_verdict(&o, DIAGNOSE_STEP_L2TP, DIAGNOSE_CAUSE_SA_DELETED);
 	o.evidence.sa_deleted = false;
 	assert_verdict(&o, DIAGNOSE_STEP_L2TP, DIAGNOSE_CAUSE_L2TP_REFUSED);
+	/* Deleted before the phase machine moved on to L2TP: the same verdict. */
+	o.failure.phase = SESSION_PHASE_IKE_QUICK_MODE;
+	o.evidence.sa_deleted = o.evidence.child_up = true;
+	assert_verdict(&o, DIAGNOSE_STEP_L2TP, DIAGNOSE_CAUSE_SA_DELETED);
 }
 
 static void test_ppp(void **state)
