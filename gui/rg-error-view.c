@@ -8,7 +8,7 @@ struct _RgErrorView {
 
 G_DEFINE_TYPE(RgErrorView, rg_error_view, GTK_TYPE_BOX)
 
-enum { SIG_RETRY, SIG_EDIT, SIG_SHOW_LOG, N_SIGNALS };
+enum { SIG_RETRY, SIG_EDIT, SIG_SHOW_LOG, SIG_DIAGNOSE, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 void rg_error_view_set(RgErrorView *self, const char *title, const char *cause,
@@ -39,6 +39,11 @@ static void on_show_log(RgErrorView *self)
 	g_signal_emit(self, signals[SIG_SHOW_LOG], 0);
 }
 
+static void on_diagnose(RgErrorView *self)
+{
+	g_signal_emit(self, signals[SIG_DIAGNOSE], 0);
+}
+
 static guint new_signal(const char *name)
 {
 	return g_signal_new(name, RG_TYPE_ERROR_VIEW, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
@@ -52,6 +57,7 @@ static void rg_error_view_class_init(RgErrorViewClass *klass)
 	signals[SIG_RETRY] = new_signal("retry");
 	signals[SIG_EDIT] = new_signal("edit");
 	signals[SIG_SHOW_LOG] = new_signal("show-log");
+	signals[SIG_DIAGNOSE] = new_signal("diagnose");
 	gtk_widget_class_set_template_from_resource(w, "/org/roadvpn/Gtk/rg-error-view.ui");
 	gtk_widget_class_bind_template_child(w, RgErrorView, title);
 	gtk_widget_class_bind_template_child(w, RgErrorView, cause);
@@ -61,6 +67,7 @@ static void rg_error_view_class_init(RgErrorViewClass *klass)
 	gtk_widget_class_bind_template_callback(w, on_retry);
 	gtk_widget_class_bind_template_callback(w, on_edit);
 	gtk_widget_class_bind_template_callback(w, on_show_log);
+	gtk_widget_class_bind_template_callback(w, on_diagnose);
 }
 
 static void rg_error_view_init(RgErrorView *self)

@@ -10,7 +10,7 @@ GtkWidget *rg_error_view_new(void);
 /*
  * title: "PPP auth failed"; cause: the reason in plain words; detail: the
  * helper's own sentence (smaller); fix: the likely fix. NULL hides a part.
- * Signals: "retry", "edit", "show-log" (no arguments).
+ * Signals: "retry", "edit", "show-log", "diagnose" (no arguments).
  */
 void rg_error_view_set(RgErrorView *view, const char *title, const char *cause,
 		       const char *detail, const char *fix);

@@ -17,6 +17,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "rg-diagnose-view.h"
 #include "rg-hints.h"
 #include "rg-window-private.h"
 
@@ -728,6 +729,13 @@ static void on_error_show_log(RgWindow *self)
 	gtk_stack_set_visible_child_name(self->detail_stack, "log");
 }
 
+static void on_error_diagnose(RgWindow *self)
+{
+	if (self->selected)
+		gtk_widget_show(rg_diagnose_view_new(GTK_WINDOW(self), self->client,
+						     self->selected->name));
+}
+
 static const GActionEntry actions[] = {
 	{ .name = "add-profile", .activate = act_add },
 	{ .name = "import-profile", .activate = act_import },
@@ -789,6 +797,7 @@ static void rg_window_class_init(RgWindowClass *klass)
 	gtk_widget_class_bind_template_callback(w, on_error_retry);
 	gtk_widget_class_bind_template_callback(w, on_error_edit);
 	gtk_widget_class_bind_template_callback(w, on_error_show_log);
+	gtk_widget_class_bind_template_callback(w, on_error_diagnose);
 }
 
 static void rg_window_init(RgWindow *self)

@@ -244,6 +244,40 @@ def wrong_password(app):
         fail("links differ after the failure:\n%s\n---\n%s" % (before, after))
 
 
+def clipboard_text():
+    """The CLIPBOARD selection's text, read as another X client would."""
+    import gi
+    gi.require_version("Gtk", "3.0")
+    from gi.repository import Gdk, Gtk
+    return Gtk.Clipboard.get(Gdk.SELECTION_CLIPBOARD).wait_for_text() or ""
+
+
+def diagnose(app):
+    log("diagnose from the error view: the failing step named, the report copied, no secret")
+    find(app.win, "push button", name="Diagnose…").doActionNamed("click")
+    dlg = wait_for("the diagnose dialog", lambda: app.dialog("Diagnose “%s”" % PROFILE))
+    # Nothing remembered: the secrets are asked (the same wrong password).
+    answer_secrets(app, "not-" + ENV["RG_PASSWORD"], False, "secrets-dialog-diagnose")
+    verdict = find(dlg, "label", name="Verdict")
+    wait_for("the verdict", lambda: verdict.text.startswith("PPP authentication failed"), 90)
+    report = find(dlg, "text", name="Report").text
+    for want in ("Diagnosis of " + PROFILE, "FAILED   PPP authentication",
+                 "ok       IKE authentication", "Likely cause: The user name or password"):
+        if want not in report:
+            fail("no '%s' in the report:\n%s" % (want, report))
+    shot("diagnose", "^Diagnose ")
+    find(dlg, "push button", name="Copy Report").doActionNamed("click")
+    copied = wait_for("the report on the clipboard",
+                      lambda: clipboard_text() if clipboard_text().startswith("Diagnosis of ")
+                      else None, 10)
+    for secret in (ENV["RG_PASSWORD"], ENV["RG_PSK"]):
+        if secret in copied or secret in report:
+            fail("a secret is in the report")
+    find(dlg, "push button", name="Close").doActionNamed("click")
+    wait_for("the dialog to close", lambda: not showing(app.dialog("Diagnose “%s”" % PROFILE)), 10)
+    log("diagnose: %s" % verdict.text)
+
+
 def create_profile(app):
     log("create a profile in the editor")
     find(app.win, "push button", name="Add Profile").doActionNamed("click")
@@ -393,6 +427,7 @@ def main():
     disconnect(app)
     forget(app)
     wrong_password(app)
+    diagnose(app)
     create_profile(app)
     edit_profile(app)
     import_profile(app)
