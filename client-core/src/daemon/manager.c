@@ -550,7 +550,9 @@ static const GVariantType *connect_option_type(const char *key)
 	return profile_secret_named(key) ? G_VARIANT_TYPE_STRING : NULL;
 }
 
-static gboolean check_connect_options(GVariant *options, GError **error)
+/* Every option is one `type_of` knows, with that type; else InvalidArgs. */
+static gboolean check_options(GVariant *options, const GVariantType *(*type_of)(const char *key),
+			      GError **error)
 {
 	GVariantIter iter;
 	const char *key;
@@ -559,7 +561,7 @@ static gboolean check_connect_options(GVariant *options, GError **error)
 	g_variant_iter_init(&iter, options);
 	while (g_variant_iter_next(&iter, "{&sv}", &key, &value)) {
 		g_autoptr(GVariant) v = value;
-		const GVariantType *want = connect_option_type(key);
+		const GVariantType *want = type_of(key);
 
 		if (!want || !g_variant_is_of_type(v, want)) {
 			g_set_error(error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
@@ -803,7 +805,7 @@ static void on_connect_auth(GDBusMethodInvocation *inv, uid_t uid, bool ok, gpoi
 	if (!ok)
 		return;
 	g_variant_get(g_dbus_method_invocation_get_parameters(inv), "(&s@a{sv})", &name, &options);
-	if (!check_connect_options(options, &error)) {
+	if (!check_options(options, connect_option_type, &error)) {
 		g_dbus_method_invocation_return_gerror(inv, error);
 		return;
 	}
@@ -908,23 +910,9 @@ static void on_diagnosed(const struct diagnose_report *r, void *user_data)
 }
 
 /* Only the secret kinds: the profile is the administrator's, as it is. */
-static gboolean check_diagnose_options(GVariant *options, GError **error)
+static const GVariantType *diagnose_option_type(const char *key)
 {
-	GVariantIter iter;
-	const char *key;
-	GVariant *value;
-
-	g_variant_iter_init(&iter, options);
-	while (g_variant_iter_next(&iter, "{&sv}", &key, &value)) {
-		g_autoptr(GVariant) v = value;
-
-		if (!profile_secret_named(key) || !g_variant_is_of_type(v, G_VARIANT_TYPE_STRING)) {
-			g_set_error(error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
-				    "unknown option '%s' or wrong type", key);
-			return FALSE;
-		}
-	}
-	return TRUE;
+	return profile_secret_named(key) ? G_VARIANT_TYPE_STRING : NULL;
 }
 
 static gboolean diagnose_allowed(struct rv_manager *m, const char *name, uid_t uid,
@@ -959,7 +947,8 @@ static void on_diagnose_auth(GDBusMethodInvocation *inv, uid_t uid, bool ok, gpo
 	if (!ok)
 		return;
 	g_variant_get(g_dbus_method_invocation_get_parameters(inv), "(&s@a{sv})", &name, &options);
-	if (check_diagnose_options(options, &error) && diagnose_allowed(m, name, uid, &error))
+	if (check_options(options, diagnose_option_type, &error) &&
+	    diagnose_allowed(m, name, uid, &error))
 		p = prepare_profile(m, name, inv, uid, &error);
 	if (!p) {
 		g_dbus_method_invocation_return_gerror(inv, error);

@@ -202,7 +202,7 @@ static void test_connect_options(void **state)
 		g_string_append_printf(expect, "%s:s ", *k);
 		rvc_connect_options_set_secret(o, *k, "x");
 	}
-	/* roadvpnd's other options: the table check_connect_options() takes them from. */
+	/* roadvpnd's other options: the table check_options() takes them from. */
 	for (size_t i = 0; i < rv_n_connect_options; i++)
 		g_string_append_printf(expect, "%s%s:%s", i ? " " : "", rv_connect_options[i].name,
 				       rv_connect_options[i].type);
