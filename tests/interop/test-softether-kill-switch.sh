@@ -59,7 +59,7 @@ gateway_down() {
 	done
 	[ "$(grep -c -- '-> reconnect-wait' "$T_LOG")" -ge "$1" ] ||
 		t_fail "roadvpnd did not notice the gateway go"
-	[ -z "$(t_tun)" ] || t_fail "the rvpn device is still there while the gateway is down"
+	# The TUN and its routes stay while reconnecting: the table still lets nothing else out.
 }
 
 tables() { ip netns exec "$CL_NS" nft list tables inet | grep -o 'roadvpn_[0-9_]*' || true; }
@@ -112,8 +112,8 @@ t_info "gateway down for 4 s of pings: nothing through to the outside or the LAN
 "$T_GW_DIR/softether.sh" start-server --name "$RVT_NAME" --mode ipsec-natt >/dev/null ||
 	t_fail "could not start SoftEther again"
 await_connected 2
-grep -q "cannot resolve '$GW_NAME' behind the kill switch" "$T_LOG" ||
-	t_fail "the reconnect did not fall back to the address the kill switch allows"
+grep -Eq "cannot resolve '$GW_NAME' behind the kill switch|using $GATEWAY, the gateway's address before the loss" "$T_LOG" ||
+	t_fail "the reconnect did not use the address the kill switch allows"
 printf '%s %s\n' "$GATEWAY" "$GW_NAME" >"$HOSTS"
 tunnel_ping "after the reconnect"
 [ "$(outside_pings 3)" = 0 ] || t_fail "the outside address answered after the reconnect"

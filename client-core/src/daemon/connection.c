@@ -116,6 +116,8 @@ static void on_up(void *user_data, const struct session_up_info *info)
 	set_routes(c);
 	rv_dbus_connection_set_connected_since(c->iface, (guint64)g_get_real_time());
 	set_stats(c);
+	/* Up again after a reconnect: one timer still. */
+	g_clear_handle_id(&c->stats_timer, g_source_remove);
 	c->stats_timer = g_timeout_add_seconds(1, on_stats_timer, c);
 	if (c->configure_network) {
 		rv_runstate_record(c->ifname, info->gateway4, c->profile->default_route);

@@ -26,6 +26,9 @@ int session_host_open_tun(struct session_host *h)
 	const char *env = getenv("ROADVPN_TUN_OFFLOAD");
 	int r = -EOPNOTSUPP;
 
+	/* Kept across reconnects: applications bound to it see a pause, not a new device. */
+	if (h->tun.fd >= 0)
+		return 0;
 	if (!env || strcmp(env, "0"))
 		r = net_tun_open_offload(hint, &h->tun);
 	if (r < 0)
@@ -182,6 +185,43 @@ static void watch_path(struct session_host *h, uint16_t mtu)
 		h->path_watch = g_timeout_add_seconds(PATH_CHECK_SECONDS, on_path_check, h);
 }
 
+bool session_host_same_config(const struct net_config *a, const struct net_config *b)
+{
+	if (a->ifindex != b->ifindex || a->local4 != b->local4 || a->peer4 != b->peer4 ||
+	    a->default_route != b->default_route || a->gateway4 != b->gateway4 ||
+	    a->n_routes != b->n_routes || a->set_dns != b->set_dns || a->n_dns != b->n_dns)
+		return false;
+	for (size_t i = 0; i < a->n_routes; i++) {
+		if (a->routes[i].dst != b->routes[i].dst ||
+		    a->routes[i].prefix_len != b->routes[i].prefix_len)
+			return false;
+	}
+	return !memcmp(a->dns, b->dns, a->n_dns * sizeof(a->dns[0]));
+}
+
+bool session_host_holds_config(const struct session_host *h)
+{
+	return h->net != NULL;
+}
+
+/* A reconnect whose PPP gave what is applied: keep it all, the MTU may follow. True if kept. */
+static bool keep_config(struct session_host *h, const struct net_config *cfg)
+{
+	if (!h->net)
+		return false;
+	if (!session_host_same_config(&h->applied, cfg)) {
+		rv_log_info("session", "the new tunnel has other addresses or DNS: replacing them on %s",
+			    h->tun.name);
+		session_host_undo(h);
+		return false;
+	}
+	if (cfg->mtu != h->tun_mtu && net_config_set_mtu(h->net, cfg->mtu) == 0)
+		h->tun_mtu = cfg->mtu;
+	h->applied.mtu = h->tun_mtu;
+	rv_log_info("session", "%s keeps its addresses, routes and DNS", h->tun.name);
+	return true;
+}
+
 bool session_host_apply(struct session_host *h, const struct session_host_peer *peer,
 			struct net_config *cfg)
 {
@@ -190,9 +230,14 @@ bool session_host_apply(struct session_host *h, const struct session_host_peer *
 	fill_net_config(h, peer, cfg);
 	if (!h->configure_network)
 		return true;
+	if (keep_config(h, cfg)) {
+		cfg->mtu = h->tun_mtu;
+		return true;
+	}
 
 	h->net = net_config_apply(cfg, &error);
 	if (h->net) {
+		h->applied = *cfg;
 		watch_path(h, cfg->mtu);
 		return true;
 	}
@@ -258,6 +303,7 @@ void session_host_undo(struct session_host *h)
 	if (h->path_watch)
 		g_source_remove(h->path_watch);
 	h->path_watch = 0;
+	h->ipv6_applied = false;
 	if (!h->net)
 		return;
 
@@ -271,6 +317,9 @@ void session_host_add_ipv6(struct session_host *h, const uint8_t iid[8])
 
 	if (!h->net)
 		return;
+	/* Kept from before a reconnect: the same interface id is already there. */
+	if (h->ipv6_applied && !memcmp(h->ipv6_iid, iid, sizeof(h->ipv6_iid)))
+		return;
 
 	/* IPv4 keeps working without it: a warning, not a failure. */
 	if (net_config_add_ipv6(h->net, iid, &error) < 0) {
@@ -279,5 +328,7 @@ void session_host_add_ipv6(struct session_host *h, const uint8_t iid[8])
 		return;
 	}
 
+	h->ipv6_applied = true;
+	memcpy(h->ipv6_iid, iid, sizeof(h->ipv6_iid));
 	rv_log_info("session", "IPv6 link-local address configured on %s", h->tun.name);
 }

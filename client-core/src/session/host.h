@@ -48,6 +48,9 @@ struct session_host {
 	uint32_t gateway4;
 	uint16_t tun_mtu;         /* as applied */
 	guint path_watch;         /* while configured: the path MTU checked again */
+	struct net_config applied; /* what h->net holds (ifname borrowed from tun) */
+	bool ipv6_applied;        /* fe80::ipv6_iid/64 is on the TUN */
+	uint8_t ipv6_iid[8];
 	char *kill_switch;        /* our nftables table while the kill switch holds */
 	uint32_t kill_switch_gateway4; /* the gateway address it lets through */
 };
@@ -69,12 +72,17 @@ void session_host_init(struct session_host *h, struct session_core *core, bool c
  */
 uint16_t session_host_measure_mtu(struct session_host *h, uint32_t gateway4,
 				  struct session_mtu_stack *st);
-/* The TUN device (with offloads unless ROADVPN_TUN_OFFLOAD=0). 0 or -errno. */
+/*
+ * The TUN device (with offloads unless ROADVPN_TUN_OFFLOAD=0); the one the
+ * session already has after a reconnect. 0 or -errno.
+ */
 int session_host_open_tun(struct session_host *h);
 void session_host_close_tun(struct session_host *h);
 /*
  * Addresses, routes and DNS (when configure_network), into *cfg as
- * applied. False after session_fail().
+ * applied. After a reconnect, what is still applied stays when PPP gave
+ * the same addresses and DNS (the MTU follows), else it is replaced on the
+ * same device. False after session_fail().
  */
 bool session_host_apply(struct session_host *h, const struct session_host_peer *peer,
 			struct net_config *cfg);
@@ -90,3 +98,10 @@ bool session_host_kill_switch_hold(struct session_host *h, uint32_t gateway4);
 void session_host_kill_switch_release(struct session_host *h);
 /* Remove what session_host_apply() applied. Idempotent. */
 void session_host_undo(struct session_host *h);
+/* Whether the host configuration of an earlier attempt is still applied. */
+bool session_host_holds_config(const struct session_host *h);
+/*
+ * Whether two configurations put the same addresses, peer, routes and DNS
+ * on the TUN (the MTU may differ): then a reconnect keeps them as they are.
+ */
+bool session_host_same_config(const struct net_config *a, const struct net_config *b);

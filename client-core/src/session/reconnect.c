@@ -1,12 +1,16 @@
 /*
  * Reconnect ([connection] reconnect=true, the default). A connection that
  * was up and then lost — the gateway stopped answering (DPD, PPP echo),
- * deleted the IKE SA, hung up L2TP or PPP, or restarted — is torn down as
- * for any failure (routes, DNS and the TUN device first, so nothing points
- * at a dead tunnel), then waits in RECONNECT_WAIT and starts again from
- * resolve, backing off 1, 2, 4 ... 30 s between attempts. What a retry
- * cannot fix (authentication, the profile, our own errors) ends the session
- * as before, and so does session_stop() at any point.
+ * deleted the IKE SA, hung up L2TP or PPP, or restarted — has its layers
+ * torn down as for any failure, but keeps its TUN device (same name and
+ * ifindex) and, for SESSION_RECONNECT_HOLD, the addresses, routes and DNS
+ * on it, so applications see a pause rather than an error; it waits in
+ * RECONNECT_WAIT and starts again (from the address it had while the
+ * routes are held, else from resolve), backing off 1, 2, 4 ... 30 s
+ * between attempts. A restart (network change, dead peer after a resume)
+ * reconnects at once. What a retry cannot fix (authentication, the
+ * profile, our own errors) ends the session as before, and so does
+ * session_stop() at any point.
  */
 #include "core.h"
 #include "reconnect.h"
@@ -19,6 +23,18 @@ void session_reconnect_note_phase(struct session_reconnect *rc, enum session_pha
 		return;
 	rc->was_up = true;
 	rc->reconnects = 0;
+	rc->lost_at = 0;
+}
+
+void session_reconnect_note_loss(struct session_reconnect *rc, usec_t now)
+{
+	if (!rc->lost_at)
+		rc->lost_at = now;
+}
+
+bool session_reconnect_hold_expired(const struct session_reconnect *rc, usec_t now)
+{
+	return rc->lost_at && now - rc->lost_at >= SESSION_RECONNECT_HOLD;
 }
 
 static bool is_transient(enum session_reason reason)
@@ -49,8 +65,11 @@ static bool is_transient(enum session_reason reason)
 
 bool session_reconnect_wanted(const struct session_reconnect *rc, const struct session_core *core)
 {
-	return core->profile->reconnect && rc->was_up && !core->stop_requested &&
-	       core->has_failure && is_transient(core->failure.reason);
+	if (!core->profile->reconnect || core->stop_requested)
+		return false;
+	if (rc->restart)
+		return true;
+	return rc->was_up && core->has_failure && is_transient(core->failure.reason);
 }
 
 static unsigned int backoff_seconds(unsigned int attempt)
@@ -60,13 +79,14 @@ static unsigned int backoff_seconds(unsigned int attempt)
 
 unsigned int session_reconnect_next_delay(const struct session_reconnect *rc)
 {
-	return backoff_seconds(rc->reconnects);
+	return rc->restart ? 0 : backoff_seconds(rc->reconnects);
 }
 
 void session_reconnect_arm(struct session_reconnect *rc, GSourceFunc retry, void *data)
 {
-	unsigned int delay = backoff_seconds(rc->reconnects++);
+	unsigned int delay = rc->restart ? 0 : backoff_seconds(rc->reconnects++);
 
+	rc->restart = false;
 	g_clear_handle_id(&rc->source, g_source_remove);
 	rc->source = g_timeout_add(delay * 1000, retry, data);
 }

@@ -36,7 +36,17 @@ struct session {
 	struct session_reconnect reconnect;
 	struct session_datapath *dp; /* this attempt's; NULL between attempts */
 	struct session_stats stats;  /* what earlier attempts' data paths moved */
+	char restart_cause[160];     /* why the pending restart, for the log */
 };
 
-/* After a teardown: enter RECONNECT_WAIT and retry from resolve after the back-off. */
+/*
+ * After a teardown: enter RECONNECT_WAIT and retry after the back-off
+ * (from resolve once the host configuration is no longer held).
+ */
 void session_reconnect_later(struct session *s);
+/*
+ * Reconnect at once, keeping the TUN and its configuration: the network
+ * under the tunnel changed, or the gateway is dead after a resume. Not a
+ * failure; ignored while not connecting or up, or with reconnect=false.
+ */
+void session_restart(struct session *s, const char *cause);

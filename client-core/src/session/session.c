@@ -6,9 +6,10 @@
  * events only record what happened; the work runs from an idle callback
  * so no layer is ever re-entered or freed from inside its own callback.
  *
- * A lost connection that was up may reconnect (reconnect.c): the teardown
- * runs as for a failure, then, instead of finishing, the session waits and
- * starts again from resolve.
+ * A lost connection that was up may reconnect (reconnect.c): the layers
+ * are torn down as for a failure, but the TUN device and (for a while) its
+ * addresses, routes and DNS stay; then, instead of finishing, the session
+ * waits and starts again.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -80,7 +81,7 @@ static int open_datapath(struct session *s)
 	return s->dp ? 0 : -ENOMEM;
 }
 
-/* This attempt's data path, sockets, TUN and layers go; the session and its counters stay. */
+/* This attempt's data path, sockets and layers go; the TUN, the session and its counters stay. */
 static void close_attempt(struct session *s)
 {
 	struct session_stats d;
@@ -99,7 +100,6 @@ static void close_attempt(struct session *s)
 		s->stats.bytes_out += d.bytes_out;
 	}
 	g_clear_pointer(&s->dp, datapath_free);
-	session_host_close_tun(&s->host);
 	session_ipsec_reset(&s->ipsec);
 	session_link_reset(&s->link);
 }
@@ -179,6 +179,8 @@ static void finish(struct session *s)
 		return;
 	}
 	close_attempt(s);
+	session_host_undo(&s->host);
+	session_host_close_tun(&s->host);
 	session_host_kill_switch_release(&s->host);
 	s->core.finished = true;
 
@@ -193,19 +195,28 @@ static void finish(struct session *s)
 /*
  * Teardown in reverse order of setup: the host network first (so no
  * traffic is routed into a dying tunnel), then LCP Terminate, then
- * CDN + StopCCN, then IKE Delete, each step bounded in time.
+ * CDN + StopCCN, then IKE Delete, each step bounded in time. On the way to
+ * a reconnect the host network stays (applications see a pause: their
+ * packets wait in the TUN's queue) and front ends see reconnect-wait, not
+ * disconnecting; a restart (network change) does not wait for goodbyes
+ * that the old path may no longer carry.
  */
 static void teardown_step(struct session *s)
 {
 	usec_t now = session_now();
-	bool peer_dead = s->core.has_failure && s->core.failure.reason == SESSION_REASON_PEER_DEAD;
+	bool reconnecting = session_reconnect_wanted(&s->reconnect, &s->core);
+	bool peer_dead = s->reconnect.restart ||
+			 (s->core.has_failure && s->core.failure.reason == SESSION_REASON_PEER_DEAD);
+	enum session_phase phase = reconnecting ? SESSION_PHASE_RECONNECT_WAIT
+						: SESSION_PHASE_DISCONNECTING;
 
-	if (s->core.phase != SESSION_PHASE_DISCONNECTING && s->core.phase != SESSION_PHASE_FAILED)
-		session_enter_phase(&s->core, SESSION_PHASE_DISCONNECTING);
+	if (s->core.phase != phase && s->core.phase != SESSION_PHASE_FAILED)
+		session_enter_phase(&s->core, phase);
 	/* The goodbyes go through the l2tp, ppp and ike objects, on the main loop. */
 	if (s->dp)
 		datapath_stop(s->dp);
-	session_host_undo(&s->host);
+	if (!reconnecting)
+		session_host_undo(&s->host);
 
 	if (!session_link_teardown_step(&s->link, now, &s->step_deadline, peer_dead))
 		return;
@@ -419,24 +430,94 @@ static gboolean on_backoff_done(gpointer user_data)
 	s->reconnect.source = 0;
 	rv_log_info("session", "reconnecting to %s (attempt %u)", s->core.profile->gateway,
 		    s->reconnect.reconnects);
-	resolve(s);
+	/*
+	 * While the tunnel's routes and DNS are held, a name lookup would go
+	 * into the dead tunnel: the gateway's address is the one they were made for.
+	 */
+	if (s->gateway4) {
+		session_enter_phase(&s->core, SESSION_PHASE_RESOLVING);
+		rv_log_info("session", "using %s, the gateway's address before the loss",
+			    s->core.gateway_text);
+		start_attempt(s);
+	} else {
+		resolve(s);
+	}
 	return G_SOURCE_REMOVE;
+}
+
+/* What the host keeps while reconnecting: all of it for a while, then only the TUN device. */
+static void hold_host(struct session *s, usec_t now)
+{
+	session_reconnect_note_loss(&s->reconnect, now);
+	if (session_host_holds_config(&s->host) &&
+	    session_reconnect_hold_expired(&s->reconnect, now)) {
+		rv_log_warning("session", "not back within %u s: releasing %s's addresses, routes "
+			       "and DNS until it is", (unsigned)(SESSION_RECONNECT_HOLD / USEC_PER_SEC),
+			       s->host.tun.name);
+		session_host_undo(&s->host);
+	}
+	if (s->host.tun.fd >= 0)
+		rv_log_info("session", "keeping %s%s while reconnecting", s->host.tun.name,
+			    session_host_holds_config(&s->host) ?
+				    " and its addresses, routes and DNS" : "");
+	if (!session_host_holds_config(&s->host))
+		s->gateway4 = 0;
 }
 
 void session_reconnect_later(struct session *s)
 {
 	char why[320];
 
-	session_failure_message(&s->core.failure, why, sizeof(why));
-	rv_log_warning("session", "connection lost: %s; reconnecting in %u s", why,
-		       session_reconnect_next_delay(&s->reconnect));
-	/* Everything the attempt left behind goes, but what outlives it (counters, back-off). */
+	if (s->reconnect.restart)
+		rv_log_warning("session", "reconnecting now: %s", s->restart_cause);
+	else {
+		session_failure_message(&s->core.failure, why, sizeof(why));
+		rv_log_warning("session", "connection lost: %s; reconnecting in %u s", why,
+			       session_reconnect_next_delay(&s->reconnect));
+	}
+	/* Everything the attempt left behind goes, but what outlives it (TUN, counters, back-off). */
 	close_attempt(s);
 	session_core_reset(&s->core);
 	s->step_deadline = 0;
-	s->gateway4 = 0;
+	hold_host(s, session_now());
 	session_enter_phase(&s->core, SESSION_PHASE_RECONNECT_WAIT);
 	session_reconnect_arm(&s->reconnect, on_backoff_done, s);
+}
+
+/* Connecting past resolve, or up: there are layers on the old path to replace. */
+static bool restartable(enum session_phase phase)
+{
+	switch (phase) {
+	case SESSION_PHASE_IKE_MAIN_MODE:
+	case SESSION_PHASE_IKE_QUICK_MODE:
+	case SESSION_PHASE_L2TP_TUNNEL:
+	case SESSION_PHASE_L2TP_CALL:
+	case SESSION_PHASE_PPP_LCP:
+	case SESSION_PHASE_PPP_AUTH:
+	case SESSION_PHASE_PPP_NETWORK:
+	case SESSION_PHASE_NETCONFIG:
+	case SESSION_PHASE_UP:
+		return true;
+	case SESSION_PHASE_IDLE:
+	case SESSION_PHASE_RESOLVING:
+	case SESSION_PHASE_DISCONNECTING:
+	case SESSION_PHASE_DISCONNECTED:
+	case SESSION_PHASE_FAILED:
+	case SESSION_PHASE_RECONNECT_WAIT:
+		return false;
+	}
+	return false;
+}
+
+void session_restart(struct session *s, const char *cause)
+{
+	if (!restartable(s->core.phase) || s->core.stop_requested || s->core.want_teardown ||
+	    !s->core.profile->reconnect)
+		return;
+	g_strlcpy(s->restart_cause, cause, sizeof(s->restart_cause));
+	s->reconnect.restart = true;
+	s->core.want_teardown = true;
+	session_schedule(&s->core);
 }
 
 /* Public ------------------------------------------------------------- */
@@ -505,6 +586,7 @@ void session_free(struct session *s)
 	session_reconnect_cancel(&s->reconnect);
 	session_host_undo(&s->host);
 	close_attempt(s);
+	session_host_close_tun(&s->host);
 	session_host_kill_switch_release(&s->host);
 	session_ipsec_destroy(&s->ipsec);
 	session_suites_destroy(&s->suites);

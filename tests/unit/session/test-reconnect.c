@@ -141,11 +141,98 @@ static void test_wait_then_stop(void **state)
 	profile_free(p);
 }
 
+/* A restart (network change, dead after resume) reconnects at once, without back-off. */
+static void test_restart(void **state)
+{
+	struct profile *p = load();
+	struct session_config cfg = { .profile = p };
+	struct watch w = { 0 };
+	struct session *s = session_new(&cfg, &ops, &w);
+
+	session_restart(s, "not connected yet");     /* nothing to restart before IKE/L2TP */
+	assert_false(s->reconnect.restart);
+	session_enter_phase(&s->core, SESSION_PHASE_UP);
+	s->reconnect.reconnects = 3;
+	session_restart(s, "the route to the gateway changed");
+	assert_true(s->reconnect.restart);
+	assert_true(s->core.want_teardown);
+	assert_null(session_get_failure(s));          /* not a failure */
+	assert_true(session_reconnect_wanted(&s->reconnect, &s->core));
+	assert_int_equal(session_reconnect_next_delay(&s->reconnect), 0);
+	s->link.ppp_done = s->link.l2tp_failed = true;
+	s->core.want_teardown = false;
+	session_reconnect_later(s);
+	assert_false(s->reconnect.restart);
+	assert_int_equal(s->reconnect.reconnects, 3); /* the back-off does not grow */
+	assert_int_equal(session_get_phase(s), SESSION_PHASE_RECONNECT_WAIT);
+	session_stop(s);
+	while (!w.finished)
+		g_main_context_iteration(NULL, TRUE);
+	session_free(s);
+	profile_free(p);
+
+	p = load_no_reconnect();
+	cfg.profile = p;
+	s = session_new(&cfg, &ops, &w);
+	session_enter_phase(&s->core, SESSION_PHASE_UP);
+	session_restart(s, "reconnect=false: the profile does not want it");
+	assert_false(s->reconnect.restart);
+	assert_false(s->core.want_teardown);
+	session_free(s);
+	profile_free(p);
+}
+
+/* The host configuration is held from the first loss for SESSION_RECONNECT_HOLD, reset by UP. */
+static void test_hold(void **state)
+{
+	struct session_reconnect rc = { 0 };
+	usec_t t0 = 1000 * USEC_PER_SEC;
+
+	assert_false(session_reconnect_hold_expired(&rc, t0));
+	session_reconnect_note_loss(&rc, t0);
+	session_reconnect_note_loss(&rc, t0 + 30 * USEC_PER_SEC); /* a later attempt's loss: same hold */
+	assert_false(session_reconnect_hold_expired(&rc, t0 + SESSION_RECONNECT_HOLD - 1));
+	assert_true(session_reconnect_hold_expired(&rc, t0 + SESSION_RECONNECT_HOLD));
+	session_reconnect_note_phase(&rc, SESSION_PHASE_UP);
+	assert_false(session_reconnect_hold_expired(&rc, t0 + 2 * SESSION_RECONNECT_HOLD));
+}
+
+/* Same addresses, peer, routes and DNS: kept; any of them different: replaced. */
+static void test_same_config(void **state)
+{
+	struct net_config a = { .ifindex = 7, .local4 = 0x0100000a, .peer4 = 0x0200000a,
+				.default_route = true, .gateway4 = 0x010200c0, .set_dns = true,
+				.n_dns = 1, .dns = { 0x0800000a }, .mtu = 1400 };
+	struct net_config b = a;
+
+	b.mtu = 1300;
+	assert_true(session_host_same_config(&a, &b));
+	b.local4 = 0x0300000a;
+	assert_false(session_host_same_config(&a, &b));
+	b = a;
+	b.dns[0] = 0x0900000a;
+	assert_false(session_host_same_config(&a, &b));
+	b = a;
+	b.n_routes = 1;
+	assert_false(session_host_same_config(&a, &b));
+	a.n_routes = 1;
+	a.routes[0] = (struct net_route4){ .dst = 0x0000000a, .prefix_len = 8 };
+	b.routes[0] = (struct net_route4){ .dst = 0x0000000a, .prefix_len = 16 };
+	assert_false(session_host_same_config(&a, &b));
+	b.routes[0].prefix_len = 8;
+	assert_true(session_host_same_config(&a, &b));
+	b.ifindex = 8;
+	assert_false(session_host_same_config(&a, &b));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_which_losses_reconnect),
 		cmocka_unit_test(test_wait_then_stop),
+		cmocka_unit_test(test_restart),
+		cmocka_unit_test(test_hold),
+		cmocka_unit_test(test_same_config),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
