@@ -90,3 +90,13 @@ int net_config_set_mtu(struct net_state *state, uint16_t mtu)
 {
 	return mtu < 68 ? -EINVAL : net_rtnl_set_mtu(state->rtnl, mtu);
 }
+
+bool net_config_pinned_gateway(const struct net_state *state, struct net_underlay *ret)
+{
+	return state && net_rtnl_pinned_gateway(state->rtnl, ret);
+}
+
+int net_config_follow_gateway(struct net_state *state)
+{
+	return state ? net_rtnl_follow_gateway(state->rtnl) : 0;
+}

@@ -84,6 +84,12 @@ void net_nl_nest_end(struct net_nl_msg *m, struct rtattr *nest);
  * given. 0, or the kernel's -errno (-ENOMSG: no reply came).
  */
 int net_nl_transact(struct net_nl *nl, struct net_nl_msg *m, struct net_nl_msg *reply);
+/*
+ * The loop under net_nl_transact: send m, then hand each datagram from the
+ * kernel to take() until it returns 1 (done: 0 is returned) or -errno.
+ */
+typedef int (*net_nl_take_fn)(void *ctx, const void *buf, size_t size, uint32_t seq);
+int net_nl_exchange(struct net_nl *nl, struct net_nl_msg *m, net_nl_take_fn take, void *ctx);
 /* An attribute of a reply whose family header is hdr_len bytes, or NULL. */
 const struct rtattr *net_nl_attr(const struct net_nl_msg *reply, size_t hdr_len, uint16_t type);
 /*
@@ -98,3 +104,23 @@ int net_rtnl_link_reply(const struct net_nl_msg *reply, unsigned int *ret_flags,
 			unsigned int *ret_mtu);
 /* The route's next hop (or 0) and device; -ENETUNREACH when it is not one unicast path. */
 int net_rtnl_route_reply(const struct net_nl_msg *reply, uint32_t *ret_via, int *ret_ifindex);
+
+/* underlay.c: choosing the underlay route from a dump of the main table, one datagram at a time. */
+struct net_route_pick {
+	uint32_t gateway4;
+	int skip_ifindex;
+	struct net_underlay pinned;
+	bool found;
+	uint8_t prefix_len;
+	uint32_t priority;
+	struct net_underlay best;
+};
+/* 1 when the dump answering seq is complete, 0 to read on, or -errno. */
+int net_route_pick_datagram(struct net_route_pick *pick, const void *buf, size_t size,
+			    uint32_t seq);
+/* Whether one datagram from the watch socket may change how a gateway is reached. */
+bool net_watch_datagram_matters(const void *buf, size_t size, int skip_ifindex);
+
+/* rtnl.c: the pin (see net_config_pinned_gateway()) and moving it. */
+bool net_rtnl_pinned_gateway(const struct net_rtnl *rtnl, struct net_underlay *ret);
+int net_rtnl_follow_gateway(struct net_rtnl *rtnl);

@@ -204,6 +204,45 @@ void net_stale_record(const char *dir, const char *ifname, uint32_t gateway4, bo
 void net_stale_forget(const char *dir, const char *ifname);
 int net_stale_cleanup(const char *dir);
 
+/*
+ * The underlay (underlay.c): how the gateway is reached when the tunnel's
+ * routes are left out, for noticing that the network under a tunnel
+ * changed (another interface or next hop, our address gone).
+ */
+struct net_underlay {
+	int ifindex;             /* the device the gateway is reached through */
+	uint32_t via;            /* next hop, network byte order; 0: on the link */
+};
+/*
+ * The main table's route to gateway4 (longest prefix, then lowest metric),
+ * ignoring routes through skip_ifindex (the TUN) and the /32 in *pinned
+ * (the one net_config_apply() pinned; NULL or ifindex 0: none). 0,
+ * -ENETUNREACH when there is none, or -errno.
+ */
+int net_underlay_route4(uint32_t gateway4, int skip_ifindex, const struct net_underlay *pinned,
+			struct net_underlay *ret);
+/* Whether addr is still one of this host's addresses (true when it cannot tell). */
+bool net_address_is_local4(uint32_t addr);
+/* An rtnetlink socket (non-blocking) that hears of links, IPv4 addresses and routes. */
+int net_watch_open(int *ret_fd);
+/*
+ * Read what is queued on it: 1 when a notification may change how a gateway
+ * is reached (anything but skip_ifindex's own objects; the kernel dropping
+ * notifications counts), 0 when none does, or -errno.
+ */
+int net_watch_read(int fd, int skip_ifindex);
+/*
+ * The gateway's /32 that net_config_apply() pinned (full tunnel), into *ret;
+ * false when there is none.
+ */
+bool net_config_pinned_gateway(const struct net_state *state, struct net_underlay *ret);
+/*
+ * Move that pin to the path the underlay takes now (net_underlay_route4()
+ * without the TUN and the old pin): 1 moved, 0 nothing to do (no pin, no
+ * route, or the same path), -errno.
+ */
+int net_config_follow_gateway(struct net_state *state);
+
 /* A new MTU for the configured TUN (a lower path MTU); 0 or -errno. */
 int net_config_set_mtu(struct net_state *state, uint16_t mtu);
 

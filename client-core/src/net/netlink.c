@@ -102,12 +102,11 @@ static int take_message(const struct nlmsghdr *h, uint32_t seq, bool want_ack,
 	return *got_reply && !want_ack;
 }
 
-int net_nl_transact(struct net_nl *nl, struct net_nl_msg *m, struct net_nl_msg *reply)
+int net_nl_exchange(struct net_nl *nl, struct net_nl_msg *m, net_nl_take_fn take, void *ctx)
 {
 	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
-	uint8_t buf[8192] __attribute__((aligned(NLMSG_ALIGNTO)));
-	bool want_ack = m->u.hdr.nlmsg_flags & NLM_F_ACK;
-	bool got_reply = false;
+	/* A dump's datagrams are up to 32 KiB on recent kernels; one that did not fit would be cut. */
+	uint8_t buf[32768] __attribute__((aligned(NLMSG_ALIGNTO)));
 
 	m->u.hdr.nlmsg_seq = ++nl->seq;
 	if (sendto(nl->fd, m->u.buf, m->u.hdr.nlmsg_len, 0, (struct sockaddr *)&kernel,
@@ -122,11 +121,29 @@ int net_nl_transact(struct net_nl *nl, struct net_nl_msg *m, struct net_nl_msg *
 			continue;
 		if (n < 0)
 			return -errno;
-		r = net_nl_take_datagram(buf, (size_t)n, m->u.hdr.nlmsg_seq, want_ack, reply,
-					 &got_reply);
+		r = take(ctx, buf, (size_t)n, m->u.hdr.nlmsg_seq);
 		if (r != 0)
 			return r < 0 ? r : 0;
 	}
+}
+
+struct transact {
+	bool want_ack, got_reply;
+	struct net_nl_msg *reply;
+};
+
+static int take_transact(void *ctx, const void *buf, size_t size, uint32_t seq)
+{
+	struct transact *t = ctx;
+
+	return net_nl_take_datagram(buf, size, seq, t->want_ack, t->reply, &t->got_reply);
+}
+
+int net_nl_transact(struct net_nl *nl, struct net_nl_msg *m, struct net_nl_msg *reply)
+{
+	struct transact t = { .want_ack = m->u.hdr.nlmsg_flags & NLM_F_ACK, .reply = reply };
+
+	return net_nl_exchange(nl, m, take_transact, &t);
 }
 
 int net_nl_take_datagram(const void *buf, size_t size, uint32_t seq, bool want_ack,

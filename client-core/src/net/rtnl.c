@@ -534,3 +534,64 @@ int net_rtnl_add_ipv6(struct net_rtnl *rtnl, const uint8_t iid[8], char **ret_er
 	memcpy(cfg.local_iid, iid, sizeof(cfg.local_iid));
 	return rtnl_add_addr6(rtnl, &cfg, ret_error);
 }
+
+/* ---- the gateway pin across a network change ---- */
+
+/* The recorded /32 to the gateway through the underlay (not the TUN), or NULL. */
+static struct rtnl_action *rtnl_pin(const struct net_rtnl *rtnl)
+{
+	for (size_t i = 0; i < rtnl->n_actions; i++) {
+		const struct rtnl_action *a = &rtnl->actions[i];
+
+		if (a->kind == RTNL_ACTION_ROUTE && a->u.route.prefix_len == 32 &&
+		    a->u.route.ifindex != rtnl->ifindex)
+			return (struct rtnl_action *)a;
+	}
+	return NULL;
+}
+
+bool net_rtnl_pinned_gateway(const struct net_rtnl *rtnl, struct net_underlay *ret)
+{
+	const struct rtnl_action *a = rtnl ? rtnl_pin(rtnl) : NULL;
+
+	if (!a)
+		return false;
+	*ret = (struct net_underlay){ .ifindex = a->u.route.ifindex, .via = a->u.route.gateway };
+	return true;
+}
+
+/*
+ * The old pin goes (the kernel may have removed it already, with the
+ * address it went through), the new path is pinned and recorded in its
+ * place, so the undo removes the route that is there.
+ */
+int net_rtnl_follow_gateway(struct net_rtnl *rtnl)
+{
+	struct rtnl_action *a = rtnl ? rtnl_pin(rtnl) : NULL;
+	struct net_underlay was, now;
+	struct rtnl_route4 route;
+	char gw[INET_ADDRSTRLEN], via[INET_ADDRSTRLEN], dev[IF_NAMESIZE] = "?";
+	int r;
+
+	if (!a)
+		return 0;
+	was = (struct net_underlay){ .ifindex = a->u.route.ifindex, .via = a->u.route.gateway };
+	r = net_underlay_route4(a->u.route.dst, rtnl->ifindex, &was, &now);
+	if (r < 0)
+		return r == -ENETUNREACH ? 0 : r;
+	if (now.ifindex == was.ifindex && now.via == was.via)
+		return 0;
+
+	(void)rtnl_route_request(rtnl, RTM_DELROUTE, 0, &a->u.route);
+	route = (struct rtnl_route4){ .dst = a->u.route.dst, .prefix_len = 32,
+				      .ifindex = now.ifindex, .gateway = now.via };
+	r = rtnl_route_request(rtnl, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, &route);
+	if (r < 0)
+		return r;
+	a->u.route = route;
+	if_indextoname((unsigned int)now.ifindex, dev);
+	snprintf(a->what, sizeof(a->what), "%s/32%s%s dev %s", net_ip4_str(route.dst, gw),
+		 now.via ? " via " : "", now.via ? net_ip4_str(now.via, via) : "", dev);
+	rv_log_info(NET_LOG, "the gateway's route follows the network: %s", a->what);
+	return 1;
+}

@@ -199,6 +199,20 @@ bool session_host_same_config(const struct net_config *a, const struct net_confi
 	return !memcmp(a->dns, b->dns, a->n_dns * sizeof(a->dns[0]));
 }
 
+bool session_host_pinned_gateway(const struct session_host *h, struct net_underlay *ret)
+{
+	return net_config_pinned_gateway(h->net, ret);
+}
+
+void session_host_follow_gateway(struct session_host *h)
+{
+	int r = net_config_follow_gateway(h->net);
+
+	if (r < 0)
+		rv_log_warning("session", "cannot move the gateway's route to the new network: %s",
+			       strerror(-r));
+}
+
 bool session_host_holds_config(const struct session_host *h)
 {
 	return h->net != NULL;

@@ -98,6 +98,10 @@ bool session_host_kill_switch_hold(struct session_host *h, uint32_t gateway4);
 void session_host_kill_switch_release(struct session_host *h);
 /* Remove what session_host_apply() applied. Idempotent. */
 void session_host_undo(struct session_host *h);
+/* The gateway's /32 pin of a full tunnel, if any (for the network watch to leave out). */
+bool session_host_pinned_gateway(const struct session_host *h, struct net_underlay *ret);
+/* The network changed: move that pin to the underlay's path now, so IKE goes that way. */
+void session_host_follow_gateway(struct session_host *h);
 /* Whether the host configuration of an earlier attempt is still applied. */
 bool session_host_holds_config(const struct session_host *h);
 /*

@@ -11,6 +11,7 @@
  *   host.h       host network state: TUN, addresses, routes, DNS (net/)
  *   datapath.h   the one data path over dataplane/, on its thread or the main loop
  *   reconnect.h  reconnect policy and back-off
+ *   watch.h      the network under the tunnel (rtnetlink), for a reconnect when it changes
  */
 #include <gio/gio.h>
 
@@ -20,6 +21,7 @@
 #include "ipsec.h"
 #include "link.h"
 #include "reconnect.h"
+#include "watch.h"
 #include "session/session.h"
 
 struct session {
@@ -34,6 +36,7 @@ struct session {
 	struct session_suites suites;  /* remembered IPsec suites, across attempts */
 	struct session_host host;
 	struct session_reconnect reconnect;
+	struct session_watch watch;
 	struct session_datapath *dp; /* this attempt's; NULL between attempts */
 	struct session_stats stats;  /* what earlier attempts' data paths moved */
 	char restart_cause[160];     /* why the pending restart, for the log */

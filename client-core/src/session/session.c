@@ -100,6 +100,7 @@ static void close_attempt(struct session *s)
 		s->stats.bytes_out += d.bytes_out;
 	}
 	g_clear_pointer(&s->dp, datapath_free);
+	session_watch_stop(&s->watch);
 	session_ipsec_reset(&s->ipsec);
 	session_link_reset(&s->link);
 }
@@ -139,6 +140,15 @@ static void log_connected(struct session *s, const struct net_config *cfg)
 		s->core.ops.up(s->core.user_data, &info);
 }
 
+/* The network watch leaves out what is ours: the TUN's routes and the gateway pin. */
+static void watch_tun(struct session *s)
+{
+	struct net_underlay pin;
+
+	session_watch_set_tun(&s->watch, s->host.tun.ifindex,
+			      session_host_pinned_gateway(&s->host, &pin) ? &pin : NULL);
+}
+
 /* IPCP is up: the TUN, the host's addresses, routes and DNS, then UP and the data path's thread. */
 static void bring_up(struct session *s)
 {
@@ -163,6 +173,7 @@ static void bring_up(struct session *s)
 
 	if (!session_host_apply(&s->host, &peer, &cfg))
 		return;
+	watch_tun(s);
 
 	session_enter_phase(&s->core, SESSION_PHASE_UP);
 	link_changed(s);
@@ -341,6 +352,33 @@ static void rearm_timer(struct session *s)
 
 /* Start and reconnect -------------------------------------------------- */
 
+/* Our address on the underlay, as the attempt's first socket got it; 0 if unknown. */
+static uint32_t underlay_local4(const struct session *s)
+{
+	int fd = s->core.profile->ipsec_enabled ? s->ipsec.ike_fd : s->link.udp_fd;
+	uint32_t local4 = 0;
+
+	if (fd >= 0 && net_socket_local4(fd, &local4, NULL) < 0)
+		local4 = 0;
+	return local4;
+}
+
+static void watch_network(struct session *s)
+{
+	struct net_underlay pin;
+
+	session_watch_start(&s->watch, s->gateway4, underlay_local4(s),
+			    s->host.tun.fd >= 0 ? s->host.tun.ifindex : 0,
+			    session_host_pinned_gateway(&s->host, &pin) ? &pin : NULL);
+}
+
+/* The network under the tunnel changed (watch.c): the pin follows, then a new attempt at once. */
+static void on_network_changed(struct session *s, const char *cause)
+{
+	session_host_follow_gateway(&s->host);
+	session_restart(s, cause);
+}
+
 /* The gateway's address is known: IKE, or L2TP in clear. */
 static void start_attempt(struct session *s)
 {
@@ -348,6 +386,8 @@ static void start_attempt(struct session *s)
 
 	if (!session_host_kill_switch_hold(&s->host, s->gateway4))
 		return;
+	/* Held from before a reconnect: the pin may still name a path that is gone. */
+	session_host_follow_gateway(&s->host);
 	r = open_datapath(s);
 
 	if (r < 0) {
@@ -360,6 +400,8 @@ static void start_attempt(struct session *s)
 		if (r < 0)
 			session_fail(&s->core, SESSION_REASON_INTERNAL, 0,
 				     "cannot start IKE with %s: %s", s->core.gateway_text, strerror(-r));
+		else
+			watch_network(s);
 		rearm_timer(s);
 		return;
 	}
@@ -373,6 +415,7 @@ static void start_attempt(struct session *s)
 
 	if (session_link_start(&s->link) < 0)
 		session_fail(&s->core, SESSION_REASON_INTERNAL, 0, "cannot start L2TP");
+	watch_network(s);
 	rearm_timer(s);
 }
 
@@ -568,6 +611,7 @@ struct session *session_new(const struct session_config *cfg, const struct sessi
 	session_suites_init(&s->suites, cfg->suite_file);
 	session_ipsec_init(&s->ipsec, &s->core, &s->suites);
 	session_host_init(&s->host, &s->core, cfg->configure_network);
+	session_watch_init(&s->watch, &s->core, on_network_changed);
 	return s;
 }
 
