@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "import-private.h"
 
@@ -136,17 +137,27 @@ void rvi_note(struct rvi_conn *c, enum rv_import_note_kind kind, const char *fie
 	char *text = NULL;
 
 	va_start(ap, fmt);
-	if (vasprintf(&text, fmt, ap) < 0)
+	if (vasprintf(&text, _(fmt), ap) < 0)
 		abort();
 	va_end(ap);
 	add_note(c->notes, &c->n_notes, kind, field, text);
 }
 
+void rvi_note_text(struct rvi_conn *c, enum rv_import_note_kind kind, const char *field,
+		   const char *text)
+{
+	add_note(c->notes, &c->n_notes, kind, field, rvi_strdup(text));
+}
+
 void rvi_take(struct rvi_conn *c, const char *field, const char *section, const char *key,
 	      const char *value)
 {
+	char *line = rvi_printf("[%s] %s=%s", section, key, value);
+
 	rvi_set(c, section, key, value);
-	rvi_note(c, RV_NOTE_TAKEN, field, "[%s] %s=%s", section, key, value);
+	/* The profile line itself: nothing to translate. */
+	rvi_note_text(c, RV_NOTE_TAKEN, field, line);
+	free(line);
 }
 
 void rvi_secret(struct rvi_conn *c, const char *field, const char *name, const char *value)
@@ -310,7 +321,7 @@ void rvi_result_note(struct rv_import_result *r, enum rv_import_note_kind kind, 
 	if (!r->notes)
 		r->notes = rvi_alloc(RVI_MAX_NOTES * sizeof(*r->notes));
 	va_start(ap, fmt);
-	if (vasprintf(&text, fmt, ap) < 0)
+	if (vasprintf(&text, _(fmt), ap) < 0)
 		abort();
 	va_end(ap);
 	add_note(r->notes, &r->n_notes, kind, field, text);
@@ -446,21 +457,47 @@ char *rv_import_suggest_name(const struct rv_import_conn *c)
 static const char *kind_word(enum rv_import_note_kind kind)
 {
 	switch (kind) {
+	/* TRANSLATORS: the import report's first column; keep them short (8 columns) */
 	case RV_NOTE_TAKEN:
-		return "took";
+		return _("took");
 	case RV_NOTE_LEFT_OUT:
-		return "left out";
+		return _("left out");
 	case RV_NOTE_INFO:
-		return "note";
+		return _("note");
 	}
-	return "note";
+	return _("note");
+}
+
+/* The report's first column, padded to 8 columns as the terminal shows them (UTF-8, CJK). */
+static void add_column(struct rvi_buf *b, const char *word)
+{
+	mbstate_t st = { 0 };
+	int cols = 0;
+	size_t len = strlen(word);
+
+	rvi_buf_printf(b, "  %s", word);
+	for (const char *p = word; len;) {
+		wchar_t wc;
+		size_t used = mbrtowc(&wc, p, len, &st);
+		int w;
+
+		if (used == 0 || used > len)
+			break;
+		w = wcwidth(wc);
+		cols += w > 0 ? w : 1;
+		p += used;
+		len -= used;
+	}
+	rvi_buf_printf(b, "%*s", cols < 8 ? 8 - cols + 1 : 1, "");
 }
 
 static void report_notes(struct rvi_buf *b, const struct rv_import_note *notes, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		rvi_buf_printf(b, "  %-8s %s%s%s\n", kind_word(notes[i].kind), notes[i].field,
-			       *notes[i].field ? ": " : "", notes[i].text);
+		add_column(b, kind_word(notes[i].kind));
+		/* TRANSLATORS: between a source field's name and what became of it */
+		rvi_buf_printf(b, "%s%s%s\n", notes[i].field, *notes[i].field ? _(": ") : "",
+			       notes[i].text);
 	}
 }
 
@@ -468,18 +505,19 @@ char *rv_import_report(const struct rv_import_result *r)
 {
 	struct rvi_buf b = { 0 };
 
-	rvi_buf_printf(&b, "format: %s%s%s%s\n", rv_import_format_name(r->format),
+	rvi_buf_printf(&b, _("format: %s%s%s%s\n"), rv_import_format_name(r->format),
 		       r->format_detail ? " (" : "", r->format_detail ? r->format_detail : "",
 		       r->format_detail ? ")" : "");
 	report_notes(&b, r->notes, r->n_notes);
 	for (size_t i = 0; i < r->n_conns; i++) {
 		const struct rv_import_conn *c = &r->conns[i];
 
-		rvi_buf_printf(&b, "connection \"%s\":\n", c->name ? c->name : "");
+		rvi_buf_printf(&b, _("connection \"%s\":\n"), c->name ? c->name : "");
 		report_notes(&b, c->notes, c->n_notes);
-		for (char **m = c->missing; m && *m; m++)
-			rvi_buf_printf(&b, "  %-8s %s: not in the file; give it before saving\n",
-				       "missing", *m);
+		for (char **m = c->missing; m && *m; m++) {
+			add_column(&b, _("missing"));
+			rvi_buf_printf(&b, _("%s: not in the file; give it before saving\n"), *m);
+		}
 	}
 	return rvi_buf_steal(&b);
 }

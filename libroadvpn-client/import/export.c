@@ -55,7 +55,7 @@ void rvi_note_lost(const struct rvi_profile *p, struct rvi_conn *n, const struct
 {
 	for (size_t i = 0; i < count; i++) {
 		if (rvi_profile_get(p, lost[i].section, lost[i].key))
-			rvi_left(n, lost[i].key, "%s", lost[i].why);
+			rvi_note_text(n, RV_NOTE_LEFT_OUT, lost[i].key, _(lost[i].why));
 	}
 }
 

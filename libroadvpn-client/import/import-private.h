@@ -4,11 +4,22 @@
  * (NetworkManager keyfiles, rasphone.pbk, roadvpn profiles), and the
  * connection under construction (profile keys, secrets, files, notes).
  */
+#include <libintl.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 #include "roadvpn-client/rv-import.h"
+
+/*
+ * The report and the errors are for people: looked up in roadvpn's gettext
+ * domain (po/) with libc's own gettext, no GLib. The front end bound the
+ * domain and set the locale; without that they stay English. rvi_fail()
+ * and rvi_note() (rvi_left, rvi_info) translate their format themselves
+ * (xgettext knows them as keywords: po/meson.build).
+ */
+#define _(s) dgettext(GETTEXT_PACKAGE, s)
+#define N_(s) (s)
 
 #define RVI_PRINTF(a, b) __attribute__((format(printf, a, b)))
 
@@ -23,6 +34,8 @@ void rvi_free_secret(char *s);
 
 /* Sets *error (if error) to the formatted line; returns -err. */
 int rvi_fail(char **error, int err, const char *fmt, ...) RVI_PRINTF(3, 4);
+/* The same with a line already in the user's language (a reason passed up). */
+int rvi_fail_text(char **error, int err, const char *text);
 
 struct rvi_buf {
 	char *p;
@@ -100,6 +113,9 @@ void rvi_take(struct rvi_conn *c, const char *field, const char *section, const 
 	      const char *value);
 void rvi_note(struct rvi_conn *c, enum rv_import_note_kind kind, const char *field,
 	      const char *fmt, ...) RVI_PRINTF(4, 5);
+/* A note whose text is already in the user's language (or needs none). */
+void rvi_note_text(struct rvi_conn *c, enum rv_import_note_kind kind, const char *field,
+		   const char *text);
 #define rvi_left(c, field, ...) rvi_note(c, RV_NOTE_LEFT_OUT, field, __VA_ARGS__)
 #define rvi_info(c, field, ...) rvi_note(c, RV_NOTE_INFO, field, __VA_ARGS__)
 /* A secret found in the source: kept apart, noted without its value. */

@@ -9,23 +9,25 @@
 
 #include "import-private.h"
 
+/* In the user's language: the report and the app show it to people. */
 const char *rv_import_format_name(enum rv_import_format f)
 {
 	switch (f) {
 	case RV_FORMAT_UNKNOWN:
-		return "unknown";
+		break;
 	case RV_FORMAT_ROADVPN:
-		return "roadvpn profile";
+		return _("roadvpn profile");
 	case RV_FORMAT_NM_L2TP:
-		return "NetworkManager-l2tp connection";
+		return _("NetworkManager-l2tp connection");
 	case RV_FORMAT_PBK:
-		return "Windows phonebook (.pbk)";
+		return _("Windows phonebook (.pbk)");
 	case RV_FORMAT_POWERSHELL:
-		return "PowerShell VPN commands";
+		return _("PowerShell VPN commands");
 	case RV_FORMAT_MOBILECONFIG:
-		return "Apple configuration profile (.mobileconfig)";
+		return _("Apple configuration profile (.mobileconfig)");
 	}
-	return "unknown";
+	/* TRANSLATORS: an import file's format that is not known */
+	return _("unknown");
 }
 
 bool rvi_looks_roadvpn(const char *data, size_t len)
@@ -184,9 +186,11 @@ int rv_import_data(const void *data, size_t len, const struct rv_import_options 
 	r->format = rv_import_detect(data, len);
 	err = dispatch(r->format, data, len, opts, r, error);
 	if (err >= 0 && !r->n_conns)
-		err = rvi_fail(error, ENOENT, "%s: no L2TP connection in it%s%s",
-			       rv_import_format_name(r->format), opts && opts->entry ? " named " : "",
-			       opts && opts->entry ? opts->entry : "");
+		err = opts && opts->entry
+			      ? rvi_fail(error, ENOENT, "%s: no L2TP connection named %s in it",
+					 rv_import_format_name(r->format), opts->entry)
+			      : rvi_fail(error, ENOENT, "%s: no L2TP connection in it",
+					 rv_import_format_name(r->format));
 	if (err < 0) {
 		rv_import_result_free(r);
 		return err;

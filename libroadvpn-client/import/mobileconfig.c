@@ -83,7 +83,7 @@ static void note_signer(CMS_ContentInfo *cms, struct rv_import_result *r, bool t
 {
 	STACK_OF(X509) *signers = CMS_get0_signers(cms);
 	char *who = signers && sk_X509_num(signers) ? subject_of(sk_X509_value(signers, 0))
-						     : rvi_strdup("(no signer certificate)");
+						     : rvi_strdup(_("(no signer certificate)"));
 
 	if (trusted)
 		rvi_result_note(r, RV_NOTE_INFO, "signature", "valid, signed by %s, whose "
@@ -467,10 +467,10 @@ static char *not_l2tp(plist_t p)
 	char *type = str(p, "VPNType"), *why = NULL;
 
 	if (!type)
-		why = rvi_strdup("VPNType: missing");
+		why = rvi_strdup(_("VPNType: missing"));
 	else if (strcmp(type, "L2TP"))
-		why = rvi_printf("VPNType: \"%.32s\" is not L2TP; roadvpn imports L2TP/IPsec "
-				 "connections only", type);
+		why = rvi_printf(_("VPNType: \"%.32s\" is not L2TP; roadvpn imports L2TP/IPsec "
+				   "connections only"), type);
 	free(type);
 	return why;
 }
@@ -545,7 +545,7 @@ static int import_root(plist_t root, const struct rv_import_options *opts,
 		err = import_payload(root, p, opts, r, error);
 	}
 	if (!err && !r->n_conns && first_why)
-		err = rvi_fail(error, ENOTSUP, "%s", first_why);
+		err = rvi_fail_text(error, ENOTSUP, first_why);
 	free(first_why);
 	return err;
 }
@@ -564,8 +564,8 @@ static int parse_plist(const unsigned char *d, size_t len, plist_t *ret, char **
 	else
 		plist_from_xml((const char *)d, (uint32_t)len, ret);
 	if (!*ret || plist_get_node_type(*ret) != PLIST_DICT)
-		return rvi_fail(error, EBADMSG, "not a valid %s property list",
-				bin ? "binary" : "XML");
+		return bin ? rvi_fail(error, EBADMSG, "not a valid binary property list")
+			   : rvi_fail(error, EBADMSG, "not a valid XML property list");
 	return 0;
 }
 
@@ -575,7 +575,7 @@ int rvi_import_mobileconfig(const unsigned char *d, size_t len,
 {
 	struct rvi_buf inner = { 0 };
 	plist_t root = NULL;
-	bool cms = is_cms(d, len);
+	bool cms = is_cms(d, len), bin;
 	int err = 0;
 
 	if (cms && (err = cms_unwrap(d, len, opts, r, &inner, error)) < 0)
@@ -586,9 +586,13 @@ int rvi_import_mobileconfig(const unsigned char *d, size_t len,
 	}
 	if ((err = parse_plist(d, len, &root, error)) < 0)
 		goto out;
-	r->format_detail = rvi_printf("%s property list%s",
-				      len >= 8 && !memcmp(d, "bplist00", 8) ? "binary" : "XML",
-				      cms ? ", CMS-signed" : ", not signed");
+	bin = len >= 8 && !memcmp(d, "bplist00", 8);
+	if (bin)
+		r->format_detail = rvi_strdup(cms ? _("binary property list, CMS-signed")
+						  : _("binary property list, not signed"));
+	else
+		r->format_detail = rvi_strdup(cms ? _("XML property list, CMS-signed")
+						  : _("XML property list, not signed"));
 	err = import_root(root, opts, r, error);
 out:
 	if (root)
@@ -638,15 +642,15 @@ static plist_t export_ipsec(const struct rvi_profile *p, struct rvi_conn *n)
 static void export_notes(const struct rvi_profile *p, struct rvi_conn *n)
 {
 	static const struct rvi_lost lost[] = {
-		{ "ipsec", "ike", "Apple picks its own proposals" },
-		{ "ipsec", "esp", "Apple picks its own proposals" },
-		{ "ipsec", "pfs", "Apple picks its own proposals" },
-		{ "ipsec", "remote-id", "Apple's L2TP payload has no remote identifier" },
-		{ "ip", "routes", "Apple's L2TP payload has no routes" },
-		{ "ppp", "mtu", "set by the device" },
-		{ "ppp", "mru", "set by the device" },
-		{ "ppp", "auth", "the device negotiates MS-CHAPv2 itself" },
-		{ "l2tp", "secret", "Apple has no L2TP tunnel secret" },
+		{ "ipsec", "ike", N_("Apple picks its own proposals") },
+		{ "ipsec", "esp", N_("Apple picks its own proposals") },
+		{ "ipsec", "pfs", N_("Apple picks its own proposals") },
+		{ "ipsec", "remote-id", N_("Apple's L2TP payload has no remote identifier") },
+		{ "ip", "routes", N_("Apple's L2TP payload has no routes") },
+		{ "ppp", "mtu", N_("set by the device") },
+		{ "ppp", "mru", N_("set by the device") },
+		{ "ppp", "auth", N_("the device negotiates MS-CHAPv2 itself") },
+		{ "l2tp", "secret", N_("Apple has no L2TP tunnel secret") },
 	};
 
 	rvi_note_lost(p, n, lost, sizeof(lost) / sizeof(lost[0]));

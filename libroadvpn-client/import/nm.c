@@ -148,10 +148,13 @@ static void map_ppp_lossy(struct nm_ctx *x)
 	static const char *const nocomp[] = { "nobsdcomp", "nodeflate", "no-vj-comp" };
 
 	for (size_t i = 0; i < sizeof(mppe) / sizeof(mppe[0]); i++) {
-		if (flag_on(x, mppe[i]))
-			rvi_left(x->c, mppe[i], "MPPE: not supported by roadvpn; %s",
-				 x->ipsec ? "the tunnel is protected by IPsec"
-					  : "with IPsec off this tunnel is NOT encrypted");
+		if (flag_on(x, mppe[i]) && x->ipsec)
+			rvi_left(x->c, mppe[i],
+				 "MPPE: not supported by roadvpn; the tunnel is protected by IPsec");
+		else if (flag_on(x, mppe[i]))
+			rvi_left(x->c, mppe[i],
+				 "MPPE: not supported by roadvpn; with IPsec off this tunnel is NOT "
+				 "encrypted");
 	}
 	for (size_t i = 0; i < sizeof(nocomp) / sizeof(nocomp[0]); i++) {
 		if (flag_on(x, nocomp[i]))
@@ -515,8 +518,8 @@ int rvi_import_nm(const char *d, size_t len, const struct rv_import_options *opt
 	x.ip4 = rvi_ini_section(ini, "ipv4") ?: rvi_ini_section(ini, "ip4");
 	x.ip6 = rvi_ini_section(ini, "ipv6") ?: rvi_ini_section(ini, "ip6");
 	x.c = rvi_conn_new(name && rvi_text_valid(name, 256) ? name : "");
-	r->format_detail = rvi_strdup(is_l2tp_keyfile(ini) ? "NetworkManager keyfile"
-							   : "nmcli connection export");
+	r->format_detail = rvi_strdup(is_l2tp_keyfile(ini) ? _("NetworkManager keyfile")
+							   : _("nmcli connection export"));
 	if (x.c->name[0])
 		rvi_take(x.c, "id", "connection", "name", x.c->name);
 	if (opts && opts->user && !data(&x, "user"))

@@ -225,7 +225,7 @@ int rvi_import_pbk(const char *d, size_t len, const struct rv_import_options *op
 		x.error = &why;
 		err = map_entry(&x, opts);
 		if (err < 0 && (ini->n_sec == 1 || (opts && opts->entry))) {
-			rvi_fail(error, -err, "%s", why);   /* the only entry: its reason */
+			rvi_fail_text(error, -err, why);   /* the only entry: its reason */
 		} else if (err < 0) {
 			rvi_result_note(r, RV_NOTE_INFO, ini->sec[i].name, "skipped: %s", why);
 			err = 0;
@@ -238,7 +238,8 @@ int rvi_import_pbk(const char *d, size_t len, const struct rv_import_options *op
 		if (err < 0)
 			break;
 	}
-	r->format_detail = rvi_printf("%zu entr%s", ini->n_sec, ini->n_sec == 1 ? "y" : "ies");
+	r->format_detail = rvi_printf(dngettext(GETTEXT_PACKAGE, "%zu entry", "%zu entries",
+						ini->n_sec), ini->n_sec);
 	rvi_ini_free(ini);
 	return err;
 }
@@ -264,14 +265,14 @@ static void export_notes(const struct rvi_profile *p, struct rvi_conn *n)
 {
 	const char *auth = rvi_profile_get(p, "ipsec", "auth");
 	static const struct rvi_lost lost[] = {
-		{ "ipsec", "ike", "proposals: add a Set-VpnConnectionIPsecConfiguration line" },
-		{ "ipsec", "esp", "proposals: add a Set-VpnConnectionIPsecConfiguration line" },
-		{ "ipsec", "remote-id", "Windows checks the gateway's name in its certificate" },
-		{ "ip", "routes", "routes: add Add-VpnConnectionRoute lines" },
-		{ "ppp", "mtu", "Windows sets the MTU itself" },
-		{ "ppp", "mru", "Windows sets the MRU itself" },
-		{ "l2tp", "secret", "Windows has no L2TP tunnel secret" },
-		{ "ipsec", "mode", "Windows uses Main Mode only" },
+		{ "ipsec", "ike", N_("proposals: add a Set-VpnConnectionIPsecConfiguration line") },
+		{ "ipsec", "esp", N_("proposals: add a Set-VpnConnectionIPsecConfiguration line") },
+		{ "ipsec", "remote-id", N_("Windows checks the gateway's name in its certificate") },
+		{ "ip", "routes", N_("routes: add Add-VpnConnectionRoute lines") },
+		{ "ppp", "mtu", N_("Windows sets the MTU itself") },
+		{ "ppp", "mru", N_("Windows sets the MRU itself") },
+		{ "l2tp", "secret", N_("Windows has no L2TP tunnel secret") },
+		{ "ipsec", "mode", N_("Windows uses Main Mode only") },
 	};
 
 	rvi_note_lost(p, n, lost, sizeof(lost) / sizeof(lost[0]));

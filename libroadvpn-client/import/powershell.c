@@ -637,6 +637,6 @@ int rvi_import_powershell(const char *d, size_t len, const struct rv_import_opti
 		}
 		free_ps_conn(&x.conns[i]);
 	}
-	r->format_detail = rvi_printf("%u command%s", n, n == 1 ? "" : "s");
+	r->format_detail = rvi_printf(dngettext(GETTEXT_PACKAGE, "%u command", "%u commands", n), n);
 	return err;
 }

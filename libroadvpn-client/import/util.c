@@ -72,9 +72,16 @@ int rvi_fail(char **error, int err, const char *fmt, ...)
 
 	if (error && !*error) {
 		va_start(ap, fmt);
-		*error = vprintf_alloc(fmt, ap);
+		*error = vprintf_alloc(_(fmt), ap);
 		va_end(ap);
 	}
+	return -err;
+}
+
+int rvi_fail_text(char **error, int err, const char *text)
+{
+	if (error && !*error)
+		*error = rvi_strdup(text);
 	return -err;
 }
 

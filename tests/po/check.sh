@@ -61,10 +61,12 @@ pot)
 	work=$(mktemp -d)
 	trap 'rm -rf "$work"' EXIT
 	potfiles > "$work/files"
-	# The keywords of meson's i18n "glib" preset (po/meson.build).
+	# The keywords of meson's i18n "glib" preset and the converter's own (po/meson.build).
 	(cd "$src" && xgettext --from-code=UTF-8 --add-comments=TRANSLATORS: \
 		--keyword=_ --keyword=N_ --keyword=C_:1c,2 --keyword=NC_:1c,2 \
 		--keyword=g_dcgettext:2 --keyword=g_dngettext:2,3 --keyword=g_dpgettext2:2c,3 \
+		--keyword=rvi_fail:3 --keyword=rvi_note:4 --keyword=rvi_left:3 --keyword=rvi_info:3 \
+		--keyword=rvi_result_note:4 \
 		--files-from="$work/files" -o "$work/new.pot")
 	# Compare the messages only, not dates or line numbers.
 	ids() {

@@ -1,8 +1,8 @@
 #!/bin/bash
 # The CLI speaks the user's language (issue 20): under LANGUAGE=fr and
 # LANGUAGE=zh_CN, with this build's catalogues (ROADVPN_LOCALEDIR=build/po),
-# `roadvpn --help`, a verb's --help (GOption's entries and summary) and a
-# usage error are translated; in the C locale they stay English, so the
+# `roadvpn --help`, a verb's --help (GOption's entries and summary), a
+# usage error and the import converter's report are translated; in the C locale they stay English, so the
 # other CLI tests and scripts keep their words. No roadvpnd needed.
 set -euo pipefail
 # French puts a no-break space before ":" and inside « » (po/README.md).
@@ -43,10 +43,39 @@ expect "$OUT/zh-connect" '从 文件 读取 IPsec 预共享密钥'
 run zh_CN "$OUT/zh-usage" connect
 expect "$OUT/zh-usage" '^roadvpn: connect: 请指定一个配置文件 名称$'
 
+# The converter's report (libroadvpn-client/import, libc gettext): the
+# format, the column words and each note in the language; a file it cannot
+# read says why, translated too.
+cat >"$OUT/l2tp.nmconnection" <<-EOF
+	[connection]
+	id=office
+	type=vpn
+	[vpn]
+	service-type=org.freedesktop.NetworkManager.l2tp
+	gateway=vpn.example.com
+	user=carol
+	ipsec-enabled=yes
+	require-mppe=yes
+EOF
+printf 'not a vpn\n' >"$OUT/junk.txt"
+run fr "$OUT/fr-import" import --dry-run "$OUT/l2tp.nmconnection"
+expect "$OUT/fr-import" "format${NB}: connexion NetworkManager-l2tp \(fichier de clés NetworkManager\)"
+expect "$OUT/fr-import" "^  repris   gateway${NB}: \[connection\] gateway=vpn.example.com$"
+expect "$OUT/fr-import" "^  ignoré   require-mppe${NB}: MPPE${NB}: non pris en charge par roadvpn${NB}; le tunnel est protégé par IPsec$"
+reject "$OUT/fr-import" 'took|left out|not supported'
+run fr "$OUT/fr-junk" import --dry-run "$OUT/junk.txt"
+expect "$OUT/fr-junk" "format que roadvpn n'importe pas"
+run zh_CN "$OUT/zh-import" import --dry-run "$OUT/l2tp.nmconnection"
+expect "$OUT/zh-import" '格式：NetworkManager-l2tp 连接'
+expect "$OUT/zh-import" '^  已略过   require-mppe：MPPE：roadvpn 不支持；隧道由 IPsec 保护$'
+reject "$OUT/zh-import" 'took|left out|not supported'
+env LC_ALL=C "$ROADVPN" import --dry-run "$OUT/l2tp.nmconnection" >"$OUT/c-import" 2>&1 || true
+expect "$OUT/c-import" '^  left out require-mppe: MPPE: not supported by roadvpn; the tunnel is protected by IPsec$'
+
 # The C locale, and a language without a catalogue: English.
 env LC_ALL=C "$ROADVPN" --help >"$OUT/c" 2>&1
 expect "$OUT/c" '^Usage: roadvpn VERB'
 reject "$OUT/c" 'Utilisation|用法'
 run de "$OUT/de" --help
 expect "$OUT/de" '^Usage: roadvpn VERB'
-echo "ok: help and usage errors in fr and zh_CN, English in C"
+echo "ok: help, usage errors and the import report in fr and zh_CN, English in C"
