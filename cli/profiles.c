@@ -11,83 +11,129 @@
 #include "cli.h"
 
 /*
- * Option => [section] key; see docs/profile.md for the meaning of each. The
- * placeholder is what `add --help` shows after "--option="; a choice is
- * written a|b|c, which bash completion offers as the values.
+ * `add` has an option per setting of the library's table (rvc-settings.h,
+ * docs/profile.md says what each means), and a --KIND-file option per
+ * secret. The VALUE that --help shows after "--option=" is the type's: a
+ * choice is written a|b|c, which bash completion offers as the values.
  */
-static const struct {
-	const char *option, *key, *placeholder, *help;
-} fields[] = {
-	{ "gateway", "connection.gateway", "HOST", N_("Gateway host name or IPv4 address") },
-	{ "reconnect", "connection.reconnect", "true|false",
-	  N_("Reconnect on its own when a connection that was up is lost") },
-	{ "allowed-users", "connection.allowed-users", "USERS",
-	  N_("Users who may connect it, e.g. alice,bob (default: any user polkit allows)") },
-	{ "interface", "connection.interface", "NAME", N_("TUN device name (default rvpn%d)") },
-	{ "ipsec", "ipsec.enabled", "true|false", N_("IPsec (false: plain L2TP, not encrypted)") },
-	{ "ipsec-auth", "ipsec.auth", "psk|cert", N_("IKE authentication") },
-	{ "ipsec-mode", "ipsec.mode", "main|aggressive",
-	  N_("IKE phase 1 mode (aggressive exposes the PSK to offline cracking)") },
-	{ "local-id", "ipsec.local-id", "ID", N_("Our IKE identity") },
-	{ "psk-flags", "ipsec.psk-flags", "stored|ask", N_("Store the PSK, or ask at connect time") },
-	{ "ike", "ipsec.ike", "PROPOSALS", N_("IKE proposals, e.g. aes256-sha256-modp2048") },
-	{ "esp", "ipsec.esp", "PROPOSALS", N_("ESP proposals, e.g. aes256-sha256") },
-	{ "pfs", "ipsec.pfs", "GROUP", N_("Perfect forward secrecy group: none, modp2048, ...") },
-	{ "ca", "ipsec.ca", "FILE", N_("CA certificate(s) the gateway's must chain to (PEM)") },
-	{ "cert", "ipsec.cert", "FILE",
-	  N_("Our certificate: PEM, or a PKCS#12 bundle (.p12/.pfx) holding the key too") },
-	{ "key", "ipsec.key", "FILE", N_("Our private key (PEM); not with a PKCS#12 --cert") },
-	{ "key-password-flags", "ipsec.key-password-flags", "stored|ask",
-	  N_("Store the key's password, or ask at connect time") },
-	{ "remote-id", "ipsec.remote-id", "ID",
-	  N_("Expected gateway identity (dn:..., fqdn:..., ipv4:..., email:...)") },
-	{ "force-encap", "ipsec.force-encap", "true|false",
-	  N_("UDP-encapsulate ESP even without NAT") },
-	{ "nat-traversal", "ipsec.nat-traversal", "true|false",
-	  N_("NAT traversal (false: raw ESP only)") },
-	{ "l2tp-hostname", "l2tp.hostname", "NAME", N_("Our L2TP host name") },
-	{ "user", "ppp.user", "USER", N_("PPP user name") },
-	{ "password-flags", "ppp.password-flags", "stored|ask",
-	  N_("Store the password, or ask at connect time") },
-	{ "auth", "ppp.auth", "METHODS", N_("PPP authentication, strongest first: mschapv2,chap,pap") },
-	{ "mtu", "ppp.mtu", "BYTES", N_("576..1500") },
-	{ "mru", "ppp.mru", "BYTES", N_("576..1500") },
-	{ "default-route", "ip.default-route", "true|false",
-	  N_("Full tunnel (false: only --routes go through it)") },
-	{ "routes", "ip.routes", "NETWORKS", N_("Split-tunnel routes, e.g. 10.0.0.0/8,192.0.2.0/24") },
-	{ "dns", "ip.dns", "true|false", N_("Use the gateway's DNS servers") },
-	{ "ipv6", "ip.ipv6", "auto|off", N_("Negotiate IPv6") },
-	{ "debug-log", "debug.log", "COMPONENTS", N_("Debug log components: l2tp,ppp,net,session,all") },
+struct field {
+	const RvcSetting *setting;
+	char *value;
 };
 
-/* The secrets a profile stores: read from a file option, never from argv. */
+struct fields {
+	struct field *f;
+	size_t n;
+	GPtrArray *strings;     /* option names and VALUEs the entries point to */
+};
+
+/* How a file holding each secret is described (the CLI's own phrasing). */
 static const struct {
-	const char *option, *key, *help;
-} secret_fields[] = {
-	{ "password-file", "ppp.password", N_("Store the PPP password read from FILE") },
-	{ "psk-file", "ipsec.psk", N_("Store the IPsec pre-shared key read from FILE") },
-	{ "l2tp-secret-file", "l2tp.secret", N_("Store the L2TP tunnel secret read from FILE") },
-	{ "key-password-file", "ipsec.key-password",
+	const char *kind, *help;
+} secret_helps[] = {
+	{ RVC_SECRET_PASSWORD, N_("Store the PPP password read from FILE") },
+	{ RVC_SECRET_PSK, N_("Store the IPsec pre-shared key read from FILE") },
+	{ RVC_SECRET_L2TP_SECRET, N_("Store the L2TP tunnel secret read from FILE") },
+	{ RVC_SECRET_KEY_PASSWORD,
 	  N_("Store the password of the PKCS#12 bundle or private key read from FILE") },
 };
 
-#define N_SECRET_FIELDS G_N_ELEMENTS(secret_fields)
-
-struct secret_files {
-	char *path[N_SECRET_FIELDS];
-};
-
-static void secret_files_clear(struct secret_files *f)
+static const char *secret_help(const char *kind)
 {
-	for (size_t i = 0; i < N_SECRET_FIELDS; i++)
-		g_free(f->path[i]);
+	for (size_t i = 0; i < G_N_ELEMENTS(secret_helps); i++) {
+		if (!strcmp(secret_helps[i].kind, kind))
+			return secret_helps[i].help;
+	}
+	return NULL;
 }
 
-static void secret_entries(GOptionEntry *e, struct secret_files *f)
+/* The rows `add` has an option for: a setting's own, or a secret's FILE. */
+static bool is_field(const RvcSetting *s)
 {
-	for (size_t i = 0; i < N_SECRET_FIELDS; i++)
-		e[i] = (GOptionEntry){ secret_fields[i].option, 0, 0, G_OPTION_ARG_FILENAME,
-				       &f->path[i], secret_fields[i].help, "FILE" };
+	return s->option || (s->type == RVC_SETTING_SECRET && s->secret_kind);
+}
+
+static void fields_init(struct fields *fs)
+{
+	gsize n;
+	const RvcSetting *all = rvc_settings(&n);
+
+	fs->f = g_new0(struct field, n);
+	fs->n = 0;
+	fs->strings = g_ptr_array_new_with_free_func(g_free);
+	for (gsize i = 0; i < n; i++) {
+		if (is_field(&all[i]))
+			fs->f[fs->n++].setting = &all[i];
+	}
+}
+
+static void fields_clear(struct fields *fs)
+{
+	/* Secrets never reach a value here: options hold file names, read later. */
+	for (size_t i = 0; i < fs->n; i++)
+		g_free(fs->f[i].value);
+	g_free(fs->f);
+	g_ptr_array_unref(fs->strings);
+}
+
+static const char *keep(struct fields *fs, char *s)
+{
+	g_ptr_array_add(fs->strings, s);
+	return s;
+}
+
+/* --help's VALUE: true|false, the choices a|b|c, or the row's name for it. */
+static const char *value_name(struct fields *fs, const RvcSetting *s)
+{
+	switch (s->type) {
+	case RVC_SETTING_BOOL:
+		return "true|false";
+	case RVC_SETTING_CHOICE:
+	case RVC_SETTING_FLAGS:
+		return keep(fs, g_strjoinv("|", (char **)s->choices));
+	case RVC_SETTING_SECRET:
+		return "FILE";
+	case RVC_SETTING_TEXT:
+	case RVC_SETTING_HOST:
+	case RVC_SETTING_NUMBER:
+	case RVC_SETTING_LIST:
+	case RVC_SETTING_PROPOSALS:
+	case RVC_SETTING_FILE:
+		break;
+	}
+	return s->value_name;
+}
+
+static GOptionEntry entry_for(struct fields *fs, struct field *f)
+{
+	const RvcSetting *s = f->setting;
+
+	if (s->type == RVC_SETTING_SECRET)
+		return (GOptionEntry){ keep(fs, g_strconcat(s->secret_kind, "-file", NULL)), 0, 0,
+				       G_OPTION_ARG_FILENAME, &f->value, secret_help(s->secret_kind),
+				       "FILE" };
+	return (GOptionEntry){ s->option, 0, 0,
+			       s->type == RVC_SETTING_FILE ? G_OPTION_ARG_FILENAME
+							   : G_OPTION_ARG_STRING,
+			       &f->value, s->help, value_name(fs, s) };
+}
+
+/* Only the secret rows (for `edit`: it takes no other setting as an option). */
+static void secret_entries(GOptionEntry *e, struct fields *fs)
+{
+	for (size_t i = 0; i < fs->n; i++) {
+		if (fs->f[i].setting->type == RVC_SETTING_SECRET)
+			*e++ = entry_for(fs, &fs->f[i]);
+	}
+}
+
+static size_t n_secrets(const struct fields *fs)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < fs->n; i++)
+		n += fs->f[i].setting->type == RVC_SETTING_SECRET;
+	return n;
 }
 
 /* A settings table whose values are wiped when it goes (they may be secrets). */
@@ -98,21 +144,22 @@ static GHashTable *settings_new(void)
 }
 
 /* Read every secret file into `settings` ("section.key" => secret); false (printed) on error. */
-static bool read_secrets(GHashTable *settings, const struct secret_files *f)
+static bool read_secrets(GHashTable *settings, const struct fields *fs)
 {
 	cli_hold_secrets();
-	for (size_t i = 0; i < N_SECRET_FIELDS; i++) {
+	for (size_t i = 0; i < fs->n; i++) {
+		const RvcSetting *s = fs->f[i].setting;
 		g_autoptr(GError) error = NULL;
 		char *v;
 
-		if (!f->path[i])
+		if (s->type != RVC_SETTING_SECRET || !fs->f[i].value)
 			continue;
-		v = rvc_secret_file_read(f->path[i], &error);
+		v = rvc_secret_file_read(fs->f[i].value, &error);
 		if (!v) {
 			cli_fail(cli_error_status(error), "%s", error->message);
 			return false;
 		}
-		g_hash_table_replace(settings, g_strdup(secret_fields[i].key), v);
+		g_hash_table_replace(settings, g_strdup_printf("%s.%s", s->group, s->key), v);
 	}
 	return true;
 }
@@ -128,64 +175,62 @@ int cli_create_profile(const char *name, const char *text)
 	return CLI_EXIT_OK;
 }
 
-/* "section.key" => value into the key file. */
-static void set_key(GKeyFile *kf, const char *key, const char *value)
-{
-	const char *dot = strchr(key, '.');
-	g_autofree char *group = g_strndup(key, (gsize)(dot - key));
-
-	g_key_file_set_string(kf, group, dot + 1, value);
-}
-
-static int add_profile(int argc, char **argv, char **values, struct secret_files *fp);
+static int add_profile(int argc, char **argv, struct fields *fs);
 
 int cli_add(int argc, char **argv)
 {
-	char *values[G_N_ELEMENTS(fields)] = { NULL };
-	struct secret_files f = { 0 };
-	int r = add_profile(argc, argv, values, &f);
+	struct fields fs;
+	int r;
 
-	/* Sparse: a GStrv free would stop at the first option not given. */
-	for (size_t i = 0; i < G_N_ELEMENTS(fields); i++)
-		g_free(values[i]);
-	secret_files_clear(&f);
+	fields_init(&fs);
+	r = add_profile(argc, argv, &fs);
+	fields_clear(&fs);
 	return r;
 }
 
-static int add_profile(int argc, char **argv, char **values, struct secret_files *fp)
+/* The key file of the options given (secrets from their files). */
+static void set_values(GKeyFile *kf, const struct fields *fs, GHashTable *secrets)
 {
-	size_t n = G_N_ELEMENTS(fields);
-	g_autofree GOptionEntry *e = g_new0(GOptionEntry, n + N_SECRET_FIELDS + 1);
-	g_autoptr(GKeyFile) kf = g_key_file_new();
-	g_autoptr(GHashTable) secrets = settings_new();
 	GHashTableIter iter;
 	gpointer key, value;
+
+	for (size_t i = 0; i < fs->n; i++) {
+		const RvcSetting *s = fs->f[i].setting;
+		const char *v = fs->f[i].value;
+		/* roadvpnd reads the files, from its own working directory. */
+		g_autofree char *path = v && s->type == RVC_SETTING_FILE ?
+					g_canonicalize_filename(v, NULL) : NULL;
+
+		if (v && s->type != RVC_SETTING_SECRET)
+			g_key_file_set_string(kf, s->group, s->key, path ? path : v);
+	}
+	g_hash_table_iter_init(&iter, secrets);
+	while (g_hash_table_iter_next(&iter, &key, &value)) {
+		g_auto(GStrv) gk = g_strsplit(key, ".", 2);
+
+		g_key_file_set_string(kf, gk[0], gk[1], value);
+	}
+}
+
+static int add_profile(int argc, char **argv, struct fields *fs)
+{
+	g_autofree GOptionEntry *e = g_new0(GOptionEntry, fs->n + 1);
+	g_autoptr(GKeyFile) kf = g_key_file_new();
+	g_autoptr(GHashTable) secrets = settings_new();
 	char *text;
 	int r;
 
-	for (size_t i = 0; i < n; i++)
-		e[i] = (GOptionEntry){ fields[i].option, 0, 0, G_OPTION_ARG_STRING, &values[i],
-				       fields[i].help, fields[i].placeholder };
-	secret_entries(e + n, fp);
+	for (size_t i = 0; i < fs->n; i++)
+		e[i] = entry_for(fs, &fs->f[i]);
 	if (!cli_parse("add", "NAME --gateway HOST --user USER [OPTIONS]",
 		       N_("Add a system profile (needs org.roadvpn.manage)."), e, &argc, &argv))
 		return CLI_EXIT_USAGE;
 	if (argc != 2)
 		return cli_fail(CLI_EXIT_USAGE, "add: %s", _("give one profile NAME"));
-	if (!read_secrets(secrets, fp))
+	if (!read_secrets(secrets, fs))
 		return CLI_EXIT_USAGE;
 
-	for (size_t i = 0; i < n; i++) {
-		/* roadvpnd reads the files, from its own working directory. */
-		g_autofree char *path = values[i] && !strcmp(fields[i].placeholder, "FILE") ?
-					g_canonicalize_filename(values[i], NULL) : NULL;
-
-		if (values[i])
-			set_key(kf, fields[i].key, path ? path : values[i]);
-	}
-	g_hash_table_iter_init(&iter, secrets);
-	while (g_hash_table_iter_next(&iter, &key, &value))
-		set_key(kf, key, value);
+	set_values(kf, fs, secrets);
 	text = g_key_file_to_data(kf, NULL, NULL);
 	r = cli_create_profile(argv[1], text);
 	rvc_secret_free(text);
@@ -194,11 +239,9 @@ static int add_profile(int argc, char **argv, char **values, struct secret_files
 
 static bool is_secret_key(const char *key)
 {
-	for (size_t i = 0; i < N_SECRET_FIELDS; i++) {
-		if (!strcmp(key, secret_fields[i].key))
-			return true;
-	}
-	return false;
+	g_auto(GStrv) gk = g_strsplit(key, ".", 2);
+
+	return gk[0] && gk[1] && rvc_setting_is_secret(gk[0], gk[1]);
 }
 
 /* --set section.key=value into `settings`; false (printed) on a bad one. */
@@ -227,21 +270,23 @@ static bool add_sets(GHashTable *settings, char **sets)
 int cli_edit(int argc, char **argv)
 {
 	g_auto(GStrv) sets = NULL;
-	struct secret_files f __attribute__((cleanup(secret_files_clear))) = { 0 };
-	GOptionEntry e[N_SECRET_FIELDS + 2] = {
-		{ "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &sets,
-		  N_("Set section.key=value (empty value: remove the key); repeatable"), N_("KEY=VALUE") },
-	};
+	struct fields fs __attribute__((cleanup(fields_clear)));
+	g_autofree GOptionEntry *e = NULL;
 	g_autoptr(GHashTable) settings = settings_new();
 	g_autoptr(GError) error = NULL;
 
-	secret_entries(e + 1, &f);
+	fields_init(&fs);
+	e = g_new0(GOptionEntry, n_secrets(&fs) + 2);
+	e[0] = (GOptionEntry){ "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &sets,
+			       N_("Set section.key=value (empty value: remove the key); repeatable"),
+			       N_("KEY=VALUE") };
+	secret_entries(e + 1, &fs);
 	if (!cli_parse("edit", "NAME --set section.key=value ...",
 		       N_("Change a system profile (needs org.roadvpn.manage)."), e, &argc, &argv))
 		return CLI_EXIT_USAGE;
 	if (argc != 2)
 		return cli_fail(CLI_EXIT_USAGE, "edit: %s", _("give one profile NAME"));
-	if (!add_sets(settings, sets) || !read_secrets(settings, &f))
+	if (!add_sets(settings, sets) || !read_secrets(settings, &fs))
 		return CLI_EXIT_USAGE;
 
 	cli_agent_start();

@@ -3,6 +3,9 @@
  * groups, with the cheap local checks that let the form say what is wrong
  * while the user types. roadvpnd stays the judge: its InvalidProfile error
  * names the field, and the editor puts that message on the field too.
+ * The rows come from the client library's settings table (rvc-settings.h);
+ * every text here (labels, hints, placeholders, choice labels, reasons,
+ * page titles) is a msgid of the "roadvpn" domain: translate it to show it.
  */
 #pragma once
 

@@ -1,10 +1,15 @@
 /*
  * vpn.data <-> profile (see rv-nm-map.h). Each row says how one key
  * converts; the two directions are the same walk over the table, and every
- * value is checked by its kind before it is used, in both directions.
+ * value is checked by its kind before it is used, in both directions. The
+ * rows are the client library's settings that have a vpn.data name
+ * (rvc-settings.h: type, range, choices, default), plus the keys only
+ * NetworkManager has.
  */
 #include <arpa/inet.h>
 #include <string.h>
+
+#include <roadvpn-client/rvc-settings.h>
 
 #include "rv-nm-map.h"
 
@@ -12,73 +17,174 @@
 #define MAX_PATH 4095
 #define MAX_PROPOSALS 512
 
-static const char *const auth_types[] = { "psk=psk", "tls=cert", NULL };
-static const char *const modes[] = { "main=main", "aggressive=aggressive", NULL };
-static const char *const ipv6_modes[] = { "auto=auto", "off=off", NULL };
 static const char *const m_mschapv2[] = { "mschapv2", NULL };
 static const char *const m_chap[] = { "chap", NULL };
 static const char *const m_pap[] = { "pap", NULL };
 
-/* Order: the editor's and export's order; ppp.auth's order (strongest first). */
-static const struct rv_nm_key keys[] = {
-	{ "gateway", "connection", "gateway", RV_NM_HOST },
-	{ "user", "ppp", "user", RV_NM_TEXT },
-	{ "reconnect", "connection", "reconnect", RV_NM_BOOL, .dflt = "yes" },
-	{ "ipsec-enabled", "ipsec", "enabled", RV_NM_BOOL, .dflt = "yes" },
-	{ "machine-auth-type", "ipsec", "auth", RV_NM_CHOICE, .choices = auth_types,
-	  .dflt = "psk" },
-	{ "machine-ca", "ipsec", "ca", RV_NM_FILE },
-	{ "machine-cert", "ipsec", "cert", RV_NM_FILE },
-	{ "machine-key", "ipsec", "key", RV_NM_FILE },
-	{ "ipsec-remote-id", "ipsec", "remote-id", RV_NM_TEXT },
-	{ "ipsec-allow-wildcard", "ipsec", "allow-wildcard", RV_NM_BOOL, .dflt = "no" },
-	{ "ipsec-local-id", "ipsec", "local-id", RV_NM_TEXT },
-	{ "ipsec-mode", "ipsec", "mode", RV_NM_CHOICE, .choices = modes, .dflt = "main" },
-	{ "ipsec-ike", "ipsec", "ike", RV_NM_PROPOSALS },
-	{ "ipsec-esp", "ipsec", "esp", RV_NM_PROPOSALS },
-	{ "ipsec-pfs-group", "ipsec", "pfs", RV_NM_PROPOSALS },
-	/* Weak suites (3DES, MD5, MODP1024) only on request: a legacy gateway needs it. */
-	{ "ipsec-allow-legacy", "ipsec", "allow-legacy", RV_NM_BOOL, .dflt = "no" },
-	{ "ipsec-nat-traversal", "ipsec", "nat-traversal", RV_NM_BOOL, .dflt = "yes" },
-	{ "ipsec-forceencaps", "ipsec", "force-encap", RV_NM_BOOL, .dflt = "no" },
-	{ "ipsec-ikelifetime", "ipsec", "ike-lifetime", RV_NM_UINT, 60, 86400 },
-	{ "ipsec-salifetime", "ipsec", "esp-lifetime", RV_NM_UINT, 10, 86400 },
-	{ "ipsec-dpd-delay", "ipsec", "dpd-delay", RV_NM_UINT, 1, 3600 },
-	{ "l2tp-hostname", "l2tp", "hostname", RV_NM_TEXT },
+/*
+ * vpn.data keys without a profile key of their own, after the library's
+ * rows. Order: ppp.auth's order (strongest first).
+ */
+static const struct rv_nm_key nm_only[] = {
 	{ "refuse-mschapv2", "ppp", "auth", RV_NM_REFUSE, .choices = m_mschapv2, .dflt = "no" },
 	{ "refuse-chap", "ppp", "auth", RV_NM_REFUSE, .choices = m_chap, .dflt = "no" },
 	/* PAP sends the password in clear: opt-in, as in roadvpn's profiles. */
 	{ "refuse-pap", "ppp", "auth", RV_NM_REFUSE, .choices = m_pap, .dflt = "yes" },
-	{ "mtu", "ppp", "mtu", RV_NM_UINT, 576, 1500 },
-	{ "mru", "ppp", "mru", RV_NM_UINT, 576, 1500 },
-	{ "ipv6", "ip", "ipv6", RV_NM_CHOICE, .choices = ipv6_modes, .dflt = "auto" },
-	{ "password-flags", "ppp", "password-flags", RV_NM_FLAGS, .dflt = "0" },
-	{ "ipsec-psk-flags", "ipsec", "psk-flags", RV_NM_FLAGS, .dflt = "0" },
 	{ "l2tp-secret-flags", NULL, NULL, RV_NM_FLAGS },
 	{ "machine-certpass-flags", NULL, NULL, RV_NM_FLAGS },
 };
 
-/* vpn.secrets name, roadvpnd connect option, profile group and key. */
+/* Choice values NM-l2tp spells otherwise: vpn.data key, its value, the profile's. */
 static const struct {
-	const char *nm, *option, *group, *key;
-} secrets[] = {
-	{ RV_NM_SECRET_PASSWORD, "password", "ppp", "password" },
-	{ RV_NM_SECRET_PSK, "psk", "ipsec", "psk" },
-	{ RV_NM_SECRET_L2TP, "l2tp-secret", "l2tp", "secret" },
-	{ RV_NM_SECRET_CERTPASS, "key-password", "ipsec", "key-password" },
+	const char *nm_key, *nm, *profile;
+} nm_values[] = {
+	{ "machine-auth-type", "tls", "cert" },
 };
+
+static struct rv_nm_key *keys;
+static size_t n_keys;
+
+/* "nm=profile" for one profile choice of row S. */
+static char *nm_choice(const RvcSetting *s, const char *profile)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(nm_values); i++) {
+		if (!strcmp(nm_values[i].nm_key, s->nm_key) && !strcmp(nm_values[i].profile, profile))
+			return g_strdup_printf("%s=%s", nm_values[i].nm, profile);
+	}
+	return g_strdup_printf("%s=%s", profile, profile);
+}
+
+static const char *const *nm_choices(const RvcSetting *s)
+{
+	guint n = g_strv_length((char **)s->choices);
+	char **c = g_new0(char *, n + 1);
+
+	for (guint i = 0; i < n; i++)
+		c[i] = nm_choice(s, s->choices[i]);
+	return (const char *const *)c;
+}
+
+/*
+ * The vpn.data value meant when the key is absent: booleans, choices and
+ * flags have one (a choice's is made once, kept with the table).
+ */
+static const char *nm_default(const struct rv_nm_key *k, const RvcSetting *s)
+{
+	switch (k->kind) {
+	case RV_NM_BOOL:
+		return !g_strcmp0(s->default_value, "true") ? "yes" : "no";
+	case RV_NM_CHOICE:
+		for (size_t i = 0; k->choices[i]; i++) {
+			const char *eq = strchr(k->choices[i], '=');
+
+			if (!strcmp(eq + 1, s->default_value))
+				return g_strndup(k->choices[i], eq - k->choices[i]);
+		}
+		return NULL;
+	case RV_NM_FLAGS:
+		return "0";
+	case RV_NM_TEXT:
+	case RV_NM_HOST:
+	case RV_NM_UINT:
+	case RV_NM_FILE:
+	case RV_NM_PROPOSALS:
+	case RV_NM_REFUSE:
+		break;
+	}
+	return NULL;
+}
+
+/* The vpn.data kind of a library row; FALSE: not in vpn.data (secrets, lists). */
+static gboolean nm_kind(RvcSettingType type, enum rv_nm_kind *kind)
+{
+	switch (type) {
+	case RVC_SETTING_TEXT:
+		*kind = RV_NM_TEXT;
+		return TRUE;
+	case RVC_SETTING_HOST:
+		*kind = RV_NM_HOST;
+		return TRUE;
+	case RVC_SETTING_BOOL:
+		*kind = RV_NM_BOOL;
+		return TRUE;
+	case RVC_SETTING_NUMBER:
+		*kind = RV_NM_UINT;
+		return TRUE;
+	case RVC_SETTING_CHOICE:
+		*kind = RV_NM_CHOICE;
+		return TRUE;
+	case RVC_SETTING_PROPOSALS:
+		*kind = RV_NM_PROPOSALS;
+		return TRUE;
+	case RVC_SETTING_FILE:
+		*kind = RV_NM_FILE;
+		return TRUE;
+	case RVC_SETTING_FLAGS:
+		*kind = RV_NM_FLAGS;
+		return TRUE;
+	case RVC_SETTING_LIST:
+	case RVC_SETTING_SECRET:
+		break;
+	}
+	return FALSE;
+}
+
+static void add_row(const RvcSetting *s)
+{
+	struct rv_nm_key *k = &keys[n_keys];
+
+	if (!s->nm_key || !nm_kind(s->type, &k->kind))
+		return;
+	k->nm_key = s->nm_key;
+	k->group = s->group;
+	k->key = s->key;
+	k->min = (unsigned int)s->min;
+	k->max = (unsigned int)s->max;
+	k->choices = k->kind == RV_NM_CHOICE ? nm_choices(s) : NULL;
+	k->dflt = nm_default(k, s);
+	n_keys++;
+}
+
+/* The table, made once from the library's (rvc-settings.h) and nm_only[]; kept for good. */
+static void build(void)
+{
+	static gsize built;
+	gsize n;
+	const RvcSetting *all;
+
+	if (!g_once_init_enter(&built))
+		return;
+	all = rvc_settings(&n);
+	keys = g_new0(struct rv_nm_key, n + G_N_ELEMENTS(nm_only));
+	for (gsize i = 0; i < n; i++)
+		add_row(&all[i]);
+	for (size_t i = 0; i < G_N_ELEMENTS(nm_only); i++)
+		keys[n_keys++] = nm_only[i];
+	g_once_init_leave(&built, 1);
+}
+
+/* Row I of the library's table when it is a secret with a vpn.secrets name, else NULL. */
+static const RvcSetting *secret_row(size_t i)
+{
+	gsize n;
+	const RvcSetting *all = rvc_settings(&n);
+
+	return i < n && all[i].type == RVC_SETTING_SECRET && all[i].nm_key ? &all[i] : NULL;
+}
 
 G_DEFINE_QUARK(rv-nm-error-quark, rv_nm_error)
 
 const struct rv_nm_key *rv_nm_keys(size_t *n)
 {
-	*n = G_N_ELEMENTS(keys);
+	build();
+	*n = n_keys;
 	return keys;
 }
 
 const struct rv_nm_key *rv_nm_key_find(const char *nm_key)
 {
-	for (size_t i = 0; i < G_N_ELEMENTS(keys); i++) {
+	build();
+	for (size_t i = 0; i < n_keys; i++) {
 		if (!strcmp(keys[i].nm_key, nm_key))
 			return &keys[i];
 	}
@@ -256,7 +362,8 @@ static void refuse_to_profile(GKeyFile *kf, GHashTable *data)
 	g_autoptr(GPtrArray) allowed = g_ptr_array_new();
 	gboolean any = FALSE;
 
-	for (size_t i = 0; i < G_N_ELEMENTS(keys); i++) {
+	build();
+	for (size_t i = 0; i < n_keys; i++) {
 		if (keys[i].kind != RV_NM_REFUSE)
 			continue;
 		any |= g_hash_table_contains(data, keys[i].nm_key);
@@ -303,7 +410,8 @@ static void value_to_profile(GKeyFile *kf, const struct rv_nm_key *k, const char
 
 static gboolean some_method_allowed(GHashTable *data, GError **error)
 {
-	for (size_t i = 0; i < G_N_ELEMENTS(keys); i++) {
+	build();
+	for (size_t i = 0; i < n_keys; i++) {
 		if (keys[i].kind == RV_NM_REFUSE && !refused(data, &keys[i]))
 			return TRUE;
 	}
@@ -347,7 +455,7 @@ GKeyFile *rv_nm_data_to_keyfile(GHashTable *data, GError **error)
 	g_key_file_set_list_separator(kf, ',');
 	if (!check_all(data, TRUE, error))
 		return NULL;
-	for (size_t i = 0; i < G_N_ELEMENTS(keys); i++) {
+	for (size_t i = 0; i < n_keys; i++) {
 		const char *v = g_hash_table_lookup(data, keys[i].nm_key);
 
 		if (keys[i].group && v && *v)
@@ -441,11 +549,15 @@ static gboolean key_from_profile(GKeyFile *kf, const struct rv_nm_key *k, GHashT
 
 static void secrets_from_profile(GKeyFile *kf, GHashTable *out)
 {
-	for (size_t i = 0; i < G_N_ELEMENTS(secrets); i++) {
-		char *v = g_key_file_get_string(kf, secrets[i].group, secrets[i].key, NULL);
+	gsize n;
+
+	rvc_settings(&n);
+	for (size_t i = 0; i < n; i++) {
+		const RvcSetting *r = secret_row(i);
+		char *v = r ? g_key_file_get_string(kf, r->group, r->key, NULL) : NULL;
 
 		if (v && *v)
-			g_hash_table_insert(out, g_strdup(secrets[i].nm), v);
+			g_hash_table_insert(out, g_strdup(r->nm_key), v);
 		else
 			g_free(v);
 	}
@@ -455,7 +567,8 @@ GHashTable *rv_nm_keyfile_to_data(GKeyFile *kf, GHashTable **secrets_out, GError
 {
 	g_autoptr(GHashTable) data = rv_nm_table_new();
 
-	for (size_t i = 0; i < G_N_ELEMENTS(keys); i++) {
+	build();
+	for (size_t i = 0; i < n_keys; i++) {
 		if (keys[i].group && !key_from_profile(kf, &keys[i], data, error))
 			return NULL;
 	}
@@ -530,9 +643,14 @@ GStrv rv_nm_needed_secrets(GHashTable *data)
 
 const char *rv_nm_secret_option(const char *nm_secret)
 {
-	for (size_t i = 0; i < G_N_ELEMENTS(secrets); i++) {
-		if (!strcmp(secrets[i].nm, nm_secret))
-			return secrets[i].option;
+	gsize n;
+
+	rvc_settings(&n);
+	for (size_t i = 0; i < n; i++) {
+		const RvcSetting *r = secret_row(i);
+
+		if (r && !strcmp(r->nm_key, nm_secret))
+			return r->secret_kind;
 	}
 	return NULL;
 }

@@ -7,16 +7,21 @@
  * (GKeyFile, docs/profile.md) plus secrets as connect options. Every key
  * known on both sides is one row of rv_nm_keys[]: the service, the editor's
  * import/export and the tests all go through it, so the two sides cannot
- * drift. Keys a NetworkManager-l2tp user knows keep NM-l2tp's name where
- * they mean the same thing (gateway, user, ipsec-enabled, ipsec-remote-id,
- * ipsec-ike, ipsec-esp, ipsec-forceencaps, mtu, mru, refuse-pap, ...).
+ * drift. The rows are made from the client library's settings table
+ * (<roadvpn-client/rvc-settings.h>, whose nm_key field is the vpn.data
+ * name) plus the keys only NetworkManager has (refuse-*, the flags of the
+ * L2TP secret and the key password). Keys a NetworkManager-l2tp user knows
+ * keep NM-l2tp's name where they mean the same thing (gateway, user,
+ * ipsec-enabled, ipsec-remote-id, ipsec-ike, ipsec-esp, ipsec-forceencaps,
+ * mtu, mru, refuse-pap, ...).
  *
  * Nothing from vpn.data is trusted: every value is checked here, an unknown
  * key is an error, and each error names the field ("vpn.data mtu: ...").
  * roadvpnd validates the resulting profile once more, as for AddProfile.
  *
- * GLib only (no libnm), so it is shared by the service, the editor and
- * the unit tests without pulling NetworkManager into them.
+ * GLib and the client library only (no libnm), so it is shared by the
+ * service, the editor and the unit tests without pulling NetworkManager
+ * into them.
  */
 #include <glib.h>
 

@@ -22,7 +22,8 @@
  * - Strings returned as `const char *` are borrowed: valid until the
  *   object changes (the next ::changed of a connection) or is freed; copy
  *   what you keep. `char *` / GStrv / GPtrArray results are yours to free.
- * - Human-readable text (phase labels, reason texts, secret labels) is
+ * - Human-readable text (phase labels, reason texts, secret labels, setting
+ *   labels through rvc_setting_text()) is
  *   translated (gettext domain "roadvpn", the program's locale); messages
  *   that come from roadvpnd are its English sentences. Never parse a message; match on codes and ids.
  * - Secrets are never logged; the library wipes its copies
@@ -31,6 +32,7 @@
 #include <roadvpn-client/rvc-error.h>
 #include <roadvpn-client/rvc-phase.h>
 #include <roadvpn-client/rvc-secrets.h>
+#include <roadvpn-client/rvc-settings.h>
 #include <roadvpn-client/rvc-connection.h>
 #include <roadvpn-client/rvc-client.h>
 #include <roadvpn-client/rvc-diagnose.h>
