@@ -2,10 +2,31 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
 #include "fake-lns.h"
+#include "util/secret.h"
+
+int fake_setup(void **state)
+{
+	struct fake_lns *f = calloc(1, sizeof(*f));
+
+	assert_non_null(f);
+	*state = f;
+	return 0;
+}
+
+int fake_teardown(void **state)
+{
+	struct fake_lns *f = *state;
+
+	fake_stop(f);
+	rv_secret_free((struct rv_secret *)f->cfg.secret);
+	free(f);
+	return 0;
+}
 
 static int fake_tx(void *user_data, const uint8_t *data, size_t len)
 {

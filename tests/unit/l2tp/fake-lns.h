@@ -47,6 +47,13 @@ struct fake_lns {
 	uint8_t wbuf[600];
 };
 
+/*
+ * cmocka setup and teardown: *state is a zeroed struct fake_lns; teardown
+ * stops it and frees it with the tunnel secret a test put in f->cfg.
+ */
+int fake_setup(void **state);
+int fake_teardown(void **state);
+
 /* New LAC with f->cfg (set it before), started at `now`; learns the LAC's tunnel id. */
 void fake_start(struct fake_lns *f, uint64_t now);
 void fake_stop(struct fake_lns *f);

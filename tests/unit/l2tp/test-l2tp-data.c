@@ -16,24 +16,6 @@
 
 static const uint8_t lcp[] = { 0xff, 0x03, 0xc0, 0x21, 0x09, 0x01, 0x00, 0x08, 1, 2, 3, 4 };
 
-static int setup(void **state)
-{
-	struct fake_lns *f = calloc(1, sizeof(*f));
-
-	assert_non_null(f);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fake_lns *f = *state;
-
-	fake_stop(f);
-	free(f);
-	return 0;
-}
-
 /* Build a data message to the LAC with the given flags and extra header fields. */
 static size_t build(const struct fake_lns *f, uint8_t *buf, uint16_t flags, uint16_t offset,
 		    uint16_t session_id)
@@ -338,7 +320,7 @@ static void test_framing_pull_refuses(void **state)
 	}
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, fake_setup, fake_teardown)
 
 int main(void)
 {

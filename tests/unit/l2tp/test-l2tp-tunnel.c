@@ -20,25 +20,6 @@
 #define MSEC 1000ULL
 #define T0 (100 * SEC)
 
-static int setup(void **state)
-{
-	struct fake_lns *f = calloc(1, sizeof(*f));
-
-	assert_non_null(f);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fake_lns *f = *state;
-
-	fake_stop(f);
-	rv_secret_free((struct rv_secret *)f->cfg.secret);
-	free(f);
-	return 0;
-}
-
 static void assert_zlb(struct fake_lns *f, int i, uint16_t nr)
 {
 	const struct l2tp_ctl_msg *m = fake_sent(f, i);
@@ -599,7 +580,7 @@ static void test_rx_before_start(void **state)
 	l2tp_free(NULL);
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, fake_setup, fake_teardown)
 
 int main(void)
 {
