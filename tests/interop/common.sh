@@ -275,12 +275,11 @@ t_check_parallel_crypto() {
 	t_info "burst of 64 pings (32 at once): $got came back, with rv-crypto workers"
 }
 
-# t_session PROFILE: one full, successful session with every check.
-t_session() {
+# t_await_up PINGS: the roadvpnd just started connects within
+# T_CONNECT_TIMEOUT, its TUN device (printed) has an address from the pool,
+# PINGS pings to PING cross it, and the data path checks pass.
+t_await_up() {
 	local tun addr
-	t_snapshot "$STATE/before"
-	t_capture_start
-	t_roadvpnd "$1"
 	rvt_wait_log "$T_LOG" 'connected:' "$T_CONNECT_TIMEOUT" "$T_PID" ||
 		t_fail "no 'connected:' within ${T_CONNECT_TIMEOUT} s"
 	t_info "connected after $(t_elapsed) s: $(grep -m1 'connected:' "$T_LOG")"
@@ -291,11 +290,21 @@ t_session() {
 	"$POOL_PREFIX"*) t_info "$tun has $addr" ;;
 	*) t_fail "$tun address '$addr' is not from the pool $POOL_CIDR" ;;
 	esac
-	ip netns exec "$CL_NS" ping -n -c 3 -W 2 -I "$tun" "$PING" >"$STATE/ping-$T_SESSION.log" 2>&1 ||
+	ip netns exec "$CL_NS" ping -n -c "$1" -W 2 -I "$tun" "$PING" >"$STATE/ping-$T_SESSION.log" 2>&1 ||
 		{ cat "$STATE/ping-$T_SESSION.log" >&2; t_fail "ping $PING through $tun failed"; }
 	t_info "ping $PING via $tun: $(grep -o '[0-9]* received' "$STATE/ping-$T_SESSION.log")"
 	t_check_data_path
 	t_check_parallel_crypto "$tun"
+}
+
+# t_session PROFILE: one full, successful session with every check.
+t_session() {
+	local tun
+	t_snapshot "$STATE/before"
+	t_capture_start
+	t_roadvpnd "$1"
+	t_await_up 3
+	tun=$(t_tun)
 	ip -n "$CL_NS" route show 203.0.113.0/24 | grep -q "dev $tun" ||
 		t_fail "no route 203.0.113.0/24 via $tun"
 	grep -q "^nameserver $DNS1\$" "$T_RESOLV" || t_fail "DNS $DNS1 not in the namespace's resolv.conf"
@@ -376,26 +385,11 @@ t_check_ike_delete() {
 
 # t_ipsec_session PROFILE: one full L2TP/IPsec session with every check.
 t_ipsec_session() {
-	local tun addr
 	t_snapshot "$STATE/before"
 	t_ipsec_capture_start
 	t_roadvpnd "$1"
-	rvt_wait_log "$T_LOG" 'connected:' "$T_CONNECT_TIMEOUT" "$T_PID" ||
-		t_fail "no 'connected:' within ${T_CONNECT_TIMEOUT} s"
-	t_info "connected after $(t_elapsed) s: $(grep -m1 'connected:' "$T_LOG")"
+	t_await_up 5
 	t_info "$(grep -m1 'IPsec SA up' "$T_LOG" || true)"
-	tun=$(t_tun)
-	[ -n "$tun" ] || t_fail "no rvpn* device in $CL_NS"
-	addr=$(ip -n "$CL_NS" -4 -o addr show dev "$tun" | awk '{print $4; exit}')
-	case $addr in
-	"$POOL_PREFIX"*) t_info "$tun has $addr" ;;
-	*) t_fail "$tun address '$addr' is not from the pool $POOL_CIDR" ;;
-	esac
-	ip netns exec "$CL_NS" ping -n -c 5 -W 2 -I "$tun" "$PING" >"$STATE/ping-$T_SESSION.log" 2>&1 ||
-		{ cat "$STATE/ping-$T_SESSION.log" >&2; t_fail "ping $PING through $tun failed"; }
-	t_info "ping $PING via $tun: $(grep -o '[0-9]* received' "$STATE/ping-$T_SESSION.log")"
-	t_check_data_path
-	t_check_parallel_crypto "$tun"
 	grep -q "^nameserver $DNS1\$" "$T_RESOLV" || t_fail "DNS $DNS1 not in the namespace's resolv.conf"
 	T_STOP_EPOCH=$(date +%s.%N)
 	kill -INT "$T_PID"
