@@ -72,6 +72,8 @@ static const struct id_text keys[] = {
 	{ "auth", N_("Authentication") },
 	{ "esp", N_("ESP suite") },
 	{ "encapsulation", N_("Encapsulation") },
+	{ "force-encap", N_("Tried with force-encap=true") },
+	{ "force-encap-message", N_("Message with force-encap=true") },
 	{ "method", N_("Method") },
 	{ "mtu", N_("MTU") },
 	{ "peer-code", N_("Gateway's code") },

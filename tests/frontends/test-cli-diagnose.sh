@@ -7,7 +7,7 @@
 #   a good profile                 every step ok (suite, method, MTU shown)
 #   a wrong pre-shared key         ike-auth, wrong-psk
 #   a wrong password               ppp-auth, wrong-password
-#   ESP dropped at the gateway     esp, esp-blocked
+#   ESP dropped at the gateway     esp, esp-blocked (force-encap tried: connects)
 #   UDP 500 rejected (ICMP)        ike-reach, port-unreachable
 #   UDP 500 dropped (silence)      ike-reach, no-answer
 #   a name that does not resolve   resolve, resolve-failed
@@ -142,6 +142,8 @@ diagnose wrongpw 1 '"ppp-auth"' '"wrong-password"'
 ft_grep '"step": "ike-auth", "status": "ok"' "$O.wrongpw.json"
 gateway_rule 'ip protocol esp drop'
 diagnose good 1 '"esp"' '"esp-blocked"'
+# The advice is tried: ESP in UDP 4500 passes this firewall.
+ft_grep '"force-encap": "connects"' "$O.good.json"
 gateway_rule 'udp dport 500 reject'
 diagnose good 1 '"ike-reach"' '"port-unreachable"'
 gateway_rule 'udp dport 500 drop'

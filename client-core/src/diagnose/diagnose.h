@@ -95,6 +95,14 @@ struct diagnose_outcome {
 };
 
 void diagnose_build(const struct diagnose_outcome *o, struct diagnose_report *r);
+/*
+ * ESP was blocked with raw ESP: worth a second attempt with force-encap
+ * (ESP in UDP 4500), which diagnose_note_encap_retry() then adds to the
+ * esp step's evidence ("force-encap": "connects" or "fails", and that
+ * attempt's message when it failed).
+ */
+bool diagnose_wants_encap_retry(const struct diagnose_report *r);
+void diagnose_note_encap_retry(struct diagnose_report *r, const struct diagnose_outcome *retry);
 /* The first failed step, or NULL when every step passed. */
 const struct diagnose_step_result *diagnose_first_failure(const struct diagnose_report *r);
 

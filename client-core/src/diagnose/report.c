@@ -378,6 +378,25 @@ void diagnose_build(const struct diagnose_outcome *o, struct diagnose_report *r)
 	}
 }
 
+bool diagnose_wants_encap_retry(const struct diagnose_report *r)
+{
+	const struct diagnose_step_result *f = diagnose_first_failure(r);
+
+	return f && f->step == DIAGNOSE_STEP_ESP && f->cause == DIAGNOSE_CAUSE_ESP_BLOCKED;
+}
+
+void diagnose_note_encap_retry(struct diagnose_report *r, const struct diagnose_outcome *retry)
+{
+	struct diagnose_step_result *s = &r->steps[DIAGNOSE_STEP_ESP];
+	char line[320];
+
+	add(s, "force-encap", "%s", retry->up ? "connects" : "fails");
+	if (retry->up || !retry->has_failure)
+		return;
+	session_failure_message(&retry->failure, line, sizeof(line));
+	add(s, "force-encap-message", "%s", line);
+}
+
 const struct diagnose_step_result *diagnose_first_failure(const struct diagnose_report *r)
 {
 	for (unsigned int i = 0; i < DIAGNOSE_N_STEPS; i++) {

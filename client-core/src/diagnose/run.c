@@ -15,8 +15,12 @@ struct diagnose_run {
 	diagnose_done_fn done;
 	void *user_data;
 	struct diagnose_outcome outcome;
+	struct diagnose_report first;    /* the report of the first attempt, during a retry */
+	bool retrying;
 	guint report_idle;
 };
+
+static void start_session(struct diagnose_run *run);
 
 static void on_phase(void *user_data, enum session_phase phase)
 {
@@ -37,6 +41,24 @@ static void on_up(void *user_data, const struct session_up_info *info)
 	session_stop(run->session);
 }
 
+/*
+ * Raw ESP got nothing back: the advice is force-encap, so it is tried, and
+ * the first report says what came of it. The host is as untouched as before.
+ */
+static bool retry_encapsulated(struct diagnose_run *run, const struct diagnose_report *r)
+{
+	if (run->retrying || run->profile->force_encap || !diagnose_wants_encap_retry(r))
+		return false;
+	run->first = *r;
+	run->retrying = true;
+	run->profile->force_encap = true;
+	run->profile->nat_traversal = true;
+	run->outcome = (struct diagnose_outcome){ .ipsec = true, .cert = run->outcome.cert };
+	g_clear_pointer(&run->session, session_free);
+	start_session(run);
+	return true;
+}
+
 /* Reported from the main loop: the callee may free the run, and with it the session. */
 static gboolean report(gpointer user_data)
 {
@@ -45,6 +67,12 @@ static gboolean report(gpointer user_data)
 
 	run->report_idle = 0;
 	diagnose_build(&run->outcome, &r);
+	if (retry_encapsulated(run, &r))
+		return G_SOURCE_REMOVE;
+	if (run->retrying) {
+		diagnose_note_encap_retry(&run->first, &run->outcome);
+		r = run->first;
+	}
 	run->done(&r, run->user_data);
 	return G_SOURCE_REMOVE;
 }
@@ -61,16 +89,23 @@ static void on_finished(void *user_data, const struct session_failure *failure)
 	run->report_idle = g_idle_add(report, run);
 }
 
-struct diagnose_run *diagnose_run_start(struct profile *p, diagnose_done_fn done,
-					void *user_data)
+static void start_session(struct diagnose_run *run)
 {
 	static const struct session_ops ops = {
 		.phase_changed = on_phase,
 		.up = on_up,
 		.finished = on_finished,
 	};
+	const struct session_config cfg = { .profile = run->profile, .configure_network = false };
+
+	run->session = session_new(&cfg, &ops, run);
+	session_start(run->session);
+}
+
+struct diagnose_run *diagnose_run_start(struct profile *p, diagnose_done_fn done,
+					void *user_data)
+{
 	struct diagnose_run *run = g_new0(struct diagnose_run, 1);
-	const struct session_config cfg = { .profile = p, .configure_network = false };
 
 	/* A look at the path, not a connection to keep: nothing may hold the host. */
 	p->kill_switch = false;
@@ -80,8 +115,7 @@ struct diagnose_run *diagnose_run_start(struct profile *p, diagnose_done_fn done
 	run->user_data = user_data;
 	run->outcome.ipsec = p->ipsec_enabled;
 	run->outcome.cert = p->ipsec_auth && !strcmp(p->ipsec_auth, "cert");
-	run->session = session_new(&cfg, &ops, run);
-	session_start(run->session);
+	start_session(run);
 	return run;
 }
 

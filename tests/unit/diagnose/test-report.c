@@ -213,6 +213,38 @@ static void test_esp_and_l2tp(void **state)
 	assert_verdict(&o, DIAGNOSE_STEP_L2TP, DIAGNOSE_CAUSE_SA_DELETED);
 }
 
+/* ESP blocked with raw ESP: force-encap is tried and its outcome lands on the esp step. */
+static void test_encap_retry(void **state)
+{
+	struct diagnose_outcome o = failed_at(SESSION_PHASE_L2TP_TUNNEL, SESSION_REASON_NO_ANSWER,
+					      "no L2TP answer through IPsec");
+	struct diagnose_outcome retry = { .ipsec = true, .up = true };
+	struct diagnose_report r;
+	const struct diagnose_step_result *esp = &r.steps[DIAGNOSE_STEP_ESP];
+
+	o.evidence.child_up = true;
+	diagnose_build(&o, &r);
+	assert_true(diagnose_wants_encap_retry(&r));
+	diagnose_note_encap_retry(&r, &retry);
+	assert_string_equal(evidence(esp, "force-encap"), "connects");
+	assert_null(evidence(esp, "force-encap-message"));
+	assert_int_equal(diagnose_first_failure(&r)->cause, DIAGNOSE_CAUSE_ESP_BLOCKED);
+
+	diagnose_build(&o, &r);
+	retry = failed_at(SESSION_PHASE_IKE_MAIN_MODE, SESSION_REASON_AUTH_FAILED, "no answer on 4500");
+	diagnose_note_encap_retry(&r, &retry);
+	assert_string_equal(evidence(esp, "force-encap"), "fails");
+	assert_non_null(strstr(evidence(esp, "force-encap-message"), "no answer on 4500"));
+
+	/* Already encapsulated, or another failure: nothing to retry. */
+	o.evidence.udp_encap = true;
+	diagnose_build(&o, &r);
+	assert_false(diagnose_wants_encap_retry(&r));
+	o.evidence.esp_in = true;
+	diagnose_build(&o, &r);
+	assert_false(diagnose_wants_encap_retry(&r));
+}
+
 static void test_ppp(void **state)
 {
 	struct diagnose_outcome o = failed_at(SESSION_PHASE_PPP_AUTH, SESSION_REASON_AUTH_FAILED,
@@ -289,6 +321,7 @@ int main(void)
 		cmocka_unit_test(test_proposals),
 		cmocka_unit_test(test_ike_auth),
 		cmocka_unit_test(test_esp_and_l2tp),
+		cmocka_unit_test(test_encap_retry),
 		cmocka_unit_test(test_ppp),
 		cmocka_unit_test(test_variant_round_trip),
 	};
