@@ -330,6 +330,24 @@ t_expect_failure() {
 	t_check_clean
 }
 
+# t_ipsec_expect_wrong_psk PROFILE SECRET...: roadvpnd with PROFILE (a
+# wrong PSK) fails IKE phase 1 with exit status 4, says the pre-shared key
+# is the likely cause, leaves nothing behind, and logs none of SECRETs.
+t_ipsec_expect_wrong_psk() {
+	local profile=$1
+	shift
+	t_snapshot "$STATE/before"
+	t_ipsec_capture_start
+	t_roadvpnd "$profile"
+	t_wait_exit 40
+	t_capture_stop
+	t_info "roadvpnd exited $T_RC after $(t_elapsed) s: $(tail -n 1 "$T_LOG")"
+	[ "$T_RC" -eq 4 ] || t_fail "exit status $T_RC, expected 4 (authentication failed)"
+	t_last_line_matches '^roadvpnd: IKE phase 1: ' 'pre-shared key'
+	t_check_clean
+	t_check_no_password "$@"
+}
+
 # t_last_line_matches ERE...: the last stderr line matches every pattern.
 t_last_line_matches() {
 	local last pat

@@ -88,16 +88,7 @@ wrong_psk_session() {
 	local from wrong=not-the-psk-0123
 	sw_profile "$STATE/wrong.profile" "$wrong"
 	from=$(($(wc -l <"$CHARON_LOG") + 1))
-	t_snapshot "$STATE/before"
-	t_ipsec_capture_start
-	t_roadvpnd "$STATE/wrong.profile"
-	t_wait_exit 40
-	t_capture_stop
-	t_info "roadvpnd exited $T_RC after $(t_elapsed) s: $(tail -n 1 "$T_LOG")"
-	[ "$T_RC" -eq 4 ] || t_fail "exit status $T_RC, expected 4 (authentication failed)"
-	t_last_line_matches '^roadvpnd: IKE phase 1: ' 'pre-shared key'
-	t_check_clean
-	t_check_no_password "$wrong" "$PSK"
+	t_ipsec_expect_wrong_psk "$STATE/wrong.profile" "$wrong" "$PSK"
 	grep -q 'IPsec SA up' "$T_LOG" && t_fail "an IPsec SA came up with a wrong PSK"
 	t_charon_expect "$from" 'decryption failed|could not decrypt' "failed MM5 decryption"
 	! t_charon_log_has "$from" 'state change: CONNECTING => ESTABLISHED' ||
