@@ -141,14 +141,15 @@ t_capture_stop() {
 }
 
 # t_roadvpnd PROFILE: start roadvpnd in the client namespace. No system bus:
-# DNS must go to the namespace's private resolv.conf, never to the host.
+# DNS must go to the namespace's private resolv.conf, never to the host
+# (T_SYSTEM_BUS: a private bus of the test's own, without systemd-resolved).
 t_roadvpnd() {
 	T_SESSION=$((T_SESSION + 1))
 	T_LOG=$STATE/roadvpnd-$T_SESSION.log
 	T_T0=$(date +%s%N)
 	# full malloc stacks in leak reports of sanitizer builds
 	rvt_spawn roadvpnd "$CL_NS" "$T_LOG" \
-		env DBUS_SYSTEM_BUS_ADDRESS=unix:path=/nonexistent/rvt \
+		env DBUS_SYSTEM_BUS_ADDRESS="${T_SYSTEM_BUS:-unix:path=/nonexistent/rvt}" \
 		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}fast_unwind_on_malloc=0" \
 		"$ROADVPND" --foreground --profile "$1"
 	T_PID=$RVT_LAST_PID

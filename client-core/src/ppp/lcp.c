@@ -439,6 +439,9 @@ void lcp_proto_rejected(struct ppp *ppp, uint16_t proto)
 
 void lcp_echo_start(struct ppp *ppp, usec_t now)
 {
+	/* The peer answered: a probe is over, the keepalive goes on. */
+	ppp->lcp_st.probe_interval = 0;
+	ppp->lcp_st.probe_tries = 0;
 	ppp->lcp_st.echo_pending = 0;
 	ppp->lcp_st.echo_deadline = ppp->lcp_st.is_echo_off ? USEC_INFINITY
 							     : now + ppp->cfg.echo_interval;
@@ -446,19 +449,35 @@ void lcp_echo_start(struct ppp *ppp, usec_t now)
 
 void lcp_note_rx(struct ppp *ppp, usec_t now)
 {
+	if (ppp->lcp_st.probe_tries && now < ppp->lcp_st.probe_since)
+		return;
 	if (ppp_fsm_is_open(&ppp->lcp) && !ppp->is_closing)
 		lcp_echo_start(ppp, now);
+}
+
+void lcp_echo_probe(struct ppp *ppp, usec_t now, usec_t interval, unsigned int tries)
+{
+	struct lcp_state *st = &ppp->lcp_st;
+
+	if (!ppp_fsm_is_open(&ppp->lcp) || ppp->is_closing || st->is_echo_off || !tries)
+		return;
+	st->probe_interval = interval;
+	st->probe_tries = tries;
+	st->probe_since = now;
+	st->echo_pending = 0;
+	st->echo_deadline = now;
 }
 
 void lcp_echo_tick(struct ppp *ppp, usec_t now)
 {
 	struct lcp_state *st = &ppp->lcp_st;
+	unsigned int limit = st->probe_tries ? st->probe_tries : ppp->cfg.echo_failures;
 	uint8_t magic[4];
 
 	if (st->echo_deadline == USEC_INFINITY || now < st->echo_deadline)
 		return;
 
-	if (st->echo_pending >= ppp->cfg.echo_failures) {
+	if (st->echo_pending >= limit) {
 		st->echo_deadline = USEC_INFINITY;
 		ppp_fail(ppp, PPP_FAILURE_ECHO_TIMEOUT, 0,
 			 "gateway stopped answering (%u LCP echo requests unanswered)",
@@ -471,7 +490,7 @@ void lcp_echo_tick(struct ppp *ppp, usec_t now)
 	magic[2] = (uint8_t)(st->magic >> 8);
 	magic[3] = (uint8_t)st->magic;
 	st->echo_pending++;
-	st->echo_deadline = now + ppp->cfg.echo_interval;
+	st->echo_deadline = now + (st->probe_tries ? st->probe_interval : ppp->cfg.echo_interval);
 	ppp_send_ctl(ppp, PPP_PROTO_LCP, PPP_CODE_ECHO_REQ, ++st->echo_id, magic, sizeof(magic));
 }
 

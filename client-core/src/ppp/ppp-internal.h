@@ -48,6 +48,10 @@ struct lcp_state {
 	unsigned int echo_pending;
 	uint8_t echo_id;
 	bool is_echo_off;             /* the peer Code-Rejected Echo-Request */
+	/* ppp_probe(): echoes probe_interval apart, dead after probe_tries; 0: the keepalive. */
+	usec_t probe_interval;
+	unsigned int probe_tries;
+	usec_t probe_since;           /* traffic from before it proves nothing */
 };
 
 struct auth_state {
@@ -122,6 +126,7 @@ int ppp_send_proto_reject(struct ppp *ppp, uint16_t proto, const uint8_t *info, 
 void lcp_init(struct ppp *ppp);
 void lcp_echo_start(struct ppp *ppp, usec_t now);
 void lcp_echo_tick(struct ppp *ppp, usec_t now);
+void lcp_echo_probe(struct ppp *ppp, usec_t now, usec_t interval, unsigned int tries);
 void lcp_note_rx(struct ppp *ppp, usec_t now);
 void lcp_proto_rejected(struct ppp *ppp, uint16_t proto);
 

@@ -302,6 +302,12 @@ usec_t ppp_next_deadline(const struct ppp *ppp)
 	return rv_usec_min(d, ppp->lcp_st.echo_deadline);
 }
 
+void ppp_probe(struct ppp *ppp, usec_t now, usec_t interval, unsigned int tries)
+{
+	if (ppp && is_running(ppp))
+		lcp_echo_probe(ppp, now, interval, tries);
+}
+
 void ppp_note_rx_activity(struct ppp *ppp, usec_t now)
 {
 	if (ppp && is_running(ppp))

@@ -137,6 +137,14 @@ int ppp_ip_pull(struct pkt *p);
  */
 void ppp_close(struct ppp *ppp, usec_t now);
 
+/*
+ * Check the peer at once (after a resume): an LCP Echo-Request now and then
+ * every `interval`; anything from the peer ends the probe, `tries`
+ * unanswered ones end in PPP_EVENT_FAILED / PPP_FAILURE_ECHO_TIMEOUT as
+ * for the keepalive. Nothing when LCP is not open or the peer refuses echoes.
+ */
+void ppp_probe(struct ppp *ppp, usec_t now, usec_t interval, unsigned int tries);
+
 /* Note traffic from the peer so the echo keepalive only probes an idle link. */
 void ppp_note_rx_activity(struct ppp *ppp, usec_t now);
 

@@ -356,6 +356,15 @@ void session_link_view(const struct session_link *l, bool up, struct datapath_li
 	ret->ipv6 = up && l->ppp && ppp_ip_is_open(l->ppp, true);
 }
 
+/* After a resume: 4 echoes 500 ms apart, so a dead gateway is known within 2 s. */
+#define RESUME_PROBE_INTERVAL (500 * USEC_PER_MSEC)
+#define RESUME_PROBE_TRIES 4
+
+void session_link_probe(struct session_link *l, usec_t now)
+{
+	ppp_probe(l->ppp, now, RESUME_PROBE_INTERVAL, RESUME_PROBE_TRIES);
+}
+
 void session_link_note_activity(struct session_link *l, usec_t when)
 {
 	if (l->ppp)

@@ -61,6 +61,8 @@ int session_link_send_ip(struct session_link *l, struct pkt *p);
 void session_link_rx(struct session_link *l, const uint8_t *data, size_t len, usec_t now);
 /* The data path's view of l2tp and ppp; IP flows only while `up`. */
 void session_link_view(const struct session_link *l, bool up, struct datapath_link *ret);
+/* Check the gateway at once (after a resume): LCP echoes that end the link when unanswered. */
+void session_link_probe(struct session_link *l, usec_t now);
 void session_link_note_activity(struct session_link *l, usec_t when);
 usec_t session_link_next_deadline(const struct session_link *l);
 void session_link_tick(struct session_link *l, usec_t now);

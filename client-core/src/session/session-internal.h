@@ -12,6 +12,7 @@
  *   datapath.h   the one data path over dataplane/, on its thread or the main loop
  *   reconnect.h  reconnect policy and back-off
  *   watch.h      the network under the tunnel (rtnetlink), for a reconnect when it changes
+ *   resume.h     waking up from a suspend (logind, the clocks), for a check of the peer
  */
 #include <gio/gio.h>
 
@@ -21,6 +22,7 @@
 #include "ipsec.h"
 #include "link.h"
 #include "reconnect.h"
+#include "resume.h"
 #include "watch.h"
 #include "session/session.h"
 
@@ -37,6 +39,7 @@ struct session {
 	struct session_host host;
 	struct session_reconnect reconnect;
 	struct session_watch watch;
+	struct session_resume resume;
 	struct session_datapath *dp; /* this attempt's; NULL between attempts */
 	struct session_stats stats;  /* what earlier attempts' data paths moved */
 	char restart_cause[160];     /* why the pending restart, for the log */

@@ -190,6 +190,7 @@ static void finish(struct session *s)
 		return;
 	}
 	close_attempt(s);
+	session_resume_stop(&s->resume);
 	session_host_undo(&s->host);
 	session_host_close_tun(&s->host);
 	session_host_kill_switch_release(&s->host);
@@ -563,6 +564,27 @@ void session_restart(struct session *s, const char *cause)
 	session_schedule(&s->core);
 }
 
+/* Resume ------------------------------------------------------------- */
+
+/*
+ * The machine woke up (resume.c): up, the gateway is checked at once (LCP
+ * echoes; unanswered, the link fails as dead and reconnects); waiting to
+ * reconnect, the wait is cut short. Connecting, the layers' own
+ * retransmissions are short already.
+ */
+static void on_resumed(struct session *s, const char *how)
+{
+	rv_log_info("session", "resumed (%s)%s", how,
+		    s->core.phase == SESSION_PHASE_UP ? ": checking the gateway at once" : "");
+	if (s->core.phase == SESSION_PHASE_UP) {
+		session_link_probe(&s->link, session_now());
+		rearm_timer(s);
+	} else if (s->core.phase == SESSION_PHASE_RECONNECT_WAIT && s->reconnect.source) {
+		s->reconnect.restart = true;
+		session_reconnect_arm(&s->reconnect, on_backoff_done, s);
+	}
+}
+
 /* Public ------------------------------------------------------------- */
 
 static void on_phase_entered(struct session *s, enum session_phase phase)
@@ -575,6 +597,7 @@ void session_start(struct session *s)
 	SESSION_SCOPE(s);
 
 	s->cancel = g_cancellable_new();
+	session_resume_start(&s->resume);
 	resolve(s);
 }
 
@@ -612,6 +635,7 @@ struct session *session_new(const struct session_config *cfg, const struct sessi
 	session_ipsec_init(&s->ipsec, &s->core, &s->suites);
 	session_host_init(&s->host, &s->core, cfg->configure_network);
 	session_watch_init(&s->watch, &s->core, on_network_changed);
+	session_resume_init(&s->resume, &s->core, on_resumed);
 	return s;
 }
 
@@ -628,6 +652,7 @@ void session_free(struct session *s)
 	if (s->core.advance_idle)
 		g_source_remove(s->core.advance_idle);
 	session_reconnect_cancel(&s->reconnect);
+	session_resume_stop(&s->resume);
 	session_host_undo(&s->host);
 	close_attempt(s);
 	session_host_close_tun(&s->host);

@@ -287,6 +287,73 @@ static void test_echo_answered_keeps_link(void **state)
 	h_free(h);
 }
 
+/* Count the LCP Echo-Requests sent since the last call; answer them when asked. */
+static int echo_requests(struct harness *h, bool answer)
+{
+	int n = 0;
+
+	for (const struct h_frame *f; (f = h_next_frame(h));) {
+		if (f->data[2] != 0xc0 || f->data[3] != 0x21 || f->data[4] != 9)
+			continue;
+		n++;
+		if (answer)
+			assert_int_equal(h_rx_ctl(h, LCP, 10, f->data[5], "\0\0\0\0", 4), 0);
+	}
+	return n;
+}
+
+/* After a resume: an echo at once, every 500 ms, dead after 4 unanswered (2 s), not 40 s. */
+static void test_probe_dead_peer(void **state)
+{
+	struct ppp_config cfg = h_default_config();
+	const uint8_t opts[] = { 1, 4, 0x05, 0xdc };
+	struct harness *h;
+	usec_t t0;
+
+	cfg.max_configure = 100;
+	h = h_new(&cfg);
+	h_lcp_up(h, opts, sizeof(opts));
+	h_tick(h, 3 * USEC_PER_SEC);
+	(void)echo_requests(h, false);
+	t0 = h->now;
+	ppp_probe(h->ppp, h->now, 500 * USEC_PER_MSEC, 4);
+	/* data from before the probe (a data path's late report) proves nothing */
+	ppp_note_rx_activity(h->ppp, t0 - USEC_PER_SEC);
+	assert_int_equal(ppp_next_deadline(h->ppp), t0);
+	h_tick(h, 0);
+	assert_int_equal(echo_requests(h, false), 1);
+	for (int i = 0; i < 3; i++) {
+		h_tick(h, 500 * USEC_PER_MSEC);
+		assert_int_equal(echo_requests(h, false), 1);
+		assert_null(h_event(h, PPP_EVENT_FAILED));
+	}
+	h_tick(h, 500 * USEC_PER_MSEC);
+	assert_int_equal(h_event(h, PPP_EVENT_FAILED)->failure, PPP_FAILURE_ECHO_TIMEOUT);
+	assert_true(h->now - t0 <= 2 * USEC_PER_SEC);
+	h_free(h);
+}
+
+/* An answer ends the probe: the keepalive goes back to its interval, nothing fails. */
+static void test_probe_answered(void **state)
+{
+	struct ppp_config cfg = h_default_config();
+	const uint8_t opts[] = { 1, 4, 0x05, 0xdc };
+	struct harness *h;
+
+	cfg.max_configure = 100;
+	h = h_new(&cfg);
+	h_lcp_up(h, opts, sizeof(opts));
+	ppp_probe(h->ppp, h->now, 500 * USEC_PER_MSEC, 4);
+	h_tick(h, 0);
+	assert_int_equal(echo_requests(h, true), 1);
+	for (int i = 0; i < 8; i++) {
+		h_tick(h, 500 * USEC_PER_MSEC);
+		assert_int_equal(echo_requests(h, false), 0);
+	}
+	assert_null(h_event(h, PPP_EVENT_FAILED));
+	h_free(h);
+}
+
 static void test_peer_terminate(void **state)
 {
 	struct harness *h = h_new(NULL);
@@ -438,6 +505,8 @@ int main(void)
 		cmocka_unit_test(test_lcp_no_answer),
 		cmocka_unit_test(test_echo_timeout),
 		cmocka_unit_test(test_echo_answered_keeps_link),
+		cmocka_unit_test(test_probe_dead_peer),
+		cmocka_unit_test(test_probe_answered),
 		cmocka_unit_test(test_peer_terminate),
 		cmocka_unit_test(test_close_acked),
 		cmocka_unit_test(test_close_times_out),
