@@ -30,6 +30,7 @@ struct session {
 	struct session_core core;
 	GCancellable *cancel;
 	uint32_t gateway4;
+	uint32_t last_gateway4;      /* of the last attempt, for the network watch while waiting */
 	GSource *timer;
 	usec_t step_deadline;        /* of the teardown step under way */
 

@@ -364,20 +364,38 @@ static uint32_t underlay_local4(const struct session *s)
 	return local4;
 }
 
-static void watch_network(struct session *s)
+static void watch_network(struct session *s, uint32_t local4)
 {
 	struct net_underlay pin;
 
-	session_watch_start(&s->watch, s->gateway4, underlay_local4(s),
+	session_watch_start(&s->watch, s->last_gateway4, local4,
 			    s->host.tun.fd >= 0 ? s->host.tun.ifindex : 0,
 			    session_host_pinned_gateway(&s->host, &pin) ? &pin : NULL);
 }
 
-/* The network under the tunnel changed (watch.c): the pin follows, then a new attempt at once. */
+static gboolean on_backoff_done(gpointer user_data);
+
+/* Waiting to reconnect, something says now is a good time (a new network, a wake-up). */
+static void retry_now(struct session *s, const char *why)
+{
+	if (s->core.phase != SESSION_PHASE_RECONNECT_WAIT || !s->reconnect.source)
+		return;
+	rv_log_info("session", "retrying now: %s", why);
+	s->reconnect.restart = true;
+	session_reconnect_arm(&s->reconnect, on_backoff_done, s);
+}
+
+/*
+ * The network under the tunnel changed (watch.c): the pin follows, then a
+ * new attempt at once, or the back-off is cut short.
+ */
 static void on_network_changed(struct session *s, const char *cause)
 {
 	session_host_follow_gateway(&s->host);
-	session_restart(s, cause);
+	if (s->core.phase == SESSION_PHASE_RECONNECT_WAIT)
+		retry_now(s, cause);
+	else
+		session_restart(s, cause);
 }
 
 /* The gateway's address is known: IKE, or L2TP in clear. */
@@ -387,6 +405,7 @@ static void start_attempt(struct session *s)
 
 	if (!session_host_kill_switch_hold(&s->host, s->gateway4))
 		return;
+	s->last_gateway4 = s->gateway4;
 	/* Held from before a reconnect: the pin may still name a path that is gone. */
 	session_host_follow_gateway(&s->host);
 	r = open_datapath(s);
@@ -402,7 +421,7 @@ static void start_attempt(struct session *s)
 			session_fail(&s->core, SESSION_REASON_INTERNAL, 0,
 				     "cannot start IKE with %s: %s", s->core.gateway_text, strerror(-r));
 		else
-			watch_network(s);
+			watch_network(s, underlay_local4(s));
 		rearm_timer(s);
 		return;
 	}
@@ -416,7 +435,7 @@ static void start_attempt(struct session *s)
 
 	if (session_link_start(&s->link) < 0)
 		session_fail(&s->core, SESSION_REASON_INTERNAL, 0, "cannot start L2TP");
-	watch_network(s);
+	watch_network(s, underlay_local4(s));
 	rearm_timer(s);
 }
 
@@ -526,6 +545,9 @@ void session_reconnect_later(struct session *s)
 	hold_host(s, session_now());
 	session_enter_phase(&s->core, SESSION_PHASE_RECONNECT_WAIT);
 	session_reconnect_arm(&s->reconnect, on_backoff_done, s);
+	/* A network that changes meanwhile (one comes back, another appears) cuts the wait short. */
+	if (s->last_gateway4)
+		watch_network(s, 0);
 }
 
 /* Connecting past resolve, or up: there are layers on the old path to replace. */
@@ -579,9 +601,8 @@ static void on_resumed(struct session *s, const char *how)
 	if (s->core.phase == SESSION_PHASE_UP) {
 		session_link_probe(&s->link, session_now());
 		rearm_timer(s);
-	} else if (s->core.phase == SESSION_PHASE_RECONNECT_WAIT && s->reconnect.source) {
-		s->reconnect.restart = true;
-		session_reconnect_arm(&s->reconnect, on_backoff_done, s);
+	} else {
+		retry_now(s, how);
 	}
 }
 

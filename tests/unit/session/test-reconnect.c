@@ -182,6 +182,34 @@ static void test_restart(void **state)
 	profile_free(p);
 }
 
+/* Waiting to reconnect, a network change (or a wake-up) cuts the back-off short. */
+static void test_retry_now_while_waiting(void **state)
+{
+	struct profile *p = load();
+	struct session_config cfg = { .profile = p };
+	struct watch w = { 0 };
+	struct session *s = session_new(&cfg, &ops, &w);
+	gint64 until;
+
+	session_enter_phase(&s->core, SESSION_PHASE_UP);
+	s->reconnect.reconnects = 4;                 /* the next back-off would be 16 s */
+	lose(s, SESSION_REASON_PEER_DEAD);
+	session_reconnect_later(s);
+	assert_int_equal(session_get_phase(s), SESSION_PHASE_RECONNECT_WAIT);
+	assert_int_equal(s->reconnect.reconnects, 5);
+	s->watch.changed(s, "network change: the gateway is reachable again (dev eth1)");
+	assert_int_equal(s->reconnect.reconnects, 5); /* not counted as a failed attempt */
+	until = g_get_monotonic_time() + G_USEC_PER_SEC / 2;
+	while (session_get_phase(s) == SESSION_PHASE_RECONNECT_WAIT && g_get_monotonic_time() < until)
+		g_main_context_iteration(NULL, FALSE);
+	assert_int_equal(session_get_phase(s), SESSION_PHASE_RESOLVING);
+	session_stop(s);
+	while (!w.finished)
+		g_main_context_iteration(NULL, TRUE);
+	session_free(s);
+	profile_free(p);
+}
+
 /* The host configuration is held from the first loss for SESSION_RECONNECT_HOLD, reset by UP. */
 static void test_hold(void **state)
 {
@@ -231,6 +259,7 @@ int main(void)
 		cmocka_unit_test(test_which_losses_reconnect),
 		cmocka_unit_test(test_wait_then_stop),
 		cmocka_unit_test(test_restart),
+		cmocka_unit_test(test_retry_now_while_waiting),
 		cmocka_unit_test(test_hold),
 		cmocka_unit_test(test_same_config),
 	};
