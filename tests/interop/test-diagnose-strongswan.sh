@@ -9,6 +9,8 @@
 #   with allow-legacy     phase 1 passes with 3des-sha1-modp1024, the SA comes
 #                         up, and charon (no kernel ESP, no L2TP server behind
 #                         it) deletes it: l2tp, cause sa-deleted
+# And against charon with certificates (strongswan.sh --auth cert), a profile
+# trusting another CA: ike-auth, cause certificate, the message saying why.
 # Each time: exit 1, the steps before passed, none after ran, no PSK or
 # password in the report or the log, the client namespace as before.
 set -euo pipefail
@@ -16,9 +18,11 @@ set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
 t_require
-rvt_need_cmd /usr/lib/ipsec/charon swanctl
+rvt_need_cmd /usr/lib/ipsec/charon swanctl pki openssl
 
 PSK=rvt-strongswan-psk-0123
+# client.env sets PSK too ('' for a certificate gateway): the secrets checked are these.
+DIAG_PSK=$PSK
 # charon has no L2TP side: any password, but one that cannot appear by chance
 PW=rvt-diag-password-9876
 
@@ -27,7 +31,7 @@ diag_profile() {
 	local f=$1
 	shift
 	t_profile "$f" "connection.name=diag" "connection.gateway=$GATEWAY" \
-		"ipsec.enabled=true" "ipsec.psk=$PSK" \
+		"ipsec.enabled=true" "ipsec.psk=$DIAG_PSK" \
 		"ppp.user=$USER" "ppp.password=$PW" "ppp.auth=pap" \
 		"ip.default-route=false" "ip.dns=false" "ip.ipv6=off" "$@"
 }
@@ -45,8 +49,8 @@ diagnose() {
 	grep -q "('resolve', 'ok', 'none', {'address': '$GATEWAY'})" "$out" ||
 		t_fail "resolve did not pass with the gateway's address"
 	t_check_sanitizer
-	t_check_no_password "$PW" "$PSK"
-	if grep -qF -e "$PSK" -e "$PW" "$out"; then t_fail "a secret is in the report"; fi
+	t_check_no_password "$PW" "$DIAG_PSK"
+	if grep -qF -e "$DIAG_PSK" -e "$PW" "$out"; then t_fail "a secret is in the report"; fi
 	t_check_clean
 	REPORT=$out
 }
@@ -71,4 +75,20 @@ grep -q "('ike-auth', 'ok', 'none', {'auth': 'psk'})" "$REPORT" || t_fail "ike-a
 grep -q "('ipsec-sa', 'ok', 'none', {'esp': '" "$REPORT" || t_fail "no IPsec SA in the report"
 grep -q "('ppp-auth', 'skipped'" "$REPORT" || t_fail "PPP ran after the SA was deleted"
 grep -q "the gateway deleted the IPsec SA" "$REPORT" || t_fail "the message does not say why"
+
+"$T_GW_DIR/strongswan.sh" stop --name "$RVT_NAME"
+
+t_info "--- certificates: the gateway's does not chain to the CA the profile trusts"
+T_SESSION=0
+t_start_peer strongswan diagswc --auth cert --kernel netlink
+t_snapshot "$STATE/before"
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$STATE/other-ca.key" \
+	-out "$STATE/other-ca.crt" -days 30 -subj '/C=XX/O=elsewhere/CN=other CA' \
+	>/dev/null 2>&1 || t_fail "openssl could not make a CA"
+diag_profile "$STATE/cert.profile" "ipsec.auth=cert" "ipsec.cert=$CLIENT_CERT" \
+	"ipsec.key=$CLIENT_KEY" "ipsec.ca=$STATE/other-ca.crt" "ipsec.remote-id=$GATEWAY_DNS"
+diagnose "$STATE/cert.profile" ike-auth certificate
+grep -q "not by a CA the profile trusts" "$REPORT" || t_fail "the message does not say why"
+grep -q "('ike-proposals', 'ok', 'none', {'ike': '" "$REPORT" ||
+	t_fail "the suite charon chose is not in the report"
 t_info PASS

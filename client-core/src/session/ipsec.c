@@ -343,6 +343,9 @@ static void note_failure(struct session_evidence *ev, const struct ike *ike,
 	ev->ike_failure_phase = info->phase;
 	ev->ike_port_unreachable = unreachable;
 	ev->legacy_only = ike_refused_legacy(ike);
+	/* The suite the gateway chose, also when phase 1 failed after its choice. */
+	if (!ev->ike_suite[0] && ike && !ev->legacy_only)
+		snprintf(ev->ike_suite, sizeof(ev->ike_suite), "%s", ike_phase1_description(ike));
 }
 
 static void on_ike_failed(struct session_ipsec *ip, const struct ike_event_info *info)
