@@ -32,6 +32,7 @@
 
 #include "util/log.h"
 #include "net-private.h"
+#include "secret-file.h"
 
 #define DNS_RESOLV_CONF "/etc/resolv.conf"
 #define DNS_BACKUP_DIR "/run/roadvpn"
@@ -158,35 +159,22 @@ bool net_resolv_conf_owner(const char *content, char *ifname, size_t ifname_size
 
 /* ---- files ---- */
 
-/* The whole file, NUL-terminated (g_free()), following symlinks. */
+/* The whole file, NUL-terminated (g_free()), following symlinks; -EFBIG past the bound. */
 static int read_file(const char *path, char **ret, size_t *ret_len)
 {
-	GByteArray *buf;
-	uint8_t chunk[4096];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
+	char *buf = g_malloc(DNS_MAX_FILE + 1);
+	/* One byte past the bound tells a file over it. */
+	ssize_t n = rv_file_read_bounded(path, buf, DNS_MAX_FILE + 1);
 
-	if (fd < 0)
-		return -errno;
-	buf = g_byte_array_new();
-	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 || buf->len + (size_t)n > DNS_MAX_FILE) {
-			int e = n < 0 ? errno : EFBIG;
-
-			close(fd);
-			g_byte_array_unref(buf);
-			return -e;
-		}
-		g_byte_array_append(buf, chunk, (guint)n);
+	if (n < 0 || n > DNS_MAX_FILE) {
+		g_free(buf);
+		return n < 0 ? (int)n : -EFBIG;
 	}
-	close(fd);
-
 	if (ret_len)
-		*ret_len = buf->len;
-	g_byte_array_append(buf, (const uint8_t *)"", 1);
-	*ret = (char *)g_byte_array_free(buf, FALSE);
+		*ret_len = (size_t)n;
+	buf = g_realloc(buf, (size_t)n + 1);
+	buf[n] = '\0';
+	*ret = buf;
 	return 0;
 }
 
