@@ -277,9 +277,13 @@ static void append_step(GString *out, const RvcDiagnoseStep *s)
 {
 	g_string_append_printf(out, "%-8s %s\n", rvc_diagnose_status_label(s->status),
 			       rvc_diagnose_step_label(s->step));
-	for (size_t i = 0; s->keys[i]; i++)
-		g_string_append_printf(out, "         %s: %s\n",
+	for (size_t i = 0; s->keys[i]; i++) {
+		g_string_append(out, "         ");
+		/* TRANSLATORS: a fact of the diagnose report, "Address: 198.51.100.1". */
+		g_string_append_printf(out, rvc_gettext(N_("%s: %s")),
 				       rvc_diagnose_evidence_label(s->keys[i]), s->values[i]);
+		g_string_append_c(out, '\n');
+	}
 	if (s->status == RVC_DIAGNOSE_FAILED)
 		g_string_append_printf(out, "         %s %s\n", rvc_gettext(N_("Likely cause:")),
 				       rvc_diagnose_cause_text(s->cause));
