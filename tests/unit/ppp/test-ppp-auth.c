@@ -289,17 +289,25 @@ static void test_pap_opt_in(void **state)
 	h_free(h);
 }
 
-static void test_pap_nak(void **state)
+/* LCP up with PAP as the one method: the harness, and our first Authenticate-Request in *r. */
+static struct harness *pap_requested(struct h_ctl *r)
 {
 	struct ppp_config cfg = h_default_config();
 	const uint8_t opts[] = { 3, 4, 0xc0, 0x23 };
 	struct harness *h;
-	struct h_ctl r;
 
 	cfg.auth_allowed = PPP_AUTH_PAP;
 	h = h_new(&cfg);
 	h_lcp_up(h, opts, sizeof(opts));
-	r = h_expect_ctl(h, 0xc023, 1);
+	*r = h_expect_ctl(h, 0xc023, 1);
+	return h;
+}
+
+static void test_pap_nak(void **state)
+{
+	struct h_ctl r;
+	struct harness *h = pap_requested(&r);
+
 	assert_int_equal(h_rx_ctl(h, 0xc023, 3, r.id, "\006Denied", 7), -EPROTO);
 	assert_int_equal(h_event(h, PPP_EVENT_FAILED)->failure, PPP_FAILURE_AUTH_REJECTED);
 	assert_string_equal(h_event(h, PPP_EVENT_FAILED)->message, "PAP rejected: \"Denied\"");
@@ -308,15 +316,9 @@ static void test_pap_nak(void **state)
 
 static void test_pap_nak_malformed(void **state)
 {
-	struct ppp_config cfg = h_default_config();
-	const uint8_t opts[] = { 3, 4, 0xc0, 0x23 };
-	struct harness *h;
 	struct h_ctl r;
+	struct harness *h = pap_requested(&r);
 
-	cfg.auth_allowed = PPP_AUTH_PAP;
-	h = h_new(&cfg);
-	h_lcp_up(h, opts, sizeof(opts));
-	r = h_expect_ctl(h, 0xc023, 1);
 	/* Msg-Length runs past the packet */
 	assert_int_equal(h_rx_ctl(h, 0xc023, 3, r.id, "\050Denied", 7), -EBADMSG);
 	assert_null(h_event(h, PPP_EVENT_FAILED));
