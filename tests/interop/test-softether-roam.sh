@@ -9,7 +9,9 @@
 # to the new path and reconnect at once (DPD is 30 s here: it must not be
 # what notices), keeping the same TUN device (ifindex), and the tunnel
 # carries ping and TCP again. A change that does not touch the route to
-# the gateway (an unrelated address) must not reconnect.
+# the gateway (an unrelated address) must not reconnect, nor must the same
+# address going and coming back (but the pinned route it took with it is
+# put back).
 set -euo pipefail
 # shellcheck source=common.sh
 . "$(dirname "$0")/common.sh"
@@ -69,6 +71,20 @@ ip -n "$CL_NS" link set rv-x1 up
 sleep 1.5
 grep -q 'reconnecting now' "$T_LOG" && t_fail "an unrelated address made roadvpnd reconnect"
 t_info "an unrelated address: no reconnect"
+
+# The address goes and comes back (Wi-Fi reconnecting to the same network):
+# the path is the same, so no reconnect, but the kernel flushed our pinned
+# route with the address: it must be put back.
+ip -n "$CL_NS" addr del "$(t_client_addr)/24" dev rv-cl
+sleep 0.1
+ip -n "$CL_NS" addr add "$(t_client_addr)/24" dev rv-cl
+rvt_wait_log "$T_LOG" "the gateway's route was gone with the network: put back" 3 "$T_PID" ||
+	t_fail "the pinned route was not put back after the address came back"
+routes=$(gw_routes)
+grep -q 'dev rv-cl proto static' <<<"$routes" || t_fail "no pinned route after the address came back: $routes"
+through_tunnel "after the address came back"
+grep -q 'reconnecting now' "$T_LOG" && t_fail "the same network coming back made roadvpnd reconnect"
+t_info "the address went and came back: no reconnect, pinned route put back"
 
 # The move: a second path to the gateway, then the first address goes.
 ip -n "$GW_NS" link add rv-gw2 type veth peer name rv-cl2 netns "$CL_NS"

@@ -238,8 +238,9 @@ int net_watch_read(int fd, int skip_ifindex);
 bool net_config_pinned_gateway(const struct net_state *state, struct net_underlay *ret);
 /*
  * Move that pin to the path the underlay takes now (net_underlay_route4()
- * without the TUN and the old pin): 1 moved, 0 nothing to do (no pin, no
- * route, or the same path), -errno.
+ * without the TUN and the old pin), or put it back on the same path when
+ * the kernel removed it (with the device's last address): 1 moved or put
+ * back, 0 nothing to do (no pin, no route, or there as it is), -errno.
  */
 int net_config_follow_gateway(struct net_state *state);
 

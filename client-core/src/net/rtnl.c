@@ -561,6 +561,24 @@ bool net_rtnl_pinned_gateway(const struct net_rtnl *rtnl, struct net_underlay *r
 }
 
 /*
+ * The same path, but the kernel flushes a device's routes with its last
+ * address: an address that went and came back (Wi-Fi that reconnects to
+ * the same network) took the pin with it, and the gateway would then be
+ * routed into the tunnel. Put it back when it is missing.
+ */
+static int rtnl_restore_pin(struct net_rtnl *rtnl, const struct rtnl_action *a)
+{
+	int r = rtnl_route_request(rtnl, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, &a->u.route);
+
+	if (r == -EEXIST)
+		return 0;
+	if (r < 0)
+		return r;
+	rv_log_info(NET_LOG, "the gateway's route was gone with the network: put back %s", a->what);
+	return 1;
+}
+
+/*
  * The old pin goes (the kernel may have removed it already, with the
  * address it went through), the new path is pinned and recorded in its
  * place, so the undo removes the route that is there.
@@ -580,7 +598,7 @@ int net_rtnl_follow_gateway(struct net_rtnl *rtnl)
 	if (r < 0)
 		return r == -ENETUNREACH ? 0 : r;
 	if (now.ifindex == was.ifindex && now.via == was.via)
-		return 0;
+		return rtnl_restore_pin(rtnl, a);
 
 	(void)rtnl_route_request(rtnl, RTM_DELROUTE, 0, &a->u.route);
 	route = (struct rtnl_route4){ .dst = a->u.route.dst, .prefix_len = 32,

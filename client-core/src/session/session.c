@@ -375,6 +375,12 @@ static void watch_network(struct session *s, uint32_t local4)
 
 static gboolean on_backoff_done(gpointer user_data);
 
+/* The path to the gateway is as it was: the pin may still have gone with an address. */
+static void on_network_settled(struct session *s)
+{
+	session_host_follow_gateway(&s->host);
+}
+
 /* Waiting to reconnect, something says now is a good time (a new network, a wake-up). */
 static void retry_now(struct session *s, const char *why)
 {
@@ -655,7 +661,7 @@ struct session *session_new(const struct session_config *cfg, const struct sessi
 	session_suites_init(&s->suites, cfg->suite_file);
 	session_ipsec_init(&s->ipsec, &s->core, &s->suites);
 	session_host_init(&s->host, &s->core, cfg->configure_network);
-	session_watch_init(&s->watch, &s->core, on_network_changed);
+	session_watch_init(&s->watch, &s->core, on_network_changed, on_network_settled);
 	session_resume_init(&s->resume, &s->core, on_resumed);
 	return s;
 }

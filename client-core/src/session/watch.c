@@ -19,9 +19,11 @@
 #include "util/log.h"
 
 void session_watch_init(struct session_watch *w, struct session_core *core,
-			void (*changed)(struct session *owner, const char *cause))
+			void (*changed)(struct session *owner, const char *cause),
+			void (*settled)(struct session *owner))
 {
-	*w = (struct session_watch){ .core = core, .changed = changed, .fd = -1 };
+	*w = (struct session_watch){ .core = core, .changed = changed, .settled = settled,
+				     .fd = -1 };
 }
 
 usec_t session_watch_settle_at(usec_t first, usec_t now)
@@ -85,6 +87,7 @@ static void evaluate(struct session_watch *w)
 				    sizeof(cause))) {
 	case SESSION_WATCH_SAME:
 		rv_log_debug("session", "the network changed, the path to the gateway did not");
+		w->settled(w->core->owner);
 		return;
 	case SESSION_WATCH_NO_ROUTE:
 		rv_log_info("session", "no route to the gateway for now: waiting for one");

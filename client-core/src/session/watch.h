@@ -7,9 +7,10 @@
  * and our pin, and compared with the one the attempt started on. Another
  * device or next hop, or our underlay address gone, is a network change:
  * `changed` is called with a cause for the log. Changes that leave the
- * gateway's route as it was (other links, other routes, our own TUN) are
- * ignored; no route at all is not yet a change (the network is away; a
- * route that comes back the same needs nothing).
+ * gateway's route as it was (other links, other routes, our own TUN) do
+ * not reconnect (`settled` is called: the kernel may have flushed our pin
+ * with an address that came back); no route at all is not yet a change
+ * (the network is away).
  */
 #include <glib.h>
 #include <stdbool.h>
@@ -34,6 +35,7 @@ enum session_watch_verdict {
 struct session_watch {
 	struct session_core *core;
 	void (*changed)(struct session *owner, const char *cause);
+	void (*settled)(struct session *owner);  /* looked again, the same path: check the pin */
 	int fd;
 	guint io, settle;
 	usec_t first_event;       /* of the burst being debounced; 0: none */
@@ -45,7 +47,8 @@ struct session_watch {
 };
 
 void session_watch_init(struct session_watch *w, struct session_core *core,
-			void (*changed)(struct session *owner, const char *cause));
+			void (*changed)(struct session *owner, const char *cause),
+			void (*settled)(struct session *owner));
 /*
  * Start watching for this attempt: the gateway, our address on the
  * underlay (the IKE or L2TP socket's), the TUN (0: none yet) and the
