@@ -158,6 +158,19 @@ static void notify(struct entry *e, const char *title, const char *body, const c
 	g_application_send_notification(app, id, n);
 }
 
+/*
+ * What went wrong in one sentence: roadvpnd's own while the app speaks
+ * English, else the library's translated reason (roadvpnd's stays in the log).
+ */
+static const char *failure_sentence(struct entry *e)
+{
+	if (e->fail_message && rvc_speaks_english())
+		return e->fail_message;
+	if (e->fail_reason)
+		return rvc_failure_text(rvc_phase_from_id(e->fail_phase), e->fail_reason);
+	return _("The connection failed.");
+}
+
 /* Tell the user about changes they may not be looking at. */
 void rg_entry_notify_transition(struct entry *e, const char *from, const char *to)
 {
@@ -170,7 +183,7 @@ void rg_entry_notify_transition(struct entry *e, const char *from, const char *t
 		notify(e, title, body, "network-vpn-symbolic");
 	} else if (now == RVC_PHASE_FAILED) {
 		title = g_strdup_printf(_("Could not connect to %s"), e->name);
-		notify(e, title, e->fail_message ? e->fail_message : _("The connection failed."),
+		notify(e, title, failure_sentence(e),
 		       "network-vpn-disconnected-symbolic");
 	} else if (now == RVC_PHASE_DISCONNECTED && was != RVC_PHASE_DISCONNECTED &&
 		   was != RVC_PHASE_UNKNOWN) {
@@ -232,15 +245,19 @@ static void show_failure(RgWindow *self, struct entry *e)
 	title = g_strdup_printf(_("%s failed"), rvc_phase_label(rvc_phase_from_id(e->fail_phase)));
 	rg_error_view_set(self->error_view, title,
 			  rvc_failure_text(rvc_phase_from_id(e->fail_phase), e->fail_reason),
-			  e->fail_message, rg_hint_for_failure(e->fail_phase, e->fail_reason,
-								     e->fail_message));
+			  /* roadvpnd's English sentence only in English; the log has it. */
+			  rvc_speaks_english() ? e->fail_message : NULL,
+			  rg_hint_for_failure(e->fail_phase, e->fail_reason, e->fail_message));
 	rg_progress_view_set_failed(self->progress_view, e->fail_phase);
 }
 
 static const char *idle_text(struct entry *e)
 {
+	/* roadvpnd's reason is English: in another language, what to do about it. */
 	if (e->invalid)
-		return e->invalid;
+		return rvc_speaks_english()
+			       ? e->invalid
+			       : _("A setting of the profile cannot be used. Open Edit Profile to correct it.");
 	return e->ipsec ? _("Not connected.")
 			: _("Not connected. This profile uses plain L2TP: traffic to the gateway is "
 			    "not encrypted.");

@@ -90,7 +90,8 @@ static RvcClient *client_from(GDBusConnection *bus, RvcDbusManager *manager, GEr
 	if (version && (!version_major(version, &major, &minor) ||
 			major != RVC_INTERFACE_VERSION_MAJOR)) {
 		g_set_error(error, RVC_ERROR, RVC_ERROR_INCOMPATIBLE,
-			    "roadvpnd speaks interface version %s, this program %s", version,
+			    rvc_gettext(N_("roadvpnd speaks interface version %s, this program %s")),
+			    version,
 			    RVC_INTERFACE_VERSION);
 		return NULL;
 	}
@@ -124,7 +125,7 @@ RvcClient *rvc_client_new_sync(GCancellable *cancellable, GError **error)
 	if (!manager) {
 		if (!g_error_matches(local, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
 			g_set_error(error, RVC_ERROR, RVC_ERROR_HELPER_NOT_REACHABLE,
-				    "cannot reach roadvpnd: %s", local->message);
+				    rvc_gettext(N_("cannot reach roadvpnd: %s")), local->message);
 			g_error_free(local);
 		} else {
 			g_propagate_error(error, local);
@@ -144,7 +145,7 @@ static void on_manager_proxy(GObject *source, GAsyncResult *result, gpointer use
 	manager = rvc_dbus_manager_proxy_new_finish(result, &error);
 	if (!manager) {
 		g_task_return_new_error(task, RVC_ERROR, RVC_ERROR_HELPER_NOT_REACHABLE,
-					"cannot reach roadvpnd: %s", error->message);
+					rvc_gettext(N_("cannot reach roadvpnd: %s")), error->message);
 		g_error_free(error);
 		return;
 	}
@@ -164,7 +165,7 @@ static void on_bus(GObject *source, GAsyncResult *result, gpointer user_data)
 	bus = g_bus_get_finish(result, &error);
 	if (!bus) {
 		g_task_return_new_error(task, RVC_ERROR, RVC_ERROR_HELPER_NOT_REACHABLE,
-					"cannot reach roadvpnd: %s", error->message);
+					rvc_gettext(N_("cannot reach roadvpnd: %s")), error->message);
 		g_error_free(error);
 		g_object_unref(task);
 		return;

@@ -36,7 +36,8 @@ static void needs_secrets(GTask *task, const char *const *kinds)
 {
 	g_autofree char *list = g_strjoinv(", ", (char **)kinds);
 
-	g_task_return_new_error(task, RVC_ERROR, RVC_ERROR_NEEDS_SECRETS, "needs secrets: %s",
+	g_task_return_new_error(task, RVC_ERROR, RVC_ERROR_NEEDS_SECRETS,
+				rvc_gettext(N_("needs secrets: %s")),
 				list);
 	g_object_unref(task);
 }
@@ -264,7 +265,7 @@ static void on_profiles_for_connection(GObject *source, GAsyncResult *result,
 		g_task_return_error(task, error);
 	} else if (!s) {
 		g_task_return_new_error(task, RVC_ERROR, RVC_ERROR_NO_SUCH_PROFILE,
-					"no profile named '%s'", name);
+					rvc_gettext(N_("no profile named '%s'")), name);
 	} else if (!s->connection_path) {
 		g_task_return_pointer(task, NULL, NULL);
 	} else {

@@ -94,7 +94,8 @@ static void on_proxy(GObject *source, GAsyncResult *result, gpointer user_data)
 		g_autofree char *owner = g_dbus_proxy_get_name_owner(G_DBUS_PROXY(proxy));
 
 		g_task_return_new_error(task, RVC_ERROR, owner ? RVC_ERROR_FAILED :
-					RVC_ERROR_HELPER_NOT_REACHABLE, "the connection %s is gone",
+					RVC_ERROR_HELPER_NOT_REACHABLE,
+					rvc_gettext(N_("the connection %s is gone")),
 					g_dbus_proxy_get_object_path(G_DBUS_PROXY(proxy)));
 		return;
 	}

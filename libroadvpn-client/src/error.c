@@ -68,6 +68,48 @@ static RvcError code_of_local(const GError *error)
 	return RVC_ERROR_FAILED;
 }
 
+/*
+ * roadvpnd's error sentences are English. In another language the message
+ * becomes what the error's name means, translated; where the sentence holds
+ * what no name says (which setting is wrong), it follows, marked as
+ * roadvpnd's. NULL: keep roadvpnd's sentence.
+ */
+static char *translated_message(RvcError code, const char *helper_says)
+{
+	switch (code) {
+	case RVC_ERROR_NOT_AUTHORIZED:
+		return g_strdup(rvc_gettext(N_("You are not allowed to do this.")));
+	case RVC_ERROR_AUTHORIZATION_UNAVAILABLE:
+		return g_strdup(rvc_gettext(N_("Your permission could not be checked (polkit did "
+					       "not answer). Try again.")));
+	case RVC_ERROR_NO_SUCH_PROFILE:
+		return g_strdup(rvc_gettext(N_("There is no such profile.")));
+	case RVC_ERROR_EXISTS:
+		return g_strdup(rvc_gettext(N_("A profile with this name exists already.")));
+	case RVC_ERROR_ALREADY_ACTIVE:
+		return g_strdup(rvc_gettext(N_("This profile is connected or connecting already.")));
+	case RVC_ERROR_BUSY:
+	case RVC_ERROR_LIMITS_EXCEEDED:
+		return g_strdup(rvc_gettext(N_("roadvpnd is busy. Try again in a moment.")));
+	case RVC_ERROR_NEEDS_SECRETS:
+		return g_strdup(rvc_gettext(N_("A password or key is needed to connect.")));
+	case RVC_ERROR_INVALID_PROFILE:
+	case RVC_ERROR_INVALID_ARGUMENT:
+		/* TRANSLATORS: %s is roadvpnd's own sentence (English), e.g. "ppp.mtu: 575 is below 576" */
+		return g_strdup_printf(rvc_gettext(N_("roadvpnd refused a setting (it says: %s)")),
+				       helper_says);
+	case RVC_ERROR_FAILED:
+		/* TRANSLATORS: %s is roadvpnd's own sentence (English) */
+		return g_strdup_printf(rvc_gettext(N_("roadvpnd could not do it (it says: %s)")),
+				       helper_says);
+	case RVC_ERROR_HELPER_NOT_REACHABLE:
+	case RVC_ERROR_INCOMPATIBLE:
+	case RVC_ERROR_BAD_SECRET_FILE:
+		break;
+	}
+	return NULL;
+}
+
 GError *rvc_error_from_dbus(const GError *error)
 {
 	g_autoptr(GError) copy = g_error_copy(error);
@@ -81,6 +123,13 @@ GError *rvc_error_from_dbus(const GError *error)
 	code = name ? code_of_name(name) : code_of_local(error);
 	g_dbus_error_strip_remote_error(copy);
 	if (code == RVC_ERROR_HELPER_NOT_REACHABLE)
-		return g_error_new(RVC_ERROR, code, "roadvpnd is not reachable: %s", copy->message);
+		return g_error_new(RVC_ERROR, code, rvc_gettext(N_("roadvpnd is not reachable: %s")),
+				   copy->message);
+	if (!rvc_speaks_english()) {
+		g_autofree char *text = translated_message(code, copy->message);
+
+		if (text)
+			return g_error_new_literal(RVC_ERROR, code, text);
+	}
 	return g_error_new_literal(RVC_ERROR, code, copy->message);
 }

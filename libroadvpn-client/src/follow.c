@@ -106,7 +106,7 @@ static void update(struct follow *f)
 
 	if (rvc_connection_is_gone(f->connection)) {
 		complete(f, RVC_PHASE_UNKNOWN, g_error_new(RVC_ERROR, RVC_ERROR_HELPER_NOT_REACHABLE,
-			"roadvpnd went away before the connection ended"));
+			rvc_gettext(N_("roadvpnd went away before the connection ended"))));
 		return;
 	}
 	if (!*id || !g_strcmp0(id, f->last_id))
@@ -137,7 +137,7 @@ static gboolean on_cancelled(GCancellable *cancellable, gpointer user_data)
 	struct follow *f = user_data;
 
 	complete(f, RVC_PHASE_UNKNOWN, g_error_new_literal(G_IO_ERROR, G_IO_ERROR_CANCELLED,
-							    "following was cancelled"));
+							    rvc_gettext(N_("following was cancelled"))));
 	return G_SOURCE_REMOVE;
 }
 

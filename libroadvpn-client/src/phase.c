@@ -162,3 +162,10 @@ const char *rvc_failure_text(RvcPhase phase, const char *reason_id)
 	}
 	return rvc_reason_text(reason_id);
 }
+
+gboolean rvc_speaks_english(void)
+{
+	/* TRANSLATORS: the name of your language, in it ("Français"); while it
+	 * stays "English" the front ends show roadvpnd's English sentences. */
+	return strcmp(rvc_gettext(N_("English")), "English") == 0;
+}

@@ -40,6 +40,24 @@ void rvc_secret_free(char *secret)
 	g_free(secret);
 }
 
+/* Why a secret file is refused, a whole sentence in the user's language. */
+static char *bad_file_message(enum rv_secret_file_status status, const char *path)
+{
+	switch (status) {
+	case RV_SECRET_FILE_OK:
+		break;
+	case RV_SECRET_FILE_EMPTY:
+		return g_strdup_printf(rvc_gettext(N_("%s is empty")), path);
+	case RV_SECRET_FILE_TOO_LONG:
+		return g_strdup_printf(rvc_gettext(N_("%s is longer than 4096 bytes")), path);
+	case RV_SECRET_FILE_NUL:
+		return g_strdup_printf(rvc_gettext(N_("%s holds a NUL byte")), path);
+	case RV_SECRET_FILE_MULTILINE:
+		return g_strdup_printf(rvc_gettext(N_("%s holds more than one line")), path);
+	}
+	return g_strdup_printf(rvc_gettext(N_("%s is unusable")), path);
+}
+
 char *rvc_secret_file_read(const char *path, GError **error)
 {
 	char buf[RV_SECRET_FILE_BUF];
@@ -48,12 +66,13 @@ char *rvc_secret_file_read(const char *path, GError **error)
 
 	if (r < 0) {
 		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(-r),
-			    "cannot read %s: %s", path, g_strerror(-r));
+			    rvc_gettext(N_("cannot read %s: %s")), path, g_strerror(-r));
 		return NULL;
 	}
 	if (r > 0) {
-		g_set_error(error, RVC_ERROR, RVC_ERROR_BAD_SECRET_FILE, "%s %s", path,
-			    rv_secret_file_status_text(r));
+		g_autofree char *why = bad_file_message(r, path);
+
+		g_set_error_literal(error, RVC_ERROR, RVC_ERROR_BAD_SECRET_FILE, why);
 		return NULL;
 	}
 	secret = g_strdup(buf);

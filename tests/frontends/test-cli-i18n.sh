@@ -4,7 +4,8 @@
 # LANGUAGE=fr and LANGUAGE=zh_CN (this build's catalogues through
 # ROADVPN_LOCALEDIR) a failed connect ends with the library's phase label and
 # failure reason translated, `list` and `status` speak the language, and
-# `--json` keeps its English keys, ids and roadvpnd's English message. The C
+# `--json` keeps its English keys, ids and roadvpnd's English message;
+# roadvpnd's refusals (NotAuthorized, InvalidProfile) come translated. The C
 # locale stays English (the other front-end tests rely on it).
 set -euo pipefail
 # French puts a no-break space before ":" and inside « » (po/README.md).
@@ -53,6 +54,16 @@ ft_expect 0 "$O" in_lang fr "$ROADVPN" status quick
 ft_grep "^  erreur${NB}:      Résolution du nom de la passerelle${NB}: Le nom de la passerelle n'a pas pu être résolu \(resolving, resolve-failed\)$" "$O"
 ft_expect 0 "$O" in_lang zh_CN "$ROADVPN" list
 ft_grep '^名称 +网关 +用户 +状态$' "$O"
+
+ft_info "roadvpnd's refusals in the language (NotAuthorized, InvalidProfile), English in C"
+ft_expect 10 "$O" ft_as rvtest-denied env LC_ALL=C.UTF-8 LANGUAGE=fr "$ROADVPN" delete quick
+ft_grep "^roadvpn: Vous n'êtes pas autorisé à faire cela\.$" "$O"
+ft_expect 10 "$O" ft_as rvtest-denied env LC_ALL=C.UTF-8 LANGUAGE=zh_CN "$ROADVPN" delete quick
+ft_grep '^roadvpn: 您无权执行此操作。$' "$O"
+ft_expect 10 "$O" ft_as rvtest-denied env LC_ALL=C "$ROADVPN" delete quick
+if grep -Eq 'Vous|您' "$O"; then cat "$O" >&2; ft_fail "a refusal translated in the C locale"; fi
+ft_expect 2 "$O" in_lang fr "$ROADVPN" edit quick --set ppp.mtu=100
+ft_grep "^roadvpn: roadvpnd a refusé un paramètre \(il indique${NB}: .*mtu.*\)$" "$O"
 
 ft_info "--json is not translated"
 for lang in fr zh_CN; do

@@ -5,7 +5,11 @@
  * The codes from RVC_ERROR_FAILED to RVC_ERROR_AUTHORIZATION_UNAVAILABLE are
  * roadvpnd's org.roadvpn.Error.* names (documented in the interface XML); the message
  * is then roadvpnd's English sentence, for a human, without the D-Bus
- * prefix. The last codes are the library's own.
+ * prefix, when the program runs in English; in another language (the
+ * "roadvpn" catalogue answers) it is the name's meaning in that language,
+ * followed by roadvpnd's sentence only where that says what no name does
+ * (which setting it refused). The last codes are the library's own, their
+ * messages translated.
  */
 #include <glib.h>
 

@@ -73,5 +73,12 @@ const char *rvc_failure_text(RvcPhase phase, const char *reason_id);
  * end binds the domain to it: bindtextdomain("roadvpn", rvc_localedir()).
  */
 const char *rvc_localedir(void);
+/*
+ * TRUE while the program speaks English (no "roadvpn" catalogue for the
+ * user's language answered). roadvpnd's own sentences (a failure's message,
+ * an error's) are English: a front end shows them next to the translated
+ * texts only then, and leaves them to the log otherwise.
+ */
+gboolean rvc_speaks_english(void);
 
 G_END_DECLS
