@@ -31,19 +31,21 @@ WANT = {
                  ("radio button", "État"), ("radio button", "Journal"),
                  ("push button", "Modifier le profil")],
         "editor": ("Modifier «" + NB + "office" + NB + "»",
-                   [("page tab", "Général"), ("push button", "Enregistrer"),
+                   [("page tab", "Général"), ("text", "Passerelle"),
+                    ("text", "Nom d'utilisateur"), ("push button", "Enregistrer"),
                     ("push button", "Annuler")]),
     },
     "zh_CN": {
         "main": [("push button", "连接(C)"), ("label", "未连接"),
                  ("radio button", "状态"), ("radio button", "日志"),
                  ("push button", "编辑配置文件")],
-        "editor": ("编辑“office”", [("page tab", "常规"), ("push button", "保存(S)"),
+        "editor": ("编辑“office”", [("page tab", "常规"), ("text", "网关(G)"), ("text", "用户名(U)"),
+                                   ("push button", "保存(S)"),
                                    ("push button", "取消(C)")]),
     },
 }
 ENGLISH = {"Connect", "Not connected", "Status", "Log", "Edit Profile", "Save", "Cancel",
-           "General", "Edit “office”"}
+           "General", "Edit “office”", "Gateway", "User name", "Password", "Pre-shared key"}
 
 
 def log(msg):
