@@ -9,6 +9,12 @@
  * which session/ maps to an auth failure); SoftEther sends
  * "E=691 R=0 C=... V=3". A retransmitted Challenge gets the same answer, so a
  * late Success still matches the response the gateway verified.
+ *
+ * A lost Success is never sent again by itself (the gateway has moved on to
+ * the network phase); RFC 1994 4.2 has the authenticator answer a repeated
+ * Response with it, so ours goes again every restart timer until the result
+ * comes (SoftEther then repeats its Success; at 30 % loss a session waited
+ * for it in vain until the deadline).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -32,19 +38,13 @@ void chap_start(struct ppp *ppp, usec_t now)
 {
 	/* The gateway drives CHAP; we only bound how long it may take. */
 	ppp->auth.deadline = now + ppp->cfg.restart_timer * ppp->cfg.max_configure;
+	ppp->auth.resp_len = 0;
 }
 
-void chap_tick(struct ppp *ppp, usec_t now)
-{
-	if (ppp->auth.is_done || ppp->auth.deadline == USEC_INFINITY || now < ppp->auth.deadline)
-		return;
+_Static_assert(sizeof(((struct auth_state *)0)->resp_value) >= MSCHAPV2_RESPONSE_LEN,
+	       "room for the longest Response value");
 
-	ppp->auth.deadline = USEC_INFINITY;
-	ppp_fail(ppp, PPP_FAILURE_AUTH_REJECTED, 0, "%s: no result from the gateway",
-		 ppp_auth_method_name(ppp->lcp_st.auth));
-}
-
-static int send_response(struct ppp *ppp, uint8_t id, const uint8_t *value, size_t value_len)
+static int send_wire(struct ppp *ppp, uint8_t id, const uint8_t *value, size_t value_len)
 {
 	uint8_t buf[1 + 255 + 255];
 	size_t user_len = strlen(ppp->user);
@@ -61,7 +61,52 @@ static int send_response(struct ppp *ppp, uint8_t id, const uint8_t *value, size
 	return r;
 }
 
-static int answer_md5(struct ppp *ppp, uint8_t id, const uint8_t *chal, size_t chal_len)
+/* Send a Response and keep it, to send again while no result comes. */
+static int send_response(struct ppp *ppp, uint8_t id, const uint8_t *value, size_t value_len,
+			 usec_t now)
+{
+	struct auth_state *a = &ppp->auth;
+
+	memcpy(a->resp_value, value, value_len);
+	a->resp_len = (uint8_t)value_len;
+	a->resp_id = id;
+	a->resend_at = now + ppp->cfg.restart_timer;
+	return send_wire(ppp, id, value, value_len);
+}
+
+void chap_tick(struct ppp *ppp, usec_t now)
+{
+	struct auth_state *a = &ppp->auth;
+
+	if (a->is_done || a->deadline == USEC_INFINITY)
+		return;
+
+	if (now >= a->deadline) {
+		a->deadline = USEC_INFINITY;
+		ppp_fail(ppp, PPP_FAILURE_AUTH_TIMEOUT, 0, "%s: no result from the gateway",
+			 ppp_auth_method_name(ppp->lcp_st.auth));
+		return;
+	}
+
+	if (!a->resp_len || now < a->resend_at)
+		return;
+	rv_log_debug("ppp", "%s: no result yet, Response %u sent again",
+		     ppp_auth_method_name(ppp->lcp_st.auth), a->resp_id);
+	a->resend_at = now + ppp->cfg.restart_timer;
+	(void)send_wire(ppp, a->resp_id, a->resp_value, a->resp_len);
+}
+
+usec_t chap_next_deadline(const struct ppp *ppp)
+{
+	const struct auth_state *a = &ppp->auth;
+
+	if (a->is_done || !a->resp_len)
+		return a->deadline;
+	return rv_usec_min(a->deadline, a->resend_at);
+}
+
+static int answer_md5(struct ppp *ppp, uint8_t id, const uint8_t *chal, size_t chal_len,
+		      usec_t now)
 {
 	size_t pw_len;
 	const uint8_t *pw = rv_secret_reveal(ppp->password, &pw_len);
@@ -73,10 +118,11 @@ static int answer_md5(struct ppp *ppp, uint8_t id, const uint8_t *chal, size_t c
 
 	ppp->auth.has_response = true;
 	ppp->auth.resp_id = id;
-	return send_response(ppp, id, digest, sizeof(digest));
+	return send_response(ppp, id, digest, sizeof(digest), now);
 }
 
-static int answer_mschapv2(struct ppp *ppp, uint8_t id, const uint8_t *chal, size_t chal_len)
+static int answer_mschapv2(struct ppp *ppp, uint8_t id, const uint8_t *chal, size_t chal_len,
+			   usec_t now)
 {
 	struct auth_state *a = &ppp->auth;
 	uint8_t value[MSCHAPV2_RESPONSE_LEN] = { 0 };
@@ -103,10 +149,10 @@ static int answer_mschapv2(struct ppp *ppp, uint8_t id, const uint8_t *chal, siz
 	/* RFC 2759 4: Peer-Challenge, 8 reserved zero octets, NT-Response, Flags 0 */
 	memcpy(value, a->peer_challenge, 16);
 	memcpy(value + 24, a->nt_response, 24);
-	return send_response(ppp, id, value, sizeof(value));
+	return send_response(ppp, id, value, sizeof(value), now);
 }
 
-static int rx_challenge(struct ppp *ppp, uint8_t id, struct rv_reader data)
+static int rx_challenge(struct ppp *ppp, uint8_t id, struct rv_reader data, usec_t now)
 {
 	const uint8_t *chal;
 	uint8_t chal_len;
@@ -117,8 +163,8 @@ static int rx_challenge(struct ppp *ppp, uint8_t id, struct rv_reader data)
 
 	/* The rest is the gateway's name; we answer with cfg->user whatever it says. */
 	if (ppp->lcp_st.auth == PPP_AUTH_MSCHAPV2)
-		return answer_mschapv2(ppp, id, chal, chal_len);
-	return answer_md5(ppp, id, chal, chal_len);
+		return answer_mschapv2(ppp, id, chal, chal_len, now);
+	return answer_md5(ppp, id, chal, chal_len, now);
 }
 
 static int hex_nibble(uint8_t c)
@@ -298,7 +344,7 @@ int chap_rx(struct ppp *ppp, const uint8_t *pkt, size_t len, usec_t now)
 
 	switch (code) {
 	case CHAP_CHALLENGE:
-		return rx_challenge(ppp, id, data);
+		return rx_challenge(ppp, id, data, now);
 	case CHAP_RESPONSE:
 		/* We never challenge the gateway. */
 		return 0;

@@ -55,7 +55,7 @@ void pap_tick(struct ppp *ppp, usec_t now)
 
 	if (ppp->auth.tries >= ppp->cfg.max_configure) {
 		ppp->auth.deadline = USEC_INFINITY;
-		ppp_fail(ppp, PPP_FAILURE_AUTH_REJECTED, 0, "PAP: no answer from the gateway");
+		ppp_fail(ppp, PPP_FAILURE_AUTH_TIMEOUT, 0, "PAP: no answer from the gateway");
 		return;
 	}
 

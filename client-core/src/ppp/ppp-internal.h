@@ -65,6 +65,10 @@ struct auth_state {
 	uint8_t auth_challenge[16];
 	uint8_t peer_challenge[16];
 	uint8_t nt_response[24];
+	/* CHAP: our last Response, sent again until the result comes (RFC 1994 4.2) */
+	uint8_t resp_value[49];
+	uint8_t resp_len;
+	usec_t resend_at;
 };
 
 struct ipcp_state {
@@ -139,6 +143,7 @@ void pap_tick(struct ppp *ppp, usec_t now);
 void chap_start(struct ppp *ppp, usec_t now);
 int chap_rx(struct ppp *ppp, const uint8_t *pkt, size_t len, usec_t now);
 void chap_tick(struct ppp *ppp, usec_t now);
+usec_t chap_next_deadline(const struct ppp *ppp);
 
 /* ipcp.c, ipv6cp.c */
 void ipcp_init(struct ppp *ppp);

@@ -298,7 +298,8 @@ usec_t ppp_next_deadline(const struct ppp *ppp)
 
 	d = rv_usec_min(ppp->lcp.deadline, ppp->ipcp.deadline);
 	d = rv_usec_min(d, ppp->ipv6cp.deadline);
-	d = rv_usec_min(d, ppp->auth.deadline);
+	d = rv_usec_min(d, ppp->lcp_st.auth == PPP_AUTH_PAP ? ppp->auth.deadline :
+							     chap_next_deadline(ppp));
 	return rv_usec_min(d, ppp->lcp_st.echo_deadline);
 }
 

@@ -58,6 +58,7 @@ enum ppp_failure {
 	PPP_FAILURE_LCP_NEGOTIATION,  /* could not agree, or too many rounds */
 	PPP_FAILURE_NO_AUTH_METHOD,   /* peer wants a method we do not allow */
 	PPP_FAILURE_AUTH_REJECTED,    /* wrong user or password */
+	PPP_FAILURE_AUTH_TIMEOUT,     /* no result: lost on the way, not a wrong password */
 	PPP_FAILURE_AUTH_PEER_BAD,    /* gateway failed MS-CHAPv2 mutual auth */
 	PPP_FAILURE_IPCP,             /* no address */
 	PPP_FAILURE_ECHO_TIMEOUT,     /* LCP echo unanswered: peer dead */

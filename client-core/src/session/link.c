@@ -159,6 +159,8 @@ static enum session_reason ppp_failure_reason(enum ppp_failure f)
 		return SESSION_REASON_NO_AUTH_METHOD;
 	case PPP_FAILURE_AUTH_REJECTED:
 		return SESSION_REASON_AUTH_FAILED;
+	case PPP_FAILURE_AUTH_TIMEOUT:
+		return SESSION_REASON_NO_ANSWER;
 	case PPP_FAILURE_AUTH_PEER_BAD:
 		return SESSION_REASON_GATEWAY_AUTH_BAD;
 	case PPP_FAILURE_IPCP:

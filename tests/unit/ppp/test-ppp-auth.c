@@ -197,6 +197,72 @@ static void test_mschapv2_retransmitted_challenge_same_answer(void **state)
 	h_free(h);
 }
 
+/*
+ * The Success is lost: the same Response goes again every restart timer
+ * (RFC 1994 4.2: the gateway answers it with Success again), and the late
+ * Success is accepted; none goes after it.
+ */
+static void test_mschapv2_response_repeated_until_result(void **state)
+{
+	struct harness *h = h_new(NULL);
+	struct h_ctl r1 = chap_challenge(h, 0x81), r2;
+	uint8_t first[49];
+	char ok[43];
+
+	memcpy(first, r1.data + 1, 49);
+	h_tick(h, 2900 * USEC_PER_MSEC);
+	assert_true(h_no_more_tx(h));
+	h_tick(h, 200 * USEC_PER_MSEC);
+	r2 = h_expect_ctl(h, 0xc223, 2);
+	assert_int_equal(r2.id, 7);
+	assert_memory_equal(r2.data + 1, first, 49);
+	h_tick(h, 3 * USEC_PER_SEC);
+	r2 = h_expect_ctl(h, 0xc223, 2);
+	assert_memory_equal(r2.data + 1, first, 49);
+
+	gateway_success(&r1, ok);
+	assert_int_equal(h_rx_ctl(h, 0xc223, 3, 7, ok, 42), 0);
+	assert_non_null(h_event(h, PPP_EVENT_AUTH_OK));
+	h_expect_ctl(h, 0x8021, 1);
+	/* a restart timer on: IPCP's Configure-Request again, no CHAP Response */
+	h_tick(h, 3 * USEC_PER_SEC);
+	while (!h_no_more_tx(h))
+		h_expect_ctl(h, 0x8021, 1);
+	h_free(h);
+}
+
+static void test_chap_md5_response_repeated(void **state)
+{
+	struct harness *h = h_new(NULL);
+	struct h_ctl r1 = chap_challenge(h, 5), r2;
+	uint8_t first[16];
+
+	memcpy(first, r1.data + 1, 16);
+	h_tick(h, 3 * USEC_PER_SEC);
+	r2 = h_expect_ctl(h, 0xc223, 2);
+	assert_int_equal(r2.id, 7);
+	assert_memory_equal(r2.data + 1, first, 16);
+	assert_int_equal(h_rx_ctl(h, 0xc223, 3, 7, "Welcome", 7), 0);
+	assert_non_null(h_event(h, PPP_EVENT_AUTH_OK));
+	h_free(h);
+}
+
+/* No result at all by the deadline: a timeout, not a rejected password. */
+static void test_chap_no_result_is_timeout(void **state)
+{
+	struct harness *h = h_new(NULL);
+	const struct ppp_event_info *f;
+
+	chap_challenge(h, 0x81);
+	for (int i = 0; i < 10 && !h_event(h, PPP_EVENT_FAILED); i++)
+		h_tick(h, 3 * USEC_PER_SEC);
+	f = h_event(h, PPP_EVENT_FAILED);
+	assert_non_null(f);
+	assert_int_equal(f->failure, PPP_FAILURE_AUTH_TIMEOUT);
+	assert_string_equal(f->message, "MS-CHAPv2: no result from the gateway");
+	h_free(h);
+}
+
 static void test_mschapv2_bad_authenticator_refused(void **state)
 {
 	struct harness *h = h_new(NULL);
@@ -339,7 +405,8 @@ static void test_pap_gives_up_without_answer(void **state)
 		h_expect_ctl(h, 0xc023, 1);
 		h_tick(h, 3 * USEC_PER_SEC);
 	}
-	assert_int_equal(h_event(h, PPP_EVENT_FAILED)->failure, PPP_FAILURE_AUTH_REJECTED);
+	/* silence is not a wrong password: the session retries it */
+	assert_int_equal(h_event(h, PPP_EVENT_FAILED)->failure, PPP_FAILURE_AUTH_TIMEOUT);
 	h_free(h);
 }
 
@@ -365,6 +432,9 @@ int main(void)
 		cmocka_unit_test(test_chap_md5_failure),
 		cmocka_unit_test(test_mschapv2_exchange),
 		cmocka_unit_test(test_mschapv2_retransmitted_challenge_same_answer),
+		cmocka_unit_test(test_mschapv2_response_repeated_until_result),
+		cmocka_unit_test(test_chap_md5_response_repeated),
+		cmocka_unit_test(test_chap_no_result_is_timeout),
 		cmocka_unit_test(test_mschapv2_bad_authenticator_refused),
 		cmocka_unit_test(test_mschapv2_missing_authenticator_refused),
 		cmocka_unit_test(test_mschapv2_failure_parsing),
