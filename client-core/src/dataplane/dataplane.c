@@ -60,6 +60,7 @@ struct dataplane {
 	bool udp_offload;
 	bool gso_broken;            /* the egress device said EIO: plain sendmmsg from now on */
 	bool net_gro;               /* UDP_GRO is on for net_fd */
+	bool net_pmtu;              /* net_fd queues ICMP errors (ops.path_mtu) */
 	int proto_fd;               /* the last tx fd whose protocol was looked up */
 	bool proto_fd_is_udp;
 	struct net_gro_buf *gro_bufs;
@@ -520,7 +521,21 @@ static int net_input_gro(struct dataplane *dp, usec_t now)
 
 	dataplane_flush(dp);
 	batch(dp, false);
+	/* An ICMP error the receive reported (sk_err) left its details queued. */
+	if (n < 0)
+		dataplane_net_error(dp);
 	return n;
+}
+
+void dataplane_net_error(struct dataplane *dp)
+{
+	unsigned mtu;
+
+	if (!dp->net_pmtu)
+		return;
+	mtu = net_socket_take_frag_needed(dp->net_fd);
+	if (mtu)
+		dp->ops.path_mtu(dp->user_data, mtu);
 }
 
 int dataplane_net_input(struct dataplane *dp, usec_t now)
@@ -548,12 +563,14 @@ int dataplane_net_input(struct dataplane *dp, usec_t now)
 
 	dataplane_flush(dp);
 	batch(dp, false);
+	if (n < 0)
+		dataplane_net_error(dp);
 	return n;
 }
 
 /* Thread ------------------------------------------------------------------------ */
 
-static void dispatch(struct dataplane *dp, enum dp_source src)
+static void dispatch(struct dataplane *dp, enum dp_source src, uint32_t events)
 {
 	uint64_t v;
 
@@ -562,6 +579,8 @@ static void dispatch(struct dataplane *dp, enum dp_source src)
 		(void)dataplane_tun_input(dp);
 		return;
 	case DP_SOURCE_NET:
+		if (events & EPOLLERR)
+			dataplane_net_error(dp);
 		(void)dataplane_net_input(dp, rv_now_usec());
 		return;
 	case DP_SOURCE_WAKE:
@@ -579,7 +598,7 @@ static void *dp_thread(void *arg)
 		int n = epoll_wait(dp->epfd, ev, 4, -1);
 
 		for (int i = 0; i < n && !atomic_load(&dp->stop); i++)
-			dispatch(dp, (enum dp_source)ev[i].data.u32);
+			dispatch(dp, (enum dp_source)ev[i].data.u32, ev[i].events);
 	}
 
 	return NULL;
@@ -691,10 +710,14 @@ void dataplane_set_net_fd(struct dataplane *dp, int fd, bool raw_esp)
 {
 	if (dp->net_gro && dp->net_fd != fd)
 		(void)net_udp_set_gro(dp->net_fd, false);
+	/* whoever reads the old socket next does not drain an error queue */
+	if (dp->net_pmtu && dp->net_fd != fd)
+		(void)net_socket_watch_pmtu(dp->net_fd, false);
 
 	dp->net_fd = fd;
 	dp->net_raw_esp = raw_esp;
 	dp->net_gro = false;
+	dp->net_pmtu = dp->ops.path_mtu && fd >= 0 && net_socket_watch_pmtu(fd, true) == 0;
 	if (!dp->udp_offload || raw_esp || fd < 0)
 		return;
 

@@ -61,6 +61,14 @@ struct dataplane_ops {
 	 * takes its lock here: once per batch, never per packet.
 	 */
 	void (*batch)(void *user_data, bool begin);
+	/*
+	 * Optional: a router on the way to the peer said "fragmentation
+	 * needed" (ICMP) for a datagram of the socket; mtu is the next-hop
+	 * MTU it gave. Set, the socket is watched for it (net_socket_watch_pmtu);
+	 * the kernel has lowered its path MTU already. On the thread that runs
+	 * the data plane, outside any batch.
+	 */
+	void (*path_mtu)(void *user_data, unsigned mtu);
 };
 
 struct dataplane_config {
@@ -96,6 +104,8 @@ void dataplane_set_net_fd(struct dataplane *dp, int fd, bool raw_esp);
 int dataplane_tun_input(struct dataplane *dp);
 /* Receive and decapsulate one batch from the socket. Returns datagrams or -errno. */
 int dataplane_net_input(struct dataplane *dp, usec_t now);
+/* The socket polled with an error (POLLERR): read its error queue (ops.path_mtu). */
+void dataplane_net_error(struct dataplane *dp);
 
 /*
  * Queue a datagram for fd (inside encap: sent with the batch; outside: at

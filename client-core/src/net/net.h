@@ -109,6 +109,21 @@ int net_esp_raw_recv_batch(int fd, struct pkt **pkts, size_t n);
 int net_socket_local4(int fd, uint32_t *ret_addr, uint16_t *ret_port);
 
 /*
+ * Path MTU discovery on a connected ESP socket (UDP/4500 or raw), on or
+ * off: DF on every packet (IP_PMTUDISC_WANT: a packet above a path MTU the
+ * kernel has learnt is still fragmented here rather than refused) and ICMP
+ * errors queued (IP_RECVERR), so that a "fragmentation needed" from a
+ * router on the way is seen at once. Off purges the queue. 0 or -errno.
+ */
+int net_socket_watch_pmtu(int fd, bool on);
+/*
+ * Drain the error queue of a socket watched so (it must be drained: a
+ * queued error keeps poll() reporting POLLERR). Returns the smallest
+ * next-hop MTU of the ICMP "fragmentation needed" among them, 0 if none.
+ */
+unsigned net_socket_take_frag_needed(int fd);
+
+/*
  * Resolve a gateway name or dotted quad to an IPv4 address (network byte
  * order). Numeric input never touches the resolver; names go through
  * getaddrinfo(), which blocks: call it off the main loop. 0, -EINVAL (empty),

@@ -13,8 +13,10 @@
 #include <string.h>
 #include <unistd.h>
 #include <netinet/in.h>
+#include <netinet/ip_icmp.h>
 #include <netinet/udp.h>
 #include <sys/socket.h>
+#include <linux/errqueue.h>
 
 #include "util/log.h"
 #include "util/pkt.h"
@@ -115,6 +117,62 @@ int net_path_mtu4(uint32_t gateway4, unsigned *ret_mtu)
 	if (!r)
 		*ret_mtu = (unsigned)mtu;
 	return r;
+}
+
+/* Path MTU discovery ------------------------------------------------------- */
+
+/* Errors read per drain; more wait for the next POLLERR. */
+#define ERRQUEUE_DRAIN_MAX 16
+
+int net_socket_watch_pmtu(int fd, bool on)
+{
+	int pmtu = IP_PMTUDISC_WANT, recverr = on;
+
+	if (on && setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &pmtu, sizeof(pmtu)) < 0)
+		return -errno;
+	return setsockopt(fd, IPPROTO_IP, IP_RECVERR, &recverr, sizeof(recverr)) < 0 ? -errno : 0;
+}
+
+/* The next-hop MTU one queued error carries if it is a fragmentation needed, else 0. */
+static unsigned frag_needed_mtu(struct msghdr *m)
+{
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(m); c; c = CMSG_NXTHDR(m, c)) {
+		struct sock_extended_err ee;
+
+		if (c->cmsg_level != IPPROTO_IP || c->cmsg_type != IP_RECVERR ||
+		    c->cmsg_len < CMSG_LEN(sizeof(ee)))
+			continue;
+		memcpy(&ee, CMSG_DATA(c), sizeof(ee));
+		if (ee.ee_origin == SO_EE_ORIGIN_ICMP && ee.ee_type == ICMP_DEST_UNREACH &&
+		    ee.ee_code == ICMP_FRAG_NEEDED)
+			return ee.ee_info;
+	}
+	return 0;
+}
+
+unsigned net_socket_take_frag_needed(int fd)
+{
+	unsigned lowest = 0;
+
+	for (int i = 0; i < ERRQUEUE_DRAIN_MAX; i++) {
+		union {
+			struct cmsghdr align;
+			uint8_t buf[CMSG_SPACE(sizeof(struct sock_extended_err) +
+					       sizeof(struct sockaddr_in))];
+		} ctl;
+		uint8_t head[64]; /* the start of the packet that failed: not needed */
+		struct iovec iov = { head, sizeof(head) };
+		struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
+				    .msg_controllen = sizeof(ctl.buf) };
+		unsigned mtu;
+
+		if (recvmsg(fd, &m, MSG_ERRQUEUE | MSG_DONTWAIT) < 0)
+			break;
+		mtu = frag_needed_mtu(&m);
+		if (mtu && (!lowest || mtu < lowest))
+			lowest = mtu;
+	}
+	return lowest;
 }
 
 /* What a received datagram may fill: the tailroom less what the layers' trailers need. */

@@ -70,6 +70,7 @@ struct session_datapath {
 	int wake_fd;
 	guint wake_watch;
 	atomic_uint_fast64_t punt_drops;
+	atomic_uint frag_needed_mtu;   /* from the thread: the next-hop MTU an ICMP gave */
 
 	atomic_uint_fast64_t last_ppp_rx;  /* PPP data delivered, for the LCP echo */
 	usec_t noted_ppp_rx;
@@ -256,6 +257,36 @@ static void dp_batch(void *user_data, bool begin)
 	}
 }
 
+/*
+ * A router asked for smaller packets: the main loop lowers the TUN's MTU.
+ * From the thread, through the wake-up (the lowest MTU since the last one).
+ */
+static void dp_path_mtu(void *user_data, unsigned mtu)
+{
+	struct session_datapath *d = user_data;
+	unsigned old = atomic_load(&d->frag_needed_mtu);
+	uint64_t one = 1;
+
+	if (!d->ops.path_mtu)
+		return;
+	if (!d->running) {
+		d->ops.path_mtu(d->user_data, mtu);
+		return;
+	}
+	while ((!old || mtu < old) &&
+	       !atomic_compare_exchange_weak(&d->frag_needed_mtu, &old, mtu))
+		;
+	(void)!write(d->wake_fd, &one, sizeof(one));
+}
+
+static void take_path_mtu(struct session_datapath *d)
+{
+	unsigned mtu = atomic_exchange(&d->frag_needed_mtu, 0);
+
+	if (mtu && d->ops.path_mtu)
+		d->ops.path_mtu(d->user_data, mtu);
+}
+
 /* Main loop -------------------------------------------------------------- */
 
 static gboolean on_net_readable(gint fd, GIOCondition cond, gpointer user_data)
@@ -263,6 +294,8 @@ static gboolean on_net_readable(gint fd, GIOCondition cond, gpointer user_data)
 	struct session_datapath *d = user_data;
 	SESSION_SCOPE(d->core->owner);
 
+	if (cond & G_IO_ERR)
+		dataplane_net_error(d->dp);
 	if (dataplane_net_input(d->dp, session_now()) == -ECONNREFUSED)
 		d->saw_port_unreachable = true;
 	d->ops.ran(d->user_data);
@@ -335,6 +368,7 @@ static gboolean on_wake(gint fd, GIOCondition cond, gpointer user_data)
 
 	(void)!read(fd, &v, sizeof(v));
 	drain(d);
+	take_path_mtu(d);
 	d->ops.ran(d->user_data);
 	return G_SOURCE_CONTINUE;
 }
@@ -482,6 +516,7 @@ void datapath_stop(struct session_datapath *d)
 
 	/* What arrived before the stop (a CDN, a Terminate-Ack) still counts. */
 	drain(d);
+	take_path_mtu(d);
 	release(d);
 	watch(d, true);
 
@@ -504,6 +539,7 @@ struct session_datapath *datapath_new(struct session_core *core, struct session_
 		.seal = dp_seal,
 		.open = dp_open,
 		.lanes = dp_lanes,
+		.path_mtu = dp_path_mtu,
 	};
 	/* UDP GSO on send (plain L2TP and ESP in UDP), UDP GRO on receive. */
 	const struct dataplane_config cfg = { .tun = tun, .net_fd = -1, .udp_offload = true,

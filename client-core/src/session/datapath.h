@@ -50,6 +50,8 @@ struct datapath_ops {
 	int (*encap_slow)(void *user_data, struct pkt *p);
 	/* Main loop: the data path ran (a batch, or what the thread handed over). */
 	void (*ran)(void *user_data);
+	/* Main loop, optional: ICMP fragmentation needed on the ESP socket (next-hop MTU). */
+	void (*path_mtu)(void *user_data, unsigned mtu);
 };
 
 /* What the data path needs of L2TP and PPP to frame data itself. */

@@ -156,26 +156,47 @@ static void fill_net_config(struct session_host *h, const struct session_host_pe
  * fragmentation-needed the kernel learnt from our ESP/UDP packets): the
  * TUN follows it down, so the applications' TCP re-segments instead of
  * black-holing. Never up: a larger path is not proven by the kernel's word.
+ * An ICMP on the ESP socket is acted on at once (the data path reports it,
+ * session_host_frag_needed()); the kernel's own figure, what it learnt from
+ * the ICMP, is the one used, through the same computation.
  */
 #define PATH_CHECK_SECONDS 5
 
+static void check_path(struct session_host *h)
+{
+	struct session_mtu_stack st = h->stack;
+	uint16_t mtu;
+
+	if (!h->net || net_path_mtu4(h->gateway4, &st.path_mtu) < 0 ||
+	    st.path_mtu == h->stack.path_mtu)
+		return;
+	h->stack.path_mtu = st.path_mtu;
+	mtu = session_mtu_of_stack(&st);
+	if (mtu >= h->tun_mtu || net_config_set_mtu(h->net, mtu) < 0)
+		return;
+	rv_log_info("session", "path MTU to the gateway is now %u: %s MTU %u -> %u", st.path_mtu,
+		    h->tun.name, h->tun_mtu, mtu);
+	h->tun_mtu = mtu;
+}
+
+/*
+ * The poll stays for what sends no ICMP: a route or device MTU that falls
+ * here (another interface, a link set smaller).
+ */
 static gboolean on_path_check(gpointer user_data)
 {
 	struct session_host *h = user_data;
 	SESSION_SCOPE(h->core->owner);
-	struct session_mtu_stack st = h->stack;
-	uint16_t mtu;
 
-	if (net_path_mtu4(h->gateway4, &st.path_mtu) < 0 || st.path_mtu == h->stack.path_mtu)
-		return G_SOURCE_CONTINUE;
-	h->stack.path_mtu = st.path_mtu;
-	mtu = session_mtu_of_stack(&st);
-	if (mtu >= h->tun_mtu || net_config_set_mtu(h->net, mtu) < 0)
-		return G_SOURCE_CONTINUE;
-	rv_log_info("session", "path MTU to the gateway is now %u: %s MTU %u -> %u", st.path_mtu,
-		    h->tun.name, h->tun_mtu, mtu);
-	h->tun_mtu = mtu;
+	check_path(h);
 	return G_SOURCE_CONTINUE;
+}
+
+void session_host_frag_needed(struct session_host *h, unsigned next_hop_mtu)
+{
+	rv_log_info("session", "ICMP fragmentation needed on the way to the gateway (next-hop MTU %u)",
+		    next_hop_mtu);
+	check_path(h);
 }
 
 static void watch_path(struct session_host *h, uint16_t mtu)

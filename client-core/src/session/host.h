@@ -86,6 +86,12 @@ void session_host_close_tun(struct session_host *h);
  */
 bool session_host_apply(struct session_host *h, const struct session_host_peer *peer,
 			struct net_config *cfg);
+/*
+ * A router said "fragmentation needed" for our ESP (the data path's
+ * report): the TUN's MTU follows the path MTU the kernel learnt now,
+ * not at the next poll.
+ */
+void session_host_frag_needed(struct session_host *h, unsigned next_hop_mtu);
 /* fe80::IID/64 once IPv6CP is up; a warning, not a failure, when it cannot be. */
 void session_host_add_ipv6(struct session_host *h, const uint8_t iid[8]);
 /*

@@ -66,12 +66,20 @@ static void dp_ran(void *user_data)
 	rearm_timer(s);
 }
 
+static void dp_path_mtu(void *user_data, unsigned mtu)
+{
+	struct session *s = user_data;
+
+	session_host_frag_needed(&s->host, mtu);
+}
+
 static int open_datapath(struct session *s)
 {
 	static const struct datapath_ops ops = {
 		.control = dp_control,
 		.encap_slow = dp_encap_slow,
 		.ran = dp_ran,
+		.path_mtu = dp_path_mtu,
 	};
 	struct session_sas *sas = s->core.profile->ipsec_enabled ? &s->ipsec.sas : NULL;
 
