@@ -18,6 +18,9 @@
 # --nat puts a masquerading NAT namespace between client and gateway.
 # --securenat-nat lets SecureNAT's NAT reach the gateway namespace's own
 # addresses (TCP through the tunnel to a server there); off by default.
+# --bridge-tap bridges the hub to a tap device in the gateway namespace,
+# tap_rvt with 203.0.113.1/24 (TAP=203.0.113.1 in client.env): TCP through
+# the tunnel then ends in a Linux kernel, not in SecureNAT's own stack.
 #
 # User alice / alice-secret (hub VPN, the L2TP default hub), PSK rvt-psk.
 # SecureNAT host 203.0.113.254, DHCP 203.0.113.10-100, DNS .253/.252.
@@ -128,6 +131,8 @@ vpncmd_script() {
 		IPsecEnable /L2TP:$ipsec_on /L2TPRAW:$raw_on /ETHERIP:no /PSK:$PSK /DEFAULTHUB:VPN
 		IPsecGet
 	EOF
+	# a tap device in the gateway namespace on the hub's segment (--bridge-tap)
+	[ -z "${BRIDGE_TAP:-}" ] || echo "BridgeCreate VPN /DEVICE:rvt /TAP:yes"
 }
 
 configure_server() {
@@ -167,6 +172,16 @@ wait_ready() {
 	fi
 }
 
+bridge_tap_up() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		ip -n "$RVT_GW_NS" link show tap_rvt >/dev/null 2>&1 && break
+		sleep 0.1
+	done
+	ip -n "$RVT_GW_NS" addr add 203.0.113.1/24 dev tap_rvt || rvt_die "no tap_rvt from BridgeCreate"
+	ip -n "$RVT_GW_NS" link set tap_rvt up
+}
+
 cmd_start() {
 	rvt_need_root
 	rvt_need_cmd "$VPNSERVER" "$VPNCMD" nsenter unshare
@@ -184,13 +199,15 @@ cmd_start() {
 	start_server
 	configure_server
 	wait_ready
+	[ -z "${BRIDGE_TAP:-}" ] || bridge_tap_up
 	trap - EXIT
 	rvt_write_env "$RVT_STATE/client.env" \
 		PEER=softether MODE="$MODE" GW_NS="$RVT_GW_NS" CL_NS="$RVT_CL_NS" \
 		STATE="$RVT_STATE" GATEWAY="$RVT_GW_ADDR" CLIENT_UNDERLAY="$RVT_CL_UNDERLAY" \
 		USER=alice PASSWORD=alice-secret PSK="$PSK" \
 		POOL_PREFIX=203.0.113. POOL_CIDR=203.0.113.0/24 PING=203.0.113.254 \
-		DNS1=203.0.113.253 DNS2=203.0.113.252 AUTH_METHODS=mschapv2,pap SESSION_GAP=3
+		DNS1=203.0.113.253 DNS2=203.0.113.252 AUTH_METHODS=mschapv2,pap SESSION_GAP=3 \
+		TAP="${BRIDGE_TAP:+203.0.113.1}"
 	cat "$RVT_STATE/client.env"
 }
 
@@ -234,6 +251,7 @@ main() {
 		--mode) MODE=$2; shift 2 ;;
 		--nat) NAT=yes; shift ;;
 		--securenat-nat) SECURENAT_NAT=Enable SECURENAT_GW=203.0.113.254; shift ;;
+		--bridge-tap) BRIDGE_TAP=yes; shift ;;
 		*) rvt_die "unknown argument $1" ;;
 		esac
 	done
