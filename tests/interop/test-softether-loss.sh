@@ -4,9 +4,11 @@
 # of the packets both ways on the underlay (as each side receives them),
 # from before the connect until after the disconnect.
 #   10 % (default): IKE, L2TP and PPP retransmit through it: roadvpnd
-#        connects, a 3 MB HTTP download (from a Linux TCP on the gateway) completes intact,
-#        and it stays up for 20 s more (one Main Mode, one "connected:", no
-#        reconnect: LCP echo and DPD must not take loss for a dead gateway).
+#        connects within 60 s (a connect whose CHAP Success is lost is
+#        retried), a 3 MB HTTP download (from a Linux TCP on the gateway)
+#        completes intact, and it stays up for 20 s more (no new Main Mode,
+#        one "connected:": LCP echo and DPD must not take loss for a dead
+#        gateway).
 #   30 % (LOSS=30, test-softether-loss30): it connects, more slowly, and a
 #        ping gets through; or it fails with a reason that names its phase
 #        and says the gateway did not answer.
@@ -42,8 +44,12 @@ for dev in "$CL_NS:rv-cl" "$GW_NS:rv-gw"; do
 done
 t_info "$LOSS % random loss both ways on the underlay (nftables numgen)"
 
-t_default_profile "$STATE/loss.profile" mschapv2 \
-	"connection.reconnect=false"
+# 10 %: reconnect on, as users run it: a connect whose CHAP Success is lost
+# (SoftEther never repeats it) fails in a few seconds and is retried.
+# 30 %: off, so that a failure shows.
+reconnect=true
+[ "$LOSS" -lt 30 ] || reconnect=false
+t_default_profile "$STATE/loss.profile" mschapv2 "connection.reconnect=$reconnect"
 t_snapshot "$STATE/before"
 t_roadvpnd "$STATE/loss.profile"
 
@@ -64,7 +70,8 @@ else
 	rvt_wait_log "$T_LOG" 'connected:' 60 "$T_PID" ||
 		t_fail "no 'connected:' within 60 s at $LOSS % loss"
 fi
-t_info "connected after $(t_elapsed) s at $LOSS % loss"
+mm_up=$(grep -c 'IKE phase 1 up' "$T_LOG" || true)
+t_info "connected after $(t_elapsed) s at $LOSS % loss ($(grep -c -- '-> reconnect-wait' "$T_LOG" || true) retries)"
 tun=$(t_tun)
 [ -n "$tun" ] || t_fail "no rvpn* device in $CL_NS"
 
@@ -83,13 +90,13 @@ if [ "$LOSS" -lt 30 ]; then
 	sleep 20
 	kill -0 "$T_PID" 2>/dev/null || t_fail "roadvpnd exited while up at $LOSS % loss: $(tail -n 1 "$T_LOG")"
 	n=$(grep -c 'IKE phase 1 up' "$T_LOG" || true)
-	[ "$n" -eq 1 ] || t_fail "$n Main Modes: the connection did not stay up"
+	[ "$n" -eq "$mm_up" ] || t_fail "$((n - mm_up)) more Main Modes: the connection did not stay up"
 	n=$(grep -c 'connected:' "$T_LOG" || true)
 	[ "$n" -eq 1 ] || t_fail "$n 'connected:' lines: the connection did not stay up"
 	[ "$(t_tun)" = "$tun" ] || t_fail "the TUN device changed while up: $tun -> $(t_tun)"
 	ip netns exec "$CL_NS" ping -n -c 10 -i 0.2 -W 2 -I "$tun" "$PING" >"$STATE/ping2.log" 2>&1 ||
 		{ cat "$STATE/ping2.log" >&2; t_fail "no ping through $tun after 20 s more at $LOSS % loss"; }
-	t_info "still up 20 s later, one Main Mode, same $tun: $(grep -o '[0-9]* received' "$STATE/ping2.log") of 10 pings"
+	t_info "still up 20 s later, no new Main Mode, same $tun: $(grep -o '[0-9]* received' "$STATE/ping2.log") of 10 pings"
 fi
 
 dropped() { ip netns exec "$1" nft list chain inet rvt_loss in | grep -oE 'packets [0-9]+' | cut -d' ' -f2; }

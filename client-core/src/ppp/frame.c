@@ -116,8 +116,12 @@ static int reject_protocol(struct ppp *ppp, uint16_t proto, struct rv_reader pay
 static int rx_ncp(struct ppp *ppp, struct ppp_fsm *f, struct rv_reader payload, usec_t now)
 {
 	/* RFC 1661 3.5: NCP packets before the Network phase are silently discarded */
-	if (ppp->phase != PPP_PHASE_NETWORK)
+	if (ppp->phase != PPP_PHASE_NETWORK) {
+		/* ... but one while we await CHAP's result says the gateway sent it (chap.c) */
+		if (ppp->phase == PPP_PHASE_AUTHENTICATE)
+			ppp->auth.peer_went_on = true;
 		return 0;
+	}
 
 	/* The gateway may start IPv6CP before we do (we wait for IPCP first). */
 	if (f == &ppp->ipv6cp && f->state == PPP_FSM_INITIAL)

@@ -69,6 +69,8 @@ struct auth_state {
 	uint8_t resp_value[49];
 	uint8_t resp_len;
 	usec_t resend_at;
+	unsigned int resends;
+	bool peer_went_on;  /* an NCP packet came: the gateway is past authentication */
 };
 
 struct ipcp_state {

@@ -263,6 +263,27 @@ static void test_chap_no_result_is_timeout(void **state)
 	h_free(h);
 }
 
+/* SoftEther: its Success lost, it goes on to IPCP and ignores our Response: fail at once. */
+static void test_chap_gateway_went_on_without_result(void **state)
+{
+	struct harness *h = h_new(NULL);
+	const uint8_t ipcp_req[] = { 3, 6, 203, 0, 113, 254 };
+	const struct ppp_event_info *f;
+
+	chap_challenge(h, 0x81);
+	assert_int_equal(h_rx_ctl(h, 0x8021, 1, 1, ipcp_req, sizeof(ipcp_req)), 0);
+	h_tick(h, 3 * USEC_PER_SEC);
+	h_expect_ctl(h, 0xc223, 2);
+	assert_null(h_event(h, PPP_EVENT_FAILED));
+	h_tick(h, 3 * USEC_PER_SEC);
+	f = h_event(h, PPP_EVENT_FAILED);
+	assert_non_null(f);
+	assert_int_equal(f->failure, PPP_FAILURE_AUTH_TIMEOUT);
+	assert_string_equal(f->message, "MS-CHAPv2: the gateway went on to IPCP, but its result "
+					"never came (lost?)");
+	h_free(h);
+}
+
 static void test_mschapv2_bad_authenticator_refused(void **state)
 {
 	struct harness *h = h_new(NULL);
@@ -435,6 +456,7 @@ int main(void)
 		cmocka_unit_test(test_mschapv2_response_repeated_until_result),
 		cmocka_unit_test(test_chap_md5_response_repeated),
 		cmocka_unit_test(test_chap_no_result_is_timeout),
+		cmocka_unit_test(test_chap_gateway_went_on_without_result),
 		cmocka_unit_test(test_mschapv2_bad_authenticator_refused),
 		cmocka_unit_test(test_mschapv2_missing_authenticator_refused),
 		cmocka_unit_test(test_mschapv2_failure_parsing),
