@@ -11,7 +11,8 @@
 #     1300 path within 2 s,
 #   - a ping with DF of exactly the new TUN MTU - 28 bytes is then answered,
 #   - a 4 MB HTTP download through the tunnel (from a Linux TCP on the
-#     gateway's tap) completes intact.
+#     gateway's tap) completes intact, and the server's SYN-ACK (MSS 1460
+#     from its 1500 link) reaches the TUN clamped to the TUN's MTU - 40.
 set -euo pipefail
 # shellcheck source=common.sh
 . "$(dirname "$0")/common.sh"
@@ -59,8 +60,21 @@ ip netns exec "$CL_NS" ping -n -c 3 -W 3 -M "do" -s $((mtu2 - 28)) -I "$tun" "$P
 	>"$STATE/ping-df.log" 2>&1 || { cat "$STATE/ping-df.log" >&2; t_fail "full-size ping with DF ($((mtu2 - 28)) bytes) after the ICMP got no answer"; }
 t_info "ping -M do -s $((mtu2 - 28)) via $tun: $(grep -o '[0-9]* received' "$STATE/ping-df.log")"
 
+rvt_spawn tcpdump "$CL_NS" "$STATE/tcpdump-syn.log" tcpdump --immediate-mode -U -n -i "$tun" \
+	-w "$STATE/syn.pcap" 'tcp[tcpflags] & tcp-syn != 0'
+for ((i = 0; i < 50; i++)); do
+	grep -q 'listening on' "$STATE/tcpdump-syn.log" && break
+	sleep 0.1
+done
 ip netns exec "$CL_NS" curl -sS --max-time 60 -o "$STATE/got.bin" "http://$TAP:8080/big.bin" ||
 	t_fail "HTTP download of 4 MB through the tunnel failed (black hole?)"
+sleep 0.5
+rvt_stop tcpdump
+synack=$(tshark -r "$STATE/syn.pcap" -Y 'tcp.flags.syn == 1 && tcp.flags.ack == 1' \
+	-T fields -e tcp.options.mss_val 2>/dev/null | head -n 1)
+[ "$synack" = $((mtu2 - 40)) ] ||
+	t_fail "the server's SYN-ACK reached $tun with MSS '${synack:-none}', not clamped to $((mtu2 - 40))"
+t_info "the server's SYN-ACK (MSS 1460 from its link) reached $tun clamped to MSS $synack"
 cmp -s "$STATE/big.bin" "$STATE/got.bin" || t_fail "the 4 MB download arrived damaged"
 t_info "4 MB over HTTP through $tun: complete and intact"
 

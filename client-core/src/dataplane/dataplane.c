@@ -27,6 +27,7 @@
 #include <time.h>
 
 #include "dataplane-gso.h"
+#include "dataplane-mss.h"
 #include "dataplane.h"
 #include "util/log.h"
 #include "util/workpool.h"
@@ -277,9 +278,44 @@ int dataplane_send_unsealed(struct dataplane *dp, int fd, struct pkt *p)
 	return queue_tx(dp, fd, p, true);
 }
 
+/* MSS clamping (dataplane-mss.c) ------------------------------------------------- */
+
+/* The TUN's MTU now: asked for each SYN (one per connection), so it follows every change. */
+static unsigned tun_mtu(const struct dataplane *dp)
+{
+	unsigned mtu = 0;
+
+	if (dp->net_fd < 0 || net_if_mtu(dp->net_fd, dp->tun->name, &mtu) < 0)
+		return 0;
+	return mtu;
+}
+
+/* A SYN from the TUN: its MSS no larger than the TUN carries (a forwarded host's). */
+static void clamp_out(const struct dataplane *dp, struct pkt *p)
+{
+	size_t at = dp_syn_mss_at(p->data, p->len);
+
+	if (at)
+		(void)dp_mss_clamp(p->data, p->len, at, tun_mtu(dp));
+}
+
+/* A SYN or SYN-ACK for the TUN: clamped in a copy (ip is the caller's), else ip itself. */
+static const uint8_t *clamp_in(const struct dataplane *dp, const uint8_t *ip, size_t len,
+			       uint8_t copy[DP_SYN_MAX])
+{
+	size_t at = dp_syn_mss_at(ip, len);
+
+	if (!at || len > DP_SYN_MAX)
+		return ip;
+	memcpy(copy, ip, len);
+	return dp_mss_clamp(copy, len, at, tun_mtu(dp)) ? copy : ip;
+}
+
 static void encap_one(struct dataplane *dp, struct pkt *p)
 {
 	size_t len = p->len;
+
+	clamp_out(dp, p);
 
 	if (dp->ops.encap(dp->user_data, p) < 0)
 		return;
@@ -441,6 +477,9 @@ static void flush_gro(struct dataplane *dp)
 
 int dataplane_deliver(struct dataplane *dp, const uint8_t *ip, size_t len)
 {
+	uint8_t syn[DP_SYN_MAX];
+
+	ip = clamp_in(dp, ip, len, syn);
 	dp->stats.packets_in++;
 	dp->stats.bytes_in += len;
 	if (!dp->tun->vnet_hdr)

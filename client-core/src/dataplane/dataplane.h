@@ -9,7 +9,8 @@
  * With a TUN opened by net_tun_open_offload() the TUN side moves 64 KiB
  * super-packets: TSO/USO reads are cut into MSS-sized packets before encap,
  * and consecutive TCP segments or equal-sized UDP datagrams of one flow
- * (IPv4 and IPv6) are merged before the TUN write.
+ * (IPv4 and IPv6) are merged before the TUN write. TCP SYNs either way
+ * have their MSS clamped to what the TUN's MTU carries (dataplane-mss.c).
  *
  * The caller may leave the costly part of each datagram (ESP crypto) to a
  * crypto stage (ops.seal, ops.open) that the data plane runs for a whole

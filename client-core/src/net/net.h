@@ -122,6 +122,8 @@ int net_socket_watch_pmtu(int fd, bool on);
  * next-hop MTU of the ICMP "fragmentation needed" among them, 0 if none.
  */
 unsigned net_socket_take_frag_needed(int fd);
+/* A device's MTU now (SIOCGIFMTU through any socket fd). 0 or -errno. */
+int net_if_mtu(int sock_fd, const char *ifname, unsigned *ret_mtu);
 
 /*
  * Resolve a gateway name or dotted quad to an IPv4 address (network byte

@@ -16,6 +16,8 @@
 #include <netinet/ip_icmp.h>
 #include <netinet/udp.h>
 #include <sys/socket.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <linux/errqueue.h>
 
 #include "util/log.h"
@@ -173,6 +175,19 @@ unsigned net_socket_take_frag_needed(int fd)
 			lowest = mtu;
 	}
 	return lowest;
+}
+
+int net_if_mtu(int sock_fd, const char *ifname, unsigned *ret_mtu)
+{
+	struct ifreq ifr = { 0 };
+
+	if (strlen(ifname) >= sizeof(ifr.ifr_name))
+		return -EINVAL;
+	strcpy(ifr.ifr_name, ifname);
+	if (ioctl(sock_fd, SIOCGIFMTU, &ifr) < 0)
+		return -errno;
+	*ret_mtu = (unsigned)ifr.ifr_mtu;
+	return 0;
 }
 
 /* What a received datagram may fill: the tailroom less what the layers' trailers need. */
