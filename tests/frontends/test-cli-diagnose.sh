@@ -11,6 +11,8 @@
 #   UDP 500 rejected (ICMP)        ike-reach, port-unreachable
 #   UDP 500 dropped (silence)      ike-reach, no-answer
 #   a name that does not resolve   resolve, resolve-failed
+#   plain L2TP, UDP 1701 dropped   l2tp, l2tp-no-answer (no L2TP server; the
+#                                  IPsec steps skipped)
 # plus: a connected profile is refused (AlreadyActive, exit 13); the text
 # report is the translated one (French); no secret (right or wrong) appears
 # in any report or in roadvpnd's log; the client namespace's routes, links
@@ -52,7 +54,7 @@ snapshot() {
 	cp "$RESOLV" "$1.resolv"
 }
 
-# profile NAME GATEWAY PSK PASSWORD: a system profile (root's, 0600), raw ESP.
+# profile NAME GATEWAY PSK PASSWORD [IPSEC]: a system profile (root's, 0600), raw ESP.
 profile() {
 	cat >"$FT_STATE/connections/$1.conf" <<-EOF2
 		[connection]
@@ -60,7 +62,7 @@ profile() {
 		gateway=$2
 		allowed-users=rvtest-allowed
 		[ipsec]
-		enabled=true
+		enabled=${5:-true}
 		psk=$3
 		nat-traversal=false
 		[ppp]
@@ -106,6 +108,7 @@ profile good "$GATEWAY" "$PSK" "$PASSWORD"
 profile wrongpsk "$GATEWAY" "$WRONG_PSK" "$PASSWORD"
 profile wrongpw "$GATEWAY" "$PSK" "$WRONG_PASSWORD"
 profile noname no-such-gateway.invalid "$PSK" "$PASSWORD"
+profile plain "$GATEWAY" "$PSK" "$PASSWORD" false
 
 ft_info "a good profile: every step passes"
 diagnose good 0
@@ -148,6 +151,11 @@ gateway_rule 'udp dport 500 reject'
 diagnose good 1 '"ike-reach"' '"port-unreachable"'
 gateway_rule 'udp dport 500 drop'
 diagnose good 1 '"ike-reach"' '"no-answer"'
+gateway_rule 'udp dport 1701 drop'
+diagnose plain 1 '"l2tp"' '"l2tp-no-answer"'
+for step in ike-reach ike-proposals nat ike-auth ipsec-sa esp; do
+	ft_grep "\"step\": \"$step\", \"status\": \"skipped\"" "$O.plain.json"
+done
 gateway_rule
 diagnose noname 1 '"resolve"' '"resolve-failed"'
 
