@@ -420,3 +420,19 @@ t_ipsec_session() {
 	t_check_clean
 	t_check_no_password "$PASSWORD" "$PSK"
 }
+
+# t_nat_rebind WHAT NFT_STATEMENT: NAT rebinding in the NAT namespace of a
+# --nat topology: its rule becomes NFT_STATEMENT (one transaction: no packet
+# passes between the old rule and the new) and the client's UDP mappings
+# are deleted, so that its next packet gets a new one. Sets REBIND_AT.
+t_nat_rebind() {
+	ip netns exec "$RVT_NAT_NS" nft -f - <<-EOF
+		flush chain ip rvt_nat post
+		add rule ip rvt_nat post oifname rv-out $2
+	EOF
+	ip netns exec "$RVT_NAT_NS" conntrack -D -p udp --orig-src "$(t_client_addr)" >/dev/null 2>&1 ||
+		t_fail "conntrack found no UDP mapping of the client to delete"
+	# shellcheck disable=SC2034 # read by the caller
+	REBIND_AT=$(date +%s.%N)
+	t_info "rebinding $1: NAT rule now '$2', the client's mappings deleted"
+}

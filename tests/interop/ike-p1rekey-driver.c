@@ -10,6 +10,8 @@
  *
  * Logs the library's lines (ike at debug) and the events on stderr; exits 0
  * when SECONDS passed without IKE_EVENT_FAILED, 1 otherwise, 2 on bad use.
+ * DRIVER_DPD_DELAY=N in the environment: DPD after N s of silence instead
+ * of 30 (the NAT rebinding test, test-strongswan-nat-rebind.sh).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -151,6 +153,8 @@ int main(int argc, char **argv)
 	rv_log_set_debug("ike");
 	cfg.remote_addr = d.gw.sin_addr.s_addr;
 	cfg.ike_lifetime = (uint32_t)atoi(argv[4]);
+	if (getenv("DRIVER_DPD_DELAY"))
+		cfg.dpd_delay = (usec_t)atoi(getenv("DRIVER_DPD_DELAY")) * USEC_PER_SEC;
 	psk = rv_secret_new_str(argv[3]);
 	cfg.psk = psk;
 	d.fd500 = udp_open(cfg.local_addr, 500, &d.gw, 500);

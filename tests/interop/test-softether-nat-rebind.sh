@@ -24,7 +24,6 @@ t_start_peer softether nrb --mode ipsec-natt --nat --securenat-nat
 T_PSK=$PSK
 EXPECT_ENCAP=udp
 T_DEBUG=session
-NAT_NS=$RVT_NAT_NS
 # A web server only the tunnel reaches (SecureNAT connects to it in the gateway namespace).
 WEB=198.18.0.80
 ip -n "$GW_NS" addr add "$WEB/32" dev lo
@@ -48,20 +47,6 @@ t_info "connected after $(t_elapsed) s through the NAT ($tun, ifindex $ifindex)"
 # packet is not an error here).
 esp_count() {
 	tshark -r "$T_PCAP" -Y "udp.port == 4500 && esp && ($1)" 2>/dev/null | grep -c . || true
-}
-
-# rebind WHAT NFT_STATEMENT: the NAT's rule becomes NFT_STATEMENT and the
-# client's UDP mappings are deleted: its next packet gets a new one.
-rebind() {
-	# one transaction: no packet may pass between the old rule and the new
-	ip netns exec "$NAT_NS" nft -f - <<-EOF
-		flush chain ip rvt_nat post
-		add rule ip rvt_nat post oifname rv-out $2
-	EOF
-	ip netns exec "$NAT_NS" conntrack -D -p udp --orig-src "$(t_client_addr)" >/dev/null 2>&1 ||
-		t_fail "conntrack found no UDP mapping of the client to delete"
-	REBIND_AT=$(date +%s.%N)
-	t_info "rebinding $1: NAT rule now '$2', the client's mappings deleted"
 }
 
 # await_follow SRC_FILTER DST_FILTER TIMEOUT_S WHAT: after the rebinding,
@@ -95,7 +80,7 @@ busy_rebind() {
 	ip netns exec "$CL_NS" ping -n -i 0.2 -w 8 -W 1 -I "$tun" "$PING" >"$STATE/ping-$1.log" 2>&1 &
 	local ping_pid=$!
 	sleep 2
-	rebind "$1" "$2"
+	t_nat_rebind "$1" "$2"
 	await_follow "$3" "$4" 10 "$1"
 	wait "$ping_pid" || true
 	sent=$(grep -oE '[0-9]+ packets transmitted' "$STATE/ping-$1.log" | cut -d' ' -f1)
@@ -117,13 +102,13 @@ to_port_range() { echo "udp.dstport >= $1 && udp.dstport <= $2 && ip.dst == 198.
 busy_rebind "port" "meta l4proto udp masquerade to :40000-40999" \
 	"$(gw_port_range 40000 40999)" "$(to_port_range 40000 40999)"
 
-ip -n "$NAT_NS" addr add 198.51.100.3/24 dev rv-out
+ip -n "$RVT_NAT_NS" addr add 198.51.100.3/24 dev rv-out
 busy_rebind "address" "snat to 198.51.100.3" \
 	"ip.src == 198.51.100.3" "ip.dst == 198.51.100.3"
 
 # Idle: nothing from the test; roadvpnd's own traffic must repair the mapping.
 sleep 1
-rebind "idle" "meta l4proto udp masquerade to :41000-41999"
+t_nat_rebind "idle" "meta l4proto udp masquerade to :41000-41999"
 await_follow "$(gw_port_range 41000 41999)" "$(to_port_range 41000 41999)" 15 "idle"
 ip netns exec "$CL_NS" ping -n -c 3 -W 2 -I "$tun" "$PING" >"$STATE/ping-idle.log" 2>&1 ||
 	{ cat "$STATE/ping-idle.log" >&2; t_fail "ping through the tunnel failed after the idle rebinding"; }
