@@ -12,7 +12,6 @@ warnings.
 import os
 import subprocess
 import sys
-import time
 
 from dogtail.config import config
 
@@ -22,6 +21,9 @@ config.logDebugToStdOut = False
 config.searchCutoffCount = 10
 config.defaultDelay = 0.2
 from dogtail import tree  # noqa: E402  (config first)
+
+import rg_atspi  # noqa: E402
+from rg_atspi import find, screenshot  # noqa: E402
 
 NB = "\u00a0"
 # What each language must show (role, name), and English it must not.
@@ -60,32 +62,12 @@ def fail(msg):
 
 def shot(name, window):
     path = os.path.join(os.environ["RG_SHOTS"], "%s-%s.png" % (LANG, name))
-    subprocess.run(["xdotool", "mousemove", "1279", "899"], check=False)
-    time.sleep(0.8)
-    wid = []
-    if window:
-        wid = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", window],
-                             capture_output=True, text=True).stdout.split()
-    subprocess.run(["import", "-window", wid[-1] if wid else "root", path], check=False)
+    screenshot(path, window)
     log("screenshot " + path)
 
 
 def wait_for(what, pred, timeout=40):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        try:
-            got = pred()
-        except Exception:  # the tree changes under us while we look
-            got = None
-        if got:
-            return got
-        time.sleep(0.2)
-    fail("timed out waiting for " + what)
-
-
-def find(root, role, name):
-    return root.findChild(lambda n: n.roleName == role and n.name == name,
-                          retry=False, requireResult=False)
+    return rg_atspi.wait_for(what, pred, fail, timeout)
 
 
 def names(root):

@@ -19,6 +19,9 @@ config.searchCutoffCount = 10
 config.defaultDelay = 0.2
 from dogtail import tree  # noqa: E402  (config first)
 
+import rg_atspi  # noqa: E402
+from rg_atspi import find, screenshot  # noqa: E402
+
 ENV = os.environ
 SHOTS = ENV["RG_SHOTS"]
 PROFILE = "office"
@@ -47,14 +50,7 @@ def fail(msg):
 def shot(name, window="^roadvpn$"):
     """Screenshot of one window (by title), or of the screen."""
     path = os.path.join(SHOTS, name + ".png")
-    # No pointer over a widget (a tooltip would cover it), and let GTK
-    # draw what AT-SPI just changed.
-    subprocess.run(["xdotool", "mousemove", "1279", "899"], check=False)
-    time.sleep(0.6)
-    wid = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", window],
-                         capture_output=True, text=True).stdout.split()
-    target = wid[0] if wid else "root"
-    subprocess.run(["import", "-window", target, path], check=False)
+    screenshot(path, window)
     log("screenshot " + path)
 
 
@@ -71,26 +67,7 @@ def rpc(kind):
 
 
 def wait_for(what, pred, timeout=40):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        try:
-            got = pred()
-        except Exception:  # the tree changes under us while we look
-            got = None
-        if got:
-            return got
-        time.sleep(0.2)
-    fail("timed out waiting for " + what)
-
-
-def find(root, role, name=None, prefix=None):
-    def match(n):
-        if n.roleName != role:
-            return False
-        if name is not None:
-            return n.name == name
-        return prefix is None or n.name.startswith(prefix)
-    return root.findChild(match, retry=False, requireResult=False)
+    return rg_atspi.wait_for(what, pred, fail, timeout)
 
 
 def showing(node):

@@ -247,6 +247,46 @@ ft_as() {
 		env DBUS_SYSTEM_BUS_ADDRESS="$DBUS_SYSTEM_BUS_ADDRESS" HOME=/nonexistent "$@"
 }
 
+# ft_xvfb: an X server (1280x900) for the GUI tests; its display number in
+# FT_DISPLAY, its pid in FT_XVFB_PID (the caller kills it at exit).
+ft_xvfb() {
+	local fifo=$FT_STATE/displayfd
+	mkfifo "$fifo"
+	Xvfb -displayfd 3 -screen 0 1280x900x24 -nolisten tcp -ac 3>"$fifo" \
+		>"$FT_STATE/xvfb.log" 2>&1 &
+	FT_XVFB_PID=$!
+	read -r -t 15 FT_DISPLAY <"$fifo" || ft_fail "Xvfb did not start"
+	rm -f "$fifo"
+}
+
+# ft_desktop_as USER HOME [VAR=VALUE...] -- CMD...: CMD as USER with no
+# capabilities, as on a desktop: HOME (made, its XDG folders under it), the
+# display FT_DISPLAY, the private system bus, a session bus of its own
+# (dbus-run-session, so AT-SPI starts there), the Adwaita theme, and of the
+# caller's environment only the VARs given (LANG is C.UTF-8 unless given).
+ft_desktop_as() {
+	local user=$1 home=$2 uid
+	shift 2
+	local -a vars=()
+	while [ "$1" != -- ]; do
+		vars+=("$1")
+		shift
+	done
+	shift
+	uid=$(id -u "$user")
+	mkdir -p "$home/run"
+	chmod 700 "$home/run"
+	chown -R "$user:" "$home"
+	setpriv --reuid "$uid" --regid "$uid" --clear-groups --inh-caps=-all \
+		env -i PATH=/usr/bin:/bin HOME="$home" XDG_RUNTIME_DIR="$home/run" \
+		XDG_CONFIG_HOME="$home/config" XDG_DATA_HOME="$home/share" \
+		XDG_CACHE_HOME="$home/cache" DISPLAY=":$FT_DISPLAY" \
+		DBUS_SYSTEM_BUS_ADDRESS="$DBUS_SYSTEM_BUS_ADDRESS" LANG=C.UTF-8 \
+		GTK_THEME=Adwaita NO_AT_BRIDGE=0 GSETTINGS_BACKEND=memory \
+		ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" \
+		"${vars[@]}" dbus-run-session -- "$@"
+}
+
 # ft_expect RC OUTFILE CMD...: run CMD, keep stdout+stderr in OUTFILE, check the status.
 ft_expect() {
 	local want=$1 out=$2 rc=0

@@ -25,9 +25,9 @@ fc-list :lang=zh | grep -q . || ft_skip "no CJK font (fonts-wqy-microhei)"
 ft_enter "$@"
 
 GUI_USER=rvtest-admin
-XVFB_PID=
+FT_XVFB_PID=
 cleanup() {
-	[ -z "$XVFB_PID" ] || kill -TERM "$XVFB_PID" 2>/dev/null || true
+	[ -z "$FT_XVFB_PID" ] || kill -TERM "$FT_XVFB_PID" 2>/dev/null || true
 	ft_stop_roadvpnd
 	ft_netns_cleanup
 }
@@ -44,33 +44,18 @@ ft_expect 0 "$O" ft_as "$GUI_USER" "$ROADVPN" add office --gateway vpn.example.i
 SHOTS=$FT_STATE/screenshots
 mkdir -p "$SHOTS"
 chmod 1777 "$SHOTS"
-fifo=$FT_STATE/displayfd
-mkfifo "$fifo"
-Xvfb -displayfd 3 -screen 0 1280x900x24 -nolisten tcp -ac 3>"$fifo" >"$FT_STATE/xvfb.log" 2>&1 &
-XVFB_PID=$!
-read -r -t 15 display <"$fifo" || ft_fail "Xvfb did not start"
-rm -f "$fifo"
+ft_xvfb
 
-uid=$(id -u "$GUI_USER")
 for loc in fr_FR.UTF-8 zh_CN.UTF-8; do
 	lang=${loc%%.*}
 	[ "$lang" = fr_FR ] && lang=fr
-	home=$FT_STATE/home-$lang
-	mkdir -p "$home/run"
-	chmod 700 "$home/run"
-	chown -R "$GUI_USER:" "$home"
 	log=$FT_STATE/gui-$lang.log
-	ft_info "the app under LANG=$loc on display :$display"
+	ft_info "the app under LANG=$loc on display :$FT_DISPLAY"
 	rc=0
-	setpriv --reuid "$uid" --regid "$uid" --clear-groups --inh-caps=-all \
-		env -i PATH=/usr/bin:/bin HOME="$home" XDG_RUNTIME_DIR="$home/run" \
-		XDG_CONFIG_HOME="$home/config" XDG_DATA_HOME="$home/share" XDG_CACHE_HOME="$home/cache" \
-		DISPLAY=":$display" DBUS_SYSTEM_BUS_ADDRESS="$DBUS_SYSTEM_BUS_ADDRESS" \
+	ft_desktop_as "$GUI_USER" "$FT_STATE/home-$lang" \
 		LANG="$loc" LOCPATH="$RG_LOCALES" ROADVPN_LOCALEDIR="$ROADVPN_LOCALEDIR" \
-		GTK_THEME=Adwaita NO_AT_BRIDGE=0 GSETTINGS_BACKEND=memory \
-		ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" \
 		ROADVPN_GTK="$ROADVPN_GTK" RG_SHOTS="$SHOTS" \
-		dbus-run-session -- "$PY" "$FT_DIR/gui-i18n.py" "$lang" >"$log" 2>&1 </dev/null || rc=$?
+		-- "$PY" "$FT_DIR/gui-i18n.py" "$lang" >"$log" 2>&1 </dev/null || rc=$?
 	cat "$log" >&2
 	[ "$rc" -eq 0 ] || ft_fail "gui-i18n.py $lang exited $rc"
 	# The app's own stderr is in the log: GTK must have found nothing to complain about.

@@ -45,12 +45,12 @@ fi
 O=$FT_STATE/out
 RPC=$FT_STATE/rpc
 GUI_USER=rvtest-admin
-XVFB_PID=
+FT_XVFB_PID=
 SERVE_PID=
 
 cleanup() {
 	[ -z "$SERVE_PID" ] || kill "$SERVE_PID" 2>/dev/null || true
-	[ -z "$XVFB_PID" ] || kill -TERM "$XVFB_PID" 2>/dev/null || true
+	[ -z "$FT_XVFB_PID" ] || kill -TERM "$FT_XVFB_PID" 2>/dev/null || true
 	ft_stop_roadvpnd
 }
 trap cleanup EXIT
@@ -81,16 +81,6 @@ serve_rpc() {
 	done
 }
 
-start_xvfb() {
-	local fifo=$FT_STATE/displayfd
-	mkfifo "$fifo"
-	Xvfb -displayfd 3 -screen 0 1280x900x24 -nolisten tcp -ac 3>"$fifo" \
-		>"$FT_STATE/xvfb.log" 2>&1 &
-	XVFB_PID=$!
-	read -r -t 15 DISPLAY_NUM <"$fifo" || ft_fail "Xvfb did not start"
-	rm -f "$fifo"
-}
-
 ft_start_bus
 ft_start_polkit
 ft_start_roadvpnd "$CL_NS"
@@ -103,25 +93,15 @@ mkdir -p "$RPC" "$FT_STATE/screenshots"
 chmod 1777 "$RPC" "$FT_STATE/screenshots"
 serve_rpc &
 SERVE_PID=$!
-start_xvfb
+ft_xvfb
 
-home=$FT_STATE/home
-mkdir -p "$home/run"
-chmod 700 "$home/run"
-chown -R "$GUI_USER:" "$home"
-uid=$(id -u "$GUI_USER")
-ft_info "the app as $GUI_USER on display :$DISPLAY_NUM"
+ft_info "the app as $GUI_USER on display :$FT_DISPLAY"
 rc=0
-setpriv --reuid "$uid" --regid "$uid" --clear-groups --inh-caps=-all \
-	env -i PATH=/usr/bin:/bin HOME="$home" XDG_RUNTIME_DIR="$home/run" \
-	XDG_CONFIG_HOME="$home/config" XDG_DATA_HOME="$home/share" XDG_CACHE_HOME="$home/cache" \
-	DISPLAY=":$DISPLAY_NUM" DBUS_SYSTEM_BUS_ADDRESS="$DBUS_SYSTEM_BUS_ADDRESS" \
-	LANG=C.UTF-8 GTK_THEME=Adwaita NO_AT_BRIDGE=0 GSETTINGS_BACKEND=memory \
-	ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" \
+ft_desktop_as "$GUI_USER" "$FT_STATE/home" \
 	ROADVPN_GTK="$ROADVPN_GTK" ROADVPN="$ROADVPN" RG_RPC="$RPC" \
 	RG_SHOTS="$FT_STATE/screenshots" RG_PASSWORD="$PASSWORD" RG_PSK="$PSK" \
 	RG_GATEWAY="$GATEWAY" RG_POOL_PREFIX="$POOL_PREFIX" RG_GAP="${SESSION_GAP:-3}" \
-	dbus-run-session -- "$FT_DIR/gui-session.sh" "$PY" "$FT_DIR/gui-test.py" \
+	-- "$FT_DIR/gui-session.sh" "$PY" "$FT_DIR/gui-test.py" \
 	>"$FT_STATE/gui-test.log" 2>&1 </dev/null || rc=$?
 cat "$FT_STATE/gui-test.log" >&2
 [ "$rc" -eq 0 ] || ft_fail "gui-test.py exited $rc"
