@@ -35,8 +35,13 @@ PACKAGES=(
 	# translations (po/, i18n.merge_file) and the Debian packages (debian/,
 	# tests/packages: dpkg-buildpackage, lintian)
 	gettext debhelper dpkg-dev lintian git
-	# a CJK font: the zh_CN screenshots (tests/packages) show Chinese, not boxes
+	# a CJK font: the zh_CN screenshots (tests/packages, frontends-gui-i18n)
+	# show Chinese, not boxes
 	fonts-wqy-microhei gir1.2-nm-1.0
+	# locale sources: tests/locales.sh makes fr_FR.UTF-8 and zh_CN.UTF-8 in the
+	# build folder (LOCPATH) for the GUI's locale tests; man: the manual pages'
+	# lint (tests/man) and the packages test renders them
+	locales man-db
 )
 
 install_packages() {
