@@ -53,6 +53,11 @@ ft_require() {
 # namespace (with FT_INNER=1); its exit status is left in FT_RC.
 ft_run_inner() {
 	FT_STATE=${FT_STATE:-/tmp/roadvpn-ft/${FT_PROG%.sh}}
+	# Another worktree may run the same test now: its state directory (and the
+	# requests the test's outside helpers answer there) is ours only under a lock.
+	mkdir -p "$(dirname "$FT_STATE")"
+	exec {FT_LOCK_FD}>"$FT_STATE.lock"
+	flock "$FT_LOCK_FD"
 	rm -rf "$FT_STATE"
 	mkdir -p "$FT_STATE"
 	chmod 755 "$FT_STATE"
