@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """roadvpn-gtk in one language, through AT-SPI (test-gui-i18n.sh).
 
-    gui-i18n.py fr|zh_CN
+    gui-i18n.py fr|zh_CN PROFILE
 
 Starts the app (LANG and the catalogues come from the caller), checks that
 the main window shows the profile with translated labels and none of the
@@ -32,7 +32,15 @@ WANT = {
         "main": [("push button", "Se connecter"), ("label", "Non connecté"),
                  ("radio button", "État"), ("radio button", "Journal"),
                  ("push button", "Modifier le profil")],
-        "editor": ("Modifier «" + NB + "office" + NB + "»",
+        # The secrets dialog and a failed connect (the gateway does not resolve).
+        "failed_error": "Erreur", "failed_cause": "Cause", "failed_reason": "Motif",
+        "failed_fix": "Solution probable",
+        "secrets": ("Authentification requise", "Mémoriser dans le trousseau", "Se connecter"),
+        "failed": ("Échec" + NB + ": Résolution du nom de la passerelle",
+                   "Le nom de la passerelle n'a pas pu être résolu", "passerelle",
+                   [("label", "Que faire"), ("push button", "Réessayer"),
+                    ("heading", "Où la connexion s'est arrêtée")]),
+        "editor": ("Modifier «" + NB + "{}" + NB + "»",
                    [("page tab", "Général"), ("text", "Passerelle"),
                     ("text", "Nom d'utilisateur"), ("push button", "Enregistrer"),
                     ("push button", "Annuler")]),
@@ -41,13 +49,20 @@ WANT = {
         "main": [("push button", "连接(C)"), ("label", "未连接"),
                  ("radio button", "状态"), ("radio button", "日志"),
                  ("push button", "编辑配置文件")],
-        "editor": ("编辑“office”", [("page tab", "常规"), ("text", "网关(G)"), ("text", "用户名(U)"),
+        "failed_error": "错误", "failed_cause": "原因", "failed_reason": "理由",
+        "failed_fix": "可能的解决办法",
+        "secrets": ("需要认证", "记住到密钥环(R)", "连接(O)"),
+        "failed": ("正在解析网关时失败", "无法解析网关的名称", "网关",
+                   [("label", "可以尝试"), ("push button", "重试(T)"), ("heading", "停止的位置")]),
+        "editor": ("编辑“{}”", [("page tab", "常规"), ("text", "网关(G)"), ("text", "用户名(U)"),
                                    ("push button", "保存(S)"),
                                    ("push button", "取消(C)")]),
     },
 }
 ENGLISH = {"Connect", "Not connected", "Status", "Log", "Edit Profile", "Save", "Cancel",
-           "General", "Edit “office”", "Gateway", "User name", "Password", "Pre-shared key"}
+           "General", "Edit “{}”", "Gateway", "User name", "Password", "Pre-shared key",
+           "Authentication Required", "Remember in keyring", "What to try", "Try Again",
+           "Where it stopped", "Resolving the gateway", "Diagnose…"}
 
 
 def log(msg):
@@ -76,18 +91,49 @@ def names(root):
 
 
 def check(root, wanted, where):
+    """Each (role, name) is showing under root (another, hidden one may
+    share its name: the banner's Try Again), and no English name shows."""
     for role, name in wanted:
-        node = wait_for("%s %r in the %s" % (role, name, where),
-                        lambda: find(root, role, name))
-        if not node.showing:
-            fail("%s %r in the %s is not showing" % (role, name, where))
-    english = names(root) & ENGLISH
+        wait_for("%s %r showing in the %s" % (role, name, where),
+                 lambda: root.findChildren(lambda n: n.roleName == role and n.name == name
+                                           and n.showing))
+    english = names(root) & {e.format(PROFILE) for e in ENGLISH}
     if english:
         fail("English left in the %s: %s" % (where, sorted(english)))
     log("%s: %s" % (where, ", ".join(n for _, n in wanted)))
 
 
-LANG = sys.argv[1]
+LANG, PROFILE = sys.argv[1:3]
+
+
+def connect_and_fail(app, win, want):
+    """Connect: the secrets dialog, then the failure view, both translated,
+    and none of roadvpnd's English sentence in the view."""
+    title, remember, connect = want["secrets"]
+    find(win, "push button", want["main"][0][1]).click()
+    dlg = wait_for("the secrets dialog", lambda: find(app, "dialog", title))
+    box = wait_for("remember", lambda: find(dlg, "check box", remember))
+    if box.checked:                 # no keyring in this session
+        box.doActionNamed("click")
+    for entry in dlg.findChildren(lambda n: n.roleName == "password text"):
+        entry.text = "not-used"
+    check(dlg, [("check box", remember), ("push button", connect)], "secrets dialog")
+    shot("secrets", title)
+    find(dlg, "push button", connect).doActionNamed("click")
+    heading, cause, hint_word, wanted = want["failed"]
+    err = wait_for("the error view", lambda: find(win, "label", want["failed_error"]))
+    wait_for("the failure title %r (now %r)" % (heading, err.text), lambda: err.text == heading)
+    got = find(win, "label", want["failed_cause"]).text
+    if got != cause:
+        fail("cause %r, want %r" % (got, cause))
+    fix = find(win, "label", want["failed_fix"]).text
+    if hint_word not in fix:
+        fail("the likely fix %r does not name %r" % (fix, hint_word))
+    reason = find(win, "label", want["failed_reason"])
+    if reason is not None and reason.showing:
+        fail("roadvpnd's English sentence is shown: %r" % reason.text)
+    check(win, wanted, "error view")
+    shot("failed", "^roadvpn$")
 
 
 def main():
@@ -95,11 +141,13 @@ def main():
     proc = subprocess.Popen([os.environ["ROADVPN_GTK"]])
     app = wait_for("the app on the AT-SPI bus", lambda: tree.root.application("roadvpn-gtk"))
     win = wait_for("the main window", lambda: find(app, "frame", "roadvpn"))
-    wait_for("the profile", lambda: find(win, "list item", "office"))
+    wait_for("the profile", lambda: find(win, "list item", PROFILE))
     check(win, want["main"], "main window")
     shot("main", "^roadvpn$")
+    connect_and_fail(app, win, want)
     find(win, "push button", want["main"][-1][1]).click()
     title, wanted = want["editor"]
+    title = title.format(PROFILE)
     editor = wait_for("the editor", lambda: find(app, "dialog", title))
     check(editor, wanted, "editor")
     shot("editor", title)
