@@ -28,7 +28,7 @@ struct _RvNmEditor {
 	GtkWidget *secret[N_SECRETS];
 	GtkWidget *plain_warning;
 	GtkWidget *ipsec_dialog, *ppp_dialog;
-	GtkWidget *ipsec_details, *cert_rows[4];
+	GtkWidget *ipsec_details, *ipsec_advanced, *cert_rows[4];
 	GHashTable *snapshot;        /* vpn.data when a dialog opened, for Cancel */
 };
 
@@ -158,6 +158,27 @@ static void on_dialog_response(GtkDialog *dialog, int response, RvNmEditor *self
 	gtk_widget_hide(GTK_WIDGET(dialog));
 }
 
+/*
+ * A dialog's rows scroll past DIALOG_MAX_ROWS_PX, so that the whole dialog
+ * (title and buttons included) fits a 1024x600 netbook screen; below that
+ * it is as tall as its rows.
+ */
+#define DIALOG_MAX_ROWS_PX 460
+
+static GtkWidget *scrolled(GtkWidget *child)
+{
+	GtkWidget *sw = gtk_scrolled_window_new(NULL, NULL);
+
+	gtk_scrolled_window_set_policy(GTK_SCROLLED_WINDOW(sw), GTK_POLICY_NEVER,
+				       GTK_POLICY_AUTOMATIC);
+	gtk_scrolled_window_set_propagate_natural_height(GTK_SCROLLED_WINDOW(sw), TRUE);
+	gtk_scrolled_window_set_propagate_natural_width(GTK_SCROLLED_WINDOW(sw), TRUE);
+	gtk_scrolled_window_set_max_content_height(GTK_SCROLLED_WINDOW(sw), DIALOG_MAX_ROWS_PX);
+	gtk_widget_set_vexpand(sw, TRUE);
+	gtk_container_add(GTK_CONTAINER(sw), child);
+	return sw;
+}
+
 static GtkWidget *new_dialog(RvNmEditor *self, const char *title, GtkGrid **grid)
 {
 	GtkWidget *toplevel = gtk_widget_get_toplevel(self->page);
@@ -169,7 +190,7 @@ static GtkWidget *new_dialog(RvNmEditor *self, const char *title, GtkGrid **grid
 	*grid = new_grid();
 	gtk_dialog_set_default_response(GTK_DIALOG(d), GTK_RESPONSE_OK);
 	gtk_container_add(GTK_CONTAINER(gtk_dialog_get_content_area(GTK_DIALOG(d))),
-			  GTK_WIDGET(*grid));
+			  scrolled(GTK_WIDGET(*grid)));
 	g_signal_connect(d, "response", G_CALLBACK(on_dialog_response), self);
 	g_signal_connect(d, "delete-event", G_CALLBACK(gtk_widget_hide_on_delete), NULL);
 	return d;
@@ -190,6 +211,98 @@ static void run_dialog(RvNmEditor *self, GtkWidget *dialog)
 	update_sensitivity(self);
 	dialog_update_ok(dialog, self->form);
 	gtk_widget_show_all(dialog);
+}
+
+/* The proposals, lifetimes and the like: folded until asked for (or set). */
+static const char *const advanced_keys[] = {
+	"ipsec-ike", "ipsec-esp", "ipsec-pfs-group", "ipsec-allow-legacy", "ipsec-nat-traversal",
+	"ipsec-forceencaps", "ipsec-ikelifetime", "ipsec-salifetime", "ipsec-dpd-delay", NULL,
+};
+
+/* After the unfolded rows are laid out: scroll them into view. */
+static gboolean show_advanced(gpointer user_data)
+{
+	GtkWidget *x = user_data;
+	GtkWidget *sw = gtk_widget_get_ancestor(x, GTK_TYPE_SCROLLED_WINDOW);
+	GtkWidget *viewport = sw ? gtk_bin_get_child(GTK_BIN(sw)) : NULL;
+	int dx, dy;
+
+	if (viewport && gtk_widget_translate_coordinates(x, gtk_bin_get_child(GTK_BIN(viewport)),
+							 0, 0, &dx, &dy))
+		gtk_adjustment_set_value(
+			gtk_scrolled_window_get_vadjustment(GTK_SCROLLED_WINDOW(sw)), dy);
+	g_object_unref(x);
+	return G_SOURCE_REMOVE;
+}
+
+/*
+ * Unfolded, the rows take the dialog's whole height (the window grows up
+ * to it) and the section scrolls into view; folded, the dialog is as tall
+ * as its rows again.
+ */
+static void on_advanced_toggled(GtkExpander *x, GParamSpec *pspec, gpointer user_data)
+{
+	GtkWidget *sw = gtk_widget_get_ancestor(GTK_WIDGET(x), GTK_TYPE_SCROLLED_WINDOW);
+	gboolean open = gtk_expander_get_expanded(x);
+
+	if (!sw)
+		return;
+	gtk_scrolled_window_set_min_content_height(GTK_SCROLLED_WINDOW(sw),
+						   open ? DIALOG_MAX_ROWS_PX : -1);
+	if (open) {
+		g_idle_add_full(G_PRIORITY_LOW, show_advanced, g_object_ref(x), NULL);
+	} else {
+		GtkWidget *top = gtk_widget_get_toplevel(sw);
+
+		if (GTK_IS_WINDOW(top))
+			gtk_window_resize(GTK_WINDOW(top), gtk_widget_get_allocated_width(top), 1);
+	}
+}
+
+static GtkWidget *advanced_section(GtkGrid *parent, int row, GtkGrid **rows)
+{
+	g_autofree char *title = heading(_("_Advanced"));
+	GtkWidget *x = gtk_expander_new_with_mnemonic(title);
+
+	gtk_expander_set_use_markup(GTK_EXPANDER(x), TRUE);
+	g_signal_connect(x, "notify::expanded", G_CALLBACK(on_advanced_toggled), NULL);
+	*rows = new_grid();
+	g_object_set(*rows, "margin", 0, "margin-top", 6, NULL);
+	gtk_container_add(GTK_CONTAINER(x), GTK_WIDGET(*rows));
+	gtk_grid_attach(parent, x, 0, row, 2, 1);
+	return x;
+}
+
+/* The labels of two grids, one above the other, end at the same place. */
+static void align_labels(GtkGrid *a, GtkGrid *b)
+{
+	g_autoptr(GtkSizeGroup) sg = gtk_size_group_new(GTK_SIZE_GROUP_HORIZONTAL);
+
+	for (GtkGrid *g = a; g; g = g == a ? b : NULL) {
+		g_autoptr(GList) children = gtk_container_get_children(GTK_CONTAINER(g));
+
+		for (GList *l = children; l; l = l->next) {
+			int left, width;
+
+			gtk_container_child_get(GTK_CONTAINER(g), l->data, "left-attach", &left,
+						"width", &width, NULL);
+			if (left == 0 && width == 1)
+				gtk_size_group_add_widget(sg, l->data);
+		}
+	}
+}
+
+/* Opened when one of its values is set, so no choice hides behind it. */
+static void unfold_if_set(RvNmEditor *self)
+{
+	GHashTable *data = rv_form_data(self->form);
+
+	for (const char *const *k = advanced_keys; *k; k++) {
+		if (g_hash_table_contains(data, *k)) {
+			gtk_expander_set_expanded(GTK_EXPANDER(self->ipsec_advanced), TRUE);
+			return;
+		}
+	}
 }
 
 /* Rows 0..: a row's label and field share sensitivity through a sub-grid. */
@@ -224,7 +337,8 @@ static GtkWidget *build_ipsec_dialog(RvNmEditor *self, NMSettingVpn *s_vpn)
 	rv_form_entry(f, d, r++, _("_Local identity (group name):"), "ipsec-local-id",
 		      _("our address"));
 	rv_form_combo(f, d, r++, _("Phase 1 _mode:"), "ipsec-mode", mode_ids, mode_labels);
-	rv_form_label(d, r++, heading(_("Advanced")));
+	self->ipsec_advanced = advanced_section(d, r++, &d);
+	r = 0;
 	rv_form_entry(f, d, r++, _("Phase _1 proposals:"), "ipsec-ike",
 		      _("built-in list, e.g. aes256-sha256-modp2048"));
 	rv_form_entry(f, d, r++, _("Phase _2 proposals:"), "ipsec-esp",
@@ -239,6 +353,7 @@ static GtkWidget *build_ipsec_dialog(RvNmEditor *self, NMSettingVpn *s_vpn)
 	rv_form_entry(f, d, r++, _("IKE _lifetime (s):"), "ipsec-ikelifetime", _("default 28800"));
 	rv_form_entry(f, d, r++, _("ESP l_ifetime (s):"), "ipsec-salifetime", _("default 3600"));
 	rv_form_entry(f, d, r++, _("_Dead peer detection after (s):"), "ipsec-dpd-delay", _("default 30"));
+	align_labels(GTK_GRID(self->ipsec_details), d);
 	return dialog;
 }
 
@@ -267,6 +382,7 @@ static GtkWidget *build_ppp_dialog(RvNmEditor *self, NMSettingVpn *s_vpn)
 
 static void on_ipsec_clicked(GtkButton *b, RvNmEditor *self)
 {
+	unfold_if_set(self);
 	run_dialog(self, self->ipsec_dialog);
 }
 

@@ -57,6 +57,14 @@ def shot(name):
     log("screenshot " + path)
 
 
+def fits_600(dlg, how):
+    """The whole dialog fits a 1024x600 screen (it was ~760 px before)."""
+    w, h = dlg.size
+    log("IPsec dialog %s: %dx%d" % (how, w, h))
+    if h > 600 or w > 1024:
+        fail("the IPsec dialog %s is %dx%d, more than 1024x600" % (how, w, h))
+
+
 def app(name, timeout=20):
     end = time.time() + timeout
     while time.time() < end:
@@ -148,6 +156,12 @@ def editor():
 
     find(a, name="IPsec Settings…", roleName="push button").doActionNamed("click")
     dlg = find(a, name="IPsec Settings", roleName="dialog")
+    fits_600(dlg, "folded")
+    type_into(entry(dlg, "Gateway identity:"), GATEWAY)
+    shot("nm-ipsec-dialog-folded")
+    find(dlg, name="Advanced", roleName="toggle button").doActionNamed("activate")
+    time.sleep(0.5)
+    fits_600(dlg, "unfolded")
     ike = entry(dlg, "Phase 1 proposals:")
     type_into(ike, "aes256 sha1")
     ok = find(dlg, name="OK", roleName="push button")
@@ -156,7 +170,6 @@ def editor():
         fail("IPsec OK is enabled with proposals 'aes256 sha1'")
     log("bad proposals disable OK")
     type_into(ike, "aes256-sha256-modp2048,aes128-sha1-modp2048")
-    type_into(entry(dlg, "Gateway identity:"), GATEWAY)
     shot("nm-ipsec-dialog")
     if not ok.sensitive:
         fail("IPsec OK stays disabled with good values")
