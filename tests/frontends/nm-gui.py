@@ -258,6 +258,28 @@ def importexport():
         log("imported %s: %s" % (path, got))
 
 
+def nmimport():
+    """What `nmcli connection import type roadvpn file FILE` does: the
+    plugin's import, then the connection added to NetworkManager (saved)."""
+    import gi
+    gi.require_version("NM", "1.0")
+    from gi.repository import GLib, NM
+    info = NM.VpnPluginInfo.new_search_file("roadvpn", None)
+    conn = info.load_editor_plugin().import_(sys.argv[3])
+    client = NM.Client.new(None)
+    loop = GLib.MainLoop()
+    done = []
+
+    def added(c, result, _):
+        done.append(c.add_connection_finish(result))
+        loop.quit()
+
+    client.add_connection_async(conn, True, None, added, None)
+    loop.run()
+    log("added %s" % done[0].get_id())
+
+
 if __name__ == "__main__":
-    {"editor": editor, "auth": auth, "importexport": importexport}[sys.argv[1]]()
+    {"editor": editor, "auth": auth, "importexport": importexport,
+     "nmimport": nmimport}[sys.argv[1]]()
     log("PASS")

@@ -8,8 +8,9 @@
 # keyfile holds what was typed; then the auth dialog in GTK mode asks for
 # the password and answers NetworkManager's protocol. Screenshots are kept
 # in the test's log folder (see the PASS line). Import and export go through
-# the plugin as libnm loads it for nmcli import/export, and nmcli imports
-# a .pbk and a PowerShell script (no user in either: imported without one).
+# the plugin as libnm loads it for nmcli import/export, and a .pbk and a
+# PowerShell script are imported into NetworkManager as `nmcli connection
+# import type roadvpn` does (no user in either: imported without one).
 set -euo pipefail
 . "$(dirname "$0")/nm-harness.sh"
 
@@ -117,24 +118,24 @@ for want in "name=imported" "gateway=$GATEWAY" "ike=aes256-sha256-modp2048" "aut
 done
 ls "$SHOTS"/*.png >&2
 
-ft_info "nmcli connection import of Windows files, which name no user"
+ft_info "connection import (as nmcli) of Windows files, which name no user"
 printf '[Office PBK]\r\nType=2\r\nVpnStrategy=3\r\nIpSecFlags=1\r\n\r\nDEVICE=vpn\r\nPhoneNumber=%s\r\n' \
 	"$GATEWAY" >"$FT_STATE/office.pbk"
 printf "Add-VpnConnection -Name 'Office PS' -ServerAddress '%s' -TunnelType L2tp -L2tpPsk 'ps-psk' -AuthenticationMethod MSChapv2 -Force\r\n" \
 	"$GATEWAY" >"$FT_STATE/office.ps1"
 for f in office.pbk:"Office PBK":1 office.ps1:"Office PS":0; do
 	IFS=: read -r file id psk_flags <<<"$f"
-	# With a sanitized plugin, nmcli can hang at exit (p11-kit's destructor
-	# waits on glibc's locale lock under the preloaded ASan runtime, after
-	# the import is done): it is killed then, and its words are what count.
-	rc=0
-	env LD_PRELOAD="$(nmh_plugin_preload)" ASAN_OPTIONS=detect_leaks=0 timeout -s KILL 10 \
-		nmcli connection import type roadvpn file "$FT_STATE/$file" >"$FT_STATE/import.out" 2>&1 || rc=$?
-	if [ "$rc" -ne 0 ] && ! { [ "$rc" = 137 ] && [ -n "$(nmh_plugin_preload)" ]; }; then
-		cat "$FT_STATE/import.out" >&2
-		ft_fail "nmcli import of $file: exit $rc"
+	# nmcli itself when the plugin is not sanitized; with the ASan runtime
+	# preloaded, nmcli deadlocks on glibc's locale lock (even `nmcli
+	# general` does), so the same two calls nmcli makes (the plugin's
+	# import through libnm, then AddConnection) are made from Python.
+	if [ -z "$(nmh_plugin_preload)" ]; then
+		ft_expect 0 "$FT_STATE/import.out" nmcli connection import type roadvpn file "$FT_STATE/$file"
+	else
+		env LD_PRELOAD="$(nmh_plugin_preload)" ASAN_OPTIONS=detect_leaks=0 GATEWAY="$GATEWAY" \
+			/usr/bin/python3 "$FT_DIR/nm-gui.py" nmimport "$SHOTS" "$FT_STATE/$file" \
+			>>"$FT_STATE/gui.log" 2>&1 || { cat "$FT_STATE/gui.log" >&2; ft_fail "import of $file"; }
 	fi
-	ft_grep "Connection '$id' \\([0-9a-f-]+\\) successfully added" "$FT_STATE/import.out"
 	nmcli -g vpn.data connection show "$id" >"$FT_STATE/vpn.data"
 	ft_grep "gateway = $GATEWAY" "$FT_STATE/vpn.data"
 	ft_grep "ipsec-psk-flags = $psk_flags" "$FT_STATE/vpn.data"
