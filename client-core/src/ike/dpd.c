@@ -7,7 +7,8 @@
  * unanswered ones mean the gateway is gone (IKE_FAILURE_DEAD_PEER).
  *
  * §5.5: the first sequence number is random (below 2^31, so it does not
- * wrap at once); the ACK must carry our cookies as its SPI.
+ * wrap at once); the ACK must carry our cookies as its SPI. Its worry
+ * metric too: ESP sent with nothing back for 5 s starts the probes early.
  */
 #include <errno.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #define IKE_DPD_DELAY (30 * USEC_PER_SEC)
 #define IKE_DPD_RETRY (5 * USEC_PER_SEC)
 #define IKE_DPD_TRIES 5
+#define IKE_DPD_WORRY (5 * USEC_PER_SEC)
 
 static usec_t dpd_delay(const struct ike *ike)
 {
@@ -38,6 +40,24 @@ void ike_note_inbound_activity(struct ike *ike, usec_t now)
 	ike->dpd.last_rx = now;
 	/* RFC 3706 §5.3: traffic from the peer is proof of liveliness */
 	ike->dpd.is_probing = false;
+}
+
+void ike_note_outbound_activity(struct ike *ike, usec_t now)
+{
+	if (ike && ike->dpd.tx_at <= ike->dpd.last_rx)
+		ike->dpd.tx_at = now;
+}
+
+/* When a quiet gateway gets probed: after the delay, or 5 s after we sent and heard nothing. */
+static usec_t probe_at(const struct ike *ike)
+{
+	const struct ike_dpd *d = &ike->dpd;
+	usec_t at = d->last_rx + dpd_delay(ike), worry;
+
+	if (d->tx_at <= d->last_rx)
+		return at;
+	worry = d->last_rx + IKE_DPD_WORRY > d->tx_at ? d->last_rx + IKE_DPD_WORRY : d->tx_at;
+	return rv_usec_min(at, worry);
 }
 
 static void send_r_u_there(struct ike *ike, uint32_t seq)
@@ -73,7 +93,7 @@ void ike_dpd_tick(struct ike *ike, usec_t now)
 	if (!dpd_active(ike))
 		return;
 	if (!d->is_probing) {
-		if (now < d->last_rx + dpd_delay(ike))
+		if (now < probe_at(ike))
 			return;
 		start_probing(d);
 	} else if (now < d->next_at) {
@@ -95,7 +115,7 @@ usec_t ike_dpd_deadline(const struct ike *ike)
 {
 	if (!dpd_active(ike))
 		return USEC_INFINITY;
-	return ike->dpd.is_probing ? ike->dpd.next_at : ike->dpd.last_rx + dpd_delay(ike);
+	return ike->dpd.is_probing ? ike->dpd.next_at : probe_at(ike);
 }
 
 static uint32_t be32(const uint8_t *p)

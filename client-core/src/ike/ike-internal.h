@@ -416,6 +416,7 @@ struct ike_qm {
 struct ike_dpd {
 	usec_t delay;               /* quiet this long before probing */
 	usec_t last_rx;             /* last sign of life from the gateway */
+	usec_t tx_at;               /* first ESP out noticed since last_rx (if after it) */
 	usec_t next_at;             /* probing: next R-U-THERE (or give up) */
 	uint32_t first_seq, seq;    /* the sequence numbers of this probe run */
 	unsigned int unanswered;

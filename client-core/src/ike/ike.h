@@ -226,6 +226,14 @@ void ike_close(struct ike *ike, usec_t now);
  */
 void ike_note_inbound_activity(struct ike *ike, usec_t now);
 /*
+ * ESP went out (noticed at now). RFC 3706 5.5's worry metric: when we send
+ * and nothing comes back for 5 s, R-U-THERE goes out then, not only after
+ * cfg.dpd_delay of silence; so a NAT that rebound our mapping, where the
+ * gateway follows authenticated IKE only, or a gateway gone, is found in
+ * seconds while traffic flows. Call it from the tick, like the above.
+ */
+void ike_note_outbound_activity(struct ike *ike, usec_t now);
+/*
  * Replace the current child SA now (e.g. its ESP sequence numbers run
  * low). 0, -EALREADY (a rekey is under way), -ENOTCONN (phase 1 not up).
  */

@@ -78,6 +78,7 @@ void session_ipsec_reset(struct session_ipsec *ip)
 	ip->next_keepalive = 0;
 	ip->child_ready = ip->closing = ip->done = ip->failed = false;
 	ip->saw_port_unreachable = false;
+	ip->sent_mark = 0;
 }
 
 /* SAs ------------------------------------------------------------------ */
@@ -503,6 +504,8 @@ void session_ipsec_tick(struct session_ipsec *ip, usec_t now)
 
 		if (last_rx)
 			ike_note_inbound_activity(ip->ike, last_rx);
+		if (session_sas_sent_since(&ip->sas, &ip->sent_mark))
+			ike_note_outbound_activity(ip->ike, now);
 		if (session_sas_seq_low(&ip->sas, ESP_SEQ_REKEY_MARGIN))
 			ike_rekey_child(ip->ike, now);
 		ike_tick(ip->ike, now);

@@ -32,6 +32,7 @@ struct session_ipsec {
 	bool child_ready;              /* the first SA is up: L2TP may start */
 	bool closing, done, failed;
 	bool saw_port_unreachable;     /* on UDP/500 */
+	uint32_t sent_mark;            /* session_sas_sent_since()'s, for DPD's worry metric */
 };
 
 void session_ipsec_init(struct session_ipsec *ip, struct session_core *core,

@@ -146,6 +146,19 @@ bool session_sas_seq_low(struct session_sas *s, uint32_t margin)
 	return low;
 }
 
+bool session_sas_sent_since(struct session_sas *s, uint32_t *mark)
+{
+	uint32_t left;
+
+	session_sas_lock(s);
+	left = s->out ? esp_sa_seq_left(s->out) : 0;
+	session_sas_unlock(s);
+	if (left == *mark)
+		return false;
+	*mark = left;
+	return true;
+}
+
 void session_sas_free_all(struct session_sas *s)
 {
 	session_sas_lock(s);

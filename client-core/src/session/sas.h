@@ -48,6 +48,8 @@ bool session_sas_outbound_framing(struct session_sas *s, struct esp_framing *ret
 bool session_sas_delete_pair(struct session_sas *s, uint32_t spi_in, uint32_t spi_out);
 /* The SA we send on has fewer than `margin` sequence numbers left. */
 bool session_sas_seq_low(struct session_sas *s, uint32_t margin);
+/* ESP was sealed on the SA we send on since *mark (which it updates). */
+bool session_sas_sent_since(struct session_sas *s, uint32_t *mark);
 void session_sas_free_all(struct session_sas *s);
 
 /* Lock held: inner UDP 1701 -> 1701, ESP header and trailer around the L2TP datagram in p. */

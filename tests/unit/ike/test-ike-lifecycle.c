@@ -170,6 +170,62 @@ static void test_dpd_traffic_is_life(void **state)
 	harness_free(h);
 }
 
+/* No R-U-THERE since mark until a second before `at`, the first one at `at`. */
+static void expect_first_probe_at(struct harness *h, size_t mark, usec_t at)
+{
+	uint32_t seqs[8];
+
+	harness_run_until(h, at - SEC);
+	assert_int_equal(probes_since(h, mark, seqs, 8), 0);
+	harness_run_until(h, at);
+	assert_int_equal(probes_since(h, mark, seqs, 8), 1);
+}
+
+/* ESP from the gateway at +10 s, ours at +12 s. */
+static void answer_then_send(struct harness *h)
+{
+	harness_run_until(h, h->t0 + 10 * SEC);
+	ike_note_inbound_activity(h->ike, h->now);
+	harness_run_until(h, h->t0 + 12 * SEC);
+	ike_note_outbound_activity(h->ike, h->now);
+}
+
+/* RFC 3706 5.5: ESP sent and nothing back for 5 s: probe then, not after 30 s of quiet. */
+static void test_dpd_worry_after_send(void **state)
+{
+	struct harness *h = up();
+	size_t mark = h->n_sent;
+	uint32_t seqs[8];
+
+	answer_then_send(h);
+	/* sent 2 s after the last sign of life: worried at 5 s after it */
+	assert_int_equal(ike_next_deadline(h->ike), h->t0 + 15 * SEC);
+	expect_first_probe_at(h, mark, h->t0 + 15 * SEC);
+	assert_int_equal(probes_since(h, mark, seqs, 8), 1);
+	/* the ACK: quiet again, and the send before it no longer worries */
+	ack(h, seqs[0]);
+	assert_int_equal(ike_next_deadline(h->ike), h->now + 30 * SEC);
+	harness_free(h);
+}
+
+/* Sent, and something came back after it: no early probe. */
+static void test_dpd_no_worry_when_answered(void **state)
+{
+	struct harness *h = up();
+	size_t mark = h->n_sent;
+
+	answer_then_send(h);
+	harness_run_until(h, h->t0 + 13 * SEC);
+	ike_note_inbound_activity(h->ike, h->now);
+	/* a send after that answer worries anew, from the answer */
+	harness_run_until(h, h->t0 + 14 * SEC);
+	ike_note_outbound_activity(h->ike, h->now);
+	harness_run_until(h, h->t0 + 16 * SEC);
+	ike_note_outbound_activity(h->ike, h->now);
+	expect_first_probe_at(h, mark, h->t0 + 18 * SEC);
+	harness_free(h);
+}
+
 static void test_dpd_forged_ack(void **state)
 {
 	struct harness *h = up();
@@ -310,6 +366,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dpd_probe_after_quiet_delay),
+		cmocka_unit_test(test_dpd_worry_after_send),
+		cmocka_unit_test(test_dpd_no_worry_when_answered),
 		cmocka_unit_test(test_dpd_dead_peer),
 		cmocka_unit_test(test_dpd_traffic_is_life),
 		cmocka_unit_test(test_dpd_forged_ack),
