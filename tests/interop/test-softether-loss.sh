@@ -12,7 +12,7 @@
 #   30 % (LOSS=30, test-softether-loss30): it connects, more slowly, and a
 #        ping gets through; or it fails with a reason that names its phase
 #        and says the gateway did not answer.
-# Every test here stays well under 90 s.
+# Typically 40-60 s; a 30 % run may take up to 100 s to connect or fail.
 set -euo pipefail
 # shellcheck source=common.sh
 . "$(dirname "$0")/common.sh"
@@ -55,8 +55,8 @@ t_roadvpnd "$STATE/loss.profile"
 
 # 30 %: a failure is allowed, if it says which phase and that nothing answered.
 if [ "$LOSS" -ge 30 ]; then
-	if ! rvt_wait_log "$T_LOG" 'connected:' 75 "$T_PID"; then
-		kill -0 "$T_PID" 2>/dev/null && t_fail "neither connected nor failed within 75 s at $LOSS % loss"
+	if ! rvt_wait_log "$T_LOG" 'connected:' 100 "$T_PID"; then
+		kill -0 "$T_PID" 2>/dev/null && t_fail "neither connected nor failed within 100 s at $LOSS % loss"
 		t_wait_exit 5
 		[ "$T_RC" -ne 0 ] || t_fail "roadvpnd exited 0 without connecting"
 		t_last_line_matches 'roadvpnd: [^:]+: ' 'answer|no result|timed out|stopped answering'
