@@ -25,7 +25,11 @@ static int64_t clock_us(clockid_t id)
 
 int64_t session_resume_clock_offset(void)
 {
-	return clock_us(CLOCK_BOOTTIME) - clock_us(CLOCK_MONOTONIC);
+	/* Monotonic first: boottime read after it can only add the time between
+	 * the two reads, so an awake machine gives 0 or a little more, never < 0. */
+	int64_t monotonic = clock_us(CLOCK_MONOTONIC);
+
+	return clock_us(CLOCK_BOOTTIME) - monotonic;
 }
 
 void session_resume_signal(struct session_resume *r, const char *how, usec_t now)
