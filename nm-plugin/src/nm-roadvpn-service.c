@@ -493,6 +493,20 @@ static void on_quit(NMVpnServicePlugin *plugin, GMainLoop *loop)
 	g_main_loop_quit(loop);
 }
 
+/*
+ * The last Failure and StateChanged(STOPPED) are still queued when "quit"
+ * ends the loop: gone with the process, NetworkManager would see only our
+ * name vanish ("The VPN service stopped unexpectedly") instead of the reason.
+ */
+static void flush_bus(RvNmService *self)
+{
+	g_autoptr(GDBusConnection) bus = nm_vpn_service_plugin_get_connection(
+		NM_VPN_SERVICE_PLUGIN(self));
+
+	if (bus)
+		g_dbus_connection_flush_sync(bus, NULL, NULL);
+}
+
 int main(int argc, char *argv[])
 {
 	g_autoptr(GOptionContext) ctx = g_option_context_new("- roadvpn NetworkManager service");
@@ -532,5 +546,6 @@ int main(int argc, char *argv[])
 	if (!persist)
 		g_signal_connect(self, "quit", G_CALLBACK(on_quit), loop);
 	g_main_loop_run(loop);
+	flush_bus(self);
 	return 0;
 }

@@ -12,6 +12,8 @@
 #   nmh_enter "$@"                 # gateway up, then this script inside
 #   nmh_start                      # (inside) bus, polkitd, roadvpnd, NetworkManager
 #   nmh_gateway stop|start         # (inside) stop or start the gateway's server
+#   nmh_ask NAME OUT; nmh_answer PROMPT VALUE...; nmh_ask_end
+#                                  # (inside) nmcli --ask up NAME, prompts answered
 #
 # How NetworkManager runs without systemd here follows
 # ../shared/research/harness-networkmanager-polkit-gtk.md: sysfs read-only
@@ -238,4 +240,35 @@ nmh_check_clean() {
 		ft_fail "$1: a route into the pool is left"
 	fi
 	if grep -q "$DNS1" /etc/resolv.conf; then ft_fail "$1: the VPN's DNS is left in resolv.conf"; fi
+}
+
+# nmh_ask NAME OUT: `nmcli --ask connection up NAME` in the background, its
+# output in OUT. nmcli asks on a terminal: script(1) gives it one; each
+# answer (nmh_answer) is typed into a FIFO once its prompt shows.
+nmh_ask() {
+	NMH_ASK_OUT=$2
+	rm -f "$FT_STATE/ask.in"
+	mkfifo "$FT_STATE/ask.in"
+	timeout 60 script -qfec "nmcli --ask --wait 50 connection up $1" /dev/null \
+		<"$FT_STATE/ask.in" >"$NMH_ASK_OUT" 2>&1 &
+	NMH_ASK=$!
+	exec 7>"$FT_STATE/ask.in"
+}
+
+# nmh_answer PROMPT VALUE: type VALUE once nmcli's output shows PROMPT.
+nmh_answer() {
+	local i
+	for ((i = 0; i < 300; i++)); do
+		grep -q "$1" "$NMH_ASK_OUT" 2>/dev/null && { printf '%s\n' "$2" >&7; return 0; }
+		sleep 0.1
+	done
+	cat "$NMH_ASK_OUT" >&2
+	ft_fail "nmcli --ask did not ask for $1"
+}
+
+# nmh_ask_end: nmcli's end (the terminal stays open until then, or it
+# would see its input end); its exit status is not ours to judge.
+nmh_ask_end() {
+	wait "$NMH_ASK" 2>/dev/null || true
+	exec 7>&-
 }

@@ -90,27 +90,11 @@ ft_info "nmcli --ask with agent-owned secrets (external UI mode)"
 ft_expect 0 "$O" nmcli connection modify office vpn.data \
 	"gateway=$GATEWAY, user=$USER, ipsec-psk-flags=1, password-flags=1, reconnect=no, ipsec-dpd-delay=2"
 ft_expect 0 "$O" nmcli connection modify office vpn.secrets ""
-# nmcli asks on a terminal: script(1) gives it one; each answer is typed
-# into a FIFO once its prompt shows.
-mkfifo "$FT_STATE/ask.in"
-timeout 60 script -qfec "nmcli --ask --wait 50 connection up office" /dev/null \
-	<"$FT_STATE/ask.in" >"$O.ask" 2>&1 &
-ASK=$!
-exec 7>"$FT_STATE/ask.in"
-answer() {
-	local i
-	for ((i = 0; i < 300; i++)); do
-		grep -q "$1" "$O.ask" 2>/dev/null && { printf '%s\n' "$2" >&7; return 0; }
-		sleep 0.1
-	done
-	cat "$O.ask" >&2
-	ft_fail "nmcli --ask did not ask for $1"
-}
-answer 'Password (vpn.secrets.password)' "$PASSWORD"
-answer 'Pre-shared key (vpn.secrets.ipsec-psk)' "$PSK"
+nmh_ask office "$O.ask"
+nmh_answer 'Password (vpn.secrets.password)' "$PASSWORD"
+nmh_answer 'Pre-shared key (vpn.secrets.ipsec-psk)' "$PSK"
 wait_vpn office activated 45
-exec 7>&-
-wait "$ASK" 2>/dev/null || true
+nmh_ask_end
 ft_grep 'successfully activated' "$O.ask"
 ping_through "after --ask"
 grep -q "external-ui-mode" "$FT_STATE/NetworkManager.log" ||
