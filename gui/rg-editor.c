@@ -410,9 +410,9 @@ static const char *check_field(RgEditor *self, struct field *f)
 		return NULL;
 	value = field_value(f);
 	problem = rg_setting_validate(f->setting, value);
-	/* Stored secrets need a value unless the helper keeps one already. */
+	/* Stored secrets need a value unless the helper keeps one already, or none is one. */
 	if (!problem && f->setting->kind == RG_SETTING_SECRET && f->flags && secret_is_stored(f) &&
-	    !*value && !f->stored)
+	    !*value && !f->stored && !f->setting->none_when_empty)
 		problem = _("type it, or choose “Ask when connecting”");
 	return problem;
 }

@@ -148,7 +148,7 @@ struct rg_row {
 	enum rg_page page;
 	rg_setting_check check;         /* beyond what the type checks */
 	const char *only_when, *sensitive_when;
-	bool no_flags;                  /* the secret's stored/ask choice is not offered */
+	bool none_when_empty;           /* stored and left empty: there is none (not a problem) */
 };
 
 static const struct rg_row rows[] = {
@@ -167,8 +167,9 @@ static const struct rg_row rows[] = {
 	{ "ipsec", "ca", RG_PAGE_IPSEC, .only_when = "ipsec.auth=cert" },
 	{ "ipsec", "cert", RG_PAGE_IPSEC, .only_when = "ipsec.auth=cert" },
 	{ "ipsec", "key", RG_PAGE_IPSEC, .only_when = "ipsec.auth=cert" },
-	/* key-password-flags not offered yet: roadvpnd asks for a missing key password anyway. */
-	{ "ipsec", "key-password", RG_PAGE_IPSEC, .only_when = "ipsec.auth=cert", .no_flags = true },
+	/* Stored and empty is a key without a password (a PKCS#12 bundle's is asked anyway). */
+	{ "ipsec", "key-password", RG_PAGE_IPSEC, .only_when = "ipsec.auth=cert",
+	  .none_when_empty = true },
 	{ "ipsec", "remote-id", RG_PAGE_IPSEC },
 	{ "ipsec", "allow-wildcard", RG_PAGE_IPSEC, .only_when = "ipsec.auth=cert" },
 	{ "ipsec", "local-id", RG_PAGE_IPSEC },
@@ -247,7 +248,7 @@ static void fill(struct rg_setting *out, const struct rg_row *row)
 		.label = s->label, .hint = s->help, .placeholder = s->placeholder,
 		.default_value = s->default_value, .required = s->required, .min = s->min,
 		.max = s->max, .choices = s->choices, .choice_labels = s->choice_labels,
-		.flags_key = row->no_flags ? NULL : s->flags_key,
+		.flags_key = s->flags_key, .none_when_empty = row->none_when_empty,
 		.check = row->check ? row->check : check_of(s->type), .only_when = row->only_when,
 		.sensitive_when = row->sensitive_when,
 	};

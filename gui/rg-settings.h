@@ -46,6 +46,7 @@ struct rg_setting {
 	const char *const *choices; /* RG_SETTING_CHOICE, RG_SETTING_MULTI: ids */
 	const char *const *choice_labels;
 	const char *flags_key;      /* RG_SETTING_SECRET: the "ask"/"stored" key */
+	bool none_when_empty;       /* RG_SETTING_SECRET: stored but empty means there is none */
 	rg_setting_check check;
 	/* Shown only when other settings have these values, "ipsec.enabled=true;ipsec.auth=psk". */
 	const char *only_when;

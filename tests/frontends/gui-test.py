@@ -323,6 +323,70 @@ def edit_profile(app):
     log("gui-made edited")
 
 
+def choose(dlg, combo_name, item_name):
+    """Through the combo's AT-SPI selection: clicking an item of a menu that is
+    not popped up upsets GTK (Gdk-CRITICAL) and can leave the dialog stuck."""
+    combo = find(dlg, "combo box", name=combo_name)
+    names = [n.name for n in combo.findChildren(lambda n: n.roleName == "menu item",
+                                                 showingOnly=False)]
+    if item_name not in names:
+        fail("no '%s' in the %s combo (%s)" % (item_name, combo_name, names))
+    combo.querySelection().selectChild(names.index(item_name))
+
+
+def key_password_choice(app):
+    """The key's password: offered only for certificates, kept as asked, never in the file."""
+    log("gui-made with a certificate: the key password asked, then in the keyring only")
+    cert, key = ENV["RG_CERT"], ENV["RG_KEY"]
+    find(app.win, "push button", name="Edit Profile").doActionNamed("click")
+    dlg = wait_for("the editor", lambda: app.dialog("Edit “gui-made”"))
+    find(dlg, "page tab", name="IPsec").select()
+    if showing(find(dlg, "password text", name="Key password")):
+        fail("the key password is offered with a pre-shared key")
+    choose(dlg, "Authentication", "Certificate")
+    wait_for("the key password field", lambda: showing(
+        find(dlg, "password text", name="Key password")), 5)
+    keep = find(dlg, "combo box", name="How to keep: Key password")
+    if not showing(keep):
+        fail("the key password has no stored/ask choice")
+    find(dlg, "text", name="CA certificate").text = cert
+    find(dlg, "text", name="Certificate").text = cert
+    find(dlg, "text", name="Private key").text = key
+    save = find(dlg, "push button", name="Save")
+    # Stored and empty: a key without a password, which the form accepts.
+    wait_for("Save with no key password stored", lambda: save.sensitive, 5)
+    choose(dlg, "How to keep: Key password", "Ask when connecting")
+    # Asked at connect time: nothing to type here.
+    wait_for("the key password entry to be off", lambda: not find(
+        dlg, "password text", name="Key password").sensitive, 5)
+    shot("editor-key-password", "^Edit “gui-made”$")
+    wait_for("Save to be enabled", lambda: save.sensitive, 5)
+    problem = find(dlg, "label", name="Problem")
+    save.doActionNamed("click")
+    rg_atspi.wait_for("the editor to close", lambda: not showing(app.dialog("Edit “gui-made”")),
+                      lambda what: fail("%s; it says '%s'" % (what, problem.text)), 20)
+    r = subprocess.run([ENV["ROADVPN"], "export", "gui-made"], capture_output=True, text=True)
+    if "auth=cert" not in r.stdout or "key-password-flags=ask" not in r.stdout:
+        fail("the choice is not saved:\n%s%s" % (r.stdout, r.stderr))
+    log("connect gui-made: roadvpnd asks for the key password; Remember keeps it in the keyring")
+    app.switch("gui-made").doActionNamed("toggle")
+    dlg = wait_for("the secrets dialog", lambda: app.dialog("Authentication Required"))
+    find(dlg, "password text", name="Private key password").text = ENV["RG_KEY_PASSWORD"]
+    find(dlg, "password text", name="Password").text = "bob-password"
+    if not find(dlg, "check box", name="Remember in keyring").checked:
+        find(dlg, "check box", name="Remember in keyring").doActionNamed("click")
+    shot("secrets-dialog-key", "^Authentication Required$")
+    find(dlg, "push button", name="Connect").doActionNamed("click")
+    wait_for("the key password in the keyring", lambda: subprocess.run(
+        ["secret-tool", "lookup", "profile", "gui-made", "kind", "key-password"],
+        capture_output=True, text=True).stdout == ENV["RG_KEY_PASSWORD"], 10)
+    if app.switch("gui-made").checked:
+        app.switch("gui-made").doActionNamed("toggle")
+    wait_for("gui-made to stop", lambda: app.row_status("gui-made").startswith(
+        ("Not connected", "Failed")), 60)
+    log("the key password is in the keyring (the file is checked by test-gui.sh)")
+
+
 IMPORT = (
     'Add-VpnConnection -Name "Branch Office" -ServerAddress %s -TunnelType L2tp '
     '-L2tpPsk "branch-psk" -AuthenticationMethod MSChapv2 -SplitTunneling -Force\r\n'
@@ -407,6 +471,7 @@ def main():
     diagnose(app)
     create_profile(app)
     edit_profile(app)
+    key_password_choice(app)
     import_profile(app)
     helper_restart(app)
     check_notifications()

@@ -8,7 +8,10 @@
 # "Remember", phases, connected view, ping through, disconnect; connect again
 # from the keyring alone; secret-tool sees the item, and not after "forget";
 # a wrong password shows the PPP phase and reason and leaves nothing behind;
-# a profile created in the editor is in `roadvpn list`, and one edited
+# a profile created in the editor is in `roadvpn list`; switched to a
+# certificate there, its key password is offered as asked or stored, kept as
+# asked, asked at connect and remembered in the keyring, in no file of
+# roadvpnd's; one edited
 # there (split tunnel, MTU, kill switch with "Allow local network", greyed
 # out until the kill switch is on) in `roadvpn export`; a PowerShell file handed to a second launch is
 # imported; notifications reach the desktop's server; roadvpnd stopped
@@ -96,11 +99,20 @@ SERVE_PID=$!
 ft_xvfb
 
 ft_info "the app as $GUI_USER on display :$FT_DISPLAY"
+# A certificate and its key, encrypted with KEY_PASSWORD, where roadvpnd (root
+# without CAP_DAC_OVERRIDE) can read them: the editor's certificate profile.
+KEY_PASSWORD=kp-$$-$RANDOM
+mkdir -p "$FT_STATE/cert"
+openssl req -x509 -newkey rsa:2048 -subj /CN=gui-made -days 2 -passout "pass:$KEY_PASSWORD" \
+	-keyout "$FT_STATE/cert/gui-made.key" -out "$FT_STATE/cert/gui-made.crt" 2>/dev/null ||
+	ft_fail "openssl could not make a certificate"
+chmod 644 "$FT_STATE/cert/gui-made.key"
 rc=0
 ft_desktop_as "$GUI_USER" "$FT_STATE/home" \
 	ROADVPN_GTK="$ROADVPN_GTK" ROADVPN="$ROADVPN" RG_RPC="$RPC" \
 	RG_SHOTS="$FT_STATE/screenshots" RG_PASSWORD="$PASSWORD" RG_PSK="$PSK" \
-	RG_GATEWAY="$GATEWAY" RG_POOL_PREFIX="$POOL_PREFIX" RG_GAP="${SESSION_GAP:-3}" \
+	RG_KEY_PASSWORD="$KEY_PASSWORD" RG_CERT="$FT_STATE/cert/gui-made.crt" \
+	RG_KEY="$FT_STATE/cert/gui-made.key" RG_GATEWAY="$GATEWAY" RG_POOL_PREFIX="$POOL_PREFIX" RG_GAP="${SESSION_GAP:-3}" \
 	-- "$FT_DIR/gui-session.sh" "$PY" "$FT_DIR/gui-test.py" \
 	>"$FT_STATE/gui-test.log" 2>&1 </dev/null || rc=$?
 cat "$FT_STATE/gui-test.log" >&2
@@ -109,8 +121,14 @@ cat "$FT_STATE/gui-test.log" >&2
 ft_info "the profile made in the editor is a system profile"
 ft_expect 0 "$O" "$ROADVPN" list
 ft_grep '^gui-made' "$O"
+ft_info "the key password chosen in the editor: asked (flag saved), in no file of roadvpnd's"
+ft_grep '^key-password-flags=ask' "$FT_STATE/connections/gui-made.conf"
+grep -q '^key-password *=' "$FT_STATE/connections/gui-made.conf" &&
+	ft_fail "gui-made's file holds a key password"
+grep -rqF -- "$KEY_PASSWORD" "$FT_STATE/connections" "$FT_STATE/run" &&
+	ft_fail "the key password is in roadvpnd's files"
 for f in "$FT_STATE"/screenshots/*.png; do ft_info "screenshot: $f"; done
-grep -qF -- "$PASSWORD" "$FT_STATE"/roadvpnd*.log "$FT_STATE/gui-test.log" 2>/dev/null &&
-	ft_fail "the password appears in a log"
+grep -qF -e "$PASSWORD" -e "$KEY_PASSWORD" "$FT_STATE"/roadvpnd*.log "$FT_STATE/gui-test.log" \
+	2>/dev/null && ft_fail "a password appears in a log"
 ft_check_sanitizer "$FT_STATE/roadvpnd.log" "$FT_STATE/roadvpnd-2.log" "$FT_STATE/gui-test.log"
 exit 0

@@ -169,15 +169,13 @@ static GHashTable *documented_keys(void)
 
 /*
  * Keys without a row of their own: the profile's name (the editor's name
- * field), the ask/stored flags of the secrets that have that choice, and
- * key-password-flags, which the editor does not offer yet (roadvpnd asks for
- * a missing key password at connect time anyway). A new key is not listed
- * here: it needs a row, or a reason added to this list.
+ * field) and the ask/stored flags of the secrets, each the choice beside its
+ * secret. A new key is not listed here: it needs a row, or a reason added to
+ * this list.
  */
 static bool covered_elsewhere(const char *section, const char *key)
 {
-	static const char *const not_rows[] = { "connection.name", "ipsec.key-password-flags",
-						NULL };
+	static const char *const not_rows[] = { "connection.name", NULL };
 	g_autofree char *name = g_strdup_printf("%s.%s", section, key);
 	size_t n;
 	const struct rg_setting *all = rg_settings(&n);
@@ -227,6 +225,28 @@ static void test_settings_complete(void **state)
 	assert_int_equal(n, rows);
 }
 
+/*
+ * Every secret with a stored/ask flag in roadvpnd offers that choice, the
+ * key's password too; only the key's password may be stored empty (a key
+ * without one), the others need a value or "ask".
+ */
+static void test_secret_choices(void **state)
+{
+	const char *const secrets[][3] = { { "ipsec", "psk", "psk-flags" },
+					   { "ppp", "password", "password-flags" },
+					   { "ipsec", "key-password", "key-password-flags" } };
+
+	for (size_t i = 0; i < G_N_ELEMENTS(secrets); i++) {
+		const struct rg_setting *s = rg_settings_find(secrets[i][0], secrets[i][1]);
+
+		assert_non_null(s);
+		assert_int_equal(s->kind, RG_SETTING_SECRET);
+		assert_string_equal(s->flags_key, secrets[i][2]);
+		assert_int_equal(s->none_when_empty, !strcmp(secrets[i][1], "key-password"));
+	}
+	assert_string_equal(rg_settings_find("ipsec", "key-password")->only_when, "ipsec.auth=cert");
+}
+
 static void test_hints(void **state)
 {
 	const char *legacy_p1 = "IKE Main Mode: the gateway only accepts 3des-sha1-modp1024; set "
@@ -269,6 +289,7 @@ int main(void)
 		cmocka_unit_test(test_rates_counter_reset),
 		cmocka_unit_test(test_settings_checks),
 		cmocka_unit_test(test_settings_complete),
+		cmocka_unit_test(test_secret_choices),
 		cmocka_unit_test(test_hints),
 	};
 
