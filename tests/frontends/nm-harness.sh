@@ -224,6 +224,17 @@ nmh_no_secret() {
 	done
 }
 
+# nmh_final_checks [SECRET...]: neither these nor the gateway's secrets in
+# NetworkManager's or roadvpnd's log, and no sanitizer report in either.
+nmh_final_checks() {
+	local s logs=("$FT_STATE/NetworkManager.log" "$FT_STATE/roadvpnd.log")
+	for s in "$@"; do
+		if grep -qF -- "$s" "${logs[@]}"; then ft_fail "a secret is logged"; fi
+	done
+	nmh_no_secret "${logs[@]}"
+	ft_check_sanitizer "${logs[@]}"
+}
+
 # Nothing of a VPN left: no TUN, no route into the pool, no pool DNS, no live connection.
 nmh_check_clean() {
 	local i

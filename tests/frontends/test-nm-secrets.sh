@@ -93,8 +93,4 @@ ft_grep 'failed in phase' "$O.wrong"
 if grep -q 'failed in phase ike-' "$O.wrong"; then ft_fail "a wrong key password reached IKE"; fi
 nmh_check_clean "after a wrong key password"
 
-for s in "$TUNNEL_SECRET" "$KEY_PASSWORD"; do
-	if grep -qF -- "$s" "$LOG" "$FT_STATE/roadvpnd.log"; then ft_fail "a secret is logged"; fi
-done
-nmh_no_secret "$LOG" "$FT_STATE/roadvpnd.log"
-ft_check_sanitizer "$FT_STATE/roadvpnd.log" "$LOG"
+nmh_final_checks "$TUNNEL_SECRET" "$KEY_PASSWORD"
