@@ -153,6 +153,11 @@ def connect_first_time(app):
 def disconnect(app):
     app.switch(PROFILE).doActionNamed("toggle")
     app.wait_status(PROFILE, "Not connected", 30)
+    # "Not connected" comes once roadvpnd reports disconnected, after it closed
+    # the TUN: the device is gone by then (the poll only covers the request's
+    # round trip; a device that stays is a failure, not something to wait out).
+    wait_for("the tunnel device to go after 'Not connected'",
+             lambda: "rvpn" not in rpc("links")[1], 5)
     time.sleep(float(ENV.get("RG_GAP", "3")))  # SoftEther wants sessions apart
 
 
