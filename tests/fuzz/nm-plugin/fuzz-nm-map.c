@@ -2,8 +2,8 @@
  * Fuzz the vpn.data <-> profile table. The input is read two ways: as
  * vpn.data lines "key=value" (what NetworkManager hands the service) and
  * as a profile key file (what import reads). Whatever is accepted must
- * convert back and be accepted again: the table never produces a value it
- * would itself reject.
+ * convert back and be accepted again once it has the user the editor asks
+ * for: the table never produces a value it would itself reject.
  */
 #include <stdint.h>
 #include <stddef.h>
@@ -54,6 +54,10 @@ static void from_keyfile(const char *text, size_t len)
 	d = rv_nm_keyfile_to_data(kf, &secrets, NULL);
 	if (!d)
 		return;
+	/* Import takes a profile without a user (.pbk and PowerShell files name
+	 * none); the editor asks for it before the connection can be used. */
+	if (!g_hash_table_contains(d, "user"))
+		g_hash_table_insert(d, g_strdup("user"), g_strdup("fuzz"));
 	again = rv_nm_data_to_keyfile(d, NULL);
 	if (!again)
 		__builtin_trap();
