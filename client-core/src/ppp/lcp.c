@@ -403,6 +403,10 @@ static int lcp_ext_code(struct ppp_fsm *f, uint8_t code, uint8_t id, struct rv_r
 			return data.len < 4 ? -EBADMSG : 0;
 		return rx_echo_req(f->ppp, id, data);
 	case PPP_CODE_ECHO_REPLY:
+		if (data.len < 4)
+			return -EBADMSG;
+		lcp_echo_reply(f->ppp, id);
+		return 0;
 	case PPP_CODE_DISCARD_REQ:
 		/* SoftEther replies with magic 0 and text: any reply proves the peer alive */
 		return data.len < 4 ? -EBADMSG : 0;

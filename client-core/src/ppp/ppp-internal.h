@@ -52,6 +52,9 @@ struct lcp_state {
 	usec_t probe_interval;
 	unsigned int probe_tries;
 	usec_t probe_since;           /* traffic from before it proves nothing */
+	/* ppp_echo_sized(): the one sized echo out (echo.c); sized_len 0: none. */
+	uint8_t sized_id;
+	uint16_t sized_len;
 };
 
 struct auth_state {
@@ -133,6 +136,8 @@ void lcp_init(struct ppp *ppp);
 void lcp_echo_start(struct ppp *ppp, usec_t now);
 void lcp_echo_tick(struct ppp *ppp, usec_t now);
 void lcp_echo_probe(struct ppp *ppp, usec_t now, usec_t interval, unsigned int tries);
+/* An Echo-Reply came: if it answers the sized echo out, ops->echo_answered. */
+void lcp_echo_reply(struct ppp *ppp, uint8_t id);
 void lcp_note_rx(struct ppp *ppp, usec_t now);
 void lcp_proto_rejected(struct ppp *ppp, uint16_t proto);
 

@@ -92,6 +92,8 @@ struct ppp_ops {
 	void (*event)(void *user_data, enum ppp_event ev, const struct ppp_event_info *info);
 	/* An IPv4 (is_ipv6 false) or IPv6 packet from the peer; borrowed for the call. */
 	void (*ip_rx)(void *user_data, bool is_ipv6, const uint8_t *data, size_t len);
+	/* Optional: the gateway answered ppp_echo_sized()'s echo of `size` bytes. */
+	void (*echo_answered)(void *user_data, uint16_t size);
 };
 
 struct ppp *ppp_new(const struct ppp_config *cfg, const struct ppp_ops *ops, void *user_data);
@@ -145,6 +147,15 @@ void ppp_close(struct ppp *ppp, usec_t now);
  * for the keepalive. Nothing when LCP is not open or the peer refuses echoes.
  */
 void ppp_probe(struct ppp *ppp, usec_t now, usec_t interval, unsigned int tries);
+
+/*
+ * Path MTU probe: an LCP Echo-Request whose Information field is `size`
+ * bytes, as an IP packet of `size` bytes would be; ops->echo_answered
+ * when its answer comes (a later call forgets the earlier echo). 0,
+ * -ENOTCONN (LCP not open, the peer refuses echoes) or -EMSGSIZE (above
+ * the gateway's MRU).
+ */
+int ppp_echo_sized(struct ppp *ppp, uint16_t size);
 
 /* Note traffic from the peer so the echo keepalive only probes an idle link. */
 void ppp_note_rx_activity(struct ppp *ppp, usec_t now);

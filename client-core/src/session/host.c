@@ -123,11 +123,12 @@ static void fill_net_config(struct session_host *h, const struct session_host_pe
 {
 	const struct profile *p = h->core->profile;
 
+	h->ceiling_mtu = min_nonzero(peer->mtu, p->mtu);
 	*cfg = (struct net_config){
 		.ifindex = h->tun.ifindex,
 		.ifname = h->tun.name,
 		/* PPP's is min(the peer's MRU, ours), and ours is the stack's by default. */
-		.mtu = min_nonzero(min_nonzero(peer->mtu, h->stack_mtu), p->mtu),
+		.mtu = min_nonzero(min_nonzero(h->ceiling_mtu, h->stack_mtu), h->probed_mtu),
 		.local4 = peer->ipcp->local_addr,
 		.peer4 = peer->ipcp->peer_addr,
 		.has_ipv6 = peer->has_ipv6,
@@ -162,21 +163,66 @@ static void fill_net_config(struct session_host *h, const struct session_host_pe
  */
 #define PATH_CHECK_SECONDS 5
 
+/* The one MTU setter: the kernel's path, the probes' finding and PPP's ceiling all come here. */
+static bool set_tun_mtu(struct session_host *h, uint16_t mtu)
+{
+	if (!h->net || mtu == h->tun_mtu || net_config_set_mtu(h->net, mtu) < 0)
+		return false;
+	h->tun_mtu = mtu;
+	return true;
+}
+
+uint16_t session_host_mtu_for_path(const struct session_host *h, unsigned path_mtu)
+{
+	struct session_mtu_stack st = h->stack;
+
+	st.path_mtu = path_mtu;
+	return min_nonzero(session_mtu_of_stack(&st), h->ceiling_mtu);
+}
+
 static void check_path(struct session_host *h)
 {
 	struct session_mtu_stack st = h->stack;
+	uint16_t old = h->tun_mtu;
 	uint16_t mtu;
 
 	if (!h->net || net_path_mtu4(h->gateway4, &st.path_mtu) < 0 ||
 	    st.path_mtu == h->stack.path_mtu)
 		return;
 	h->stack.path_mtu = st.path_mtu;
-	mtu = session_mtu_of_stack(&st);
-	if (mtu >= h->tun_mtu || net_config_set_mtu(h->net, mtu) < 0)
+	mtu = min_nonzero(session_mtu_of_stack(&st), h->probed_mtu);
+	if (mtu >= h->tun_mtu || !set_tun_mtu(h, mtu))
 		return;
 	rv_log_info("session", "path MTU to the gateway is now %u: %s MTU %u -> %u", st.path_mtu,
-		    h->tun.name, h->tun_mtu, mtu);
-	h->tun_mtu = mtu;
+		    h->tun.name, old, mtu);
+}
+
+/*
+ * The probes (pathprobe.c) found what passes: a black hole lowers the TUN
+ * below what the kernel believes; a path found whole again lifts it back
+ * to what the stack, PPP and the kernel's path allow (a probe answered at
+ * full size is the proof the kernel's poll never has).
+ */
+void session_host_path_probed(struct session_host *h, unsigned lost, unsigned pass)
+{
+	unsigned full = h->stack.path_mtu ? h->stack.path_mtu : 1500;
+	uint16_t old = h->tun_mtu;
+	uint16_t mtu;
+
+	h->probed_mtu = lost ? session_host_mtu_for_path(h, pass) : 0;
+	mtu = min_nonzero(session_host_mtu_for_path(h, full), h->probed_mtu);
+	if (lost && mtu < old && set_tun_mtu(h, mtu))
+		rv_log_info("session", "path MTU black hole: %u-byte packets are lost, %u pass "
+			    "(%u do not): %s MTU %u", full, pass, lost, h->tun.name, mtu);
+	else if (lost)
+		rv_log_info("session", "path MTU probe: %u-byte packets are lost, %u pass "
+			    "(%u do not): %s MTU %u stays", full, pass, lost, h->tun.name,
+			    h->tun_mtu);
+	else if (mtu > old && set_tun_mtu(h, mtu))
+		rv_log_info("session", "path MTU probe: %u-byte packets pass again: %s MTU %u -> %u",
+			    pass, h->tun.name, old, mtu);
+	else
+		rv_log_info("session", "path MTU probe: %u-byte packets pass", pass);
 }
 
 /*
@@ -250,8 +296,7 @@ static bool keep_config(struct session_host *h, const struct net_config *cfg)
 		session_host_undo(h);
 		return false;
 	}
-	if (cfg->mtu != h->tun_mtu && net_config_set_mtu(h->net, cfg->mtu) == 0)
-		h->tun_mtu = cfg->mtu;
+	set_tun_mtu(h, cfg->mtu);
 	h->applied.mtu = h->tun_mtu;
 	rv_log_info("session", "%s keeps its addresses, routes and DNS", h->tun.name);
 	return true;

@@ -47,6 +47,8 @@ struct session_host {
 	struct session_mtu_stack stack; /* what stack_mtu was computed from */
 	uint32_t gateway4;
 	uint16_t tun_mtu;         /* as applied */
+	uint16_t ceiling_mtu;     /* PPP's (min of both MRUs) and the profile's; 0: none */
+	uint16_t probed_mtu;      /* the probes found a black hole above it; 0: none */
 	guint path_watch;         /* while configured: the path MTU checked again */
 	struct net_config applied; /* what h->net holds (ifname borrowed from tun) */
 	bool ipv6_applied;        /* fe80::ipv6_iid/64 is on the TUN */
@@ -92,6 +94,13 @@ bool session_host_apply(struct session_host *h, const struct session_host_peer *
  * not at the next poll.
  */
 void session_host_frag_needed(struct session_host *h, unsigned next_hop_mtu);
+/* The TUN MTU a path of path_mtu bytes gives with this stack, within PPP's ceiling. */
+uint16_t session_host_mtu_for_path(const struct session_host *h, unsigned path_mtu);
+/*
+ * The path MTU probes ended: `pass` bytes answered, `lost` bytes not (0:
+ * the whole path passes). The TUN follows, down or back up, logged.
+ */
+void session_host_path_probed(struct session_host *h, unsigned lost, unsigned pass);
 /* fe80::IID/64 once IPv6CP is up; a warning, not a failure, when it cannot be. */
 void session_host_add_ipv6(struct session_host *h, const uint8_t iid[8]);
 /*

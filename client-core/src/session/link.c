@@ -17,6 +17,7 @@
 #include "l2tp/l2tp.h"
 #include "link.h"
 #include "net/net.h"
+#include "pathprobe.h"
 #include "sas.h"
 #include "util/log.h"
 
@@ -236,6 +237,19 @@ static void ppp_ip_rx(void *user_data, bool is_ipv6, const uint8_t *data, size_t
 		datapath_deliver_ip(l->dp, data, len);
 }
 
+static void ppp_echo_answered(void *user_data, uint16_t size)
+{
+	struct session_link *l = user_data;
+
+	if (l->pathprobe)
+		session_pathprobe_answered(l->pathprobe, size, session_now());
+}
+
+int session_link_echo_sized(struct session_link *l, uint16_t size)
+{
+	return l->ppp ? ppp_echo_sized(l->ppp, size) : -ENOTCONN;
+}
+
 /* Start -------------------------------------------------------------- */
 
 int session_link_open_udp(struct session_link *l, uint32_t gateway4)
@@ -287,6 +301,7 @@ static int start_ppp(struct session_link *l)
 		.tx = ppp_tx,
 		.event = on_ppp_event,
 		.ip_rx = ppp_ip_rx,
+		.echo_answered = ppp_echo_answered,
 	};
 
 	l->ppp = ppp_new(&cfg, &ops, l);

@@ -35,6 +35,7 @@ struct session_link {
 	bool want_ppp_start, want_netconfig, want_ipv6_config;
 	bool ppp_closing, ppp_done;
 	bool l2tp_closing, l2tp_done, l2tp_failed;
+	struct session_pathprobe *pathprobe; /* told of sized echoes answered; set by session.c */
 };
 
 void session_link_init(struct session_link *l, struct session_core *core);
@@ -55,6 +56,8 @@ void session_link_advance(struct session_link *l);
 bool session_link_take_netconfig(struct session_link *l);
 bool session_link_take_ipv6(struct session_link *l);
 
+/* A path MTU probe: ppp_echo_sized(). 0 or -errno. */
+int session_link_echo_sized(struct session_link *l, uint16_t size);
 /* Main loop, sequenced L2TP data only: one IP packet through ppp and l2tp. */
 int session_link_send_ip(struct session_link *l, struct pkt *p);
 /* One datagram that is not IP data the data path could frame itself. */

@@ -21,6 +21,7 @@
 #include "host.h"
 #include "ipsec.h"
 #include "link.h"
+#include "pathprobe.h"
 #include "reconnect.h"
 #include "resume.h"
 #include "watch.h"
@@ -38,6 +39,7 @@ struct session {
 	struct session_ipsec ipsec;
 	struct session_suites suites;  /* remembered IPsec suites, across attempts */
 	struct session_host host;
+	struct session_pathprobe pathprobe; /* black holes: PPP echoes of the TUN's size */
 	struct session_reconnect reconnect;
 	struct session_watch watch;
 	struct session_resume resume;

@@ -109,6 +109,7 @@ static void close_attempt(struct session *s)
 	}
 	g_clear_pointer(&s->dp, datapath_free);
 	session_watch_stop(&s->watch);
+	session_pathprobe_stop(&s->pathprobe);
 	session_ipsec_reset(&s->ipsec);
 	session_link_reset(&s->link);
 }
@@ -187,6 +188,9 @@ static void bring_up(struct session *s)
 	link_changed(s);
 	datapath_start(s->dp);
 	log_connected(s, &cfg);
+	/* Then whether full-size packets really pass: a path may drop them silently. */
+	s->link.pathprobe = &s->pathprobe;
+	session_pathprobe_start(&s->pathprobe, session_now());
 }
 
 /* Teardown ------------------------------------------------------------ */
@@ -305,6 +309,9 @@ static usec_t next_deadline(const struct session *s)
 {
 	usec_t d = session_link_next_deadline(&s->link);
 
+	if (s->core.phase == SESSION_PHASE_UP)
+		d = rv_usec_min(d, session_pathprobe_next_deadline(&s->pathprobe));
+
 	if (s->core.want_teardown && s->step_deadline)
 		d = rv_usec_min(d, s->step_deadline);
 	return rv_usec_min(d, session_ipsec_next_deadline(&s->ipsec));
@@ -318,6 +325,8 @@ static void on_tick(struct session *s)
 	if (s->dp && datapath_take_ppp_activity(s->dp, &activity))
 		session_link_note_activity(&s->link, activity);
 	session_link_tick(&s->link, now);
+	if (s->core.phase == SESSION_PHASE_UP)
+		session_pathprobe_tick(&s->pathprobe, now);
 	session_ipsec_tick(&s->ipsec, now);
 	if (s->core.want_teardown && s->step_deadline && now >= s->step_deadline)
 		session_schedule(&s->core);
@@ -669,6 +678,7 @@ struct session *session_new(const struct session_config *cfg, const struct sessi
 	session_suites_init(&s->suites, cfg->suite_file);
 	session_ipsec_init(&s->ipsec, &s->core, &s->suites);
 	session_host_init(&s->host, &s->core, cfg->configure_network);
+	session_pathprobe_init(&s->pathprobe, &s->link, &s->host);
 	session_watch_init(&s->watch, &s->core, on_network_changed, on_network_settled);
 	session_resume_init(&s->resume, &s->core, on_resumed);
 	return s;

@@ -43,10 +43,19 @@ static void h_ip_rx(void *user_data, bool is_ipv6, const uint8_t *data, size_t l
 	h->n_ip++;
 }
 
+static void h_echo_answered(void *user_data, uint16_t size)
+{
+	struct harness *h = user_data;
+
+	h->echo_answered = size;
+	h->n_echo_answered++;
+}
+
 static const struct ppp_ops h_ops = {
 	.tx = h_tx,
 	.event = h_on_event,
 	.ip_rx = h_ip_rx,
+	.echo_answered = h_echo_answered,
 };
 
 struct ppp_config h_default_config(void)

@@ -34,6 +34,8 @@ struct harness {
 	size_t ip_len;
 	bool ip_is_v6;
 	unsigned int n_ip;
+	uint16_t echo_answered;       /* the last ppp_echo_sized() answered */
+	unsigned int n_echo_answered;
 	usec_t now;
 };
 

@@ -302,6 +302,49 @@ static int echo_requests(struct harness *h, bool answer)
 	return n;
 }
 
+/*
+ * Path MTU probes: an echo whose Information field is exactly the size asked
+ * (so its frame is an IP packet's of that size: ff 03 c0 21 + size), the
+ * gateway's answer (data echoed, magic 0 as SoftEther sends) matched by
+ * its Identifier, an old answer or a keepalive's not taken for it, and
+ * nothing above the gateway's MRU.
+ */
+static void test_echo_sized(void **state)
+{
+	const uint8_t opts[] = { 1, 4, 0x05, 0x78 };   /* the gateway's MRU: 1400 */
+	struct harness *h = h_new(NULL);
+	const struct h_frame *f;
+	uint8_t reply[1400];
+	struct h_ctl c;
+
+	(void)state;
+	assert_int_equal(ppp_echo_sized(h->ppp, 1300), -ENOTCONN);
+	h_lcp_up(h, opts, sizeof(opts));
+	assert_int_equal(ppp_echo_sized(h->ppp, 1401), -EMSGSIZE);
+	assert_int_equal(ppp_echo_sized(h->ppp, 1300), 0);
+	do	/* what LCP sent on the way up first */
+		f = h_next_frame(h);
+	while (f && !(f->data[2] == 0xc0 && f->data[3] == 0x21 && f->data[4] == 9));
+	assert_non_null(f);
+	assert_int_equal(f->len, 4 + 1300);
+	c = (struct h_ctl){ .code = f->data[4], .id = f->data[5] };
+	assert_int_equal(c.code, 9);
+	assert_int_equal((f->data[6] << 8) | f->data[7], 1300);
+
+	/* A keepalive's answer (another id) is not the probe's. */
+	assert_int_equal(h_rx_ctl(h, LCP, 10, (uint8_t)(c.id - 1), "\0\0\0\0", 4), 0);
+	assert_int_equal(h->n_echo_answered, 0);
+	memcpy(reply, f->data + 8, 1296);
+	memset(reply, 0, 4);
+	assert_int_equal(h_rx_ctl(h, LCP, 10, c.id, reply, 1296), 0);
+	assert_int_equal(h->n_echo_answered, 1);
+	assert_int_equal(h->echo_answered, 1300);
+	/* Answered once: a duplicate is not a second answer. */
+	assert_int_equal(h_rx_ctl(h, LCP, 10, c.id, reply, 1296), 0);
+	assert_int_equal(h->n_echo_answered, 1);
+	h_free(h);
+}
+
 /* After a resume: an echo at once, every 500 ms, dead after 4 unanswered (2 s), not 40 s. */
 static void test_probe_dead_peer(void **state)
 {
@@ -505,6 +548,7 @@ int main(void)
 		cmocka_unit_test(test_lcp_no_answer),
 		cmocka_unit_test(test_echo_timeout),
 		cmocka_unit_test(test_echo_answered_keeps_link),
+		cmocka_unit_test(test_echo_sized),
 		cmocka_unit_test(test_probe_dead_peer),
 		cmocka_unit_test(test_probe_answered),
 		cmocka_unit_test(test_peer_terminate),
