@@ -79,6 +79,21 @@ t_start_peer() {
 	T_RESOLV=/etc/netns/$CL_NS/resolv.conf
 }
 
+# t_start_router_1300 NAME: SoftEther (L2TP/IPsec, NAT-T) behind a router
+# (the NAT namespace) whose link to the gateway has MTU 1300, the client's
+# own 1500, and a 4 MB file (STATE/big.bin) served over HTTP on
+# http://$TAP:8080/ from the gateway's tap. The path MTU tests.
+t_start_router_1300() {
+	t_start_peer softether "$1" --mode ipsec-natt --nat --bridge-tap
+	# shellcheck disable=SC2034 # read by t_roadvpnd
+	T_PSK=$PSK T_DEBUG=session
+	[ -n "${TAP:-}" ] || t_fail "softether.sh --bridge-tap gave no TAP address"
+	head -c 4194304 /dev/urandom >"$STATE/big.bin"
+	rvt_spawn http "$GW_NS" "$STATE/http.log" python3 -m http.server --bind "$TAP" --directory "$STATE" 8080
+	ip -n "$RVT_NAT_NS" link set rv-out mtu 1300
+	ip -n "$GW_NS" link set rv-gw mtu 1300
+}
+
 # t_profile FILE KEY=VALUE...: write a profile; keys are section.key. Each
 # section and key is written once (roadvpnd refuses repeats): a later
 # section.key=value replaces an earlier one, in its section's place.

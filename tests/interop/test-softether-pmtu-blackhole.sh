@@ -20,15 +20,7 @@ set -euo pipefail
 
 t_require
 rvt_need_cmd /usr/libexec/softether/vpnserver/vpnserver curl python3 nft
-t_start_peer softether pmtubh --mode ipsec-natt --nat --bridge-tap
-T_PSK=$PSK
-T_DEBUG=session
-[ -n "${TAP:-}" ] || t_fail "softether.sh --bridge-tap gave no TAP address"
-head -c 4194304 /dev/urandom >"$STATE/big.bin"
-rvt_spawn http "$GW_NS" "$STATE/http.log" python3 -m http.server --bind "$TAP" --directory "$STATE" 8080
-
-ip -n "$RVT_NAT_NS" link set rv-out mtu 1300
-ip -n "$GW_NS" link set rv-gw mtu 1300
+t_start_router_1300 pmtubh
 # The black hole: the router's own "fragmentation needed" never leaves it.
 ip netns exec "$RVT_NAT_NS" nft -f - <<-EOF
 	table ip rvt_blackhole {
@@ -59,7 +51,7 @@ re="^path MTU black hole: 1500-byte packets are lost, ([0-9]+) pass \(([0-9]+) d
 [[ $found =~ $re ]] || t_fail "unexpected black-hole line: $found"
 pass=${BASH_REMATCH[1]} lost=${BASH_REMATCH[2]} logged=${BASH_REMATCH[3]}
 # ESP pads to 16-byte blocks: the probes' sizes step by 16, around the router's 1300.
-[ "$pass" -ge 1285 ] && [ "$pass" -le 1300 ] && [ "$lost" -gt 1300 ] && [ "$lost" -le 1316 ] ||
+((pass >= 1285 && pass <= 1300 && lost > 1300 && lost <= 1316)) ||
 	t_fail "the probes found $pass bytes passing and $lost lost, not the router's 1300 to a block"
 mtu2=$(ip -n "$CL_NS" -o link show dev "$tun" | sed -E 's/.* mtu ([0-9]+) .*/\1/')
 [ "$mtu2" = "$logged" ] || t_fail "$tun MTU $mtu2 is not the logged $logged"

@@ -11,7 +11,7 @@
 #include "util/log.h"
 
 #define PROBE_TIMEOUT USEC_PER_SEC
-#define PROBE_TRIES 2
+#define PROBE_TRIES 3   /* RFC 4821 MAX_PROBES: one loss is not a black hole */
 #define REPROBE (10 * 60 * USEC_PER_SEC)
 /* IPv4's minimum datagram every host takes: below it a path is broken, not narrow. */
 #define PROBE_FLOOR 576
