@@ -203,6 +203,23 @@ static void check_path(struct session_host *h)
  * to what the stack, PPP and the kernel's path allow (a probe answered at
  * full size is the proof the kernel's poll never has).
  */
+/* Nothing changed: said once, then only in debug (a search runs every 10 minutes). */
+static void log_probe_unchanged(const struct session_host *h, unsigned lost, unsigned pass)
+{
+	enum rv_log_level level = RV_LOG_INFO;
+
+	if (lost == h->probe_lost && pass == h->probe_pass) {
+		if (!rv_log_debug_enabled("session"))
+			return;
+		level = RV_LOG_DEBUG;
+	}
+	if (lost)
+		rv_log(level, "session", "path MTU probe: %u-byte packets are lost, %u pass: %s MTU %u stays",
+		       lost, pass, h->tun.name, h->tun_mtu);
+	else
+		rv_log(level, "session", "path MTU probe: %u-byte packets pass", pass);
+}
+
 void session_host_path_probed(struct session_host *h, unsigned lost, unsigned pass)
 {
 	unsigned full = h->stack.path_mtu ? h->stack.path_mtu : 1500;
@@ -214,15 +231,13 @@ void session_host_path_probed(struct session_host *h, unsigned lost, unsigned pa
 	if (lost && mtu < old && set_tun_mtu(h, mtu))
 		rv_log_info("session", "path MTU black hole: %u-byte packets are lost, %u pass "
 			    "(%u do not): %s MTU %u", full, pass, lost, h->tun.name, mtu);
-	else if (lost)
-		rv_log_info("session", "path MTU probe: %u-byte packets are lost, %u pass "
-			    "(%u do not): %s MTU %u stays", full, pass, lost, h->tun.name,
-			    h->tun_mtu);
 	else if (mtu > old && set_tun_mtu(h, mtu))
 		rv_log_info("session", "path MTU probe: %u-byte packets pass again: %s MTU %u -> %u",
 			    pass, h->tun.name, old, mtu);
 	else
-		rv_log_info("session", "path MTU probe: %u-byte packets pass", pass);
+		log_probe_unchanged(h, lost, pass);
+	h->probe_lost = lost;
+	h->probe_pass = pass;
 }
 
 /*

@@ -49,6 +49,7 @@ struct session_host {
 	uint16_t tun_mtu;         /* as applied */
 	uint16_t ceiling_mtu;     /* PPP's (min of both MRUs) and the profile's; 0: none */
 	uint16_t probed_mtu;      /* the probes found a black hole above it; 0: none */
+	unsigned probe_lost, probe_pass; /* the probes' last finding, logged */
 	guint path_watch;         /* while configured: the path MTU checked again */
 	struct net_config applied; /* what h->net holds (ifname borrowed from tun) */
 	bool ipv6_applied;        /* fe80::ipv6_iid/64 is on the TUN */

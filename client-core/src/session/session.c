@@ -613,9 +613,9 @@ void session_restart(struct session *s, const char *cause)
 
 /*
  * The machine woke up (resume.c): up, the gateway is checked at once (LCP
- * echoes; unanswered, the link fails as dead and reconnects); waiting to
- * reconnect, the wait is cut short. Connecting, the layers' own
- * retransmissions are short already.
+ * echoes; unanswered, the link fails as dead and reconnects) and the path
+ * MTU searched again; waiting to reconnect, the wait is cut short.
+ * Connecting, the layers' own retransmissions are short already.
  */
 static void on_resumed(struct session *s, const char *how)
 {
@@ -623,6 +623,8 @@ static void on_resumed(struct session *s, const char *how)
 		    s->core.phase == SESSION_PHASE_UP ? ": checking the gateway at once" : "");
 	if (s->core.phase == SESSION_PHASE_UP) {
 		session_link_probe(&s->link, session_now());
+		/* Awake on another network the same address may reach: its path may be narrower. */
+		session_pathprobe_start(&s->pathprobe, session_now());
 		rearm_timer(s);
 	} else {
 		retry_now(s, how);
