@@ -21,7 +21,8 @@ static void list_row(const RvcProfileSummary *s)
 	g_autofree char *gw = cli_printable(s->gateway);
 	g_autofree char *user = cli_printable(s->user);
 	g_autofree char *state = cli_printable(s->state);
-	g_autofree char *invalid = cli_printable(s->invalid);
+	/* In the user's language when the library could say it, else roadvpnd's sentence. */
+	g_autofree char *invalid = cli_printable(s->invalid_text ? s->invalid_text : s->invalid);
 
 	if (s->invalid)
 		printf(_("%-20s (invalid: %s)\n"), name, invalid);

@@ -21,6 +21,7 @@ struct attempt;
 struct entry {
 	RgWindow *win;
 	char *name, *gateway, *user, *invalid;
+	char *invalid_text;   /* invalid in the user's language, or NULL (RvcProfileSummary) */
 	gboolean ipsec;
 	RgProfileRow *row;
 	RvcConnection *conn;

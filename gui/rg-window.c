@@ -66,6 +66,7 @@ static void entry_free(gpointer data)
 	g_free(e->gateway);
 	g_free(e->user);
 	g_free(e->invalid);
+	g_free(e->invalid_text);
 	g_free(e->shown_state);
 	g_ptr_array_unref(e->log);
 	g_hash_table_unref(e->keyring_kinds);
@@ -253,10 +254,10 @@ static void show_failure(RgWindow *self, struct entry *e)
 
 static const char *idle_text(struct entry *e)
 {
-	/* roadvpnd's reason is English: in another language, what to do about it. */
+	/* The library says which setting in the user's language; else what to do about it. */
 	if (e->invalid)
-		return rvc_speaks_english()
-			       ? e->invalid
+		return e->invalid_text
+			       ? e->invalid_text
 			       : _("A setting of the profile cannot be used. Open Edit Profile to correct it.");
 	return e->ipsec ? _("Not connected.")
 			: _("Not connected. This profile uses plain L2TP: traffic to the gateway is "
@@ -533,6 +534,7 @@ static void merge_summary(RgWindow *self, const RvcProfileSummary *s)
 	set_str(&e->gateway, s->gateway);
 	set_str(&e->user, s->user);
 	set_str(&e->invalid, s->invalid);
+	set_str(&e->invalid_text, s->invalid_text);
 	e->ipsec = s->ipsec;
 	summary_failure(e, s);
 	if (s->connection_path && !e->conn && !e->attempt)

@@ -315,6 +315,7 @@ void rvc_profile_summary_free(RvcProfileSummary *s)
 	g_free((char *)s->last_error.reason);
 	g_free((char *)s->last_error.message);
 	g_free(s->invalid);
+	g_free(s->invalid_text);
 	g_free(s);
 }
 
@@ -327,6 +328,17 @@ static char *lookup_string(GVariant *dict, const char *key, const char *fallback
 	return fallback ? g_strdup(fallback) : NULL;
 }
 
+/* "invalid": roadvpnd's sentence without its tag, and the tag said in the user's language. */
+static void read_invalid(RvcProfileSummary *s, GVariant *d)
+{
+	g_autofree char *raw = lookup_string(d, "invalid", NULL);
+
+	if (!raw)
+		return;
+	s->invalid = g_strdup(rvc_problem_strip(raw));
+	s->invalid_text = rvc_speaks_english() ? g_strdup(s->invalid) : rvc_problem_render(raw);
+}
+
 /* Keys a newer helper adds are ignored; keys it hides from this caller stay empty. */
 static RvcProfileSummary *summary_from(const char *name, GVariant *d)
 {
@@ -337,7 +349,7 @@ static RvcProfileSummary *summary_from(const char *name, GVariant *d)
 	s->name = g_strdup(name);
 	g_variant_lookup(d, "restricted", "b", &restricted);
 	s->restricted = restricted;
-	s->invalid = lookup_string(d, "invalid", NULL);
+	read_invalid(s, d);
 	s->gateway = lookup_string(d, "gateway", "");
 	s->user = lookup_string(d, "user", "");
 	g_variant_lookup(d, "ipsec", "b", &ipsec);

@@ -76,6 +76,8 @@ static RvcError code_of_local(const GError *error)
  */
 static char *translated_message(RvcError code, const char *helper_says)
 {
+	char *text;
+
 	switch (code) {
 	case RVC_ERROR_NOT_AUTHORIZED:
 		return g_strdup(rvc_gettext(N_("You are not allowed to do this.")));
@@ -94,14 +96,19 @@ static char *translated_message(RvcError code, const char *helper_says)
 	case RVC_ERROR_NEEDS_SECRETS:
 		return g_strdup(rvc_gettext(N_("A password or key is needed to connect.")));
 	case RVC_ERROR_INVALID_PROFILE:
+		/* Said from the tag roadvpnd puts before its sentence (problem.c). */
+		if ((text = rvc_problem_render(helper_says)))
+			return text;
+		/* A helper older than the tag, or a problem newer than this library. */
+		G_GNUC_FALLTHROUGH;
 	case RVC_ERROR_INVALID_ARGUMENT:
 		/* TRANSLATORS: %s is roadvpnd's own sentence (English), e.g. "ppp.mtu: 575 is below 576" */
 		return g_strdup_printf(rvc_gettext(N_("roadvpnd refused a setting (it says: %s)")),
-				       helper_says);
+				       rvc_problem_strip(helper_says));
 	case RVC_ERROR_FAILED:
 		/* TRANSLATORS: %s is roadvpnd's own sentence (English) */
 		return g_strdup_printf(rvc_gettext(N_("roadvpnd could not do it (it says: %s)")),
-				       helper_says);
+				       rvc_problem_strip(helper_says));
 	case RVC_ERROR_HELPER_NOT_REACHABLE:
 	case RVC_ERROR_INCOMPATIBLE:
 	case RVC_ERROR_BAD_SECRET_FILE:
@@ -131,5 +138,5 @@ GError *rvc_error_from_dbus(const GError *error)
 		if (text)
 			return g_error_new_literal(RVC_ERROR, code, text);
 	}
-	return g_error_new_literal(RVC_ERROR, code, copy->message);
+	return g_error_new_literal(RVC_ERROR, code, rvc_problem_strip(copy->message));
 }

@@ -85,3 +85,21 @@ void rvc_diagnose_return_reply(GTask *task, GVariant *reply);
 /* The known step and cause ids, i from 0 until NULL (for the contract test). */
 const char *rvc_diagnose_step_nth(size_t i);
 const char *rvc_diagnose_cause_nth(size_t i);
+
+/* roadvpnd's profile problems (problem.c, the XML's Contract.ProfileProblems). */
+struct rvc_problem {
+	const char *id;
+	const char *text;        /* msgid: the problem without its parameters */
+};
+extern const struct rvc_problem rvc_problems[];
+extern const size_t rvc_problems_count;
+/*
+ * An InvalidProfile message in the user's language, from the tag it begins
+ * with ("<setting's label>: <problem>"); NULL when it has none this library
+ * knows.
+ */
+char *rvc_problem_render(const char *message);
+/* The English sentence after the tag (message itself when it has none). */
+const char *rvc_problem_strip(const char *message);
+/* A setting's label from the table, translated, without its mnemonic; "group.key" if none. */
+char *rvc_setting_plain_label(const char *group, const char *key);

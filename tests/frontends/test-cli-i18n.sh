@@ -5,8 +5,10 @@
 # ROADVPN_LOCALEDIR) a failed connect ends with the library's phase label and
 # failure reason translated, `list` and `status` speak the language, and
 # `--json` keeps its English keys, ids and roadvpnd's English message;
-# roadvpnd's refusals (NotAuthorized, InvalidProfile) come translated. The C
-# locale stays English (the other front-end tests rely on it).
+# roadvpnd's refusals (NotAuthorized, InvalidProfile) come translated, a
+# profile problem as "<setting's label>: <problem>" from the tag roadvpnd
+# puts before its sentence, with no English word left. The C locale stays
+# English (the other front-end tests rely on it).
 set -euo pipefail
 # French puts a no-break space before ":" and inside « » (po/README.md).
 NB=$'\xc2\xa0'
@@ -62,8 +64,40 @@ ft_expect 10 "$O" ft_as rvtest-denied env LC_ALL=C.UTF-8 LANGUAGE=zh_CN "$ROADVP
 ft_grep '^roadvpn: 您无权执行此操作。$' "$O"
 ft_expect 10 "$O" ft_as rvtest-denied env LC_ALL=C "$ROADVPN" delete quick
 if grep -Eq 'Vous|您' "$O"; then cat "$O" >&2; ft_fail "a refusal translated in the C locale"; fi
+
+ft_info "roadvpnd's profile problems name the setting, all in the language (add, edit)"
+# Words of roadvpnd's English sentences and of the old "it says: ..." fallback.
+english='expected|unknown|setting|number|host|address|valid|roadvpnd|refused|says|got|from'
+no_english() {
+	if grep -Eiw "$english" "$O" || grep -q '{problem=' "$O"; then
+		cat "$O" >&2
+		ft_fail "English or roadvpnd's tag left under LANGUAGE=$1"
+	fi
+}
 ft_expect 2 "$O" in_lang fr "$ROADVPN" edit quick --set ppp.mtu=100
-ft_grep "^roadvpn: roadvpnd a refusé un paramètre \(il indique${NB}: .*mtu.*\)$" "$O"
+ft_grep "^roadvpn: MTU${NB}: un nombre de 576 à 1500 est attendu$" "$O"
+no_english fr
+ft_expect 2 "$O" in_lang fr "$ROADVPN" edit quick --set ppp.colour=red
+ft_grep "^roadvpn: ppp\.colour${NB}: paramètre inconnu$" "$O"
+no_english fr
+ft_expect 2 "$O" in_lang fr "$ROADVPN" add bad --gateway bad..name --user bob --ipsec false
+ft_grep "^roadvpn: Passerelle${NB}: ni un nom d'hôte ni une adresse IPv4$" "$O"
+no_english fr
+ft_expect 2 "$O" in_lang zh_CN "$ROADVPN" edit quick --set ppp.mtu=100
+ft_grep '^roadvpn: MTU：应为 576 到 1500 之间的数字$' "$O"
+no_english zh_CN
+ft_expect 2 "$O" in_lang zh_CN "$ROADVPN" edit quick --set ppp.colour=red
+ft_grep '^roadvpn: ppp\.colour：未知设置$' "$O"
+no_english zh_CN
+ft_expect 2 "$O" in_lang zh_CN "$ROADVPN" add bad --gateway bad..name --user bob --ipsec false
+ft_grep '^roadvpn: 网关：不是主机名或 IPv4 地址$' "$O"
+no_english zh_CN
+ft_info "and roadvpnd's English sentence, without the tag, in the C locale"
+ft_expect 2 "$O" env LC_ALL=C "$ROADVPN" edit quick --set ppp.mtu=100
+ft_grep "^roadvpn: \[ppp\] mtu: expected a number from 576 to 1500, got '100'$" "$O"
+ft_expect 2 "$O" env LC_ALL=C "$ROADVPN" edit quick --set ppp.colour=red
+ft_grep "^roadvpn: 'ppp\.colour': unknown key$" "$O"
+if grep -q '{problem=' "$O"; then cat "$O" >&2; ft_fail "the tag shown in the C locale"; fi
 
 ft_info "--json is not translated"
 for lang in fr zh_CN; do

@@ -64,7 +64,7 @@ chmod 600 "$DIR/twice.conf"
 ft_expect 1 "$O" mgr rvtest-allowed GetProfile twice
 no_secret "$O"
 ft_expect 1 "$O" mgr root GetProfile twice
-ft_grep 'InvalidProfile: not a valid profile: line 5: \[ipsec\] psk again \(first on line 4\)' "$O"
+ft_grep 'InvalidProfile: \{problem=duplicate-key setting=ipsec.psk\} not a valid profile: line 5: \[ipsec\] psk again \(first on line 4\)' "$O"
 no_secret "$O"
 ft_expect 0 "$O" mgr rvtest-allowed ListProfiles
 no_secret "$O"
@@ -73,7 +73,7 @@ ft_info "ListProfiles: a bad line is named, not shown"
 printf '[connection]\ngateway=192.0.2.1\n[ppp]\nuser=carol\npassword: Hunter5\n' >"$DIR/colon.conf"
 chmod 600 "$DIR/colon.conf"
 ft_expect 0 "$O" mgr rvtest-allowed ListProfiles
-ft_grep "'colon', \{'invalid': <'not a valid profile: line 5: neither" "$O"
+ft_grep "'colon', \{'invalid': <'\{problem=syntax line=5\} not a valid profile: line 5: neither" "$O"
 no_secret "$O"
 
 ft_info "a 20 MB profile is refused by its size"
@@ -84,7 +84,7 @@ ft_grep "'huge', \{'invalid': <'[^']*bigger than the limit of 65536 bytes" "$O"
 rm -f "$DIR/huge.conf"
 big=$(head -c 100000 /dev/zero | tr '\0' '#')
 ft_expect 1 "$O" mgr root AddProfile big "$big"
-ft_grep 'InvalidProfile: the profile is 100000 bytes, more than the limit of 65536' "$O"
+ft_grep 'InvalidProfile: \{problem=too-large limit=65536\} the profile is 100000 bytes, more than the limit of 65536' "$O"
 [ ! -e "$DIR/big.conf" ] || ft_fail "a profile past the size limit reached the disk"
 
 # A throwaway PKI for the certificate rows and key-password.
@@ -100,16 +100,17 @@ openssl pkcs12 -export -in "$PKI/me.pem" -inkey "$PKI/me.key" -passout pass:KeyP
 	-out "$PKI/me.p12" >/dev/null 2>&1
 chmod -R a+rX "$PKI"
 
-# The save-time table: "section.key=value" rows and the error that names the field.
+# The save-time table: "section.key=value" rows, the error that names the field,
+# and the tag before it that front ends translate (problem id and setting).
 TABLE=(
-	"ipsec.ike=garbage|\[ipsec\] ike: "
-	"ipsec.esp=aes999-sha1|\[ipsec\] esp: "
-	"ipsec.pfs=modp1|\[ipsec\] pfs: "
-	"connection.interface=eth0:1|\[connection\] interface: "
-	"connection.gateway=vpn..example.com|\[connection\] gateway: "
-	"ipsec.auth=cert,ipsec.ca=/nonexistent/ca.pem,ipsec.cert=$PKI/me.pem,ipsec.key=$PKI/me.key|\[ipsec\] ca: "
-	"ipsec.auth=cert,ipsec.ca=$PKI/ca.pem,ipsec.cert=/nonexistent/me.pem,ipsec.key=$PKI/me.key|\[ipsec\] cert: "
-	"ipsec.auth=cert,ipsec.ca=$PKI/ca.pem,ipsec.cert=$PKI/me.pem,ipsec.key=$PKI/ca.key|\[ipsec\] key: "
+	"ipsec.ike=garbage|\[ipsec\] ike: |bad-proposal setting=ipsec.ike"
+	"ipsec.esp=aes999-sha1|\[ipsec\] esp: |bad-proposal setting=ipsec.esp"
+	"ipsec.pfs=modp1|\[ipsec\] pfs: |bad-proposal setting=ipsec.pfs"
+	"connection.interface=eth0:1|\[connection\] interface: |bad-interface setting=connection.interface"
+	"connection.gateway=vpn..example.com|\[connection\] gateway: |bad-host setting=connection.gateway"
+	"ipsec.auth=cert,ipsec.ca=/nonexistent/ca.pem,ipsec.cert=$PKI/me.pem,ipsec.key=$PKI/me.key|\[ipsec\] ca: |file-unreadable setting=ipsec.ca"
+	"ipsec.auth=cert,ipsec.ca=$PKI/ca.pem,ipsec.cert=/nonexistent/me.pem,ipsec.key=$PKI/me.key|\[ipsec\] cert: |file-unreadable setting=ipsec.cert"
+	"ipsec.auth=cert,ipsec.ca=$PKI/ca.pem,ipsec.cert=$PKI/me.pem,ipsec.key=$PKI/ca.key|\[ipsec\] key: |bad-certificate setting=ipsec.key"
 )
 
 # profile_text "a.b=c,d.e=f": a profile with a PSK and password, then the row's keys.
@@ -136,12 +137,13 @@ ft_info "AddProfile and roadvpnd --foreground refuse the same bad settings, nami
 n=0
 for row in "${TABLE[@]}"; do
 	n=$((n + 1))
-	profile_text "${row%%|*}" >"$FT_STATE/row$n.conf"
+	IFS='|' read -r settings sentence tag <<<"$row"
+	profile_text "$settings" >"$FT_STATE/row$n.conf"
 	ft_expect 1 "$O" mgr root AddProfile "row$n" "$(cat "$FT_STATE/row$n.conf")"
-	ft_grep "InvalidProfile: ${row#*|}" "$O"
+	ft_grep "InvalidProfile: \{problem=$tag\} $sentence" "$O"
 	[ ! -e "$DIR/row$n.conf" ] || ft_fail "row $n reached the disk"
 	ft_expect 2 "$O" ip netns exec "$NS" "$ROADVPND" --foreground --profile "$FT_STATE/row$n.conf"
-	ft_grep "^roadvpnd: profile: .*${row#*|}" "$O"
+	ft_grep "^roadvpnd: profile: [^{]*$sentence" "$O"
 done
 printf '[connection]\ngateway=vpn\xff.example.com\n[ppp]\nuser=u\n' >"$FT_STATE/utf8.conf"
 ft_expect 2 "$O" "$ROADVPND" --foreground --profile "$FT_STATE/utf8.conf"
@@ -151,7 +153,7 @@ ft_info "UpdateProfile refuses malformed keys by name, without a GLib-CRITICAL"
 for key in 'ppp.user ' 'ppp.us=er' 'pp]p.user' 'ppp.us
 er' 'ppp.nosuch'; do
 	ft_expect 1 "$O" mgr root UpdateProfile stored "{\"$key\": \"x\"}"
-	ft_grep 'InvalidProfile: ' "$O"
+	ft_grep 'InvalidProfile: \{problem=[a-z-]+[ }]' "$O"
 done
 ft_expect 1 "$O" mgr root UpdateProfile stored '{"ppp.password": "a\\sb"}'
 ft_grep 'InvalidProfile: .*a stored secret cannot' "$O"

@@ -105,7 +105,8 @@ static int check_profile(struct profile *p, const struct foreground_options *opt
 	}
 
 	if (!session_check_profile(p, &error)) {
-		fprintf(stderr, "roadvpnd: profile: %s\n", error->message);
+		/* A person reads this: the tag is for front ends (profile.h). */
+		fprintf(stderr, "roadvpnd: profile: %s\n", profile_problem_sentence(error->message));
 		return 2;
 	}
 	return 0;
@@ -161,7 +162,8 @@ int foreground_run(const struct foreground_options *opt)
 	int r;
 
 	if (!profile) {
-		fprintf(stderr, "roadvpnd: profile: %s\n", error->message);
+		/* A person reads this: the tag is for front ends (profile.h). */
+		fprintf(stderr, "roadvpnd: profile: %s\n", profile_problem_sentence(error->message));
 		return 2;
 	}
 

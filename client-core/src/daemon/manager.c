@@ -597,7 +597,10 @@ static struct profile *load_owned(struct rv_manager *m, const char *name, const 
 		return NULL;
 	}
 	if (len > OWNED_PROFILE_MAX) {
-		g_set_error(error, RV_ERROR, RV_ERROR_INVALID_PROFILE, "larger than 64 KiB");
+		g_autofree char *tag = profile_problem_tag("too-large", NULL, NULL, "limit=65536");
+
+		G_STATIC_ASSERT(OWNED_PROFILE_MAX == 65536);
+		g_set_error(error, RV_ERROR, RV_ERROR_INVALID_PROFILE, "%slarger than 64 KiB", tag);
 		return NULL;
 	}
 	p = profile_load_data(text, len, &local);

@@ -174,8 +174,10 @@ gboolean rv_store_write(struct rv_store *store, const char *name, GKeyFile *kf, 
 	gboolean ok;
 
 	if (!rv_store_name_valid(name)) {
+		g_autofree char *tag = profile_problem_tag("bad-name", NULL, NULL, NULL);
+
 		g_set_error(error, RV_ERROR, RV_ERROR_INVALID_PROFILE,
-			    "invalid profile name '%s' (letters, digits, '.', '_', '-')", name);
+			    "%sinvalid profile name '%s' (letters, digits, '.', '_', '-')", tag, name);
 		return FALSE;
 	}
 
@@ -224,16 +226,19 @@ static gboolean apply_one(GKeyFile *kf, const char *what, const char *value, GEr
 
 	if (!dot || dot == what || !dot[1]) {
 		g_autofree char *shown = g_strescape(what, NULL);
+		g_autofree char *tag = profile_problem_tag("bad-setting-name", NULL, NULL, NULL);
 
 		g_set_error(error, RV_ERROR, RV_ERROR_INVALID_PROFILE,
-			    "'%s': expected section.key (e.g. ppp.user)", shown);
+			    "%s'%s': expected section.key (e.g. ppp.user)", tag, shown);
 		return FALSE;
 	}
 
 	group = g_strndup(what, (gsize)(dot - what));
 	if (!strcmp(what, "connection.name")) {
+		g_autofree char *tag = profile_problem_tag("name-fixed", "connection", "name", NULL);
+
 		g_set_error(error, RV_ERROR, RV_ERROR_INVALID_PROFILE,
-			    "[connection] name: is the profile's file name; add a copy instead");
+			    "%s[connection] name: is the profile's file name; add a copy instead", tag);
 		return FALSE;
 	}
 
@@ -250,8 +255,11 @@ gboolean rv_store_apply_settings(GKeyFile *kf, GVariant *settings, GError **erro
 	const char *key, *value;
 
 	if (g_variant_n_children(settings) > PROFILE_MAX_KEYS) {
+		g_autofree char *tag = profile_problem_tag("too-many", NULL, NULL, "limit=128");
+
+		G_STATIC_ASSERT(PROFILE_MAX_KEYS == 128);
 		g_set_error(error, RV_ERROR, RV_ERROR_INVALID_PROFILE,
-			    "more than %d settings at once", PROFILE_MAX_KEYS);
+			    "%smore than %d settings at once", tag, PROFILE_MAX_KEYS);
 		return FALSE;
 	}
 	g_variant_iter_init(&iter, settings);

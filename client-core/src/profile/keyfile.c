@@ -94,6 +94,10 @@ static bool has_control(const char *v)
 	return false;
 }
 
+/* PROFILE_MAX_SIZE as a tag's parameter. */
+#define PROFILE_SIZE_LIMIT "limit=65536"
+G_STATIC_ASSERT(PROFILE_MAX_SIZE == 65536);
+
 /* ---- scanning the text ---- */
 
 struct scan {
@@ -103,20 +107,23 @@ struct scan {
 	unsigned int keys;
 };
 
-static gboolean scan_error(GError **error, const struct scan *sc, const char *fmt, ...)
-	G_GNUC_PRINTF(3, 4);
+/* The line number is a parameter of the tag only where no setting says where. */
+static gboolean scan_error(GError **error, const struct scan *sc, const char *id, const char *key,
+			   const char *fmt, ...) G_GNUC_PRINTF(5, 6);
 
-static gboolean scan_error(GError **error, const struct scan *sc, const char *fmt, ...)
+static gboolean scan_error(GError **error, const struct scan *sc, const char *id, const char *key,
+			   const char *fmt, ...)
 {
-	g_autofree char *what = NULL;
+	g_autofree char *what = NULL, *line = g_strdup_printf("line=%u", sc->line);
+	bool section = !strcmp(id, "unknown-section") || !strcmp(id, "duplicate-section");
+	const char *group = *sc->group && (key || section) ? sc->group : NULL;
 	va_list ap;
 
 	va_start(ap, fmt);
 	what = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
-	g_set_error(error, PROFILE_ERROR, PROFILE_ERROR_INVALID, "not a valid profile: line %u: %s",
-		    sc->line, what);
-	return FALSE;
+	return profile_invalid(error, id, group, key, group ? NULL : line,
+			       "not a valid profile: line %u: %s", sc->line, what);
 }
 
 /* Names are echoed only when they are plain words: a line may hold anything. */
@@ -148,17 +155,18 @@ static gboolean scan_group(struct scan *sc, const char *s, const char *end, GErr
 	unsigned int first;
 
 	if (!close || close[1 + strspn(close + 1, " \t")] != '\0')
-		return scan_error(error, sc, "a '[' line that is not a [section]");
+		return scan_error(error, sc, "syntax", NULL, "a '[' line that is not a [section]");
 	n = (size_t)(close - s - 1);
 	if (!plain_name(s + 1, n))
-		return scan_error(error, sc, "not a section name");
+		return scan_error(error, sc, "syntax", NULL, "not a section name");
 	memcpy(sc->group, s + 1, n);
 	sc->group[n] = '\0';
 	if (!find_group(sc->group))
-		return scan_error(error, sc, "[%s]: unknown section", sc->group);
+		return scan_error(error, sc, "unknown-section", NULL, "[%s]: unknown section",
+				  sc->group);
 	first = seen_before(sc, sc->group);
 	if (first)
-		return scan_error(error, sc, "[%s] again (first on line %u): give each section once",
+		return scan_error(error, sc, "duplicate-section", NULL, "[%s] again (first on line %u): give each section once",
 				  sc->group, first);
 	return TRUE;
 }
@@ -182,19 +190,22 @@ static gboolean scan_value(struct scan *sc, const char *key, const char *v, cons
 	/* Before any trimming: GKeyFile keeps a CR or other control byte at the end. */
 	for (const char *c = v; c < end; c++) {
 		if (g_ascii_iscntrl(*c) && *c != '\t')
-			return scan_error(error, sc, "[%s] %s: a control character in the value",
-					  sc->group, key);
+			return scan_error(error, sc, "control-character", key,
+					  "[%s] %s: a control character in the value", sc->group,
+					  key);
 	}
 	while (end > v && g_ascii_isspace(end[-1]))
 		end--;
 	n = (size_t)(end - v);
 	if (!g_utf8_validate(v, (gssize)n, NULL))
-		return scan_error(error, sc, "[%s] %s: not valid UTF-8", sc->group, key);
+		return scan_error(error, sc, "not-utf8", key, "[%s] %s: not valid UTF-8", sc->group,
+				  key);
 	if (n > PROFILE_MAX_VALUE)
-		return scan_error(error, sc, "[%s] %s: the value is longer than %d bytes", sc->group,
-				  key, PROFILE_MAX_VALUE);
+		return scan_error(error, sc, "too-large", key,
+				  "[%s] %s: the value is longer than %d bytes", sc->group, key,
+				  PROFILE_MAX_VALUE);
 	if (profile_secret_at(sc->group, key) && !secret_value_ok(v, n))
-		return scan_error(error, sc,
+		return scan_error(error, sc, "secret-as-written", key,
 				  "[%s] %s: a stored secret cannot hold a backslash or a control "
 				  "character (it is taken as written; give it at connect time)",
 				  sc->group, key);
@@ -209,22 +220,24 @@ static gboolean scan_key_value(struct scan *sc, const char *s, const char *end, 
 	unsigned int first;
 
 	if (!eq || eq == s)
-		return scan_error(error, sc, "neither [section], key=value nor # comment");
+		return scan_error(error, sc, "syntax", NULL, "neither [section], key=value nor # comment");
 	while (key_end > s && g_ascii_isspace(key_end[-1]))
 		key_end--;
 	if (!*sc->group)
-		return scan_error(error, sc, "a key before the first [section]");
+		return scan_error(error, sc, "syntax", NULL, "a key before the first [section]");
 	if (++sc->keys > PROFILE_MAX_KEYS)
-		return scan_error(error, sc, "more than %d keys", PROFILE_MAX_KEYS);
+		return scan_error(error, sc, "too-many", NULL, "more than %d keys",
+				  PROFILE_MAX_KEYS);
 	if (!plain_name(s, (size_t)(key_end - s)))
-		return scan_error(error, sc, "[%s]: not a key name", sc->group);
+		return scan_error(error, sc, "syntax", NULL, "[%s]: not a key name", sc->group);
 	key = g_strndup(s, (size_t)(key_end - s));
 	if (!key_known(sc->group, key))
-		return scan_error(error, sc, "[%s] %s: unknown key", sc->group, key);
+		return scan_error(error, sc, "unknown-key", key, "[%s] %s: unknown key", sc->group,
+				  key);
 	full = g_strconcat(sc->group, "\n", key, NULL);
 	first = seen_before(sc, full);
 	if (first)
-		return scan_error(error, sc, "[%s] %s again (first on line %u): give each key once",
+		return scan_error(error, sc, "duplicate-key", key, "[%s] %s again (first on line %u): give each key once",
 				  sc->group, key, first);
 	return scan_value(sc, key, eq + 1, end, error);
 }
@@ -238,7 +251,7 @@ static gboolean scan_line(struct scan *sc, const char *line, const char *end, GE
 		s++;
 	if (s == end || *s == '#') {
 		if (!g_utf8_validate(s, end - s, NULL))
-			return scan_error(error, sc, "not valid UTF-8");
+			return scan_error(error, sc, "not-utf8", NULL, "not valid UTF-8");
 		return TRUE;
 	}
 	if (*s == '[')
@@ -258,7 +271,7 @@ static gboolean scan_text(const char *data, gsize len, GError **error)
 		sc.line = 1;
 		for (const char *p = data; *p; p++)
 			sc.line += *p == '\n';
-		return scan_error(error, &sc, "a NUL byte");
+		return scan_error(error, &sc, "control-character", NULL, "a NUL byte");
 	}
 
 	copy = g_strndup(data, len);
@@ -284,9 +297,9 @@ GKeyFile *profile_keyfile_parse(const char *data, gsize len, GKeyFileFlags flags
 	g_autoptr(GKeyFile) kf = g_key_file_new();
 
 	if (len > PROFILE_MAX_SIZE) {
-		g_set_error(error, PROFILE_ERROR, PROFILE_ERROR_INVALID,
-			    "the profile is %" G_GSIZE_FORMAT " bytes, more than the limit of %d",
-			    len, PROFILE_MAX_SIZE);
+		profile_invalid(error, "too-large", NULL, NULL, PROFILE_SIZE_LIMIT,
+				"the profile is %" G_GSIZE_FORMAT " bytes, more than the limit of %d",
+				len, PROFILE_MAX_SIZE);
 		return NULL;
 	}
 	if (!scan_text(data, len, error))
@@ -295,8 +308,8 @@ GKeyFile *profile_keyfile_parse(const char *data, gsize len, GKeyFileFlags flags
 	g_key_file_set_list_separator(kf, ',');
 	/* The scan accepts only what GKeyFile reads; its message would quote the line. */
 	if (!g_key_file_load_from_data(kf, data, len, flags, NULL)) {
-		g_set_error(error, PROFILE_ERROR, PROFILE_ERROR_INVALID,
-			    "not a valid profile (not a key file)");
+		profile_invalid(error, "syntax", NULL, NULL, NULL,
+				"not a valid profile (not a key file)");
 		return NULL;
 	}
 	return g_steal_pointer(&kf);
@@ -316,9 +329,9 @@ static char *read_bounded(const char *path, gsize *ret_len, GError **error)
 	}
 	if (len > PROFILE_MAX_SIZE) {
 		explicit_bzero(data, (gsize)len);
-		g_set_error(error, PROFILE_ERROR, PROFILE_ERROR_INVALID,
-			    "%s: the profile is bigger than the limit of %d bytes", path,
-			    PROFILE_MAX_SIZE);
+		profile_invalid(error, "too-large", NULL, NULL, PROFILE_SIZE_LIMIT,
+				"%s: the profile is bigger than the limit of %d bytes", path,
+				PROFILE_MAX_SIZE);
 		return NULL;
 	}
 	*ret_len = (gsize)len;
@@ -360,11 +373,11 @@ gboolean profile_keyfile_check_values(GKeyFile *kf, GError **error)
 			if (bad_escape)
 				g_clear_pointer(&v, g_free);
 			if (!v || has_control(v)) {
-				g_set_error(error, PROFILE_ERROR, PROFILE_ERROR_INVALID,
-					    "[%s] %s: %s", *g, *k,
-					    v ? "a control character in the value"
-					      : "a backslash escape that GKeyFile does not know");
-				return FALSE;
+				return profile_invalid(
+					error, v ? "control-character" : "bad-escape", *g, *k, NULL,
+					"[%s] %s: %s", *g, *k,
+					v ? "a control character in the value"
+					  : "a backslash escape that GKeyFile does not know");
 			}
 		}
 	}
@@ -373,12 +386,15 @@ gboolean profile_keyfile_check_values(GKeyFile *kf, GError **error)
 
 /* ---- edits and the public text ---- */
 
-static gboolean edit_error(GError **error, const char *group, const char *key, const char *what)
+static gboolean edit_error(GError **error, const char *id, const char *group, const char *key,
+			   const char *what)
 {
 	g_autofree char *g = g_strescape(group, NULL), *k = g_strescape(key, NULL);
+	/* An unknown section's keys mean nothing: the tag names the section. */
+	bool section = !strcmp(id, "unknown-section");
 
-	g_set_error(error, PROFILE_ERROR, PROFILE_ERROR_INVALID, "'%s.%s': %s", g, k, what);
-	return FALSE;
+	return profile_invalid(error, id, group, section ? NULL : key, NULL, "'%s.%s': %s", g, k,
+			       what);
 }
 
 gboolean profile_keyfile_set(GKeyFile *kf, const char *group, const char *key, const char *value,
@@ -387,24 +403,25 @@ gboolean profile_keyfile_set(GKeyFile *kf, const char *group, const char *key, c
 	size_t n = strlen(value);
 
 	if (!find_group(group))
-		return edit_error(error, group, key, "unknown section (keys look like ppp.user)");
+		return edit_error(error, "unknown-section", group, key, "unknown section (keys look like ppp.user)");
 	if (!key_known(group, key))
-		return edit_error(error, group, key, "unknown key");
+		return edit_error(error, "unknown-key", group, key, "unknown key");
 	if (n > PROFILE_MAX_VALUE)
-		return edit_error(error, group, key, "the value is too long");
+		return edit_error(error, "too-large", group, key, "the value is too long");
 	if (!n) {
 		g_key_file_remove_key(kf, group, key, NULL);
 		return TRUE;
 	}
 	if (!profile_secret_at(group, key)) {
 		if (has_control(value))
-			return edit_error(error, group, key, "a control character in the value");
+			return edit_error(error, "control-character", group, key,
+					  "a control character in the value");
 		g_key_file_set_string(kf, group, key, value);
 		return TRUE;
 	}
 	if (!secret_value_ok(value, n) || g_ascii_isspace(value[0]) ||
 	    g_ascii_isspace(value[n - 1]))
-		return edit_error(error, group, key,
+		return edit_error(error, "secret-as-written", group, key,
 				  "a stored secret cannot begin or end with a space or hold a "
 				  "backslash or a control character; give it at connect time");
 	/* As written: GKeyFile escapes do not apply to secrets. */

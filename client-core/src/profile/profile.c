@@ -13,20 +13,9 @@
 
 G_DEFINE_QUARK(roadvpn-profile-error-quark, profile_error)
 
-static gboolean invalid(GError **error, const char *group, const char *key, const char *fmt, ...)
-	G_GNUC_PRINTF(4, 5);
-
-static gboolean invalid(GError **error, const char *group, const char *key, const char *fmt, ...)
-{
-	g_autofree char *reason = NULL;
-	va_list ap;
-
-	va_start(ap, fmt);
-	reason = g_strdup_vprintf(fmt, ap);
-	va_end(ap);
-	g_set_error(error, PROFILE_ERROR, PROFILE_ERROR_INVALID, "[%s] %s: %s", group, key, reason);
-	return FALSE;
-}
+/* "[group] key: reason", tagged with the problem's id for the front ends. */
+#define invalid(error, id, params, group, key, fmt, ...)                                     \
+	profile_invalid(error, id, group, key, params, "[%s] %s: " fmt, group, key, ##__VA_ARGS__)
 
 /* A missing key yields NULL; an empty value counts as missing. */
 static char *get_string(GKeyFile *kf, const char *group, const char *key)
@@ -60,7 +49,7 @@ static gboolean get_bool(GKeyFile *kf, const char *group, const char *key, gbool
 		return TRUE;
 	}
 
-	return invalid(error, group, key, "expected true or false, got '%s'", v);
+	return invalid(error, "bad-bool", NULL, group, key, "expected true or false, got '%s'", v);
 }
 
 static gboolean get_u32(GKeyFile *kf, const char *group, const char *key, guint min, guint max,
@@ -73,9 +62,12 @@ static gboolean get_u32(GKeyFile *kf, const char *group, const char *key, guint 
 	if (!v)
 		return TRUE;
 
-	if (!g_ascii_string_to_unsigned(v, 10, min, max, &n, NULL))
-		return invalid(error, group, key, "expected seconds from %u to %u, got '%s'", min,
-			       max, v);
+	if (!g_ascii_string_to_unsigned(v, 10, min, max, &n, NULL)) {
+		g_autofree char *range = g_strdup_printf("min=%u max=%u", min, max);
+
+		return invalid(error, "out-of-range", range, group, key,
+			       "expected seconds from %u to %u, got '%s'", min, max, v);
+	}
 
 	*ret = (uint32_t)n;
 	return TRUE;
@@ -91,9 +83,12 @@ static gboolean get_u16(GKeyFile *kf, const char *group, const char *key, guint 
 	if (!v)
 		return TRUE;
 
-	if (!g_ascii_string_to_unsigned(v, 10, min, max, &n, NULL))
-		return invalid(error, group, key, "expected a number from %u to %u, got '%s'", min,
-			       max, v);
+	if (!g_ascii_string_to_unsigned(v, 10, min, max, &n, NULL)) {
+		g_autofree char *range = g_strdup_printf("min=%u max=%u", min, max);
+
+		return invalid(error, "out-of-range", range, group, key,
+			       "expected a number from %u to %u, got '%s'", min, max, v);
+	}
 
 	*ret = (uint16_t)n;
 	return TRUE;
@@ -113,7 +108,7 @@ static gboolean get_choice(GKeyFile *kf, const char *group, const char *key,
 	if (!g_strv_contains(choices, v)) {
 		g_autofree char *list = g_strjoinv(", ", (char **)choices);
 
-		return invalid(error, group, key, "expected one of %s, got '%s'", list, v);
+		return invalid(error, "bad-choice", NULL, group, key, "expected one of %s, got '%s'", list, v);
 	}
 
 	*ret = g_steal_pointer(&v);
@@ -177,15 +172,15 @@ gboolean profile_parse_route(const char *text, struct profile_route *ret, GError
 	if (slash) {
 		*slash = '\0';
 		if (!g_ascii_string_to_unsigned(slash + 1, 10, 0, 32, &prefix, NULL))
-			return invalid(error, "ip", "routes", "bad prefix length in '%s'", text);
+			return invalid(error, "bad-route", NULL, "ip", "routes", "bad prefix length in '%s'", text);
 	}
 
 	if (inet_pton(AF_INET, copy, &addr) != 1)
-		return invalid(error, "ip", "routes", "'%s' is not an IPv4 network", text);
+		return invalid(error, "bad-route", NULL, "ip", "routes", "'%s' is not an IPv4 network", text);
 
 	mask = prefix ? htonl(~0u << (32 - prefix)) : 0;
 	if (addr.s_addr & ~mask)
-		return invalid(error, "ip", "routes", "'%s' has host bits set", text);
+		return invalid(error, "bad-route", NULL, "ip", "routes", "'%s' has host bits set", text);
 
 	ret->dst = addr.s_addr;
 	ret->prefix_len = (uint8_t)prefix;
@@ -201,7 +196,8 @@ static gboolean parse_routes(GKeyFile *kf, struct profile *p, GError **error)
 			continue;
 
 		if (p->n_routes == PROFILE_MAX_ROUTES)
-			return invalid(error, "ip", "routes", "more than %d routes", PROFILE_MAX_ROUTES);
+			return invalid(error, "too-many", "limit=" G_STRINGIFY(PROFILE_MAX_ROUTES), "ip",
+				       "routes", "more than %d routes", PROFILE_MAX_ROUTES);
 
 		if (!profile_parse_route(*r, &p->routes[p->n_routes], error))
 			return FALSE;
@@ -236,13 +232,13 @@ static gboolean parse_auth(GKeyFile *kf, struct profile *p, GError **error)
 		unsigned int bit = auth_method_bit(g_strstrip(*m));
 
 		if (!bit)
-			return invalid(error, "ppp", "auth",
+			return invalid(error, "bad-choice", NULL, "ppp", "auth",
 				       "unknown method '%s' (use mschapv2, chap, pap)", *m);
 		p->auth_methods |= bit;
 	}
 
 	if (!p->auth_methods)
-		return invalid(error, "ppp", "auth", "no method allowed");
+		return invalid(error, "missing", NULL, "ppp", "auth", "no method allowed");
 	return TRUE;
 }
 
@@ -282,9 +278,9 @@ static gboolean check_gateway(const char *gw, GError **error)
 	if (inet_pton(AF_INET, gw, &a) == 1 || host_name_valid(gw))
 		return TRUE;
 	if (inet_pton(AF_INET6, gw, &a6) == 1)
-		return invalid(error, "connection", "gateway",
+		return invalid(error, "ipv6-gateway", NULL, "connection", "gateway",
 			       "an IPv6 address: only IPv4 gateways are supported");
-	return invalid(error, "connection", "gateway", "not a host name or an IPv4 address");
+	return invalid(error, "bad-host", NULL, "connection", "gateway", "not a host name or an IPv4 address");
 }
 
 /* The kernel's rule for device names (dev_valid_name), and one %d at most. */
@@ -293,14 +289,15 @@ static gboolean check_interface(const char *name, GError **error)
 	const char *pct = strchr(name, '%');
 
 	if (strlen(name) >= 16 || !strcmp(name, ".") || !strcmp(name, ".."))
-		return invalid(error, "connection", "interface", "not a valid interface name");
+		return invalid(error, "bad-interface", NULL, "connection", "interface",
+			       "not a valid interface name");
 	for (const char *c = name; *c; c++) {
 		if (*c == '/' || *c == ':' || g_ascii_isspace(*c) || !g_ascii_isprint(*c))
-			return invalid(error, "connection", "interface",
+			return invalid(error, "bad-interface", NULL, "connection", "interface",
 				       "not a valid interface name (no '/', ':' or spaces)");
 	}
 	if (pct && (pct[1] != 'd' || strchr(pct + 1, '%')))
-		return invalid(error, "connection", "interface",
+		return invalid(error, "bad-interface", NULL, "connection", "interface",
 			       "'%%' only as one '%%d' (the next free number)");
 	return TRUE;
 }
@@ -315,7 +312,7 @@ static gboolean parse_connection(GKeyFile *kf, struct profile *p, GError **error
 	p->allowed_users = g_key_file_get_string_list(kf, "connection", "allowed-users", NULL, NULL);
 
 	if (!p->gateway)
-		return invalid(error, "connection", "gateway", "missing (host name or address)");
+		return invalid(error, "missing", NULL, "connection", "gateway", "missing (host name or address)");
 	if (!check_gateway(p->gateway, error))
 		return FALSE;
 	if (p->interface_name && !check_interface(p->interface_name, error))
@@ -354,7 +351,7 @@ static gboolean parse_ipsec(GKeyFile *kf, struct profile *p, GError **error)
 		return FALSE;
 	p->allow_legacy = b;
 	if (p->force_encap && !p->nat_traversal)
-		return invalid(error, "ipsec", "force-encap",
+		return invalid(error, "requires", "requires=ipsec.nat-traversal", "ipsec", "force-encap",
 			       "UDP encapsulation needs nat-traversal=true");
 
 	/* short lifetimes are for tests; a day is as long as gateways allow */
@@ -379,7 +376,7 @@ static gboolean parse_ppp(GKeyFile *kf, struct profile *p, GError **error)
 	p->user = get_string(kf, "ppp", "user");
 
 	if (!p->user)
-		return invalid(error, "ppp", "user", "missing");
+		return invalid(error, "missing", NULL, "ppp", "user", "missing");
 
 	return parse_auth(kf, p, error) && get_u16(kf, "ppp", "mtu", 576, 1500, &p->mtu, error) &&
 	       get_u16(kf, "ppp", "mru", 576, 1500, &p->mru, error);
@@ -411,7 +408,8 @@ static gboolean parse_ip(GKeyFile *kf, struct profile *p, GError **error)
 	p->allow_lan = b;
 	/* Without the kill switch nothing is blocked: allow-lan alone would promise nothing. */
 	if (p->allow_lan && !p->kill_switch)
-		return invalid(error, "ip", "allow-lan", "only means something with kill-switch=true");
+		return invalid(error, "requires", "requires=ip.kill-switch", "ip", "allow-lan",
+			       "only means something with kill-switch=true");
 
 	return parse_routes(kf, p, error);
 }
@@ -442,8 +440,11 @@ struct profile *profile_load_file(const char *path, GError **error)
 	g_autoptr(GKeyFile) kf = profile_keyfile_load(path, error);
 	struct profile *p = kf ? profile_from_keyfile(kf, error) : NULL;
 
-	if (kf && !p && error && *error)
-		g_prefix_error(error, "%s: ", path);
+	if (kf && !p && error && *error) {
+		g_autofree char *prefix = g_strdup_printf("%s: ", path);
+
+		profile_problem_prefix(*error, prefix);
+	}
 	return p;
 }
 

@@ -91,6 +91,26 @@ enum profile_error_code {
 };
 
 /*
+ * The machine-readable part of a PROFILE_ERROR_INVALID message (and of the
+ * InvalidProfile errors roadvpnd makes itself), so that a front end can say
+ * it in the user's language: the message begins with
+ *   {problem=ID setting=GROUP.KEY NAME=VALUE ...} English sentence
+ * (the interface XML's org.roadvpn.Contract.ProfileProblems documents the
+ * ids and parameters). setting and the parameters are only plain words and
+ * numbers: never a value from the profile, which may be a secret.
+ */
+extern const char *const profile_problems[];   /* the ids, NULL-terminated */
+/* "{problem=... } " for ID at group/key (either may be NULL), params "min=1 max=2" or NULL. */
+char *profile_problem_tag(const char *id, const char *group, const char *key, const char *params);
+/* The English sentence of a message, after its tag if it has one. */
+const char *profile_problem_sentence(const char *message);
+/* g_prefix_error() for a tagged message: prefix goes before the sentence, the tag stays first. */
+void profile_problem_prefix(GError *error, const char *prefix);
+/* Sets PROFILE_ERROR_INVALID: the tag, then fmt. Returns FALSE. */
+gboolean profile_invalid(GError **error, const char *id, const char *group, const char *key,
+			 const char *params, const char *fmt, ...) G_GNUC_PRINTF(6, 7);
+
+/*
  * Bounds on a profile: a file or text past any of them is refused before it
  * is parsed, so a 20 MB "profile" costs nothing to store or to list.
  */

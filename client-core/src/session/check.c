@@ -12,10 +12,9 @@
 #include "ike/ike.h"
 #include "session.h"
 
-static gboolean ipsec_invalid(GError **error, const char *key, const char *reason)
+static gboolean ipsec_invalid(GError **error, const char *id, const char *key, const char *reason)
 {
-	g_set_error(error, PROFILE_ERROR, PROFILE_ERROR_INVALID, "[ipsec] %s: %s", key, reason);
-	return FALSE;
+	return profile_invalid(error, id, "ipsec", key, NULL, "[ipsec] %s: %s", key, reason);
 }
 
 /* One setting alone, so that an error belongs to its key. */
@@ -24,7 +23,8 @@ static gboolean check_alone(const struct ike_config *cfg, const char *key, GErro
 	char err[200];
 
 	if (ike_check_config(cfg, err, sizeof(err)) < 0)
-		return ipsec_invalid(error, key, err);
+		return ipsec_invalid(error, strcmp(key, "local-id") ? "bad-proposal" : "bad-value",
+				     key, err);
 	return TRUE;
 }
 
@@ -47,6 +47,28 @@ static const char *cert_error_key(const char *err)
 	return "auth";
 }
 
+/* The file a setting names (ca, cert, key), or NULL. */
+static const char *file_of(const struct profile *p, const char *key)
+{
+	if (!strcmp(key, "ca"))
+		return p->ca_file;
+	if (!strcmp(key, "cert"))
+		return p->cert_file;
+	if (!strcmp(key, "key"))
+		return p->key_file;
+	return NULL;
+}
+
+/* What is wrong with a setting the certificate check named, as a problem id. */
+static const char *cert_problem(const struct profile *p, const char *key)
+{
+	const char *path = file_of(p, key);
+
+	if (!path)
+		return "bad-value";
+	return access(path, R_OK) == 0 ? "bad-certificate" : "file-unreadable";
+}
+
 /* Without the key's password (asked at connect time) the files can only be found. */
 static gboolean check_readable(const char *key, const char *path, GError **error)
 {
@@ -55,7 +77,7 @@ static gboolean check_readable(const char *key, const char *path, GError **error
 	if (!path || access(path, R_OK) == 0)
 		return TRUE;
 	reason = g_strdup_printf("cannot read %s", path);
-	return ipsec_invalid(error, key, reason);
+	return ipsec_invalid(error, "file-unreadable", key, reason);
 }
 
 static gboolean check_cert_files_locked(const struct profile *p, GError **error)
@@ -64,13 +86,14 @@ static gboolean check_cert_files_locked(const struct profile *p, GError **error)
 	char err[200];
 
 	if (!p->ca_file)
-		return ipsec_invalid(error, "ca", "missing: certificates need the gateway's CA");
+		return ipsec_invalid(error, "missing", "ca",
+				     "missing: certificates need the gateway's CA");
 	if (!p->cert_file)
-		return ipsec_invalid(error, "cert", "missing: certificates need ours");
+		return ipsec_invalid(error, "missing", "cert", "missing: certificates need ours");
 	ca = rv_x509_store_load(p->ca_file, err, sizeof(err));
 	rv_x509_store_free(ca);
 	if (!ca)
-		return ipsec_invalid(error, "ca", err);
+		return ipsec_invalid(error, cert_problem(p, "ca"), "ca", err);
 	return check_readable("cert", p->cert_file, error) &&
 	       check_readable("key", p->key_file, error);
 }
@@ -86,8 +109,11 @@ static gboolean check_cert(const struct profile *p, bool aggressive, GError **er
 
 	if (!p->key_password && profile_needs_key_password(p))
 		return check_cert_files_locked(p, error);
-	if (ike_check_config(&cfg, err, sizeof(err)) < 0)
-		return ipsec_invalid(error, cert_error_key(err), err);
+	if (ike_check_config(&cfg, err, sizeof(err)) < 0) {
+		const char *key = cert_error_key(err);
+
+		return ipsec_invalid(error, cert_problem(p, key), key, err);
+	}
 	return TRUE;
 }
 

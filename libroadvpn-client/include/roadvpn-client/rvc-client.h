@@ -27,8 +27,8 @@ G_BEGIN_DECLS
  * MAJOR refuses with RVC_ERROR_INCOMPATIBLE.
  */
 #define RVC_INTERFACE_VERSION_MAJOR 1
-#define RVC_INTERFACE_VERSION_MINOR 1
-#define RVC_INTERFACE_VERSION "1.1"
+#define RVC_INTERFACE_VERSION_MINOR 2
+#define RVC_INTERFACE_VERSION "1.2"
 
 #define RVC_TYPE_CLIENT (rvc_client_get_type())
 G_DECLARE_FINAL_TYPE(RvcClient, rvc_client, RVC, CLIENT, GObject)
@@ -84,8 +84,12 @@ typedef struct {
 	RvcFailure last_error;
 	int exit_code;             /* for last_error, 0 if none */
 	/* NULL, or why the profile file is unusable (the fields above are then
-	 * empty): the profile is listed so that it can be fixed or removed. */
+	 * empty): the profile is listed so that it can be fixed or removed.
+	 * roadvpnd's English sentence, for logs and --json. */
 	char *invalid;
+	/* With invalid: the same in the user's language ("<setting>: <problem>"),
+	 * or NULL when roadvpnd said nothing this library can translate. */
+	char *invalid_text;
 } RvcProfileSummary;
 
 void rvc_profile_summary_free(RvcProfileSummary *summary);

@@ -75,9 +75,10 @@ const char *rvc_failure_text(RvcPhase phase, const char *reason_id);
 const char *rvc_localedir(void);
 /*
  * TRUE while the program speaks English (no "roadvpn" catalogue for the
- * user's language answered). roadvpnd's own sentences (a failure's message,
- * an error's) are English: a front end shows them next to the translated
- * texts only then, and leaves them to the log otherwise.
+ * user's language answered). roadvpnd's own sentences (a failure's message)
+ * are English: a front end shows them next to the translated texts only
+ * then, and leaves them to the log otherwise. (Errors need no check: the
+ * library words them in the user's language, rvc-error.h.)
  */
 gboolean rvc_speaks_english(void);
 

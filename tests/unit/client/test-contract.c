@@ -4,9 +4,9 @@
  * XML documents in its org.roadvpn.Contract.* annotations, in order, with
  *   - roadvpnd: the error table (dbus/errors.c), the interface version it
  *     serves, the secret kinds profile/ accepts, the phase and reason ids of
- *     session/phase.c;
+ *     session/phase.c, the profile problem ids of profile/problem.c;
  *   - libroadvpn-client: its error names, version, secret kinds, phase and
- *     reason tables, and the options it sends.
+ *     reason tables, its profile problem texts, and the options it sends.
  * Whoever adds to one side adds to the other (and documents it in the XML).
  */
 #include <setjmp.h>
@@ -339,6 +339,36 @@ static void test_reasons(void **state)
 	}
 }
 
+static const char *daemon_problem(size_t i)
+{
+	return profile_problems[i];
+}
+
+static const char *library_problem(size_t i)
+{
+	return i < rvc_problems_count ? rvc_problems[i].id : NULL;
+}
+
+/* InvalidProfile's tag (1.2): the problem ids, and a text for each in the library. */
+static void test_profile_problems(void **state)
+{
+	g_autofree char *xml = documented(manager()->annotations,
+					  "org.roadvpn.Contract.ProfileProblems", "Manager");
+	g_autofree char *daemon = joined(daemon_problem);
+	g_autofree char *library = joined(library_problem);
+
+	assert_same("roadvpnd's profile problem ids (profile/problem.c)", xml, daemon);
+	assert_same("the library's profile problem ids (problem.c)", xml, library);
+	for (size_t i = 0; i < rvc_problems_count; i++) {
+		g_autofree char *msg = g_strdup_printf("{problem=%s setting=ppp.user} s",
+						       rvc_problems[i].id);
+		g_autofree char *shown = rvc_problem_render(msg);
+
+		if (!shown || !g_str_has_prefix(shown, "User name: "))
+			fail_msg("the library does not say '%s': %s", rvc_problems[i].id, shown);
+	}
+}
+
 /* "auth-failed" names the secret of the layer that failed, not always the password. */
 static void test_failure_text_by_phase(void **state)
 {
@@ -382,6 +412,7 @@ int main(void)
 		cmocka_unit_test(test_reasons),
 		cmocka_unit_test(test_unknown_ids),
 		cmocka_unit_test(test_failure_text_by_phase),
+		cmocka_unit_test(test_profile_problems),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
