@@ -26,6 +26,8 @@ PACKAGES=(
 	# NetworkManager plugin (-Dnm_plugin): build, and its tests against real
 	# NetworkManager, nm-connection-editor under Xvfb driven through AT-SPI
 	libnm-dev libnma-dev libgtk-3-dev libsecret-1-dev
+	# its GTK 4 editor (GNOME Settings 43+) and that editor's test
+	libgtk-4-dev libnma-gtk4-dev gir1.2-gtk-4.0
 	network-manager network-manager-gnome xvfb xdotool python3-dogtail at-spi2-core
 	imagemagick
 	# the GTK app (-Dgui): GTK and libsecret above, and for its tests a real

@@ -1,8 +1,9 @@
 /*
  * libnm-vpn-plugin-roadvpn.so: what libnm loads for the roadvpn VPN type
  * (the [libnm] plugin= of the .name file). It names the type, imports and
- * exports profiles, and loads the GTK 3 editor from the module next to it,
- * so nmcli and other GTK-free clients never pull in GTK.
+ * exports profiles, and loads the editor from the module next to it that
+ * matches the GTK the host process runs (GTK 3: nm-connection-editor; GTK 4:
+ * GNOME Settings 43+), so nmcli and other GTK-free clients never pull in GTK.
  */
 #include <dlfcn.h>
 #include <glib/gi18n-lib.h>
@@ -11,7 +12,8 @@
 #include "rv-nm-import-export.h"
 #include "rv-nm-map.h"
 
-#define EDITOR_MODULE "libnm-vpn-plugin-roadvpn-editor.so"
+#define EDITOR_MODULE_GTK3 "libnm-vpn-plugin-roadvpn-editor.so"
+#define EDITOR_MODULE_GTK4 "libnm-gtk4-vpn-plugin-roadvpn-editor.so"
 
 enum { PROP_0, PROP_NAME, PROP_DESC, PROP_SERVICE };
 
@@ -24,6 +26,18 @@ static void rv_nm_editor_plugin_iface_init(NMVpnEditorPluginInterface *iface);
 G_DEFINE_TYPE_EXTENDED(RvNmEditorPlugin, rv_nm_editor_plugin, G_TYPE_OBJECT, 0,
 		       G_IMPLEMENT_INTERFACE(NM_TYPE_VPN_EDITOR_PLUGIN,
 					     rv_nm_editor_plugin_iface_init))
+
+/*
+ * The host's GTK, asked of the GTK already loaded into the process (we do not
+ * link GTK): loading the editor built for the other major version would put
+ * two GTKs into one process, which aborts on the first widget.
+ */
+static const char *editor_module(void)
+{
+	unsigned (*major)(void) = (unsigned (*)(void))dlsym(RTLD_DEFAULT, "gtk_get_major_version");
+
+	return major && major() >= 4 ? EDITOR_MODULE_GTK4 : EDITOR_MODULE_GTK3;
+}
 
 /* The editor module in this module's own directory. */
 static char *editor_module_path(GError **error)
@@ -38,7 +52,7 @@ static char *editor_module_path(GError **error)
 		return NULL;
 	}
 	dir = g_path_get_dirname(info.dli_fname);
-	path = g_build_filename(dir, EDITOR_MODULE, NULL);
+	path = g_build_filename(dir, editor_module(), NULL);
 	if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
 		g_set_error(error, NM_VPN_PLUGIN_ERROR, NM_VPN_PLUGIN_ERROR_FAILED,
 			    "missing %s (is the GNOME part of NetworkManager-roadvpn installed?)",

@@ -1,6 +1,8 @@
 /*
- * libnm-vpn-plugin-roadvpn-editor.so: the GTK 3 page nm-connection-editor
- * shows for a roadvpn connection, with "IPsec Settings..." and "PPP
+ * libnm-vpn-plugin-roadvpn-editor.so (GTK 3) and
+ * libnm-gtk4-vpn-plugin-roadvpn-editor.so (GTK 4, built from this same file
+ * through rv-gtk-compat.h): the page nm-connection-editor and GNOME Settings
+ * show for a roadvpn connection, with "IPsec Settings..." and "PPP
  * Settings..." dialogs (the layout NetworkManager-l2tp users know). All
  * values live in one vpn.data table bound to the widgets (rv-nm-form.h);
  * the secrets stay in their entries with NetworkManager's storage menu.
@@ -8,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 #include <nma-ui-utils.h>
 
+#include "rv-gtk-compat.h"
 #include "rv-nm-editor-plugin.h"
 #include "rv-nm-form.h"
 #include "rv-nm-map.h"
@@ -46,13 +49,19 @@ static const char *const mode_labels[] = {
 static const char *const ipv6_ids[] = { "auto", "off", NULL };
 static const char *const ipv6_labels[] = { N_("Negotiate (IPv6CP)"), N_("Off"), NULL };
 
+static void set_margin(gpointer w, int margin)
+{
+	g_object_set(w, "margin-start", margin, "margin-end", margin, "margin-top", margin,
+		     "margin-bottom", margin, NULL);
+}
+
 static GtkGrid *new_grid(void)
 {
 	GtkWidget *g = gtk_grid_new();
 
 	gtk_grid_set_row_spacing(GTK_GRID(g), 6);
 	gtk_grid_set_column_spacing(GTK_GRID(g), 12);
-	g_object_set(g, "margin", 12, NULL);
+	set_margin(g, 12);
 	return GTK_GRID(g);
 }
 
@@ -113,7 +122,7 @@ static GtkWidget *secret_entry(RvNmEditor *self, int which, GtkGrid *grid, int r
 
 	if (s_vpn) {
 		nm_setting_get_secret_flags(NM_SETTING(s_vpn), name, &flags, NULL);
-		gtk_entry_set_text(GTK_ENTRY(e), nm_setting_vpn_get_secret(s_vpn, name) ?: "");
+		rv_entry_set_text(e, nm_setting_vpn_get_secret(s_vpn, name) ?: "");
 	}
 	gtk_entry_set_visibility(GTK_ENTRY(e), FALSE);
 	gtk_widget_set_hexpand(e, TRUE);
@@ -128,12 +137,12 @@ static GtkWidget *secret_entry(RvNmEditor *self, int which, GtkGrid *grid, int r
 	return e;
 }
 
-static void on_show_secrets(GtkToggleButton *t, RvNmEditor *self)
+static void on_show_secrets(GtkWidget *t, RvNmEditor *self)
 {
 	for (int i = 0; i < N_SECRETS; i++) {
 		if (self->secret[i])
 			gtk_entry_set_visibility(GTK_ENTRY(self->secret[i]),
-						 gtk_toggle_button_get_active(t));
+						 rv_check_get_active(t));
 	}
 }
 
@@ -167,7 +176,7 @@ static void on_dialog_response(GtkDialog *dialog, int response, RvNmEditor *self
 
 static GtkWidget *scrolled(GtkWidget *child)
 {
-	GtkWidget *sw = gtk_scrolled_window_new(NULL, NULL);
+	GtkWidget *sw = rv_scrolled_window_new();
 
 	gtk_scrolled_window_set_policy(GTK_SCROLLED_WINDOW(sw), GTK_POLICY_NEVER,
 				       GTK_POLICY_AUTOMATIC);
@@ -175,13 +184,13 @@ static GtkWidget *scrolled(GtkWidget *child)
 	gtk_scrolled_window_set_propagate_natural_width(GTK_SCROLLED_WINDOW(sw), TRUE);
 	gtk_scrolled_window_set_max_content_height(GTK_SCROLLED_WINDOW(sw), DIALOG_MAX_ROWS_PX);
 	gtk_widget_set_vexpand(sw, TRUE);
-	gtk_container_add(GTK_CONTAINER(sw), child);
+	rv_set_child(sw, child);
 	return sw;
 }
 
 static GtkWidget *new_dialog(RvNmEditor *self, const char *title, GtkGrid **grid)
 {
-	GtkWidget *toplevel = gtk_widget_get_toplevel(self->page);
+	GtkWidget *toplevel = rv_root(self->page);
 	GtkWidget *d = gtk_dialog_new_with_buttons(title,
 		GTK_IS_WINDOW(toplevel) ? GTK_WINDOW(toplevel) : NULL,
 		GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
@@ -189,10 +198,9 @@ static GtkWidget *new_dialog(RvNmEditor *self, const char *title, GtkGrid **grid
 
 	*grid = new_grid();
 	gtk_dialog_set_default_response(GTK_DIALOG(d), GTK_RESPONSE_OK);
-	gtk_container_add(GTK_CONTAINER(gtk_dialog_get_content_area(GTK_DIALOG(d))),
-			  scrolled(GTK_WIDGET(*grid)));
+	rv_set_child(gtk_dialog_get_content_area(GTK_DIALOG(d)), scrolled(GTK_WIDGET(*grid)));
 	g_signal_connect(d, "response", G_CALLBACK(on_dialog_response), self);
-	g_signal_connect(d, "delete-event", G_CALLBACK(gtk_widget_hide_on_delete), NULL);
+	rv_dialog_hide_on_close(d);
 	return d;
 }
 
@@ -210,7 +218,7 @@ static void run_dialog(RvNmEditor *self, GtkWidget *dialog)
 	rv_form_load(self->form);
 	update_sensitivity(self);
 	dialog_update_ok(dialog, self->form);
-	gtk_widget_show_all(dialog);
+	rv_dialog_show(dialog);
 }
 
 /* The proposals, lifetimes and the like: folded until asked for (or set). */
@@ -224,11 +232,10 @@ static gboolean show_advanced(gpointer user_data)
 {
 	GtkWidget *x = user_data;
 	GtkWidget *sw = gtk_widget_get_ancestor(x, GTK_TYPE_SCROLLED_WINDOW);
-	GtkWidget *viewport = sw ? gtk_bin_get_child(GTK_BIN(sw)) : NULL;
-	int dx, dy;
+	GtkWidget *viewport = sw ? rv_get_child(sw) : NULL;
+	int dy;
 
-	if (viewport && gtk_widget_translate_coordinates(x, gtk_bin_get_child(GTK_BIN(viewport)),
-							 0, 0, &dx, &dy))
+	if (viewport && rv_translate_y(x, rv_get_child(viewport), &dy))
 		gtk_adjustment_set_value(
 			gtk_scrolled_window_get_vadjustment(GTK_SCROLLED_WINDOW(sw)), dy);
 	g_object_unref(x);
@@ -252,10 +259,10 @@ static void on_advanced_toggled(GtkExpander *x, GParamSpec *pspec, gpointer user
 	if (open) {
 		g_idle_add_full(G_PRIORITY_LOW, show_advanced, g_object_ref(x), NULL);
 	} else {
-		GtkWidget *top = gtk_widget_get_toplevel(sw);
+		GtkWidget *top = rv_root(sw);
 
 		if (GTK_IS_WINDOW(top))
-			gtk_window_resize(GTK_WINDOW(top), gtk_widget_get_allocated_width(top), 1);
+			rv_window_shrink(top);
 	}
 }
 
@@ -267,27 +274,30 @@ static GtkWidget *advanced_section(GtkGrid *parent, int row, GtkGrid **rows)
 	gtk_expander_set_use_markup(GTK_EXPANDER(x), TRUE);
 	g_signal_connect(x, "notify::expanded", G_CALLBACK(on_advanced_toggled), NULL);
 	*rows = new_grid();
-	g_object_set(*rows, "margin", 0, "margin-top", 6, NULL);
-	gtk_container_add(GTK_CONTAINER(x), GTK_WIDGET(*rows));
+	set_margin(*rows, 0);
+	g_object_set(*rows, "margin-top", 6, NULL);
+	rv_set_child(x, GTK_WIDGET(*rows));
 	gtk_grid_attach(parent, x, 0, row, 2, 1);
 	return x;
 }
 
-/* The labels of two grids, one above the other, end at the same place. */
+/* Rows a dialog grid has at most (the IPsec dialog has 10 and 10). */
+#define GRID_MAX_ROWS 32
+
+/*
+ * The labels of two grids, one above the other, end at the same place. A
+ * label is what sits alone in column 0 (a check button spans both columns).
+ */
 static void align_labels(GtkGrid *a, GtkGrid *b)
 {
 	g_autoptr(GtkSizeGroup) sg = gtk_size_group_new(GTK_SIZE_GROUP_HORIZONTAL);
 
 	for (GtkGrid *g = a; g; g = g == a ? b : NULL) {
-		g_autoptr(GList) children = gtk_container_get_children(GTK_CONTAINER(g));
+		for (int row = 0; row < GRID_MAX_ROWS; row++) {
+			GtkWidget *w = gtk_grid_get_child_at(g, 0, row);
 
-		for (GList *l = children; l; l = l->next) {
-			int left, width;
-
-			gtk_container_child_get(GTK_CONTAINER(g), l->data, "left-attach", &left,
-						"width", &width, NULL);
-			if (left == 0 && width == 1)
-				gtk_size_group_add_widget(sg, l->data);
+			if (w && w != gtk_grid_get_child_at(g, 1, row))
+				gtk_size_group_add_widget(sg, w);
 		}
 	}
 }
@@ -315,7 +325,7 @@ static GtkWidget *build_ipsec_dialog(RvNmEditor *self, NMSettingVpn *s_vpn)
 
 	rv_form_check(f, g, r++, _("_Encrypt with IPsec (L2TP/IPsec)"), "ipsec-enabled");
 	d = new_grid();
-	g_object_set(d, "margin", 0, NULL);
+	set_margin(d, 0);
 	gtk_grid_attach(g, GTK_WIDGET(d), 0, r++, 2, 1);
 	self->ipsec_details = GTK_WIDGET(d);
 	r = 0;
@@ -395,14 +405,15 @@ static void on_ppp_clicked(GtkButton *b, RvNmEditor *self)
 
 static GtkWidget *button_row(RvNmEditor *self)
 {
-	GtkWidget *box = gtk_button_box_new(GTK_ORIENTATION_HORIZONTAL);
+	GtkWidget *box = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
 	GtkWidget *ipsec = gtk_button_new_with_mnemonic(_("_IPsec Settings…"));
 	GtkWidget *ppp = gtk_button_new_with_mnemonic(_("_PPP Settings…"));
 
-	gtk_button_box_set_layout(GTK_BUTTON_BOX(box), GTK_BUTTONBOX_END);
-	gtk_box_set_spacing(GTK_BOX(box), 6);
-	gtk_container_add(GTK_CONTAINER(box), ipsec);
-	gtk_container_add(GTK_CONTAINER(box), ppp);
+	/* A button box's look (same widths, at the end) in a plain box: GTK 4 has no button box. */
+	gtk_box_set_homogeneous(GTK_BOX(box), TRUE);
+	gtk_widget_set_halign(box, GTK_ALIGN_END);
+	rv_set_child(box, ipsec);
+	rv_set_child(box, ppp);
 	g_signal_connect(ipsec, "clicked", G_CALLBACK(on_ipsec_clicked), self);
 	g_signal_connect(ppp, "clicked", G_CALLBACK(on_ppp_clicked), self);
 	return box;
@@ -425,7 +436,7 @@ static void build_page(RvNmEditor *self, NMSettingVpn *s_vpn)
 	gtk_grid_attach(g, show, 1, r++, 1, 1);
 	self->plain_warning = rv_form_label(g, r++, _("<b>Plain L2TP:</b> IPsec is off, traffic "
 						      "to the gateway is not encrypted."));
-	gtk_widget_set_no_show_all(self->plain_warning, TRUE);
+	rv_show_only_when_asked(self->plain_warning);
 	gtk_grid_attach(g, button_row(self), 0, r++, 2, 1);
 	self->page = g_object_ref_sink(GTK_WIDGET(g));
 }
@@ -445,7 +456,7 @@ static NMSettingSecretFlags secret_flags(RvNmEditor *self, int which)
 static void put_secret(RvNmEditor *self, NMSettingVpn *s_vpn, int which)
 {
 	NMSettingSecretFlags flags = secret_flags(self, which);
-	const char *text = gtk_entry_get_text(GTK_ENTRY(self->secret[which]));
+	const char *text = rv_entry_get_text(self->secret[which]);
 	const char *name = secret_names[which];
 
 	/* An optional secret neither typed nor asked for: the connection has none. */
@@ -513,8 +524,8 @@ static void dispose(GObject *object)
 {
 	RvNmEditor *self = RV_NM_EDITOR(object);
 
-	g_clear_pointer(&self->ipsec_dialog, gtk_widget_destroy);
-	g_clear_pointer(&self->ppp_dialog, gtk_widget_destroy);
+	g_clear_pointer(&self->ipsec_dialog, rv_dialog_destroy);
+	g_clear_pointer(&self->ppp_dialog, rv_dialog_destroy);
 	g_clear_object(&self->page);
 	g_clear_pointer(&self->snapshot, g_hash_table_unref);
 	g_clear_pointer(&self->form, rv_form_free);

@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "rv-gtk-compat.h"
 #include "rv-nm-form.h"
 #include "rv-nm-map.h"
 
@@ -106,8 +107,6 @@ static char *field_problem(struct field *fd)
 
 static void show_problem(struct field *fd, const char *problem)
 {
-	GtkStyleContext *style = gtk_widget_get_style_context(fd->widget);
-
 	if (GTK_IS_ENTRY(fd->widget)) {
 		gtk_entry_set_icon_from_icon_name(GTK_ENTRY(fd->widget), GTK_ENTRY_ICON_SECONDARY,
 						  problem ? "dialog-warning-symbolic" : NULL);
@@ -115,10 +114,7 @@ static void show_problem(struct field *fd, const char *problem)
 						problem);
 	}
 	gtk_widget_set_tooltip_text(fd->widget, problem);
-	if (problem)
-		gtk_style_context_add_class(style, "error");
-	else
-		gtk_style_context_remove_class(style, "error");
+	rv_set_error_class(fd->widget, problem != NULL);
 }
 
 /* An empty required field blocks saving but is not marked: nothing was typed wrong yet. */
@@ -193,7 +189,7 @@ GtkWidget *rv_form_label(GtkGrid *grid, int row, const char *markup)
 
 	gtk_label_set_markup(GTK_LABEL(label), markup);
 	gtk_label_set_xalign(GTK_LABEL(label), 0.0);
-	gtk_label_set_line_wrap(GTK_LABEL(label), TRUE);
+	rv_label_set_wrap(GTK_LABEL(label), TRUE);
 	gtk_label_set_max_width_chars(GTK_LABEL(label), 60);
 	gtk_grid_attach(grid, label, 0, row, 2, 1);
 	return label;
@@ -201,7 +197,7 @@ GtkWidget *rv_form_label(GtkGrid *grid, int row, const char *markup)
 
 static void on_entry_changed(GtkEditable *e, struct field *fd)
 {
-	set_value(fd->form, fd->key, gtk_entry_get_text(GTK_ENTRY(e)));
+	set_value(fd->form, fd->key, rv_entry_get_text(e));
 	after_change(fd->form);
 }
 
@@ -229,9 +225,9 @@ static gboolean check_value(struct field *fd)
 	return fd->key->kind == RV_NM_REFUSE ? !b : b;
 }
 
-static void on_check_toggled(GtkToggleButton *t, struct field *fd)
+static void on_check_toggled(GtkWidget *t, struct field *fd)
 {
-	gboolean on = gtk_toggle_button_get_active(t);
+	gboolean on = rv_check_get_active(t);
 
 	if (fd->key->kind == RV_NM_REFUSE)
 		on = !on;
@@ -278,12 +274,12 @@ static void load_field(struct field *fd)
 
 	g_signal_handler_block(fd->widget, fd->handler);
 	if (GTK_IS_ENTRY(fd->widget))
-		gtk_entry_set_text(GTK_ENTRY(fd->widget), v ? v : "");
+		rv_entry_set_text(fd->widget, v ? v : "");
 	else if (GTK_IS_COMBO_BOX(fd->widget))
 		gtk_combo_box_set_active_id(GTK_COMBO_BOX(fd->widget),
 					    rv_form_get(fd->form, fd->key->nm_key));
 	else
-		gtk_toggle_button_set_active(GTK_TOGGLE_BUTTON(fd->widget), check_value(fd));
+		rv_check_set_active(fd->widget, check_value(fd));
 	g_signal_handler_unblock(fd->widget, fd->handler);
 }
 

@@ -143,8 +143,14 @@ check_files() {
 		ft_fail "the VPN service is not in network-manager-roadvpn"
 	dpkg -S /usr/libexec/nm-roadvpn-auth-dialog | grep -q '^network-manager-roadvpn-gnome:' ||
 		ft_fail "the auth dialog is not in network-manager-roadvpn-gnome"
-	dpkg -L network-manager-roadvpn | grep -q 'libnm-vpn-plugin-roadvpn-editor' &&
-		ft_fail "the GTK editor is in network-manager-roadvpn (it belongs in -gnome)"
+	dpkg -L network-manager-roadvpn | grep -q 'vpn-plugin-roadvpn-editor' &&
+		ft_fail "a GTK editor is in network-manager-roadvpn (it belongs in -gnome)"
+	# GNOME Settings (GTK 4) loads the GTK 4 editor next to the libnm plugin.
+	for ed in libnm-vpn-plugin-roadvpn-editor.so libnm-gtk4-vpn-plugin-roadvpn-editor.so; do
+		path=$(dirname "$(sed -n 's/^plugin=//p' "$name")")/$ed
+		dpkg -S "$path" 2>/dev/null | grep -q '^network-manager-roadvpn-gnome:' ||
+			ft_fail "$path is not installed from network-manager-roadvpn-gnome"
+	done
 
 	local svc=/usr/share/dbus-1/system-services/org.roadvpn.Helper1.service
 	[ -f "$svc" ] || ft_fail "no $svc"
