@@ -51,6 +51,8 @@ static const struct {
 	{ "ipsec-negotiation-failed", N_("IPsec negotiation failed") },
 	{ "invalid-settings", N_("The profile's settings are invalid") },
 	{ "internal-error", N_("Internal error in roadvpnd") },
+	{ "gateway-refused", N_("The gateway refused the connection (ICMP unreachable): its VPN "
+				"service is not running, or a firewall rejects it") },
 };
 
 const char *rvc_localedir(void)

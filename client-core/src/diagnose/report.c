@@ -100,6 +100,10 @@ static struct verdict main_mode_verdict(const struct diagnose_outcome *o)
 
 	if (o->failure.reason == SESSION_REASON_CONFIG)
 		return at(DIAGNOSE_STEP_IKE_PROPOSALS, DIAGNOSE_CAUSE_OTHER);
+	/* ICMP refused UDP/500 (refusal.c): the message says which unreachable it was. */
+	if (o->failure.reason == SESSION_REASON_GATEWAY_REFUSED)
+		return at(DIAGNOSE_STEP_IKE_REACH, ev->ike_port_unreachable ?
+				   DIAGNOSE_CAUSE_PORT_UNREACHABLE : DIAGNOSE_CAUSE_OTHER);
 	if (!ev->ike_rx)
 		return at(DIAGNOSE_STEP_IKE_REACH, ev->ike_port_unreachable ?
 				   DIAGNOSE_CAUSE_PORT_UNREACHABLE : DIAGNOSE_CAUSE_NO_ANSWER);
@@ -194,6 +198,7 @@ static struct verdict l2tp_verdict(const struct diagnose_outcome *o)
 	case SESSION_REASON_IPSEC_NEGOTIATION:
 	case SESSION_REASON_CONFIG:
 	case SESSION_REASON_INTERNAL:
+	case SESSION_REASON_GATEWAY_REFUSED:
 		break;
 	}
 	return at(DIAGNOSE_STEP_L2TP, DIAGNOSE_CAUSE_OTHER);
@@ -224,6 +229,7 @@ static struct verdict ppp_verdict(const struct diagnose_outcome *o)
 	case SESSION_REASON_IPSEC_NEGOTIATION:
 	case SESSION_REASON_CONFIG:
 	case SESSION_REASON_INTERNAL:
+	case SESSION_REASON_GATEWAY_REFUSED:
 		break;
 	}
 	return at(DIAGNOSE_STEP_PPP_AUTH, DIAGNOSE_CAUSE_PPP_NEGOTIATION);

@@ -122,6 +122,25 @@ int net_socket_watch_pmtu(int fd, bool on);
  * next-hop MTU of the ICMP "fragmentation needed" among them, 0 if none.
  */
 unsigned net_socket_take_frag_needed(int fd);
+/*
+ * ICMP errors queued on any connected UDP socket (IP_RECVERR on, 0 or
+ * -errno): the IKE socket watches for "destination unreachable" to tell a
+ * refusal from silence, the ESP socket for fragmentation needed.
+ */
+int net_socket_recverr(int fd, bool on);
+enum net_unreach {
+	NET_UNREACH_NONE,
+	NET_UNREACH_PORT,        /* port unreachable: the host is up, nothing listens */
+	NET_UNREACH_HOST,        /* net/host/protocol unreachable, from a router or the host */
+	NET_UNREACH_PROHIBITED,  /* administratively prohibited: a firewall rejects it */
+};
+struct net_sock_errors {
+	unsigned frag_mtu;       /* smallest next-hop MTU of a fragmentation needed, 0 if none */
+	enum net_unreach unreach; /* the last unreachable's kind */
+	unsigned n_unreach;      /* how many unreachables (one per datagram refused) */
+};
+/* Drain the error queue (up to a bounded number of errors) into *errs. */
+void net_socket_take_errors(int fd, struct net_sock_errors *errs);
 /* A device's MTU now (SIOCGIFMTU through any socket fd). 0 or -errno. */
 int net_if_mtu(int sock_fd, const char *ifname, unsigned *ret_mtu);
 

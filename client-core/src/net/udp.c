@@ -121,41 +121,70 @@ int net_path_mtu4(uint32_t gateway4, unsigned *ret_mtu)
 	return r;
 }
 
-/* Path MTU discovery ------------------------------------------------------- */
+/* ICMP errors: path MTU discovery, refusals ----------------------------- */
 
 /* Errors read per drain; more wait for the next POLLERR. */
 #define ERRQUEUE_DRAIN_MAX 16
 
-int net_socket_watch_pmtu(int fd, bool on)
+int net_socket_recverr(int fd, bool on)
 {
-	int pmtu = IP_PMTUDISC_WANT, recverr = on;
+	int recverr = on;
 
-	if (on && setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &pmtu, sizeof(pmtu)) < 0)
-		return -errno;
 	return setsockopt(fd, IPPROTO_IP, IP_RECVERR, &recverr, sizeof(recverr)) < 0 ? -errno : 0;
 }
 
-/* The next-hop MTU one queued error carries if it is a fragmentation needed, else 0. */
-static unsigned frag_needed_mtu(struct msghdr *m)
+int net_socket_watch_pmtu(int fd, bool on)
+{
+	int pmtu = IP_PMTUDISC_WANT;
+
+	if (on && setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &pmtu, sizeof(pmtu)) < 0)
+		return -errno;
+	return net_socket_recverr(fd, on);
+}
+
+/* What a destination unreachable's code says about our datagram (RFC 792, RFC 1812 5.2.7.1). */
+static enum net_unreach unreach_kind(uint8_t code)
+{
+	switch (code) {
+	case ICMP_PORT_UNREACH:
+		return NET_UNREACH_PORT;
+	case ICMP_NET_ANO:
+	case ICMP_HOST_ANO:
+	case ICMP_PKT_FILTERED:
+		return NET_UNREACH_PROHIBITED;
+	case ICMP_FRAG_NEEDED:
+		return NET_UNREACH_NONE;
+	}
+	return NET_UNREACH_HOST;
+}
+
+/* One queued error into errs: a fragmentation needed lowers frag_mtu, an unreachable counts. */
+static void note_error(struct msghdr *m, struct net_sock_errors *errs)
 {
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(m); c; c = CMSG_NXTHDR(m, c)) {
 		struct sock_extended_err ee;
+		enum net_unreach kind;
 
 		if (c->cmsg_level != IPPROTO_IP || c->cmsg_type != IP_RECVERR ||
 		    c->cmsg_len < CMSG_LEN(sizeof(ee)))
 			continue;
 		memcpy(&ee, CMSG_DATA(c), sizeof(ee));
-		if (ee.ee_origin == SO_EE_ORIGIN_ICMP && ee.ee_type == ICMP_DEST_UNREACH &&
-		    ee.ee_code == ICMP_FRAG_NEEDED)
-			return ee.ee_info;
+		if (ee.ee_origin != SO_EE_ORIGIN_ICMP || ee.ee_type != ICMP_DEST_UNREACH)
+			continue;
+		kind = unreach_kind(ee.ee_code);
+		if (kind == NET_UNREACH_NONE) {
+			if (ee.ee_info && (!errs->frag_mtu || ee.ee_info < errs->frag_mtu))
+				errs->frag_mtu = ee.ee_info;
+			continue;
+		}
+		errs->unreach = kind;
+		errs->n_unreach++;
 	}
-	return 0;
 }
 
-unsigned net_socket_take_frag_needed(int fd)
+void net_socket_take_errors(int fd, struct net_sock_errors *errs)
 {
-	unsigned lowest = 0;
-
+	*errs = (struct net_sock_errors){ 0 };
 	for (int i = 0; i < ERRQUEUE_DRAIN_MAX; i++) {
 		union {
 			struct cmsghdr align;
@@ -166,15 +195,19 @@ unsigned net_socket_take_frag_needed(int fd)
 		struct iovec iov = { head, sizeof(head) };
 		struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
 				    .msg_controllen = sizeof(ctl.buf) };
-		unsigned mtu;
 
 		if (recvmsg(fd, &m, MSG_ERRQUEUE | MSG_DONTWAIT) < 0)
 			break;
-		mtu = frag_needed_mtu(&m);
-		if (mtu && (!lowest || mtu < lowest))
-			lowest = mtu;
+		note_error(&m, errs);
 	}
-	return lowest;
+}
+
+unsigned net_socket_take_frag_needed(int fd)
+{
+	struct net_sock_errors errs;
+
+	net_socket_take_errors(fd, &errs);
+	return errs.frag_mtu;
 }
 
 int net_if_mtu(int sock_fd, const char *ifname, unsigned *ret_mtu)

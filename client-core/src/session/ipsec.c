@@ -78,6 +78,7 @@ void session_ipsec_reset(struct session_ipsec *ip)
 	ip->next_keepalive = 0;
 	ip->child_ready = ip->closing = ip->done = ip->failed = false;
 	ip->saw_port_unreachable = false;
+	session_refusal_reset(&ip->refusal);
 	ip->sent_mark = 0;
 }
 
@@ -156,6 +157,8 @@ static void read_ike(struct session_ipsec *ip, int fd, bool natt)
 		ip->saw_port_unreachable = true;
 	if (n > 0)
 		ip->core->evidence.ike_rx += (unsigned int)n;
+	if (n > 0 && !natt)
+		session_refusal_note_answer(&ip->refusal);
 
 	for (int i = 0; i < n && ip->ike; i++) {
 		const struct pkt *p = pkts[i];
@@ -168,12 +171,41 @@ static void read_ike(struct session_ipsec *ip, int fd, bool natt)
 	}
 }
 
+/* Fail phase 1 as refused once the ICMP errors so far decide it (refusal.c says when). */
+static void check_refusal(struct session_ipsec *ip, usec_t now)
+{
+	char what[128];
+
+	if (ip->failed || !session_refusal_decided(&ip->refusal, now))
+		return;
+	ip->failed = true;
+	ip->core->evidence.ike_port_unreachable = ip->refusal.kind == NET_UNREACH_PORT;
+	session_refusal_describe(&ip->refusal, IKE_PORT, what, sizeof(what));
+	session_fail(ip->core, SESSION_REASON_GATEWAY_REFUSED, 0, "the gateway refused IKE: %s",
+		     what);
+}
+
+/* ICMP errors queued on UDP/500 (IP_RECVERR): drained, so poll() stops reporting them. */
+static void take_ike_errors(struct session_ipsec *ip, int fd, usec_t now)
+{
+	struct net_sock_errors errs;
+
+	net_socket_take_errors(fd, &errs);
+	if (errs.unreach == NET_UNREACH_PORT)
+		ip->saw_port_unreachable = true;
+	session_refusal_note(&ip->refusal, errs.unreach, errs.n_unreach, now);
+	check_refusal(ip, now);
+}
+
 static gboolean on_ike_readable(gint fd, GIOCondition cond, gpointer user_data)
 {
 	struct session_ipsec *ip = user_data;
+	bool natt = fd == ip->natt_fd;
 	SESSION_SCOPE(ip->core->owner);
 
-	read_ike(ip, fd, fd == ip->natt_fd);
+	if ((cond & G_IO_ERR) && !natt)
+		take_ike_errors(ip, fd, session_now());
+	read_ike(ip, fd, natt);
 	session_schedule(ip->core);
 	return G_SOURCE_CONTINUE;
 }
@@ -464,7 +496,10 @@ int session_ipsec_start(struct session_ipsec *ip, struct session_datapath *dp, u
 	if (r < 0)
 		return r;
 
-	ip->ike_watch = g_unix_fd_add(ip->ike_fd, G_IO_IN, on_ike_readable, ip);
+	/* Best effort: without it a refusal is only told from silence after IKE's timeout. */
+	if (net_socket_recverr(ip->ike_fd, true) < 0)
+		rv_log_debug("session", "no IP_RECVERR on the IKE socket: %s", strerror(errno));
+	ip->ike_watch = g_unix_fd_add(ip->ike_fd, G_IO_IN | G_IO_ERR, on_ike_readable, ip);
 	fill_ike_config(ip, &cfg, local4, port);
 	if (ike_check_config(&cfg, err, sizeof(err)) < 0) {
 		session_fail(ip->core, SESSION_REASON_CONFIG, 0, "invalid IPsec settings: %s", err);
@@ -491,6 +526,9 @@ usec_t session_ipsec_next_deadline(const struct session_ipsec *ip)
 {
 	usec_t d = ip->ike ? ike_next_deadline(ip->ike) : USEC_INFINITY;
 
+	if (!ip->failed)
+		d = rv_usec_min(d, session_refusal_deadline(&ip->refusal));
+
 	if (ip->nat_keepalive && ip->natt_fd >= 0)
 		d = rv_usec_min(d, ip->next_keepalive);
 	return d;
@@ -498,6 +536,7 @@ usec_t session_ipsec_next_deadline(const struct session_ipsec *ip)
 
 void session_ipsec_tick(struct session_ipsec *ip, usec_t now)
 {
+	check_refusal(ip, now);
 	if (ip->ike) {
 		/* DPD: ESP that authenticated since the last tick proves the gateway alive */
 		usec_t last_rx = atomic_load(&ip->sas.last_rx);

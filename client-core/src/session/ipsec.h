@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "refusal.h"
 #include "sas.h"
 #include "suites.h"
 #include "util/clock.h"
@@ -32,6 +33,7 @@ struct session_ipsec {
 	bool child_ready;              /* the first SA is up: L2TP may start */
 	bool closing, done, failed;
 	bool saw_port_unreachable;     /* on UDP/500 */
+	struct session_refusal refusal; /* ICMP unreachables on UDP/500 before any answer */
 	uint32_t sent_mark;            /* session_sas_sent_since()'s, for DPD's worry metric */
 };
 

@@ -109,6 +109,8 @@ const char *session_reason_to_string(enum session_reason reason)
 		return "invalid-settings";
 	case SESSION_REASON_INTERNAL:
 		return "internal-error";
+	case SESSION_REASON_GATEWAY_REFUSED:
+		return "gateway-refused";
 	}
 
 	return "unknown";
@@ -133,6 +135,7 @@ int session_failure_exit_code(const struct session_failure *f)
 		return 0;
 	case SESSION_REASON_RESOLVE_FAILED:
 	case SESSION_REASON_NO_ANSWER:
+	case SESSION_REASON_GATEWAY_REFUSED:
 		return 3;
 	case SESSION_REASON_TUNNEL_AUTH:
 	case SESSION_REASON_AUTH_FAILED:

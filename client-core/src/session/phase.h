@@ -40,6 +40,7 @@ enum session_reason {
 	SESSION_REASON_IPSEC_NEGOTIATION,
 	SESSION_REASON_CONFIG,
 	SESSION_REASON_INTERNAL,
+	SESSION_REASON_GATEWAY_REFUSED, /* ICMP unreachable to IKE, before any answer (refusal.c) */
 };
 
 /* What failed, filled once by the first layer that fails. */

@@ -48,6 +48,8 @@ static bool is_transient(enum session_reason reason)
 	case SESSION_REASON_NO_ADDRESS:
 	case SESSION_REASON_PEER_DEAD:
 	case SESSION_REASON_IPSEC_NEGOTIATION:
+	/* A gateway that reboots refuses IKE until its daemon is up: back off and retry. */
+	case SESSION_REASON_GATEWAY_REFUSED:
 		return true;
 	case SESSION_REASON_NONE:
 	case SESSION_REASON_TUNNEL_AUTH:

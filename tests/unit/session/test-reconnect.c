@@ -107,6 +107,28 @@ static void test_which_losses_reconnect(void **state)
 	profile_free(p);
 }
 
+/*
+ * A refusal (ICMP unreachable to IKE) on the first connect fails at once; once
+ * the connection was up it is a gateway rebooting: retried, with back-off.
+ */
+static void test_refused_after_up_retries(void **state)
+{
+	struct profile *p = load();
+	struct session_config cfg = { .profile = p };
+	struct watch w = { 0 };
+	struct session *s = session_new(&cfg, &ops, &w);
+
+	lose(s, SESSION_REASON_GATEWAY_REFUSED);
+	assert_false(session_reconnect_wanted(&s->reconnect, &s->core));
+	session_enter_phase(&s->core, SESSION_PHASE_UP);
+	assert_true(session_reconnect_wanted(&s->reconnect, &s->core));
+	assert_int_equal(session_reconnect_next_delay(&s->reconnect), 1);
+	s->reconnect.reconnects = 3;
+	assert_int_equal(session_reconnect_next_delay(&s->reconnect), 8);
+	session_free(s);
+	profile_free(p);
+}
+
 static void test_wait_then_stop(void **state)
 {
 	struct profile *p = load();
@@ -257,6 +279,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_which_losses_reconnect),
+		cmocka_unit_test(test_refused_after_up_retries),
 		cmocka_unit_test(test_wait_then_stop),
 		cmocka_unit_test(test_restart),
 		cmocka_unit_test(test_retry_now_while_waiting),
