@@ -8,7 +8,8 @@
 #   a wrong pre-shared key         ike-auth, wrong-psk
 #   a wrong password               ppp-auth, wrong-password
 #   ESP dropped at the gateway     esp, esp-blocked (force-encap tried: connects)
-#   UDP 500 rejected (ICMP)        ike-reach, port-unreachable
+#   UDP 500 rejected (ICMP)        ike-reach, port-unreachable, in under 6 s;
+#                                  connect says so in French (gateway-refused)
 #   UDP 500 dropped (silence)      ike-reach, no-answer
 #   a name that does not resolve   resolve, resolve-failed
 #   plain L2TP, UDP 1701 dropped   l2tp, l2tp-no-answer (no L2TP server; the
@@ -91,11 +92,13 @@ gateway_rule() {
 	EOF2
 }
 
-# diagnose NAME RC STEP CAUSE: `roadvpn diagnose NAME --json` exits RC and names STEP and CAUSE.
+# diagnose NAME RC STEP CAUSE: `roadvpn diagnose NAME --json` exits RC and names STEP and CAUSE
+# (DIAG_SECS: how long it took).
 diagnose() {
 	local start=$SECONDS
 	ft_expect "$2" "$O.$1.json" ft_as rvtest-allowed "$ROADVPN" diagnose "$1" --json
-	ft_info "$1: $(grep -o '"failed-step": [^,]*, "cause": [^,]*' "$O.$1.json") after $((SECONDS - start)) s"
+	DIAG_SECS=$((SECONDS - start))
+	ft_info "$1: $(grep -o '"failed-step": [^,]*, "cause": [^,]*' "$O.$1.json") after $DIAG_SECS s"
 	ft_grep "\"failed-step\": ${3:-null}, \"cause\": ${4:-null}" "$O.$1.json"
 	sleep "${SESSION_GAP:-3}"
 }
@@ -149,6 +152,17 @@ diagnose good 1 '"esp"' '"esp-blocked"'
 ft_grep '"force-encap": "connects"' "$O.good.json"
 gateway_rule 'udp dport 500 reject'
 diagnose good 1 '"ike-reach"' '"port-unreachable"'
+# A refusal is told from silence at once (session/refusal.c), not after IKE's 20 s.
+[ "$DIAG_SECS" -lt 6 ] || ft_fail "UDP 500 rejected: diagnosed after $DIAG_SECS s (want < 6)"
+ft_grep 'the gateway refused IKE: UDP port 500 unreachable \(ICMP\)' "$O.good.json"
+ft_info "the refusal as connect says it, in French, within seconds"
+start=$SECONDS
+ft_expect 3 "$O.refused.fr" ft_as rvtest-allowed env LC_ALL=C.UTF-8 LANGUAGE=fr \
+	ROADVPN_LOCALEDIR="$ROADVPN_LOCALEDIR" "$ROADVPN" connect good --wait --no-network
+cat "$O.refused.fr" >&2
+[ $((SECONDS - start)) -lt 6 ] || ft_fail "UDP 500 rejected: connect failed after $((SECONDS - start)) s"
+ft_grep 'La passerelle a refusé la connexion' "$O.refused.fr"
+sleep "${SESSION_GAP:-3}"
 gateway_rule 'udp dport 500 drop'
 diagnose good 1 '"ike-reach"' '"no-answer"'
 gateway_rule 'udp dport 1701 drop'

@@ -12,6 +12,9 @@
  * IKE: a later ICMP is stale or forged, and IKE's own timers decide). An
  * attacker who can forge ICMP on the path can drop our packets as well:
  * failing in 1-3 s instead of 20 s gives it nothing new.
+ *
+ * Only UDP/500: IKE moves to UDP/4500 (NAT-T) only after the gateway
+ * answered on UDP/500, and an answer ends the matter as above.
  */
 #include <stdio.h>
 
