@@ -14,6 +14,9 @@ static const struct {
 	{ "no-answer", NULL,
 	  N_("Check the gateway's address and that you are online. A firewall on the way may block "
 	     "UDP ports 500, 4500 or 1701.") },
+	{ "gateway-refused", NULL,
+	  N_("The gateway's VPN service refused the connection: it may be restarting, or a firewall "
+	     "rejects UDP port 500. Try again in a minute, or ask your administrator.") },
 	{ "tunnel-auth-failed", NULL,
 	  N_("The L2TP tunnel secret does not match the gateway's: correct it on the PPP page, or "
 	     "leave it empty if the gateway uses none.") },
