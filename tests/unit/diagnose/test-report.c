@@ -138,6 +138,21 @@ static void test_reach(void **state)
 	assert_verdict(&o, DIAGNOSE_STEP_IKE_REACH, DIAGNOSE_CAUSE_PORT_UNREACHABLE);
 }
 
+/* A refusal (session/refusal.c): ike-reach; the port unreachable named, another ICMP in the message. */
+static void test_refused(void **state)
+{
+	struct diagnose_outcome o = failed_at(SESSION_PHASE_IKE_MAIN_MODE,
+					      SESSION_REASON_GATEWAY_REFUSED,
+					      "the gateway refused IKE: UDP port 500 unreachable (ICMP)");
+
+	o.evidence.ike_port_unreachable = true;
+	assert_verdict(&o, DIAGNOSE_STEP_IKE_REACH, DIAGNOSE_CAUSE_PORT_UNREACHABLE);
+	o.evidence.ike_port_unreachable = false;
+	strcpy(o.failure.detail, "the gateway refused IKE: UDP port 500 administratively "
+				 "prohibited (ICMP; a firewall rejects it)");
+	assert_verdict(&o, DIAGNOSE_STEP_IKE_REACH, DIAGNOSE_CAUSE_OTHER);
+}
+
 static void test_proposals(void **state)
 {
 	struct diagnose_outcome o = failed_at(SESSION_PHASE_IKE_MAIN_MODE,
@@ -318,6 +333,7 @@ int main(void)
 		cmocka_unit_test(test_plain_l2tp),
 		cmocka_unit_test(test_resolve),
 		cmocka_unit_test(test_reach),
+		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_proposals),
 		cmocka_unit_test(test_ike_auth),
 		cmocka_unit_test(test_esp_and_l2tp),

@@ -34,6 +34,9 @@ static void test_exit_codes_are_distinct_per_cause(void **state)
 
 	f.reason = SESSION_REASON_NO_ANSWER;
 	assert_int_equal(session_failure_exit_code(&f), 3);
+	f.reason = SESSION_REASON_GATEWAY_REFUSED;   /* "gateway unreachable", as silence */
+	assert_int_equal(session_failure_exit_code(&f), 3);
+	assert_string_equal(session_reason_to_string(f.reason), "gateway-refused");
 	f.reason = SESSION_REASON_AUTH_FAILED;
 	assert_int_equal(session_failure_exit_code(&f), 4);
 	f.reason = SESSION_REASON_TUNNEL_AUTH;
