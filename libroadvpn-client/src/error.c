@@ -106,6 +106,8 @@ static char *translated_message(RvcError code, const char *helper_says)
 		return g_strdup_printf(rvc_gettext(N_("roadvpnd refused a setting (it says: %s)")),
 				       rvc_problem_strip(helper_says));
 	case RVC_ERROR_FAILED:
+		if ((text = rvc_problem_render(helper_says)))
+			return text;
 		/* TRANSLATORS: %s is roadvpnd's own sentence (English) */
 		return g_strdup_printf(rvc_gettext(N_("roadvpnd could not do it (it says: %s)")),
 				       rvc_problem_strip(helper_says));

@@ -86,7 +86,7 @@ void rvc_diagnose_return_reply(GTask *task, GVariant *reply);
 const char *rvc_diagnose_step_nth(size_t i);
 const char *rvc_diagnose_cause_nth(size_t i);
 
-/* roadvpnd's profile problems (problem.c, the XML's Contract.ProfileProblems). */
+/* roadvpnd's profile problems and Failed's (problem.c, the XML's Contract.ProfileProblems). */
 struct rvc_problem {
 	const char *id;
 	const char *text;        /* msgid: the problem without its parameters */
@@ -94,7 +94,7 @@ struct rvc_problem {
 extern const struct rvc_problem rvc_problems[];
 extern const size_t rvc_problems_count;
 /*
- * An InvalidProfile message in the user's language, from the tag it begins
+ * An InvalidProfile or Failed message in the user's language, from the tag it begins
  * with ("<setting's label>: <problem>"); NULL when it has none this library
  * knows.
  */

@@ -1,6 +1,6 @@
 /*
  * roadvpnd's profile problems in the user's language. An InvalidProfile
- * error's message begins with a tag (the interface XML's
+ * or Failed error's message begins with a tag (the interface XML's
  * org.roadvpn.Contract.ProfileProblems):
  *   {problem=out-of-range setting=ppp.mtu min=576 max=1500} [ppp] mtu: ...
  * This file reads the tag and says "<setting's label>: <problem>" with the
@@ -45,6 +45,11 @@ const struct rvc_problem rvc_problems[] = {
 	{ "bad-name", N_("not a valid profile name (letters, digits, “.”, “_”, “-”)") },
 	{ "name-fixed", N_("it is the profile’s file name; add a copy instead") },
 	{ "bad-setting-name", N_("not a setting name such as ppp.user") },
+	{ "not-connected", N_("This profile is not connected.") },
+	{ "stopping", N_("roadvpnd is stopping. Try again in a moment.") },
+	{ "read-failed", N_("roadvpnd cannot read the profile’s file.") },
+	{ "write-failed", N_("roadvpnd cannot save the profile’s file.") },
+	{ "remove-failed", N_("roadvpnd cannot remove the profile’s file.") },
 };
 const size_t rvc_problems_count = G_N_ELEMENTS(rvc_problems);
 
@@ -149,10 +154,18 @@ static char *problem_text(const struct rvc_problem *p, GHashTable *params)
 	return text ? text : g_strdup(rvc_gettext(p->text));
 }
 
+/* A tag's names and values are ids, numbers and group.key: nothing else is read. */
+static gboolean tag_word(const char *s)
+{
+	return *s && strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789.-_") == strlen(s);
+}
+
 /* "{name=value ...} " at the start of message: its pairs, and where the sentence begins. */
 static GHashTable *parse_tag(const char *message, const char **rest)
 {
-	const char *end = message[0] == '{' ? memchr(message, '}', strnlen(message, TAG_MAX)) : NULL;
+	const char *end = g_str_has_prefix(message, "{problem=")
+				  ? memchr(message, '}', strnlen(message, TAG_MAX))
+				  : NULL;
 	g_autofree char *inner = NULL;
 	g_auto(GStrv) pairs = NULL;
 	GHashTable *params;
@@ -165,8 +178,11 @@ static GHashTable *parse_tag(const char *message, const char **rest)
 	for (char **p = pairs; *p; p++) {
 		char *eq = strchr(*p, '=');
 
-		if (eq && eq != *p)
-			g_hash_table_insert(params, g_strndup(*p, (gsize)(eq - *p)), g_strdup(eq + 1));
+		if (!eq)
+			continue;
+		*eq = '\0';
+		if (tag_word(*p) && tag_word(eq + 1))
+			g_hash_table_insert(params, g_strdup(*p), g_strdup(eq + 1));
 	}
 	*rest = end + 2;
 	return params;

@@ -74,24 +74,34 @@ no_english() {
 		ft_fail "English or roadvpnd's tag left under LANGUAGE=$1"
 	fi
 }
-ft_expect 2 "$O" in_lang fr "$ROADVPN" edit quick --set ppp.mtu=100
-ft_grep "^roadvpn: MTU${NB}: un nombre de 576 à 1500 est attendu$" "$O"
-no_english fr
-ft_expect 2 "$O" in_lang fr "$ROADVPN" edit quick --set ppp.colour=red
-ft_grep "^roadvpn: ppp\.colour${NB}: paramètre inconnu$" "$O"
-no_english fr
-ft_expect 2 "$O" in_lang fr "$ROADVPN" add bad --gateway bad..name --user bob --ipsec false
-ft_grep "^roadvpn: Passerelle${NB}: ni un nom d'hôte ni une adresse IPv4$" "$O"
-no_english fr
-ft_expect 2 "$O" in_lang zh_CN "$ROADVPN" edit quick --set ppp.mtu=100
-ft_grep '^roadvpn: MTU：应为 576 到 1500 之间的数字$' "$O"
-no_english zh_CN
-ft_expect 2 "$O" in_lang zh_CN "$ROADVPN" edit quick --set ppp.colour=red
-ft_grep '^roadvpn: ppp\.colour：未知设置$' "$O"
-no_english zh_CN
-ft_expect 2 "$O" in_lang zh_CN "$ROADVPN" add bad --gateway bad..name --user bob --ipsec false
-ft_grep '^roadvpn: 网关：不是主机名或 IPv4 地址$' "$O"
-no_english zh_CN
+# translated LANG STATUS LINE ARGS...: roadvpn ARGS exits with STATUS and says LINE (ERE).
+translated() {
+	local lang=$1 status=$2 line=$3
+	shift 3
+	ft_expect "$status" "$O" in_lang "$lang" "$ROADVPN" "$@"
+	ft_grep "^roadvpn: $line\$" "$O"
+	no_english "$lang"
+}
+bad_gw=(add bad --gateway bad..name --user bob --ipsec false)
+translated fr 2 "MTU${NB}: un nombre de 576 à 1500 est attendu" edit quick --set ppp.mtu=100
+translated fr 2 "ppp\.colour${NB}: paramètre inconnu" edit quick --set ppp.colour=red
+translated fr 2 "Passerelle${NB}: ni un nom d'hôte ni une adresse IPv4" "${bad_gw[@]}"
+translated zh_CN 2 'MTU：应为 576 到 1500 之间的数字' edit quick --set ppp.mtu=100
+translated zh_CN 2 'ppp\.colour：未知设置' edit quick --set ppp.colour=red
+translated zh_CN 2 '网关：不是主机名或 IPv4 地址' "${bad_gw[@]}"
+ft_info "roadvpnd's Failed in the language when it says why (Disconnect of a profile that is down)"
+translated fr 1 "Ce profil n'est pas connecté\." disconnect quick
+translated zh_CN 1 '此配置文件未连接。' disconnect quick
+ft_info "list: a broken profile file says why in the language"
+printf '[connection]\ngateway=vpn.example.com\n[ppp]\nuser=bob\nmtu=99999\n' \
+	>"$FT_STATE/connections/broken.conf"
+ft_expect 0 "$O" in_lang fr "$ROADVPN" list
+ft_grep "^broken +\(non valide${NB}: MTU${NB}: un nombre de 576 à 1500 est attendu\)$" "$O"
+ft_expect 0 "$O" env LC_ALL=C "$ROADVPN" list
+ft_grep "^broken +\(invalid: \[ppp\] mtu: expected a number from 576 to 1500, got '99999'\)$" "$O"
+rm "$FT_STATE/connections/broken.conf"
+ft_expect 1 "$O" env LC_ALL=C "$ROADVPN" disconnect quick
+ft_grep "^roadvpn: 'quick' is not connected$" "$O"
 ft_info "and roadvpnd's English sentence, without the tag, in the C locale"
 ft_expect 2 "$O" env LC_ALL=C "$ROADVPN" edit quick --set ppp.mtu=100
 ft_grep "^roadvpn: \[ppp\] mtu: expected a number from 576 to 1500, got '100'$" "$O"

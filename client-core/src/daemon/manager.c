@@ -861,9 +861,11 @@ static void on_disconnect_auth(GDBusMethodInvocation *inv, uid_t uid, bool ok, g
 		return;
 	}
 	if (!c) {
+		g_autofree char *tag = profile_problem_tag("not-connected", NULL, NULL, NULL);
+
 		g_dbus_method_invocation_return_error(inv, RV_ERROR,
 			rv_store_exists(m->store, name) ? RV_ERROR_FAILED : RV_ERROR_NO_SUCH_PROFILE,
-			"'%s' is not connected", name);
+			"%s'%s' is not connected", tag, name);
 		return;
 	}
 	rv_connection_log(c, RV_LOG_INFO, "roadvpnd", "disconnect requested");
@@ -891,9 +893,12 @@ static void diagnosis_free(gpointer data)
 {
 	struct diagnosis *d = data;
 
-	if (d->inv)
+	if (d->inv) {
+		g_autofree char *tag = profile_problem_tag("stopping", NULL, NULL, NULL);
+
 		g_dbus_method_invocation_return_error(d->inv, RV_ERROR, RV_ERROR_FAILED,
-						      "roadvpnd is stopping");
+						      "%sroadvpnd is stopping", tag);
+	}
 	diagnose_run_free(d->run);
 	g_free(d->name);
 	g_free(d);

@@ -195,8 +195,11 @@ gboolean rv_store_write(struct rv_store *store, const char *name, GKeyFile *kf, 
 	ok = g_file_set_contents_full(path, text, (gssize)len, G_FILE_SET_CONTENTS_CONSISTENT,
 				      0600, &local);
 	explicit_bzero(text, len);
-	if (!ok)
-		g_set_error(error, RV_ERROR, RV_ERROR_FAILED, "%s", local->message);
+	if (!ok) {
+		g_autofree char *tag = profile_problem_tag("write-failed", NULL, NULL, NULL);
+
+		g_set_error(error, RV_ERROR, RV_ERROR_FAILED, "%s%s", tag, local->message);
+	}
 	return ok;
 }
 
@@ -211,8 +214,11 @@ gboolean rv_store_remove(struct rv_store *store, const char *name, GError **erro
 
 	path = profile_path(store, name);
 	if (g_unlink(path) < 0) {
-		g_set_error(error, RV_ERROR, RV_ERROR_FAILED, "cannot remove %s: %s", path,
-			    g_strerror(errno));
+		int e = errno;
+		g_autofree char *tag = profile_problem_tag("remove-failed", NULL, NULL, NULL);
+
+		g_set_error(error, RV_ERROR, RV_ERROR_FAILED, "%scannot remove %s: %s", tag, path,
+			    g_strerror(e));
 		return FALSE;
 	}
 	return TRUE;

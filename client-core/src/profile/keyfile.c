@@ -126,17 +126,6 @@ static gboolean scan_error(GError **error, const struct scan *sc, const char *id
 			       "not a valid profile: line %u: %s", sc->line, what);
 }
 
-/* Names are echoed only when they are plain words: a line may hold anything. */
-static bool plain_name(const char *s, size_t n)
-{
-	if (n == 0 || n > 24)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		if (!g_ascii_isalnum(s[i]) && s[i] != '-' && s[i] != '_')
-			return false;
-	}
-	return true;
-}
 
 /* The first line number of name (a group, or "group\nkey"), or 0; then it is noted. */
 static unsigned int seen_before(struct scan *sc, const char *name)
@@ -157,7 +146,7 @@ static gboolean scan_group(struct scan *sc, const char *s, const char *end, GErr
 	if (!close || close[1 + strspn(close + 1, " \t")] != '\0')
 		return scan_error(error, sc, "syntax", NULL, "a '[' line that is not a [section]");
 	n = (size_t)(close - s - 1);
-	if (!plain_name(s + 1, n))
+	if (!profile_plain_name(s + 1, n))
 		return scan_error(error, sc, "syntax", NULL, "not a section name");
 	memcpy(sc->group, s + 1, n);
 	sc->group[n] = '\0';
@@ -228,7 +217,7 @@ static gboolean scan_key_value(struct scan *sc, const char *s, const char *end, 
 	if (++sc->keys > PROFILE_MAX_KEYS)
 		return scan_error(error, sc, "too-many", NULL, "more than %d keys",
 				  PROFILE_MAX_KEYS);
-	if (!plain_name(s, (size_t)(key_end - s)))
+	if (!profile_plain_name(s, (size_t)(key_end - s)))
 		return scan_error(error, sc, "syntax", NULL, "[%s]: not a key name", sc->group);
 	key = g_strndup(s, (size_t)(key_end - s));
 	if (!key_known(sc->group, key))
@@ -323,7 +312,9 @@ static char *read_bounded(const char *path, gsize *ret_len, GError **error)
 	gssize len = rv_file_read_bounded(path, data, PROFILE_MAX_SIZE + 1);
 
 	if (len < 0) {
-		g_set_error(error, PROFILE_ERROR, PROFILE_ERROR_IO, "cannot read %s: %s", path,
+		g_autofree char *tag = profile_problem_tag("read-failed", NULL, NULL, NULL);
+
+		g_set_error(error, PROFILE_ERROR, PROFILE_ERROR_IO, "%scannot read %s: %s", tag, path,
 			    g_strerror((int)-len));
 		return NULL;
 	}

@@ -1,5 +1,5 @@
 /*
- * The machine-readable tag of a profile error (profile.h): which setting and
+ * The machine-readable tag of a profile error, or of roadvpnd's Failed (profile.h): which setting and
  * what is wrong, as ids a front end translates. The English sentence after
  * it stays for the log and for clients older than the tag.
  */
@@ -36,21 +36,33 @@ const char *const profile_problems[] = {
 	"bad-name",          /* not a profile name */
 	"name-fixed",        /* [connection] name is the file's name */
 	"bad-setting-name",  /* not GROUP.KEY */
+	/* Failed's: not the profile's fault, but a person still reads why. */
+	"not-connected",     /* Disconnect of a profile that is not connected */
+	"stopping",          /* roadvpnd stops while it works on the call */
+	"read-failed",       /* the profile's file cannot be read */
+	"write-failed",      /* the profile's file cannot be written */
+	"remove-failed",     /* the profile's file cannot be removed */
 	NULL,
 };
 
-/* Only these go into a tag: what a profile may hold stays out. */
-static bool plain_word(const char *s)
+/*
+ * Names are echoed (in a message, in a tag) only when they are plain words:
+ * a line, or a caller's key, may hold anything.
+ */
+bool profile_plain_name(const char *s, size_t n)
 {
-	size_t n = s ? strlen(s) : 0;
-
-	if (n == 0 || n > 32)
+	if (n == 0 || n > 24)
 		return false;
 	for (size_t i = 0; i < n; i++) {
 		if (!g_ascii_isalnum(s[i]) && s[i] != '-' && s[i] != '_')
 			return false;
 	}
 	return true;
+}
+
+static bool plain_word(const char *s)
+{
+	return s && profile_plain_name(s, strlen(s));
 }
 
 char *profile_problem_tag(const char *id, const char *group, const char *key, const char *params)

@@ -91,15 +91,17 @@ enum profile_error_code {
 };
 
 /*
- * The machine-readable part of a PROFILE_ERROR_INVALID message (and of the
- * InvalidProfile errors roadvpnd makes itself), so that a front end can say
- * it in the user's language: the message begins with
+ * The machine-readable part of a PROFILE_ERROR message (and of the
+ * InvalidProfile and Failed errors roadvpnd makes itself), so that a front
+ * end can say it in the user's language: the message begins with
  *   {problem=ID setting=GROUP.KEY NAME=VALUE ...} English sentence
  * (the interface XML's org.roadvpn.Contract.ProfileProblems documents the
  * ids and parameters). setting and the parameters are only plain words and
  * numbers: never a value from the profile, which may be a secret.
  */
 extern const char *const profile_problems[];   /* the ids, NULL-terminated */
+/* A group or key name of 1-24 letters, digits, '-' and '_' (safe to echo). */
+bool profile_plain_name(const char *s, size_t n);
 /* "{problem=... } " for ID at group/key (either may be NULL), params "min=1 max=2" or NULL. */
 char *profile_problem_tag(const char *id, const char *group, const char *key, const char *params);
 /* The English sentence of a message, after its tag if it has one. */
