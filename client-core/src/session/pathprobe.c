@@ -66,6 +66,9 @@ void session_pathprobe_start(struct session_pathprobe *pp, usec_t now)
 		.reprobe = REPROBE,
 	};
 
+	/* NetworkManager configures the TUN (configure_network off): nothing here could follow. */
+	if (!session_host_holds_config(pp->host))
+		return;
 	plpmtu_init(&pp->pl, &cfg, &probe_ops, pp);
 	plpmtu_start(&pp->pl, now);
 }
