@@ -15,6 +15,8 @@
 #define rv_check_get_active(c) gtk_check_button_get_active(GTK_CHECK_BUTTON(c))
 #define rv_check_set_active(c, a) gtk_check_button_set_active(GTK_CHECK_BUTTON(c), (a))
 #define rv_scrolled_window_new() gtk_scrolled_window_new()
+/* Cancel and OK in a header bar, as GNOME Settings' own dialogs have them. */
+#define RV_DIALOG_FLAGS (GTK_DIALOG_MODAL | GTK_DIALOG_USE_HEADER_BAR)
 #define rv_root(w) GTK_WIDGET(gtk_widget_get_root(w))
 
 /* A function, not a macro: g_clear_pointer takes its address. */
@@ -83,6 +85,8 @@ static inline void rv_window_shrink(GtkWidget *w)
 #define rv_check_get_active(c) gtk_toggle_button_get_active(GTK_TOGGLE_BUTTON(c))
 #define rv_check_set_active(c, a) gtk_toggle_button_set_active(GTK_TOGGLE_BUTTON(c), (a))
 #define rv_scrolled_window_new() gtk_scrolled_window_new(NULL, NULL)
+/* nm-connection-editor's own dialogs have their buttons at the bottom. */
+#define RV_DIALOG_FLAGS GTK_DIALOG_MODAL
 #define rv_root(w) gtk_widget_get_toplevel(w)
 
 static inline void rv_dialog_destroy(GtkWidget *d)

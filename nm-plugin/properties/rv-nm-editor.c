@@ -190,10 +190,7 @@ static GtkWidget *scrolled(GtkWidget *child)
 
 static GtkWidget *new_dialog(RvNmEditor *self, const char *title, GtkGrid **grid)
 {
-	GtkWidget *toplevel = rv_root(self->page);
-	GtkWidget *d = gtk_dialog_new_with_buttons(title,
-		GTK_IS_WINDOW(toplevel) ? GTK_WINDOW(toplevel) : NULL,
-		GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+	GtkWidget *d = gtk_dialog_new_with_buttons(title, NULL, RV_DIALOG_FLAGS,
 		_("_Cancel"), GTK_RESPONSE_CANCEL, _("_OK"), GTK_RESPONSE_OK, NULL);
 
 	*grid = new_grid();
@@ -202,6 +199,13 @@ static GtkWidget *new_dialog(RvNmEditor *self, const char *title, GtkGrid **grid
 	g_signal_connect(d, "response", G_CALLBACK(on_dialog_response), self);
 	rv_dialog_hide_on_close(d);
 	return d;
+}
+
+static GtkWindow *toplevel_of(GtkWidget *w)
+{
+	GtkWidget *top = rv_root(w);
+
+	return GTK_IS_WINDOW(top) ? GTK_WINDOW(top) : NULL;
 }
 
 static void run_dialog(RvNmEditor *self, GtkWidget *dialog)
@@ -218,6 +222,8 @@ static void run_dialog(RvNmEditor *self, GtkWidget *dialog)
 	rv_form_load(self->form);
 	update_sensitivity(self);
 	dialog_update_ok(dialog, self->form);
+	/* Only now: when the editor built it, the page was in no window yet. */
+	gtk_window_set_transient_for(GTK_WINDOW(dialog), toplevel_of(self->page));
 	rv_dialog_show(dialog);
 }
 

@@ -4,12 +4,15 @@ VPN editor: the .name file (NM.VpnPluginInfo) -> libnm-vpn-plugin-roadvpn.so
 -> get_editor, which must pick the GTK 4 editor module for a GTK 4 process.
 The page must show the connection's vpn.data, write an edited field back with
 update_connection, keep the secrets' storage flags, and refuse (on the field
-and in update_connection) a bad gateway. A screenshot goes to SHOT.
+and in update_connection) a bad gateway; the IPsec dialog opens, disables OK
+for a bad proposal and its Cancel undoes the edit; the PPP dialog's OK keeps
+one. Screenshots go to SHOT and next to it (-bad, -ipsec, -ppp).
 
     nm-editor-gtk4.py NAME_FILE SHOT
 """
 import subprocess
 import sys
+import time
 
 import gi
 
@@ -59,10 +62,15 @@ def connection():
     return conn
 
 
-def settle(rounds=100):
+def settle(rounds=30):
+    """Run the main loop a while: ROUNDS/100 s at least, so frames (layout,
+    drawing) happen before a check or a screenshot."""
     ctx = GLib.MainContext.default()
-    for _ in range(rounds):
-        ctx.iteration(False)
+    end = time.monotonic() + rounds / 100
+    while time.monotonic() < end:
+        while ctx.pending():
+            ctx.iteration(False)
+        time.sleep(0.01)
 
 
 def loaded_modules():
@@ -132,6 +140,60 @@ def check_refused(editor, page, conn):
     return None
 
 
+def open_dialog(page, button, title):
+    """Click BUTTON on the page; the dialog it presents, titled TITLE."""
+    for w in widgets(page):
+        if isinstance(w, Gtk.Button) and w.get_label() == button:
+            w.emit("clicked")
+            break
+    settle()
+    for top in Gtk.Window.list_toplevels():
+        if top.get_title() == title and top.get_visible():
+            return top
+    fail(f"{button!r} showed no visible {title!r} dialog")
+    return None
+
+
+def check_ipsec_dialog(editor, page, conn, shot):
+    dialog = open_dialog(page, "_IPsec Settings…", "IPsec Settings")
+    if dialog.get_transient_for() is not page.get_root():
+        fail("the IPsec dialog is not transient for the window hosting the page")
+    ok = dialog.get_widget_for_response(Gtk.ResponseType.OK)
+    if not ok.get_sensitive():
+        fail("the IPsec dialog's OK is off with nothing wrong")
+    # GTK 4 takes a folded expander's rows out of the widget tree: unfold
+    advanced = [w for w in widgets(dialog) if isinstance(w, Gtk.Expander)]
+    if not advanced or advanced[0].get_expanded():
+        fail("the IPsec dialog's Advanced section is not there, folded")
+    advanced[0].set_expanded(True)
+    settle()
+    ike = field(dialog, "Phase 1 proposals:")
+    ike.set_text("aes256 sha1")
+    settle(10)
+    if ok.get_sensitive() or not ike.has_css_class("error"):
+        fail(f"a bad phase 1 proposal: OK {ok.get_sensitive()}, marked {ike.has_css_class('error')}")
+    subprocess.run(["import", "-window", "root", shot], check=True)
+    dialog.response(Gtk.ResponseType.CANCEL)
+    settle()
+    if dialog.get_visible():
+        fail("Cancel did not close the IPsec dialog")
+    editor.update_connection(conn)
+    if conn.get_setting_vpn().get_data_item("ipsec-ike") is not None:
+        fail("the IPsec dialog's Cancel kept the edited proposal")
+
+
+def check_ppp_dialog(editor, page, conn, shot):
+    dialog = open_dialog(page, "_PPP Settings…", "PPP Settings")
+    field(dialog, "MTU:").set_text("1300")
+    settle(10)
+    subprocess.run(["import", "-window", "root", shot], check=True)
+    dialog.response(Gtk.ResponseType.OK)
+    settle()
+    editor.update_connection(conn)
+    if conn.get_setting_vpn().get_data_item("mtu") != "1300":
+        fail("the PPP dialog's OK did not keep the MTU")
+
+
 def main():
     name_file, shot = sys.argv[1:3]
     info = NM.VpnPluginInfo.new_from_file(name_file)
@@ -150,11 +212,13 @@ def main():
     field(page, "Gateway:").set_text("vpn.example.com")
     settle()
     subprocess.run(["import", "-window", "root", shot], check=True)
+    check_ipsec_dialog(editor, page, conn, shot.replace(".png", "-ipsec.png"))
+    check_ppp_dialog(editor, page, conn, shot.replace(".png", "-ppp.png"))
     why = check_refused(editor, page, conn)
     settle()
     subprocess.run(["import", "-window", "root", shot.replace(".png", "-bad.png")],
                    check=True)
-    print(f"GTK 4 editor: shown, updated, bad gateway refused ({why}); {shot}")
+    print(f"GTK 4 editor: shown, updated, dialogs, bad gateway refused ({why}); {shot}")
 
 
 main()
