@@ -68,6 +68,46 @@ ft_run_inner() {
 	return 0
 }
 
+# ft_gateway_run GATEWAY NAME [START_ARGS...] -- ARGS: the outside part of a
+# test on a real gateway: tools/gateways/GATEWAY started as NAME (stopped
+# when this shell exits), then the test inside (ft_run_inner ARGS) with the
+# gateway's client.env in FT_CLIENT_ENV; exits with the test's status.
+ft_gateway_run() {
+	FT_GW_SCRIPT=$FT_SRC/tools/gateways/$1
+	FT_GW_NAME=$2
+	shift 2
+	local start=()
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		start+=("$1")
+		shift
+	done
+	[ $# -eq 0 ] || shift
+	trap '"$FT_GW_SCRIPT" stop --name "$FT_GW_NAME" >/dev/null 2>&1 || true' EXIT
+	"$FT_GW_SCRIPT" start --name "$FT_GW_NAME" "${start[@]}" >/dev/null ||
+		ft_fail "could not start $(basename "$FT_GW_SCRIPT" .sh)"
+	export FT_CLIENT_ENV=/tmp/roadvpn-test/$FT_GW_NAME/client.env
+	ft_run_inner "$@"
+	exit "$FT_RC"
+}
+
+# ft_net_snapshot PREFIX: the client namespace's IPv4 routes, links and
+# resolv.conf in PREFIX.route4, .links, .resolv (CL_NS from client.env).
+ft_net_snapshot() {
+	ip -n "$CL_NS" -4 route show table all | grep -v 'table local' >"$1.route4" || true
+	ip -n "$CL_NS" -br link | awk '{print $1}' | sort >"$1.links"
+	cp "/etc/netns/$CL_NS/resolv.conf" "$1.resolv"
+}
+
+# ft_net_check_clean WHEN: routes, links and resolv.conf as in the snapshot
+# $FT_STATE/before; WHEN says at which step in the failure.
+ft_net_check_clean() {
+	ft_net_snapshot "$FT_STATE/after"
+	diff -u "$FT_STATE/before.route4" "$FT_STATE/after.route4" >&2 || ft_fail "routes differ ($1)"
+	diff -u "$FT_STATE/before.links" "$FT_STATE/after.links" >&2 || ft_fail "links differ ($1)"
+	cmp -s "$FT_STATE/before.resolv" "$FT_STATE/after.resolv" ||
+		ft_fail "resolv.conf not restored ($1)"
+}
+
 # ft_enter ARGS: the whole test inside the namespaces (continues there).
 ft_enter() {
 	if [ -n "${FT_INNER:-}" ]; then

@@ -10,18 +10,12 @@
 # then restarted: no stale device, route or DNS entry.
 set -euo pipefail
 . "$(dirname "$0")/harness.sh"
-GW=$FT_SRC/tools/gateways
 
 ft_require
 if [ -z "${FT_INNER:-}" ]; then
 	command -v /usr/sbin/l2tpns >/dev/null && command -v freeradius >/dev/null ||
 		ft_skip "l2tpns or freeradius missing"
-	FT_GW_NAME=ft$$
-	trap '"$GW/l2tpns.sh" stop --name "$FT_GW_NAME" >/dev/null 2>&1 || true' EXIT
-	"$GW/l2tpns.sh" start --name "$FT_GW_NAME" >/dev/null || ft_fail "could not start l2tpns"
-	export FT_CLIENT_ENV=/tmp/roadvpn-test/$FT_GW_NAME/client.env
-	ft_run_inner "$@"
-	exit "$FT_RC"
+	ft_gateway_run l2tpns.sh ft$$ -- "$@"
 fi
 
 # shellcheck source=/dev/null
@@ -35,18 +29,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-snapshot() {
-	ip -n "$CL_NS" -4 route show table all | grep -v 'table local' >"$1.route4" || true
-	ip -n "$CL_NS" -br link | awk '{print $1}' | sort >"$1.links"
-	cp "$RESOLV" "$1.resolv"
-}
-
-check_clean() {
-	snapshot "$FT_STATE/after"
-	diff -u "$FT_STATE/before.route4" "$FT_STATE/after.route4" >&2 || ft_fail "routes differ ($1)"
-	diff -u "$FT_STATE/before.links" "$FT_STATE/after.links" >&2 || ft_fail "links differ ($1)"
-	cmp -s "$FT_STATE/before.resolv" "$RESOLV" || ft_fail "resolv.conf not restored ($1)"
-}
 
 # wait_state NAME STATE TIMEOUT_S
 wait_state() {
@@ -73,7 +55,7 @@ chown rvtest-allowed "$PW"
 chmod 600 "$PW"
 ft_start_polkit
 ft_start_roadvpnd "$CL_NS"
-snapshot "$FT_STATE/before"
+ft_net_snapshot "$FT_STATE/before"
 
 ft_expect 0 "$O" ft_as rvtest-admin "$ROADVPN" add gw --gateway "$GATEWAY" --user "$USER" \
 	--ipsec false --auth chap --password-flags ask --default-route false \
@@ -130,7 +112,7 @@ ft_expect 10 "$O" ft_as rvtest-denied "$ROADVPN" disconnect gw
 ft_info "disconnect restores the namespace"
 ft_expect 0 "$O" ft_as rvtest-allowed "$ROADVPN" disconnect gw
 wait_state gw disconnected 20
-check_clean "after disconnect"
+ft_net_check_clean "after disconnect"
 
 ft_info "NetworkManager mode: the tunnel comes up, the host network is left to the caller"
 ft_expect 0 "$O" ft_as rvtest-allowed gdbus call --system --dest org.roadvpn.Helper1 \
@@ -147,7 +129,7 @@ nm_tun=$(ip -n "$CL_NS" -br link | awk '$1 ~ /^rvpn[0-9]+/ {sub(/@.*/, "", $1); 
 cmp -s "$FT_STATE/before.resolv" "$RESOLV" || ft_fail "NM mode: roadvpnd changed resolv.conf"
 ft_expect 0 "$O" ft_as rvtest-allowed "$ROADVPN" disconnect gw
 wait_state gw disconnected 20
-check_clean "after the NetworkManager-mode connection"
+ft_net_check_clean "after the NetworkManager-mode connection"
 
 ft_info "a client killed mid-connect does not wedge the helper"
 ft_as rvtest-allowed "$ROADVPN" connect gw --wait --password-file "$PW" >"$O.k" 2>&1 </dev/null &
@@ -159,13 +141,13 @@ ft_expect 0 "$O" "$ROADVPN" list
 wait_state gw up 30
 ft_expect 0 "$O" "$ROADVPN" disconnect --all
 wait_state gw disconnected 20
-check_clean "after disconnect --all"
+ft_net_check_clean "after disconnect --all"
 
 ft_info "SIGTERM disconnects cleanly"
 ft_expect 0 "$O" ft_as rvtest-allowed "$ROADVPN" connect gw --wait --password-file "$PW"
 ft_stop_roadvpnd
 [ "$FT_ROADVPND_RC" -eq 0 ] || ft_fail "roadvpnd exited $FT_ROADVPND_RC after SIGTERM"
-check_clean "after SIGTERM"
+ft_net_check_clean "after SIGTERM"
 
 ft_info "roadvpnd killed while up (full tunnel), then restarted: no stale state"
 ft_start_roadvpnd "$CL_NS" "$FT_STATE/roadvpnd-2.log"
@@ -177,7 +159,7 @@ FT_ROADVPND_PID=
 ls "$FT_STATE/run"/conn-*.state >/dev/null 2>&1 || ft_fail "no crash record in $FT_STATE/run"
 ft_start_roadvpnd "$CL_NS" "$FT_STATE/roadvpnd-3.log"
 ft_grep 'cleaned up [0-9]+ stale' "$FT_STATE/roadvpnd-3.log"
-check_clean "after a crash and a restart"
+ft_net_check_clean "after a crash and a restart"
 ls "$FT_STATE/run"/conn-*.state >/dev/null 2>&1 && ft_fail "a crash record survived the restart"
 ft_stop_roadvpnd
 

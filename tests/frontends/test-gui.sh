@@ -20,7 +20,6 @@
 # connected, progress and error views and of the editor's IPsec and IP pages stay in $FT_STATE/screenshots.
 set -euo pipefail
 . "$(dirname "$0")/harness.sh"
-GW=$FT_SRC/tools/gateways
 PY=/usr/bin/python3
 
 ft_require
@@ -34,13 +33,7 @@ if [ -z "${FT_INNER:-}" ]; then
 		"$PY" -c "import importlib.util as u, sys; sys.exit(u.find_spec('$m') is None)" ||
 			ft_skip "no python3-$m for $PY"
 	done
-	FT_GW_NAME=gui$$
-	trap '"$GW/softether.sh" stop --name "$FT_GW_NAME" >/dev/null 2>&1 || true' EXIT
-	"$GW/softether.sh" start --name "$FT_GW_NAME" --mode ipsec-natt >/dev/null ||
-		ft_fail "could not start SoftEther"
-	export FT_CLIENT_ENV=/tmp/roadvpn-test/$FT_GW_NAME/client.env
-	ft_run_inner "$@"
-	exit "$FT_RC"
+	ft_gateway_run softether.sh gui$$ --mode ipsec-natt -- "$@"
 fi
 
 # shellcheck source=/dev/null

@@ -11,7 +11,6 @@
 # without it, roadvpnd runs in a network namespace of its own.
 set -euo pipefail
 . "$(dirname "$0")/harness.sh"
-GW=$FT_SRC/tools/gateways
 
 ft_require
 command -v gcore >/dev/null && command -v gdb >/dev/null || ft_skip "no gdb/gcore"
@@ -23,12 +22,7 @@ cap_eff=$(awk '/^CapEff:/ {print $2}' /proc/self/status)
 	ft_skip "kernel.yama.ptrace_scope is 3: nobody may ptrace"
 if [ -z "${FT_INNER:-}" ] && command -v /usr/sbin/l2tpns >/dev/null &&
 	command -v freeradius >/dev/null; then
-	FT_GW_NAME=ftm$$
-	trap '"$GW/l2tpns.sh" stop --name "$FT_GW_NAME" >/dev/null 2>&1 || true' EXIT
-	"$GW/l2tpns.sh" start --name "$FT_GW_NAME" >/dev/null || ft_fail "could not start l2tpns"
-	export FT_CLIENT_ENV=/tmp/roadvpn-test/$FT_GW_NAME/client.env
-	ft_run_inner "$@"
-	exit "$FT_RC"
+	ft_gateway_run l2tpns.sh ftm$$ -- "$@"
 fi
 ft_enter "$@"
 

@@ -189,6 +189,15 @@ t_wait_exit() {
 	t_check_sanitizer
 }
 
+# t_stop [SECONDS]: SIGINT to roadvpnd (T_PID), noted in T_STOP_EPOCH for the
+# captures, and a clean exit (0) within SECONDS (25).
+t_stop() {
+	T_STOP_EPOCH=$(date +%s.%N)
+	kill -INT "$T_PID"
+	t_wait_exit "${1:-25}"
+	[ "$T_RC" -eq 0 ] || t_fail "roadvpnd exited $T_RC after SIGINT (expected 0)"
+}
+
 # ASan/UBSan builds: any report is a failure of its own, named as such.
 t_check_sanitizer() {
 	if grep -Eq 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$T_LOG"; then
@@ -325,9 +334,7 @@ t_session() {
 		t_fail "no route 203.0.113.0/24 via $tun"
 	grep -q "^nameserver $DNS1\$" "$T_RESOLV" || t_fail "DNS $DNS1 not in the namespace's resolv.conf"
 	grep -q "^nameserver $DNS2\$" "$T_RESOLV" || t_fail "DNS $DNS2 not in the namespace's resolv.conf"
-	kill -INT "$T_PID"
-	t_wait_exit 20
-	[ "$T_RC" -eq 0 ] || t_fail "roadvpnd exited $T_RC after SIGINT (expected 0)"
+	t_stop 20
 	t_capture_stop
 	t_check_stopccn
 	t_check_clean
@@ -425,10 +432,7 @@ t_ipsec_session() {
 	t_await_up 5
 	t_info "$(grep -m1 'IPsec SA up' "$T_LOG" || true)"
 	grep -q "^nameserver $DNS1\$" "$T_RESOLV" || t_fail "DNS $DNS1 not in the namespace's resolv.conf"
-	T_STOP_EPOCH=$(date +%s.%N)
-	kill -INT "$T_PID"
-	t_wait_exit 25
-	[ "$T_RC" -eq 0 ] || t_fail "roadvpnd exited $T_RC after SIGINT (expected 0)"
+	t_stop
 	t_capture_stop
 	t_check_no_clear_l2tp
 	t_check_ike_delete

@@ -43,9 +43,7 @@ t_info "$tun has $global"
 ip netns exec "$CL_NS" ping -6 -n -c 3 -W 2 -I "$tun" 2001:db8:100::1 >"$STATE/ping6.log" 2>&1 ||
 	{ cat "$STATE/ping6.log" >&2; t_fail "ping6 2001:db8:100::1 through $tun failed"; }
 t_info "ping6 via $tun: $(grep -o '[0-9]* received' "$STATE/ping6.log")"
-kill -INT "$T_PID"
-t_wait_exit 20
-[ "$T_RC" -eq 0 ] || t_fail "roadvpnd exited $T_RC after SIGINT"
+t_stop 20
 t_capture_stop
 t_check_stopccn
 t_check_clean

@@ -119,9 +119,7 @@ tunnel_ping "after the reconnect"
 [ "$(outside_pings 3)" = 0 ] || t_fail "the outside address answered after the reconnect"
 t_info "reconnected: tunnel works, outside still shut"
 
-kill -INT "$T_PID"
-t_wait_exit 25
-[ "$T_RC" -eq 0 ] || t_fail "roadvpnd exited $T_RC after SIGINT (expected 0)"
+t_stop
 [ -z "$(tables)" ] || t_fail "table(s) left after the disconnect: $(tables)"
 ! has_record "$table" || t_fail "the crash record of $table outlived it"
 [ "$(outside_pings 3)" -ge 2 ] || t_fail "the outside address does not answer after the disconnect"

@@ -88,9 +88,7 @@ ip netns exec "$CL_NS" ping -n -c 3 -W 3 -M "do" -s $((mtu2 - 28)) -I "$tun" "$P
 t_info "path MTU 1200 while up: $tun MTU $mtu -> $mtu2, ping -M do -s $((mtu2 - 28)) answered"
 ip -n "$CL_NS" link set rv-cl mtu 1280
 
-kill -INT "$T_PID"
-t_wait_exit 25
-[ "$T_RC" -eq 0 ] || t_fail "roadvpnd exited $T_RC after SIGINT (expected 0)"
+t_stop
 t_capture_stop
 biggest=$(tshark -r "$T_PCAP" -Y "ip.src == $(t_client_addr) && esp" -T fields -e ip.len 2>/dev/null |
 	sort -n | tail -n 1)

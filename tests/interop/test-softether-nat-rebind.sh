@@ -125,10 +125,7 @@ now_ifindex=$(ip -n "$CL_NS" -o link show dev "$tun" 2>/dev/null | cut -d: -f1)
 	t_fail "the TUN device was replaced: ifindex $ifindex -> ${now_ifindex:-none}"
 t_info "three rebindings, no reconnect: one Main Mode, one 'connected:', still $tun"
 
-T_STOP_EPOCH=$(date +%s.%N)
-kill -INT "$T_PID"
-t_wait_exit 25
-[ "$T_RC" -eq 0 ] || t_fail "roadvpnd exited $T_RC after SIGINT (expected 0)"
+t_stop
 t_capture_stop
 t_check_no_clear_l2tp
 t_check_clean

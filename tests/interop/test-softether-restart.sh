@@ -89,8 +89,6 @@ restart_gateway kill
 await_reconnect 2 50
 grep -q 'gateway stopped answering (DPD)' "$T_LOG" || t_fail "the crash was not found by DPD"
 
-kill -INT "$T_PID"
-t_wait_exit 25
-[ "$T_RC" -eq 0 ] || t_fail "roadvpnd exited $T_RC after SIGINT (expected 0)"
+t_stop
 t_check_clean
 t_check_no_password "$PASSWORD" "$PSK"

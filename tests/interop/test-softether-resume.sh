@@ -112,8 +112,6 @@ ip netns exec "$CL_NS" ping -n -c 3 -W 2 -I "$tun" "$PING" >/dev/null ||
 	t_fail "ping through $tun failed after the reconnect"
 t_info "reconnected on the same $tun after the gateway's return; ping through"
 
-kill -INT "$T_PID"
-t_wait_exit 25
-[ "$T_RC" -eq 0 ] || t_fail "roadvpnd exited $T_RC after SIGINT (expected 0)"
+t_stop
 t_check_no_password "$PASSWORD" "$PSK"
 t_info PASS

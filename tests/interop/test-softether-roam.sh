@@ -112,9 +112,7 @@ grep -q "via $NEW_GW dev rv-cl2 proto static" <<<"$routes" || t_fail "pinned rou
 through_tunnel "after the move"
 t_info "same $tun (ifindex $ifindex), ping and TCP through it after the move"
 
-kill -INT "$T_PID"
-t_wait_exit 25
-[ "$T_RC" -eq 0 ] || t_fail "roadvpnd exited $T_RC after SIGINT (expected 0)"
+t_stop
 [ -z "$(t_tun)" ] || t_fail "the rvpn device is left after the disconnect"
 routes=$(gw_routes)
 grep -q 'proto static' <<<"$routes" && t_fail "our pinned route is left after the disconnect: $routes"
