@@ -192,6 +192,16 @@ const char *rvc_connection_get_peer_address(RvcConnection *connection)
 	return str(connection, rvc_dbus_connection_get_peer_address(connection->proxy));
 }
 
+const char *rvc_connection_get_ipv6_address(RvcConnection *connection)
+{
+	return str(connection, rvc_dbus_connection_get_ipv6_address(connection->proxy));
+}
+
+const char *rvc_connection_get_ipv6_peer_address(RvcConnection *connection)
+{
+	return str(connection, rvc_dbus_connection_get_ipv6_peer_address(connection->proxy));
+}
+
 const char *const *rvc_connection_get_dns(RvcConnection *connection)
 {
 	return strv(connection, rvc_dbus_connection_get_dns(connection->proxy));

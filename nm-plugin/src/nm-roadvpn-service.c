@@ -11,6 +11,8 @@
  *   up          -> Config + Ip4Config: the TUN device, the gateway, our
  *                  address, the peer, DNS and MTU; NetworkManager sets up
  *                  addresses, routes and DNS as for any VPN;
+ *   IPv6CP up   -> HAS_IP6 and Ip6Config: the link-local addresses PPP
+ *                  agreed on (with up, or resent when IPv6CP opens later);
  *   failure     -> the phase and reason in the log, the nearest
  *                  NMVpnPluginFailure for NetworkManager (one, see stop());
  *   lost after up -> roadvpnd reconnects on its own: with the TUN device
@@ -33,6 +35,7 @@
 #include <NetworkManager.h>
 #include <roadvpn-client/roadvpn-client.h>
 
+#include "rv-nm-ip6.h"
 #include "rv-nm-map.h"
 
 #define RV_TYPE_NM_SERVICE (rv_nm_service_get_type())
@@ -49,6 +52,8 @@ struct _RvNmService {
 	guint32 gateway4;          /* network byte order */
 	unsigned int ifindex;      /* of the TUN device NetworkManager was given */
 	gboolean reconnecting;     /* lost after up, roadvpnd is on it */
+	gboolean ip6_sent;         /* NetworkManager has this link's Ip6Config */
+	gboolean never_default6;   /* IPv6's default route stays off the VPN */
 	gboolean stopping;
 };
 
@@ -117,12 +122,11 @@ static GVariant *ip4_addr(const char *text)
 	return text && inet_pton(AF_INET, text, &a) == 1 ? g_variant_new_uint32(a.s_addr) : NULL;
 }
 
-static void send_config(RvNmService *self)
+/* The general part: device, gateway, MTU, and which of IPv4 and IPv6 follow. */
+static void send_general(RvNmService *self, gboolean has_ip6)
 {
 	RvcConnection *c = self->conn;
-	GVariantBuilder general, ip4, dns;
-	GVariant *addr = ip4_addr(rvc_connection_get_address(c));
-	GVariant *peer = ip4_addr(rvc_connection_get_peer_address(c));
+	GVariantBuilder general;
 
 	g_variant_builder_init(&general, G_VARIANT_TYPE_VARDICT);
 	g_variant_builder_add(&general, "{sv}", NM_VPN_PLUGIN_CONFIG_TUNDEV,
@@ -135,9 +139,17 @@ static void send_config(RvNmService *self)
 	g_variant_builder_add(&general, "{sv}", NM_VPN_PLUGIN_CONFIG_HAS_IP4,
 			      g_variant_new_boolean(TRUE));
 	g_variant_builder_add(&general, "{sv}", NM_VPN_PLUGIN_CONFIG_HAS_IP6,
-			      g_variant_new_boolean(FALSE));
+			      g_variant_new_boolean(has_ip6));
 	nm_vpn_service_plugin_set_config(NM_VPN_SERVICE_PLUGIN(self),
 					 g_variant_builder_end(&general));
+}
+
+static void send_ip4(RvNmService *self)
+{
+	RvcConnection *c = self->conn;
+	GVariantBuilder ip4, dns;
+	GVariant *addr = ip4_addr(rvc_connection_get_address(c));
+	GVariant *peer = ip4_addr(rvc_connection_get_peer_address(c));
 
 	g_variant_builder_init(&ip4, G_VARIANT_TYPE_VARDICT);
 	if (addr)
@@ -155,12 +167,60 @@ static void send_config(RvNmService *self)
 	}
 	g_variant_builder_add(&ip4, "{sv}", NM_VPN_PLUGIN_IP4_CONFIG_DNS,
 			      g_variant_builder_end(&dns));
+	nm_vpn_service_plugin_set_ip4_config(NM_VPN_SERVICE_PLUGIN(self),
+					     g_variant_builder_end(&ip4));
+}
+
+/*
+ * IPv6CP is up: NetworkManager gets our link-local address (/64, as roadvpnd
+ * itself would put it on the TUN) and the peer's; IPv6's default route
+ * only as rv_nm_ip6_never_default() says. FALSE when IPv6CP is not (yet) up.
+ */
+static gboolean send_ip6(RvNmService *self)
+{
+	GVariant *ip6 = rv_nm_ip6_config(rvc_connection_get_ipv6_address(self->conn),
+					 rvc_connection_get_ipv6_peer_address(self->conn),
+					 self->never_default6);
+
+	if (!ip6)
+		return FALSE;
+	say("IPv6: %s peer %s", rvc_connection_get_ipv6_address(self->conn),
+	    rvc_connection_get_ipv6_peer_address(self->conn));
+	nm_vpn_service_plugin_set_ip6_config(NM_VPN_SERVICE_PLUGIN(self), ip6);
+	return TRUE;
+}
+
+/*
+ * Config, Ip4Config and, when IPv6CP is up already, Ip6Config. NetworkManager
+ * (1.42) completes the VPN once it has every part Config announced.
+ */
+static void send_config(RvNmService *self)
+{
+	RvcConnection *c = self->conn;
+	gboolean has_ip6 = *rvc_connection_get_ipv6_address(c) != '\0';
+
+	send_general(self, has_ip6);
 	self->ifindex = if_nametoindex(rvc_connection_get_interface(c));
 	say("up: %s address %s peer %s mtu %u (%s)", rvc_connection_get_interface(c),
 	    rvc_connection_get_address(c), rvc_connection_get_peer_address(c),
 	    rvc_connection_get_mtu(c), rvc_connection_get_auth_method(c));
-	nm_vpn_service_plugin_set_ip4_config(NM_VPN_SERVICE_PLUGIN(self),
-					     g_variant_builder_end(&ip4));
+	send_ip4(self);
+	self->ip6_sent = has_ip6 && send_ip6(self);
+}
+
+/*
+ * IPv6CP opened after up. NetworkManager 1.42 takes a Config again while
+ * activated (HAS_IP6 now TRUE), waits for the Ip6Config it announces and
+ * applies it next to the IPv4 part it has (nm-vpn-connection.c:
+ * _dbus_signal_config_cb, _check_complete). Its Ip4Config stays.
+ */
+static void send_late_ip6(RvNmService *self)
+{
+	if (!*rvc_connection_get_ipv6_address(self->conn))
+		return;
+	say("IPv6CP is up after the connection: NetworkManager gets the IPv6 part");
+	send_general(self, TRUE);
+	self->ip6_sent = send_ip6(self);
 }
 
 static NMVpnPluginFailure failure_kind(const char *reason)
@@ -298,6 +358,8 @@ static void on_changed(RvcConnection *c, RvNmService *self)
 		on_lost(self);
 	} else if (phase == RVC_PHASE_UP && self->reconnecting) {
 		on_back(self);
+	} else if (phase == RVC_PHASE_UP && !self->ip6_sent) {
+		send_late_ip6(self);
 	}
 }
 
@@ -394,6 +456,11 @@ static RvcConnectOptions *connect_options(NMSettingVpn *s_vpn, const char *profi
 	return o;
 }
 
+static gboolean never_default(NMSettingIPConfig *s_ip)
+{
+	return s_ip && nm_setting_ip_config_get_never_default(s_ip);
+}
+
 static gboolean real_connect(NMVpnServicePlugin *plugin, NMConnection *connection,
 			     GError **error)
 {
@@ -424,9 +491,12 @@ static gboolean real_connect(NMVpnServicePlugin *plugin, NMConnection *connectio
 	self->profile_text = g_key_file_to_data(kf, NULL, NULL);
 	g_clear_pointer(&self->options, rvc_connect_options_free);
 	self->options = connect_options(s_vpn, self->profile_text);
-	self->stopping = self->reconnecting = FALSE;
+	self->stopping = self->reconnecting = self->ip6_sent = FALSE;
 	self->ifindex = 0;
 	self->gateway4 = 0;
+	self->never_default6 = rv_nm_ip6_never_default(
+		never_default(nm_connection_get_setting_ip4_config(connection)),
+		never_default(nm_connection_get_setting_ip6_config(connection)));
 	g_clear_object(&self->cancel);
 	self->cancel = g_cancellable_new();
 

@@ -2,7 +2,9 @@
 # The NetworkManager test harness (issue 16): real NetworkManager, polkitd
 # and a private system bus with roadvpnd on it, in a mount + pid namespace
 # that lives in the client network namespace of a real SoftEther
-# L2TP/IPsec gateway (tools/gateways/softether.sh, namespaces rvt-nmPID-*).
+# L2TP/IPsec gateway (tools/gateways/softether.sh, namespaces rvt-nmPID-*),
+# or with NMH_PEER=l2tpns before nmh_require, of l2tpns (plain L2TP, with
+# IPv6CP; tools/gateways/l2tpns.sh: no PSK, no server restarts).
 # NetworkManager-roadvpn is installed with `meson install --destdir` into
 # an overlay of /usr that only this namespace sees; /etc and /var are
 # overlays too, so NetworkManager's files never reach the machine.
@@ -26,13 +28,16 @@
 # shellcheck source=harness.sh
 . "$(dirname "${BASH_SOURCE[0]}")/harness.sh"
 
-NMH_GW=$FT_SRC/tools/gateways/softether.sh
+NMH_PEER=${NMH_PEER:-softether}
+NMH_GW=$FT_SRC/tools/gateways/$NMH_PEER.sh
 NMH_NM=${NMH_NM:-/usr/sbin/NetworkManager}
 
 nmh_require() {
 	ft_require
 	local c
-	for c in "$NMH_NM" nmcli meson /usr/libexec/softether/vpnserver/vpnserver nsenter; do
+	local -a peer=(/usr/libexec/softether/vpnserver/vpnserver)
+	[ "$NMH_PEER" = l2tpns ] && peer=(/usr/sbin/l2tpns freeradius)
+	for c in "$NMH_NM" nmcli meson nsenter "${peer[@]}"; do
 		command -v "$c" >/dev/null 2>&1 || [ -x "$c" ] || ft_skip "missing $c"
 	done
 	[ -n "${NM_BUILD_ROOT:-}" ] && [ -d "$NM_BUILD_ROOT" ] || ft_skip "NM_BUILD_ROOT is not set"
@@ -48,8 +53,10 @@ nmh_enter() {
 	# per run: other worktrees may run the same test at the same time
 	FT_STATE=/tmp/roadvpn-ft/${FT_PROG%.sh}-$NMH_NAME
 	trap '"$NMH_GW" stop --name "$NMH_NAME" >/dev/null 2>&1 || true' EXIT
-	"$NMH_GW" start --name "$NMH_NAME" --mode "${NMH_MODE:-ipsec-natt}" >/dev/null ||
-		ft_fail "could not start SoftEther"
+	local -a mode=(--mode "${NMH_MODE:-ipsec-natt}")
+	[ "$NMH_PEER" = l2tpns ] && mode=()
+	"$NMH_GW" start --name "$NMH_NAME" "${mode[@]}" >/dev/null ||
+		ft_fail "could not start $NMH_PEER"
 	export FT_CLIENT_ENV=/tmp/roadvpn-test/$NMH_NAME/client.env NMH_NAME
 	# shellcheck source=/dev/null
 	. "$FT_CLIENT_ENV"
@@ -218,7 +225,8 @@ nmh_no_secret() {
 	local f s
 	for f in "$@"; do
 		[ -f "$f" ] || continue
-		for s in "$PASSWORD" "$PSK"; do
+		for s in "$PASSWORD" "${PSK:-}"; do
+			[ -n "$s" ] || continue
 			if grep -qF -- "$s" "$f"; then ft_fail "a secret appears in $(basename "$f")"; fi
 		done
 	done

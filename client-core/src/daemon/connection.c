@@ -7,6 +7,7 @@
  */
 #include <arpa/inet.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "connection.h"
 #include "runstate.h"
@@ -84,6 +85,32 @@ static void set_ip(struct rv_connection *c, const struct session_up_info *info)
 	rv_dbus_connection_set_dns(c->iface, dns_list);
 	rv_dbus_connection_set_mtu(c->iface, info->mtu);
 	rv_dbus_connection_set_auth_method(c->iface, info->auth_method ? info->auth_method : "");
+	/* Up (again): IPv6CP, if it opens on this link, says so afterwards (on_ipv6_up). */
+	rv_dbus_connection_set_ipv6_address(c->iface, "");
+	rv_dbus_connection_set_ipv6_peer_address(c->iface, "");
+}
+
+/* fe80::IID, the link-local address an interface identifier stands for. */
+static const char *link_local(const uint8_t iid[8], char *buf, size_t len)
+{
+	uint8_t a[16] = { 0xfe, 0x80 };
+
+	memcpy(&a[8], iid, 8);
+	return inet_ntop(AF_INET6, a, buf, (socklen_t)len);
+}
+
+/*
+ * IPv6CP is up: both link-local addresses. `ip -6 addr` shows ours to every
+ * local user once it is on the TUN, and the peer's is the one our address
+ * talks to on a point-to-point link: nothing the host does not show anyway.
+ */
+static void on_ipv6_up(void *user_data, const uint8_t local_iid[8], const uint8_t peer_iid[8])
+{
+	struct rv_connection *c = user_data;
+	char a[INET6_ADDRSTRLEN];
+
+	rv_dbus_connection_set_ipv6_address(c->iface, link_local(local_iid, a, sizeof(a)));
+	rv_dbus_connection_set_ipv6_peer_address(c->iface, link_local(peer_iid, a, sizeof(a)));
 }
 
 /*
@@ -230,6 +257,7 @@ struct rv_connection *rv_connection_new(GDBusObjectManagerServer *om, unsigned i
 	static const struct session_ops session_ops = {
 		.phase_changed = on_phase,
 		.up = on_up,
+		.ipv6_up = on_ipv6_up,
 		.finished = on_finished,
 	};
 

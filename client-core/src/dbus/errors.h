@@ -11,7 +11,7 @@
  * org.roadvpn.Contract.Version in data/dbus/org.roadvpn.Helper1.xml; the
  * compatibility rule is there too).
  */
-#define RV_DBUS_INTERFACE_VERSION "1.2"
+#define RV_DBUS_INTERFACE_VERSION "1.3"
 
 enum rv_error_code {
 	RV_ERROR_FAILED,

@@ -194,6 +194,12 @@ struct net_state *net_config_apply(const struct net_config *cfg, char **ret_erro
  * a malloc'd reason in *ret_error.
  */
 int net_config_add_ipv6(struct net_state *state, const uint8_t iid[8], char **ret_error);
+/*
+ * A TUN device the caller configures (configure-network=false), before it
+ * is up: no kernel link-local address, no default route from a Router
+ * Advertisement. Best effort (IPv6 may be off).
+ */
+void net_ipv6_leave_to_caller(const char *ifname);
 /* Undo everything net_config_apply() did; NULL-safe; frees state. */
 void net_config_undo(struct net_state *state);
 

@@ -157,12 +157,12 @@ static void rtnl_set_addrgenmode_none(struct net_rtnl *rtnl)
 }
 
 /* Per-device IPv6 settings of this network namespace; best effort (IPv6 may be off). */
-static void rtnl_ipv6_sysctl(struct net_rtnl *rtnl, const char *key, const char *value)
+static void ipv6_sysctl(const char *ifname, const char *key, const char *value)
 {
 	char path[128];
 	FILE *f;
 
-	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/%s", rtnl->ifname, key);
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/%s", ifname, key);
 	f = fopen(path, "we");
 	if (!f) {
 		rv_log_debug(NET_LOG, "cannot set %s: %s", path, strerror(errno));
@@ -172,6 +172,19 @@ static void rtnl_ipv6_sysctl(struct net_rtnl *rtnl, const char *key, const char 
 	fputs(value, f);
 	if (fclose(f) != 0)
 		rv_log_debug(NET_LOG, "cannot set %s: %s", path, strerror(errno));
+}
+
+/*
+ * The caller (NetworkManager) configures the device and brings it up: the
+ * kernel must not make a link-local address of its own (the gateway drops
+ * any source but the one IPv6CP agreed on, which the caller is given), nor
+ * take the default route from the gateway's Router Advertisement behind
+ * the caller's back (its never-default decides). SLAAC addresses stay.
+ */
+void net_ipv6_leave_to_caller(const char *ifname)
+{
+	ipv6_sysctl(ifname, "addr_gen_mode", "1");
+	ipv6_sysctl(ifname, "accept_ra_defrtr", "0");
 }
 
 static int rtnl_link_up(struct net_rtnl *rtnl, unsigned int old_flags, unsigned int old_mtu,
@@ -211,7 +224,7 @@ static int rtnl_setup_link(struct net_rtnl *rtnl, const struct net_config *cfg,
 	rtnl_set_addrgenmode_none(rtnl);
 	/* Split tunnel: the gateway's Router Advertisement must not take the IPv6 default route. */
 	if (!cfg->default_route)
-		rtnl_ipv6_sysctl(rtnl, "accept_ra_defrtr", "0");
+		ipv6_sysctl(rtnl->ifname, "accept_ra_defrtr", "0");
 	return rtnl_link_up(rtnl, flags, mtu, cfg->mtu, ret_error);
 }
 

@@ -179,6 +179,8 @@ static void bring_up(struct session *s)
 		return;
 	}
 	datapath_tun_opened(s->dp);
+	if (!s->host.configure_network)
+		net_ipv6_leave_to_caller(s->host.tun.name);
 
 	if (!session_host_apply(&s->host, &peer, &cfg))
 		return;
@@ -270,6 +272,15 @@ static void measure_mtu(struct session *s)
 
 /* The phase machine --------------------------------------------------- */
 
+/* IPv6CP is up: the link-local address on the TUN (when we configure it), and the owner told. */
+static void ipv6_up(struct session *s)
+{
+	session_host_add_ipv6(&s->host, s->link.ipv6cp.local_iid);
+	if (s->core.ops.ipv6_up)
+		s->core.ops.ipv6_up(s->core.user_data, s->link.ipv6cp.local_iid,
+				    s->link.ipv6cp.peer_iid);
+}
+
 static gboolean advance(gpointer user_data)
 {
 	struct session *s = user_data;
@@ -296,7 +307,7 @@ static gboolean advance(gpointer user_data)
 	if (session_link_take_netconfig(&s->link))
 		bring_up(s);
 	if (session_link_take_ipv6(&s->link))
-		session_host_add_ipv6(&s->host, s->link.ipv6cp.local_iid);
+		ipv6_up(s);
 
 	link_changed(s);
 	rearm_timer(s);

@@ -55,6 +55,12 @@ struct session_evidence {
 struct session_ops {
 	void (*phase_changed)(void *user_data, enum session_phase phase);
 	void (*up)(void *user_data, const struct session_up_info *info);
+	/*
+	 * IPv6CP is up (after up, possibly some time after): the interface
+	 * identifiers PPP agreed on, ours and the peer's (fe80::IID/64 each).
+	 * Optional.
+	 */
+	void (*ipv6_up)(void *user_data, const uint8_t local_iid[8], const uint8_t peer_iid[8]);
 	/* The session ended: failure is NULL after a clean disconnect. */
 	void (*finished)(void *user_data, const struct session_failure *failure);
 };

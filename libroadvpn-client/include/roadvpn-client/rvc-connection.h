@@ -50,6 +50,14 @@ int rvc_connection_get_exit_code(RvcConnection *connection);
 const char *rvc_connection_get_interface(RvcConnection *connection);
 const char *rvc_connection_get_address(RvcConnection *connection);
 const char *rvc_connection_get_peer_address(RvcConnection *connection);
+/*
+ * Once IPv6CP is up (it may open after the connection is up, or never):
+ * our link-local address ("fe80::cb00:7101:0:0", prefix length 64) and
+ * the peer's; "" before, and from a helper older than interface 1.3.
+ * "changed" is emitted when they appear.
+ */
+const char *rvc_connection_get_ipv6_address(RvcConnection *connection);
+const char *rvc_connection_get_ipv6_peer_address(RvcConnection *connection);
 /* DNS servers and routes through the tunnel ("0.0.0.0/0" for a full tunnel); never NULL. */
 const char *const *rvc_connection_get_dns(RvcConnection *connection);
 const char *const *rvc_connection_get_routes(RvcConnection *connection);
