@@ -116,6 +116,14 @@ static void close_attempt(struct session *s)
 
 /* Up ------------------------------------------------------------------ */
 
+/* The owner hears IPv6CP's interface identifiers (Connection.Ipv6Address). */
+static void tell_ipv6_up(struct session *s)
+{
+	if (s->core.ops.ipv6_up)
+		s->core.ops.ipv6_up(s->core.user_data, s->link.ipv6cp.local_iid,
+				    s->link.ipv6cp.peer_iid);
+}
+
 static void log_connected(struct session *s, const struct net_config *cfg)
 {
 	const struct ppp_ipcp_info *ipcp = &s->link.ipcp;
@@ -147,6 +155,9 @@ static void log_connected(struct session *s, const struct net_config *cfg)
 		    s->host.tun.name, local, peer, cfg->mtu, dns, info.auth_method);
 	if (s->core.ops.up)
 		s->core.ops.up(s->core.user_data, &info);
+	/* IPv6CP opened before up: the owner hears of it now (later: ipv6_up()). */
+	if (s->link.has_ipv6)
+		tell_ipv6_up(s);
 }
 
 /* The network watch leaves out what is ours: the TUN's routes and the gateway pin. */
@@ -272,13 +283,11 @@ static void measure_mtu(struct session *s)
 
 /* The phase machine --------------------------------------------------- */
 
-/* IPv6CP is up: the link-local address on the TUN (when we configure it), and the owner told. */
+/* IPv6CP opened after up: the link-local address on the TUN (when we configure it). */
 static void ipv6_up(struct session *s)
 {
 	session_host_add_ipv6(&s->host, s->link.ipv6cp.local_iid);
-	if (s->core.ops.ipv6_up)
-		s->core.ops.ipv6_up(s->core.user_data, s->link.ipv6cp.local_iid,
-				    s->link.ipv6cp.peer_iid);
+	tell_ipv6_up(s);
 }
 
 static gboolean advance(gpointer user_data)
