@@ -56,10 +56,16 @@ void session_pathprobe_init(struct session_pathprobe *pp, struct session_link *l
 	plpmtu_stop(&pp->pl);
 }
 
+/* The path MTU the kernel has for the gateway now: the search's top. */
+static unsigned kernel_path(const struct session_pathprobe *pp)
+{
+	return pp->host->stack.path_mtu ? pp->host->stack.path_mtu : 1500;
+}
+
 void session_pathprobe_start(struct session_pathprobe *pp, usec_t now)
 {
 	const struct plpmtu_config cfg = {
-		.max = pp->host->stack.path_mtu ? pp->host->stack.path_mtu : 1500,
+		.max = kernel_path(pp),
 		.floor = PROBE_FLOOR,
 		.timeout = PROBE_TIMEOUT,
 		.tries = PROBE_TRIES,
@@ -89,7 +95,11 @@ void session_pathprobe_answered(struct session_pathprobe *pp, unsigned size, use
 
 void session_pathprobe_tick(struct session_pathprobe *pp, usec_t now)
 {
-	plpmtu_tick(&pp->pl, now);
+	/* The kernel's path MTU changed (an ICMP, another route): search again from it. */
+	if (!pp->pl.searching && pp->pl.cfg.max && pp->pl.cfg.max != kernel_path(pp))
+		session_pathprobe_start(pp, now);
+	else
+		plpmtu_tick(&pp->pl, now);
 }
 
 usec_t session_pathprobe_next_deadline(const struct session_pathprobe *pp)
