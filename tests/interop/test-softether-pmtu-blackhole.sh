@@ -71,9 +71,7 @@ ip netns exec "$CL_NS" curl -sS --max-time 30 -o "$STATE/got.bin" "http://$TAP:8
 cmp -s "$STATE/big.bin" "$STATE/got.bin" || t_fail "the 4 MB download arrived damaged"
 t_info "4 MB over HTTP through $tun: complete and intact"
 
-kill -INT "$T_PID"
-t_wait_exit 25
-[ "$T_RC" -eq 0 ] || t_fail "roadvpnd exited $T_RC after SIGINT (expected 0)"
+t_stop
 t_check_clean
 t_check_no_password "$PASSWORD" "$PSK"
 t_info PASS
