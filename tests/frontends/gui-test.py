@@ -34,13 +34,8 @@ def log(msg):
 APP = None
 
 
-APP = None
-
-
 def fail(msg):
     log("FAIL: " + msg)
-    if APP is not None and APP.proc.poll() is not None:
-        log("the app is gone, exit status %s" % APP.proc.poll())
     if APP is not None and APP.proc.poll() is not None:
         log("the app is gone, exit status %s" % APP.proc.poll())
     shot("failure")
