@@ -6,8 +6,9 @@
  *     serves, the secret kinds profile/ accepts, the phase and reason ids of
  *     session/phase.c, the profile problem ids of profile/problem.c;
  *   - libroadvpn-client: its error names, version, secret kinds, phase and
- *     reason tables, its profile problem texts, and the options it sends.
- * Whoever adds to one side adds to the other (and documents it in the XML).
+ *     reason tables, its profile problem texts, and the options it sends;
+ * and every member's org.roadvpn.Contract.Since names a version up to the
+ * current one. Whoever adds to one side adds to the other (and documents it in the XML).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -399,9 +400,55 @@ static void test_unknown_ids(void **state)
 	assert_false(rvc_phase_is_end(RVC_PHASE_DISCONNECTING));
 }
 
+/* "MAJOR.MINOR" as major * 1000 + minor, or -1. */
+static int version_number(const char *v)
+{
+	unsigned major, minor;
+	char end;
+
+	return v && sscanf(v, "%u.%u%c", &major, &minor, &end) == 2 && minor < 1000 ?
+	       (int)(major * 1000 + minor) : -1;
+}
+
+/* A member's Contract.Since: a version of this interface, not a later one. */
+static int check_since(GDBusAnnotationInfo **annotations, const char *where, int current)
+{
+	const char *since = g_dbus_annotation_info_lookup(annotations, "org.roadvpn.Contract.Since");
+	int n = version_number(since);
+
+	if (!since)
+		return 0;
+	if (n < 0 || n > current || n / 1000 != current / 1000)
+		fail_msg("%s: Contract.Since \"%s\" is not a version up to %s", where, since,
+			 RVC_INTERFACE_VERSION);
+	return 1;
+}
+
+static void test_since(void **state)
+{
+	int current = version_number(RVC_INTERFACE_VERSION), seen = 0;
+
+	assert_true(current > 0);
+	for (GDBusInterfaceInfo **i = node->interfaces; *i; i++) {
+		for (GDBusPropertyInfo **p = (*i)->properties; p && *p; p++)
+			seen += check_since((*p)->annotations, (*p)->name, current);
+		for (GDBusMethodInfo **m = (*i)->methods; m && *m; m++)
+			seen += check_since((*m)->annotations, (*m)->name, current);
+		for (GDBusSignalInfo **g = (*i)->signals; g && *g; g++)
+			seen += check_since((*g)->annotations, (*g)->name, current);
+	}
+	/* IPv6CP's addresses (1.3) at least: the check above is not vacuous. */
+	assert_true(seen >= 2);
+	assert_non_null(g_dbus_interface_info_lookup_property(
+		iface("org.roadvpn.Helper1.Connection"), "Ipv6Address"));
+	assert_non_null(g_dbus_interface_info_lookup_property(
+		iface("org.roadvpn.Helper1.Connection"), "Ipv6PeerAddress"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_since),
 		cmocka_unit_test(test_version),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_method_errors),
