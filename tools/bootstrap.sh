@@ -16,6 +16,8 @@ PACKAGES=(
 	iproute2 iputils-ping tcpdump tshark nftables procps psmisc python3 util-linux curl
 	# conntrack: the NAT rebinding test deletes the NAT's mappings
 	conntrack
+	# openssl: test certificates and keys (frontends-gui, cli-ux, strongSwan with certificates)
+	openssl
 	dbus-daemon polkitd gdb
 	# benchmarks (tools/bench: bench-tunnel.sh, bench-session.sh)
 	iperf3
