@@ -8,6 +8,8 @@
 
 #include <glib/gi18n-lib.h>
 
+#include <roadvpn-client/rvc-settings.h>
+
 #include "rg-editor.h"
 #include "rg-keyring.h"
 #include "rg-row.h"
@@ -139,14 +141,6 @@ static bool secret_is_stored(const struct field *f)
 /* Widgets ----------------------------------------------------------------- */
 
 /* The label without its mnemonic, in the user's language (the table's labels are marked N_). */
-static char *plain_label(const char *mnemonic)
-{
-	g_autoptr(GString) s = g_string_new(_(mnemonic));
-
-	g_string_replace(s, "_", "", 0);
-	return g_string_free(g_steal_pointer(&s), FALSE);
-}
-
 static GtkWidget *entry_for(const struct rg_setting *s)
 {
 	GtkWidget *e = gtk_entry_new();
@@ -211,7 +205,7 @@ static GtkWidget *file_row(struct field *f)
 {
 	GtkWidget *box = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 0);
 	GtkWidget *browse = gtk_button_new_with_label(_("Browse…"));
-	g_autofree char *label = plain_label(f->setting->label);
+	g_autofree char *label = rvc_setting_text_plain(f->setting->label);
 	/* TRANSLATORS: the Browse button's accessible name; %s is the field, e.g. "CA certificate" */
 	g_autofree char *name = g_strdup_printf(_("Browse for %s"), label);
 
@@ -230,7 +224,7 @@ static GtkWidget *secret_row(RgEditor *self, struct field *f)
 	static const char *const labels[] = { N_("Ask when connecting"), N_("Store for all users"),
 					      NULL };
 	GtkWidget *box = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
-	g_autofree char *name = NULL, *label = plain_label(f->setting->label);
+	g_autofree char *name = NULL, *label = rvc_setting_text_plain(f->setting->label);
 
 	f->input = entry_for(f->setting);
 	gtk_container_add(GTK_CONTAINER(box), f->input);
@@ -495,7 +489,7 @@ static char *first_problem(RgEditor *self)
 	for (size_t i = 0; i < self->n_fields; i++) {
 		struct field *f = &self->fields[i];
 		const char *problem = check_field(self, f);
-		g_autofree char *label = plain_label(f->setting->label);
+		g_autofree char *label = rvc_setting_text_plain(f->setting->label);
 
 		if (problem && is_unfilled(f->input) && f->setting->kind != RG_SETTING_SECRET) {
 			note_needed(needed, label);

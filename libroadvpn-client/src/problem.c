@@ -73,17 +73,10 @@ static const char *number(GHashTable *params, const char *name)
 char *rvc_setting_plain_label(const char *group, const char *key)
 {
 	const RvcSetting *s = rvc_setting_find(group, key);
-	g_autoptr(GString) label = NULL;
 
 	if (!s || !s->label)
 		return g_strdup_printf("%s.%s", group, key);
-	label = g_string_new(rvc_setting_text(s->label));
-	/* The mnemonic: "_Gateway", or CJK's "网关(_G)". */
-	if (label->len >= 4 && label->str[label->len - 1] == ')' &&
-	    label->str[label->len - 4] == '(' && label->str[label->len - 3] == '_')
-		g_string_truncate(label, label->len - 4);
-	g_string_replace(label, "_", "", 0);
-	return g_string_free(g_steal_pointer(&label), FALSE);
+	return rvc_setting_text_plain(s->label);
 }
 
 /* The setting "group.key" of a tag split in two; FALSE when it names none. */

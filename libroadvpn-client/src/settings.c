@@ -207,3 +207,15 @@ const char *rvc_setting_text(const char *msgid)
 {
 	return msgid ? rvc_gettext(msgid) : NULL;
 }
+
+char *rvc_setting_text_plain(const char *msgid)
+{
+	g_autoptr(GString) label = g_string_new(rvc_setting_text(msgid));
+
+	/* The mnemonic: "_Gateway", or CJK's "网关(_G)". */
+	if (label->len >= 4 && label->str[label->len - 1] == ')' &&
+	    label->str[label->len - 4] == '(' && label->str[label->len - 3] == '_')
+		g_string_truncate(label, label->len - 4);
+	g_string_replace(label, "_", "", 0);
+	return g_string_free(g_steal_pointer(&label), FALSE);
+}

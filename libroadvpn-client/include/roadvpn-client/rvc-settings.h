@@ -67,5 +67,8 @@ const RvcSetting *rvc_setting_find(const char *group, const char *key);
 gboolean rvc_setting_is_secret(const char *group, const char *key);
 /* A msgid of the table (label, help, placeholder, a choice label) translated; NULL stays NULL. */
 const char *rvc_setting_text(const char *msgid);
+/* A label msgid translated and without its mnemonic, for text that is not a
+ * widget's label ("_Gateway" -> "Gateway", zh_CN "网关(_G)" -> "网关"); free it. */
+char *rvc_setting_text_plain(const char *msgid);
 
 G_END_DECLS
