@@ -249,6 +249,17 @@ static gboolean show_advanced(gpointer user_data)
 }
 
 /*
+ * Once the unfolded rows are in the scrolled window's range (its adjustment
+ * changes): GTK 4 lays them out only on the next frame, which may come
+ * after an idle callback, so the scroll waits for this rather than an idle.
+ */
+static void on_rows_laid_out(GtkAdjustment *adj, gpointer user_data)
+{
+	g_signal_handlers_disconnect_by_func(adj, on_rows_laid_out, user_data);
+	g_idle_add_full(G_PRIORITY_LOW, show_advanced, g_object_ref(user_data), NULL);
+}
+
+/*
  * Unfolded, the rows take the dialog's whole height (the window grows up
  * to it) and the section scrolls into view; folded, the dialog is as tall
  * as its rows again.
@@ -263,7 +274,11 @@ static void on_advanced_toggled(GtkExpander *x, GParamSpec *pspec, gpointer user
 	gtk_scrolled_window_set_min_content_height(GTK_SCROLLED_WINDOW(sw),
 						   open ? DIALOG_MAX_ROWS_PX : -1);
 	if (open) {
-		g_idle_add_full(G_PRIORITY_LOW, show_advanced, g_object_ref(x), NULL);
+		GtkAdjustment *adj =
+			gtk_scrolled_window_get_vadjustment(GTK_SCROLLED_WINDOW(sw));
+
+		g_signal_handlers_disconnect_by_func(adj, on_rows_laid_out, x);
+		g_signal_connect_object(adj, "changed", G_CALLBACK(on_rows_laid_out), x, 0);
 	} else {
 		GtkWidget *top = rv_root(sw);
 

@@ -167,6 +167,9 @@ def check_ipsec_dialog(editor, page, conn, shot):
         fail("the IPsec dialog's Advanced section is not there, folded")
     advanced[0].set_expanded(True)
     settle()
+    sw = next(w for w in widgets(dialog) if isinstance(w, Gtk.ScrolledWindow))
+    if sw.get_vadjustment().get_value() <= 0:
+        fail("the unfolded Advanced rows were not scrolled into view")
     ike = field(dialog, "Phase 1 proposals:")
     ike.set_text("aes256 sha1")
     settle(10)
