@@ -60,6 +60,10 @@ static const struct id_text causes[] = {
 	{ "no-auth-method", N_("No PPP authentication method in common: allow another one in "
 			       "[ppp] auth (the gateway's is in the message).") },
 	{ "ppp-negotiation", N_("PPP negotiation with the gateway failed.") },
+	{ "mtu-black-hole", N_("Full-size packets are lost on the way and no ICMP \"fragmentation "
+			       "needed\" comes back: a router drops it (a path MTU black hole). "
+			       "roadvpn lowers the tunnel's MTU to what passes; letting that ICMP "
+			       "through restores the full size.") },
 	{ "other", N_("See the message.") },
 };
 
@@ -76,6 +80,8 @@ static const struct id_text keys[] = {
 	{ "force-encap-message", N_("Message with force-encap=true") },
 	{ "method", N_("Method") },
 	{ "mtu", N_("MTU") },
+	{ "lost", N_("Smallest size lost (bytes)") },
+	{ "path-probe", N_("Path MTU probe") },
 	{ "peer-code", N_("Gateway's code") },
 };
 

@@ -124,6 +124,8 @@ ft_grep '"nat": "none"' "$O.good.json"
 ft_grep '"encapsulation": "esp"' "$O.good.json"
 ft_grep '"method": "MS-CHAPv2"' "$O.good.json"
 ft_grep '"mtu": "1[0-9]{3}"' "$O.good.json"
+# The black-hole search ran once up and its first, full-size probe was answered.
+ft_grep '"path-probe": "full-size packets pass \(MTU 1[0-9]{3}\)"' "$O.good.json"
 
 ft_info "the same, as text in French"
 ft_expect 0 "$O.good.txt" ft_as rvtest-allowed env LC_ALL=C.UTF-8 LANGUAGE=fr \

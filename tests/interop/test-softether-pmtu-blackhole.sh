@@ -14,6 +14,9 @@
 #   - a ping with DF of exactly the new TUN MTU - 28 bytes is answered,
 #   - a 4 MB HTTP download through the tunnel completes intact.
 # Without the probes the TUN keeps the 1500 path's MTU and the download hangs.
+# Then `roadvpnd --foreground --diagnose` (no address on the host) runs the
+# same search once up and its mtu step fails with mtu-black-hole, naming the
+# size that passes and the TUN MTU a connection sets, within its 10 s bound.
 set -euo pipefail
 # shellcheck source=common.sh
 . "$(dirname "$0")/common.sh"
@@ -74,4 +77,28 @@ t_info "4 MB over HTTP through $tun: complete and intact"
 t_stop
 t_check_clean
 t_check_no_password "$PASSWORD" "$PSK"
+
+out=$STATE/diagnose.report rc=0
+T_LOG=$STATE/diagnose.log
+T_T0=$(date +%s%N)
+timeout 120 ip netns exec "$CL_NS" env DBUS_SYSTEM_BUS_ADDRESS=unix:path=/nonexistent/rvt \
+	"$ROADVPND" --foreground --diagnose --profile "$STATE/pmtubh.profile" >"$out" 2>"$T_LOG" ||
+	rc=$?
+t_info "diagnose: exit $rc after $(t_elapsed) s: $(cat "$out")"
+[ "$rc" -eq 1 ] || t_fail "diagnose exit status $rc, expected 1 (the mtu step failed)"
+re="\('mtu', 'failed', 'mtu-black-hole', \{[^}]*'message': 'path MTU black hole: packets over ([0-9]+) bytes are lost; the TUN MTU will be ([0-9]+)'"
+[[ $(cat "$out") =~ $re ]] || t_fail "the diagnose report's mtu step does not name the black hole"
+dpass=${BASH_REMATCH[1]} dmtu=${BASH_REMATCH[2]}
+((dpass <= 1300 && dpass >= 576)) || t_fail "diagnose: $dpass bytes pass, above the router's 1300"
+((dmtu < mtu)) || t_fail "diagnose: the TUN MTU $dmtu is not below the computed $mtu"
+grep -q "('network', 'ok'" "$out" || t_fail "diagnose: the steps before mtu did not pass"
+if grep -q "not finished within" "$out"; then
+	t_info "diagnose: the search ran out of its 10 s; the report has what it knew"
+else
+	[ "$dmtu" = "$logged" ] || t_fail "diagnose: TUN MTU $dmtu, the connection set $logged"
+fi
+t_check_sanitizer
+t_check_clean
+t_check_no_password "$PASSWORD" "$PSK"
+if grep -qF -e "$PSK" -e "$PASSWORD" "$out"; then t_fail "a secret is in the report"; fi
 t_info PASS

@@ -30,7 +30,7 @@ enum diagnose_step {
 	DIAGNOSE_STEP_L2TP,           /* "l2tp": the L2TP tunnel and call */
 	DIAGNOSE_STEP_PPP_AUTH,       /* "ppp-auth": LCP and the authentication method */
 	DIAGNOSE_STEP_NETWORK,        /* "network": IPCP's address, the TUN device */
-	DIAGNOSE_STEP_MTU,            /* "mtu": the MTU of the whole stack */
+	DIAGNOSE_STEP_MTU,            /* "mtu": the MTU of the whole stack, and whether it passes */
 	DIAGNOSE_N_STEPS,
 };
 
@@ -58,6 +58,7 @@ enum diagnose_cause {
 	DIAGNOSE_CAUSE_WRONG_PASSWORD,    /* "wrong-password" */
 	DIAGNOSE_CAUSE_NO_AUTH_METHOD,    /* "no-auth-method": no PPP method in common */
 	DIAGNOSE_CAUSE_PPP_NEGOTIATION,   /* "ppp-negotiation" */
+	DIAGNOSE_CAUSE_MTU_BLACK_HOLE,    /* "mtu-black-hole": big packets lost, no ICMP says so */
 	DIAGNOSE_CAUSE_OTHER,             /* "other": see the evidence's message */
 	DIAGNOSE_N_CAUSES,
 };
@@ -92,6 +93,8 @@ struct diagnose_outcome {
 	struct session_evidence evidence;
 	uint16_t mtu;                        /* when up */
 	char auth_method[16];                /* when up: "MS-CHAPv2", ... */
+	unsigned path_limit_s;               /* when up: the path MTU search's bound, seconds */
+	bool path_cut;                       /* the search ran out of that time */
 };
 
 void diagnose_build(const struct diagnose_outcome *o, struct diagnose_report *r);
@@ -114,13 +117,20 @@ const char *diagnose_cause_id(enum diagnose_cause cause);
 #include <glib.h>
 
 struct diagnose_run;
+/*
+ * The path MTU search's bound: a whole path answers its first probe at
+ * once; a black hole costs three 1 s probes per lost size, so the exact
+ * size may take longer, and then the report has what was known by then.
+ */
+#define DIAGNOSE_PATH_LIMIT_S 10
 /* The report is borrowed for the call; the run may be freed from inside it. */
 typedef void (*diagnose_done_fn)(const struct diagnose_report *r, void *user_data);
 
 /*
  * Connect `p` (kept; the run frees it) once, without touching the host's
- * addresses, routes, DNS or firewall and without reconnecting, stop as soon
- * as it is up, and report. The suites found are not remembered.
+ * addresses, routes, DNS or firewall and without reconnecting; once up,
+ * search the path MTU for black holes (at most DIAGNOSE_PATH_LIMIT_S), stop,
+ * and report. The suites found are not remembered.
  */
 struct diagnose_run *diagnose_run_start(struct profile *p, diagnose_done_fn done,
 					void *user_data);

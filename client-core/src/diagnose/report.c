@@ -75,6 +75,7 @@ const char *diagnose_cause_id(enum diagnose_cause cause)
 		[DIAGNOSE_CAUSE_WRONG_PASSWORD] = "wrong-password",
 		[DIAGNOSE_CAUSE_NO_AUTH_METHOD] = "no-auth-method",
 		[DIAGNOSE_CAUSE_PPP_NEGOTIATION] = "ppp-negotiation",
+		[DIAGNOSE_CAUSE_MTU_BLACK_HOLE] = "mtu-black-hole",
 		[DIAGNOSE_CAUSE_OTHER] = "other",
 	};
 
@@ -293,6 +294,40 @@ static const char *nat_id(const struct session_evidence *ev)
 }
 
 /* The facts a passed step can show. */
+/* Up, the search found packets lost above a size that passes (or had, when cut short). */
+static bool black_hole(const struct diagnose_outcome *o)
+{
+	return o->up && o->evidence.path_lost && o->evidence.path_pass;
+}
+
+/* What the path MTU search said when nothing was lost (pathprobe.c's evidence). */
+static void add_path_probe(const struct diagnose_outcome *o, struct diagnose_step_result *s)
+{
+	const struct session_evidence *ev = &o->evidence;
+
+	if (!ev->path_max)
+		return;
+	if (ev->path_done && ev->path_pass)
+		add(s, "path-probe", "full-size packets pass (MTU %u)", (unsigned int)o->mtu);
+	else if (ev->path_done)
+		add(s, "path-probe", "the gateway answered no padded echo: not tested");
+	else if (o->path_cut)
+		add(s, "path-probe", "not finished within %u s", o->path_limit_s);
+}
+
+static void add_black_hole_evidence(const struct diagnose_outcome *o,
+				    struct diagnose_step_result *s)
+{
+	const struct session_evidence *ev = &o->evidence;
+
+	add(s, "message", "path MTU black hole: packets over %u bytes are lost; the TUN MTU will be %u",
+	    ev->path_pass, (unsigned int)ev->path_tun_mtu);
+	add(s, "mtu", "%u", (unsigned int)ev->path_tun_mtu);
+	add(s, "lost", "%u", ev->path_lost);
+	if (!ev->path_done && o->path_cut)
+		add(s, "path-probe", "not finished within %u s", o->path_limit_s);
+}
+
 static void add_ok_evidence(const struct diagnose_outcome *o, struct diagnose_step_result *s)
 {
 	const struct session_evidence *ev = &o->evidence;
@@ -330,6 +365,7 @@ static void add_ok_evidence(const struct diagnose_outcome *o, struct diagnose_st
 	case DIAGNOSE_STEP_MTU:
 		if (o->mtu)
 			add(s, "mtu", "%u", (unsigned int)o->mtu);
+		add_path_probe(o, s);
 		return;
 	case DIAGNOSE_STEP_L2TP:
 	case DIAGNOSE_STEP_NETWORK:
@@ -342,6 +378,10 @@ static void add_failed_evidence(const struct diagnose_outcome *o, struct diagnos
 {
 	char line[320];
 
+	if (s->cause == DIAGNOSE_CAUSE_MTU_BLACK_HOLE) {
+		add_black_hole_evidence(o, s);
+		return;
+	}
 	session_failure_message(&o->failure, line, sizeof(line));
 	add(s, "message", "%s", line);
 	if (o->failure.peer_code)
@@ -366,6 +406,8 @@ void diagnose_build(const struct diagnose_outcome *o, struct diagnose_report *r)
 		v = failure_verdict(o);
 	else if (!o->up)
 		v = at(DIAGNOSE_STEP_RESOLVE, DIAGNOSE_CAUSE_OTHER);
+	else if (black_hole(o))
+		v = at(DIAGNOSE_STEP_MTU, DIAGNOSE_CAUSE_MTU_BLACK_HOLE);
 
 	for (unsigned int i = 0; i < DIAGNOSE_N_STEPS; i++) {
 		struct diagnose_step_result *s = &r->steps[i];

@@ -1,8 +1,10 @@
 /*
  * One diagnosing connection attempt: a session like any other, but with the
  * host's network left alone (no addresses, routes, DNS, kill switch), no
- * reconnect and no remembered suites, stopped as soon as it is up. What it
- * recorded becomes the report (report.c).
+ * reconnect and no remembered suites. Once up, it searches the path MTU
+ * for black holes as a connection does (session/pathprobe.c), within
+ * DIAGNOSE_PATH_LIMIT_S, and stops. What it recorded becomes the report
+ * (report.c).
  */
 #include <string.h>
 
@@ -18,6 +20,7 @@ struct diagnose_run {
 	struct diagnose_report first;    /* the report of the first attempt, during a retry */
 	bool retrying;
 	guint report_idle;
+	guint path_limit;                /* up: the path MTU search's bound */
 };
 
 static void start_session(struct diagnose_run *run);
@@ -30,6 +33,37 @@ static void on_phase(void *user_data, enum session_phase phase)
 		run->outcome.reached = phase;
 }
 
+static gboolean on_path_done(gpointer user_data)
+{
+	struct diagnose_run *run = user_data;
+
+	run->path_limit = 0;
+	session_stop(run->session);
+	return G_SOURCE_REMOVE;
+}
+
+/* The search is still going: what it knows by now is the report's. */
+static gboolean on_path_limit(gpointer user_data)
+{
+	struct diagnose_run *run = user_data;
+
+	run->path_limit = 0;
+	run->outcome.path_cut = true;
+	session_stop(run->session);
+	return G_SOURCE_REMOVE;
+}
+
+/* The search ended (from inside the session's echo handling: stop from the main loop). */
+static void on_path_probed(void *user_data)
+{
+	struct diagnose_run *run = user_data;
+
+	if (!run->path_limit)
+		return;
+	g_source_remove(run->path_limit);
+	run->path_limit = g_idle_add(on_path_done, run);
+}
+
 static void on_up(void *user_data, const struct session_up_info *info)
 {
 	struct diagnose_run *run = user_data;
@@ -38,7 +72,8 @@ static void on_up(void *user_data, const struct session_up_info *info)
 	run->outcome.mtu = info->mtu;
 	g_strlcpy(run->outcome.auth_method, info->auth_method ? info->auth_method : "",
 		  sizeof(run->outcome.auth_method));
-	session_stop(run->session);
+	run->outcome.path_limit_s = DIAGNOSE_PATH_LIMIT_S;
+	run->path_limit = g_timeout_add_seconds(DIAGNOSE_PATH_LIMIT_S, on_path_limit, run);
 }
 
 /*
@@ -82,6 +117,7 @@ static void on_finished(void *user_data, const struct session_failure *failure)
 	struct diagnose_run *run = user_data;
 	struct diagnose_outcome *o = &run->outcome;
 
+	g_clear_handle_id(&run->path_limit, g_source_remove);
 	o->has_failure = failure != NULL;
 	if (failure)
 		o->failure = *failure;
@@ -94,9 +130,14 @@ static void start_session(struct diagnose_run *run)
 	static const struct session_ops ops = {
 		.phase_changed = on_phase,
 		.up = on_up,
+		.path_probed = on_path_probed,
 		.finished = on_finished,
 	};
-	const struct session_config cfg = { .profile = run->profile, .configure_network = false };
+	const struct session_config cfg = {
+		.profile = run->profile,
+		.configure_network = false,
+		.probe_path = true,
+	};
 
 	run->session = session_new(&cfg, &ops, run);
 	session_start(run->session);
@@ -125,6 +166,7 @@ void diagnose_run_free(struct diagnose_run *run)
 		return;
 	if (run->report_idle)
 		g_source_remove(run->report_idle);
+	g_clear_handle_id(&run->path_limit, g_source_remove);
 	session_free(run->session);
 	profile_free(run->profile);
 	g_free(run);

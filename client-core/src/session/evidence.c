@@ -5,4 +5,5 @@ void session_get_evidence(const struct session *s, struct session_evidence *ret)
 {
 	*ret = s->core.evidence;
 	ret->gateway4 = s->gateway4;
+	session_pathprobe_evidence(&s->pathprobe, ret);
 }

@@ -6,6 +6,7 @@
  */
 #include "pathprobe.h"
 
+#include "core.h"
 #include "host.h"
 #include "link.h"
 #include "util/log.h"
@@ -33,13 +34,16 @@ static int probe_send(void *user_data, unsigned size)
 static void probe_found(void *user_data, unsigned lost, unsigned pass)
 {
 	struct session_pathprobe *pp = user_data;
+	const struct session_core *core = pp->host->core;
 
-	if (!pass) {
+	pp->found = true;
+	if (!pass)
 		rv_log_info("session", "path MTU probe: no echo answered, not even of %u bytes: "
 			    "the gateway does not answer padded echoes, nothing learnt", lost);
-		return;
-	}
-	session_host_path_probed(pp->host, lost, pass);
+	else
+		session_host_path_probed(pp->host, lost, pass);
+	if (pp->always && core->ops.path_probed)
+		core->ops.path_probed(core->user_data);
 }
 
 static const struct plpmtu_ops probe_ops = {
@@ -49,9 +53,9 @@ static const struct plpmtu_ops probe_ops = {
 };
 
 void session_pathprobe_init(struct session_pathprobe *pp, struct session_link *link,
-			    struct session_host *host)
+			    struct session_host *host, bool always)
 {
-	*pp = (struct session_pathprobe){ .link = link, .host = host };
+	*pp = (struct session_pathprobe){ .link = link, .host = host, .always = always };
 	plpmtu_init(&pp->pl, &(struct plpmtu_config){ 0 }, &probe_ops, pp);
 	plpmtu_stop(&pp->pl);
 }
@@ -72,9 +76,13 @@ void session_pathprobe_start(struct session_pathprobe *pp, usec_t now)
 		.reprobe = REPROBE,
 	};
 
-	/* NetworkManager configures the TUN (configure_network off): nothing here could follow. */
-	if (!session_host_holds_config(pp->host))
+	/*
+	 * NetworkManager configures the TUN (configure_network off): nothing
+	 * here could follow. A diagnosis searches all the same, for its report.
+	 */
+	if (!pp->always && !session_host_holds_config(pp->host))
 		return;
+	pp->found = false;
 	plpmtu_init(&pp->pl, &cfg, &probe_ops, pp);
 	plpmtu_start(&pp->pl, now);
 }
@@ -105,4 +113,15 @@ void session_pathprobe_tick(struct session_pathprobe *pp, usec_t now)
 usec_t session_pathprobe_next_deadline(const struct session_pathprobe *pp)
 {
 	return plpmtu_next_deadline(&pp->pl);
+}
+
+void session_pathprobe_evidence(const struct session_pathprobe *pp, struct session_evidence *ev)
+{
+	const struct plpmtu *pl = &pp->pl;
+
+	ev->path_max = pl->cfg.max;
+	ev->path_done = pp->found;
+	ev->path_lost = pl->bad && pl->bad <= pl->cfg.max ? pl->bad : 0;
+	ev->path_pass = pl->good;
+	ev->path_tun_mtu = pl->good ? session_host_mtu_for_path(pp->host, pl->good) : 0;
 }

@@ -8,6 +8,8 @@
  */
 #include "plpmtu.h"
 
+struct session_evidence;
+
 struct session_link;
 struct session_host;
 
@@ -15,10 +17,13 @@ struct session_pathprobe {
 	struct plpmtu pl;
 	struct session_link *link;
 	struct session_host *host;
+	bool always;              /* search without the host configuration too (a diagnosis) */
+	bool found;               /* the last search ended */
 };
 
+/* always: session_config.probe_path. */
 void session_pathprobe_init(struct session_pathprobe *pp, struct session_link *link,
-			    struct session_host *host);
+			    struct session_host *host, bool always);
 /* Up (the first time or after a reconnect): search from the stack's path MTU down. */
 void session_pathprobe_start(struct session_pathprobe *pp, usec_t now);
 void session_pathprobe_stop(struct session_pathprobe *pp);
@@ -26,3 +31,5 @@ void session_pathprobe_stop(struct session_pathprobe *pp);
 void session_pathprobe_answered(struct session_pathprobe *pp, unsigned size, usec_t now);
 void session_pathprobe_tick(struct session_pathprobe *pp, usec_t now);
 usec_t session_pathprobe_next_deadline(const struct session_pathprobe *pp);
+/* What the last search found, or knew so far, into the evidence's path_* fields. */
+void session_pathprobe_evidence(const struct session_pathprobe *pp, struct session_evidence *ev);

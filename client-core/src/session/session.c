@@ -700,7 +700,7 @@ struct session *session_new(const struct session_config *cfg, const struct sessi
 	session_suites_init(&s->suites, cfg->suite_file);
 	session_ipsec_init(&s->ipsec, &s->core, &s->suites);
 	session_host_init(&s->host, &s->core, cfg->configure_network);
-	session_pathprobe_init(&s->pathprobe, &s->link, &s->host);
+	session_pathprobe_init(&s->pathprobe, &s->link, &s->host, cfg->probe_path);
 	session_watch_init(&s->watch, &s->core, on_network_changed, on_network_settled);
 	session_resume_init(&s->resume, &s->core, on_resumed);
 	return s;

@@ -50,6 +50,12 @@ struct session_evidence {
 	bool sa_deleted;              /* the gateway deleted the IPsec SA in use */
 	bool esp_in;                  /* ESP from the gateway authenticated (known on an L2TP timeout) */
 	bool l2tp_port_unreachable;   /* plain L2TP: ICMP port unreachable to UDP/1701 */
+	/* The path MTU black-hole search once up (pathprobe.c); outer packet sizes. */
+	unsigned path_max;            /* its top, the kernel's path MTU; 0: no search ran */
+	bool path_done;               /* it ended; else what it knew when it stopped */
+	unsigned path_lost;           /* smallest size unanswered; 0: none */
+	unsigned path_pass;           /* largest size answered; 0: none */
+	uint16_t path_tun_mtu;        /* the TUN MTU path_pass stands for; 0: none */
 };
 
 struct session_ops {
@@ -61,6 +67,11 @@ struct session_ops {
 	 * Optional.
 	 */
 	void (*ipv6_up)(void *user_data, const uint8_t local_iid[8], const uint8_t peer_iid[8]);
+	/*
+	 * A path MTU search ended (session_get_evidence() has what it found).
+	 * Optional; only with session_config.probe_path.
+	 */
+	void (*path_probed)(void *user_data);
 	/* The session ended: failure is NULL after a clean disconnect. */
 	void (*finished)(void *user_data, const struct session_failure *failure);
 };
@@ -75,6 +86,12 @@ struct session_config {
 	 * reconnects only.
 	 */
 	const char *suite_file;
+	/*
+	 * Search the path MTU once up even with configure_network off (a
+	 * diagnosis: the host's TUN MTU is not ours to follow, the finding goes
+	 * to the evidence and ops->path_probed).
+	 */
+	bool probe_path;
 };
 
 struct session *session_new(const struct session_config *cfg, const struct session_ops *ops,

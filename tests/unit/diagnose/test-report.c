@@ -91,6 +91,70 @@ static void test_success(void **state)
 	assert_string_equal(evidence(&r.steps[DIAGNOSE_STEP_ESP], "encapsulation"), "udp-4500");
 	assert_string_equal(evidence(&r.steps[DIAGNOSE_STEP_PPP_AUTH], "method"), "MS-CHAPv2");
 	assert_string_equal(evidence(&r.steps[DIAGNOSE_STEP_MTU], "mtu"), "1387");
+	assert_null(evidence(&r.steps[DIAGNOSE_STEP_MTU], "path-probe"));
+
+	/* The path MTU search answered at full size. */
+	o.evidence.path_max = 1500;
+	o.evidence.path_done = true;
+	o.evidence.path_pass = 1500;
+	diagnose_build(&o, &r);
+	assert_null(diagnose_first_failure(&r));
+	assert_string_equal(evidence(&r.steps[DIAGNOSE_STEP_MTU], "path-probe"),
+			    "full-size packets pass (MTU 1387)");
+}
+
+/* Up, but full-size packets vanish: the mtu step names the black hole. */
+static void test_mtu_black_hole(void **state)
+{
+	struct diagnose_outcome o = { .ipsec = true, .up = true, .reached = SESSION_PHASE_UP,
+				      .mtu = 1402, .path_limit_s = 10 };
+	const struct diagnose_step_result *f;
+	struct diagnose_report r;
+
+	o.evidence = (struct session_evidence){ .path_max = 1500, .path_done = true,
+						.path_lost = 1312, .path_pass = 1296,
+						.path_tun_mtu = 1210 };
+	diagnose_build(&o, &r);
+	f = diagnose_first_failure(&r);
+	assert_non_null(f);
+	assert_int_equal(f->step, DIAGNOSE_STEP_MTU);
+	assert_int_equal(f->cause, DIAGNOSE_CAUSE_MTU_BLACK_HOLE);
+	assert_string_equal(diagnose_cause_id(f->cause), "mtu-black-hole");
+	assert_string_equal(evidence(f, "message"), "path MTU black hole: packets over 1296 "
+			    "bytes are lost; the TUN MTU will be 1210");
+	assert_string_equal(evidence(f, "mtu"), "1210");
+	assert_string_equal(evidence(f, "lost"), "1312");
+	assert_null(evidence(f, "path-probe"));
+	assert_int_equal(r.steps[DIAGNOSE_STEP_NETWORK].status, DIAGNOSE_OK);
+
+	/* Cut short by the bound: what was known by then, and that it ran out. */
+	o.path_cut = true;
+	o.evidence.path_done = false;
+	o.evidence.path_lost = 1500;
+	o.evidence.path_pass = 1269;
+	o.evidence.path_tun_mtu = 1178;
+	diagnose_build(&o, &r);
+	f = diagnose_first_failure(&r);
+	assert_non_null(f);
+	assert_int_equal(f->cause, DIAGNOSE_CAUSE_MTU_BLACK_HOLE);
+	assert_string_equal(evidence(f, "path-probe"), "not finished within 10 s");
+
+	/* Cut short before anything answered: no verdict on the path. */
+	o.evidence.path_pass = 0;
+	o.evidence.path_tun_mtu = 0;
+	diagnose_build(&o, &r);
+	assert_null(diagnose_first_failure(&r));
+	assert_string_equal(evidence(&r.steps[DIAGNOSE_STEP_MTU], "path-probe"),
+			    "not finished within 10 s");
+
+	/* A gateway that answers no padded echo: nothing learnt, not a failure. */
+	o.path_cut = false;
+	o.evidence.path_done = true;
+	o.evidence.path_lost = 576;
+	diagnose_build(&o, &r);
+	assert_null(diagnose_first_failure(&r));
+	assert_string_equal(evidence(&r.steps[DIAGNOSE_STEP_MTU], "path-probe"),
+			    "the gateway answered no padded echo: not tested");
 }
 
 /* Plain L2TP: the IPsec steps are skipped, also when it works. */
@@ -330,6 +394,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_success),
+		cmocka_unit_test(test_mtu_black_hole),
 		cmocka_unit_test(test_plain_l2tp),
 		cmocka_unit_test(test_resolve),
 		cmocka_unit_test(test_reach),
