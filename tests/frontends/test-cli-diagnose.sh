@@ -40,7 +40,6 @@ fi
 O=$FT_STATE/out
 WRONG_PSK=not-the-psk-0123
 WRONG_PASSWORD=not-the-password-4567
-RESOLV=/etc/netns/$CL_NS/resolv.conf
 PW=$FT_STATE/password
 
 cleanup() {
@@ -48,12 +47,6 @@ cleanup() {
 	ft_stop_roadvpnd
 }
 trap cleanup EXIT
-
-snapshot() {
-	ip -n "$CL_NS" -4 route show table all | grep -v 'table local' >"$1.route4" || true
-	ip -n "$CL_NS" -br link | awk '{print $1}' | sort >"$1.links"
-	cp "$RESOLV" "$1.resolv"
-}
 
 # profile NAME GATEWAY PSK PASSWORD [IPSEC]: a system profile (root's, 0600), raw ESP.
 profile() {
@@ -106,7 +99,7 @@ diagnose() {
 ft_start_bus
 ft_start_polkit
 ft_start_roadvpnd "$CL_NS"
-snapshot "$FT_STATE/before"
+ft_net_snapshot "$FT_STATE/before"
 profile good "$GATEWAY" "$PSK" "$PASSWORD"
 profile wrongpsk "$GATEWAY" "$WRONG_PSK" "$PASSWORD"
 profile wrongpw "$GATEWAY" "$PSK" "$WRONG_PASSWORD"
@@ -181,9 +174,6 @@ for f in "$O".*.json "$O".good.txt "$FT_STATE/roadvpnd.log"; do
 		if grep -qF -- "$s" "$f"; then ft_fail "a secret appears in $(basename "$f")"; fi
 	done
 done
-snapshot "$FT_STATE/after"
-diff -u "$FT_STATE/before.route4" "$FT_STATE/after.route4" >&2 || ft_fail "routes differ"
-diff -u "$FT_STATE/before.links" "$FT_STATE/after.links" >&2 || ft_fail "links differ"
-cmp -s "$FT_STATE/before.resolv" "$RESOLV" || ft_fail "resolv.conf changed"
+ft_net_check_clean "after the diagnoses"
 ft_check_sanitizer "$FT_STATE/roadvpnd.log"
 ft_info PASS
