@@ -266,17 +266,12 @@ static void build_natd(struct fake_gw *gw, struct ike_builder *b)
 	ike_build_payload(b, type, out, rv_hash_len(h));
 }
 
-static int rx_mm3(struct fake_gw *gw, const struct ike_msg *m)
+/* The initiator's KE and Ni (MM3, AM1; Ni's length checked): our DH half, Nr and the keys. */
+static int take_ke_nonce(struct fake_gw *gw, const struct ike_payload *ke,
+			 const struct ike_payload *ni)
 {
-	const struct ike_payload *ke = ike_msg_find(m, ISAKMP_PL_KE);
-	const struct ike_payload *ni = ike_msg_find(m, ISAKMP_PL_NONCE);
-	uint8_t gxy[RV_DH_MAX_LEN], buf[1024];
-	struct ike_builder b;
+	uint8_t gxy[RV_DH_MAX_LEN];
 
-	if (!ke || !ni || ni->len > sizeof(gw->ni))
-		return -EBADMSG;
-	gw->natd_seen = ike_msg_count(m, ISAKMP_PL_NATD) == 2;
-	gw->saw_cr = ike_msg_find(m, ISAKMP_PL_CR) != NULL;
 	rv_dh_free(gw->dh);
 	gw->dh = rv_dh_new(gw->k.p1.group);
 	gw->gx_len = rv_dh_public_len(gw->k.p1.group);
@@ -290,6 +285,22 @@ static int rx_mm3(struct fake_gw *gw, const struct ike_msg *m)
 	gw->ni_len = ni->len;
 	rv_random_bytes(gw->nr, sizeof(gw->nr));
 	setup_keys(gw, gxy, rv_dh_secret_len(gw->k.p1.group));
+	return 0;
+}
+
+static int rx_mm3(struct fake_gw *gw, const struct ike_msg *m)
+{
+	const struct ike_payload *ke = ike_msg_find(m, ISAKMP_PL_KE);
+	const struct ike_payload *ni = ike_msg_find(m, ISAKMP_PL_NONCE);
+	uint8_t buf[1024];
+	struct ike_builder b;
+
+	if (!ke || !ni || ni->len > sizeof(gw->ni))
+		return -EBADMSG;
+	gw->natd_seen = ike_msg_count(m, ISAKMP_PL_NATD) == 2;
+	gw->saw_cr = ike_msg_find(m, ISAKMP_PL_CR) != NULL;
+	if (take_ke_nonce(gw, ke, ni) < 0)
+		return -EBADMSG;
 
 	ike_build_header(&b, buf, sizeof(buf), gw->k.cky_i, gw->k.cky_r, ISAKMP_EXCH_MAIN, 0, 0);
 	ike_build_payload(&b, ISAKMP_PL_KE, gw->gxr, gw->gx_len);
@@ -895,7 +906,7 @@ static int rx_am1(struct fake_gw *gw, const struct ike_msg *m)
 	const struct ike_payload *ke = ike_msg_find(m, ISAKMP_PL_KE);
 	const struct ike_payload *ni = ike_msg_find(m, ISAKMP_PL_NONCE);
 	const struct ike_payload *id = ike_msg_find(m, ISAKMP_PL_ID);
-	uint8_t gxy[RV_DH_MAX_LEN], buf[2048], hash_r[RV_HASH_MAX_LEN];
+	uint8_t buf[2048], hash_r[RV_HASH_MAX_LEN];
 	struct ike_builder b;
 	size_t start;
 
@@ -908,19 +919,8 @@ static int rx_am1(struct fake_gw *gw, const struct ike_msg *m)
 	memcpy(gw->sa_i, sa->body, sa->len);
 	gw->sa_i_len = sa->len;
 	rv_random_bytes(gw->k.cky_r, 8);
-	rv_dh_free(gw->dh);
-	gw->dh = rv_dh_new(gw->k.p1.group);
-	gw->gx_len = rv_dh_public_len(gw->k.p1.group);
-	if (!gw->dh || ke->len != gw->gx_len)
+	if (take_ke_nonce(gw, ke, ni) < 0)
 		return -EBADMSG;
-	memcpy(gw->gxi, ke->body, ke->len);
-	rv_dh_public(gw->dh, gw->gxr, gw->gx_len);
-	if (rv_dh_compute(gw->dh, gw->gxi, gw->gx_len, gxy, sizeof(gxy)) < 0)
-		return -EBADMSG;
-	memcpy(gw->ni, ni->body, ni->len);
-	gw->ni_len = ni->len;
-	rv_random_bytes(gw->nr, sizeof(gw->nr));
-	setup_keys(gw, gxy, rv_dh_secret_len(gw->k.p1.group));
 	p1_hash(gw, true, id_r, sizeof(id_r), hash_r);
 
 	ike_build_header(&b, buf, sizeof(buf), gw->k.cky_i, gw->k.cky_r, ISAKMP_EXCH_AGGRESSIVE,
