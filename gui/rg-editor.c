@@ -394,6 +394,22 @@ static void mark_field(struct field *f, const char *problem)
 	}
 }
 
+/* Empty while needed_when holds: the certificate files roadvpnd would refuse a profile without. */
+static bool missing_needed(RgEditor *self, struct field *f, const char *value)
+{
+	const struct rg_setting *s = f->setting;
+	struct field *cert;
+	g_autofree char *cert_path = NULL;
+
+	if (!s->needed || *value || !conditions_hold(self, s->needed_when))
+		return false;
+	if (!s->needed_unless_bundle)
+		return true;
+	cert = find_field(self, "ipsec", "cert");
+	cert_path = cert ? field_value(cert) : NULL;
+	return !rg_is_pkcs12(cert_path);
+}
+
 /* Returns the field's problem, or NULL; a hidden field is never a problem. */
 static const char *check_field(RgEditor *self, struct field *f)
 {
@@ -408,6 +424,8 @@ static const char *check_field(RgEditor *self, struct field *f)
 	if (!problem && f->setting->kind == RG_SETTING_SECRET && f->flags && secret_is_stored(f) &&
 	    !*value && !f->stored && !f->setting->none_when_empty)
 		problem = _("type it, or choose “Ask when connecting”");
+	if (!problem && missing_needed(self, f, value))
+		problem = f->setting->needed;
 	return problem;
 }
 
@@ -491,7 +509,9 @@ static char *first_problem(RgEditor *self)
 		const char *problem = check_field(self, f);
 		g_autofree char *label = rvc_setting_text_plain(f->setting->label);
 
-		if (problem && is_unfilled(f->input) && f->setting->kind != RG_SETTING_SECRET) {
+		/* A needed file is marked at once: why it is needed is worth the space. */
+		if (problem && is_unfilled(f->input) && f->setting->kind != RG_SETTING_SECRET &&
+		    problem != f->setting->needed) {
 			note_needed(needed, label);
 			problem = NULL;
 			mark_field(f, NULL);

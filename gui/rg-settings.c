@@ -149,7 +149,13 @@ struct rg_row {
 	rg_setting_check check;         /* beyond what the type checks */
 	const char *only_when, *sensitive_when;
 	bool none_when_empty;           /* stored and left empty: there is none (not a problem) */
+	const char *needed_when, *needed; /* see struct rg_setting */
+	bool needed_unless_bundle;
 };
+
+/* What roadvpnd checks before it loads a certificate profile's files. */
+#define CERT_AUTH "ipsec.enabled=true;ipsec.auth=cert"
+
 
 static const struct rg_row rows[] = {
 	/* Main: what every profile needs */
@@ -164,9 +170,13 @@ static const struct rg_row rows[] = {
 	/* IPsec */
 	{ "ipsec", "enabled", RG_PAGE_IPSEC },
 	{ "ipsec", "auth", RG_PAGE_IPSEC },
-	{ "ipsec", "ca", RG_PAGE_IPSEC, .only_when = "ipsec.auth=cert" },
-	{ "ipsec", "cert", RG_PAGE_IPSEC, .only_when = "ipsec.auth=cert" },
-	{ "ipsec", "key", RG_PAGE_IPSEC, .only_when = "ipsec.auth=cert" },
+	{ "ipsec", "ca", RG_PAGE_IPSEC, .only_when = "ipsec.auth=cert", .needed_when = CERT_AUTH,
+	  .needed = N_("certificate authentication needs the gateway's CA certificate") },
+	{ "ipsec", "cert", RG_PAGE_IPSEC, .only_when = "ipsec.auth=cert", .needed_when = CERT_AUTH,
+	  .needed = N_("certificate authentication needs our certificate") },
+	{ "ipsec", "key", RG_PAGE_IPSEC, .only_when = "ipsec.auth=cert", .needed_when = CERT_AUTH,
+	  .needed = N_("a PEM certificate needs its private key (a .p12/.pfx bundle holds it)"),
+	  .needed_unless_bundle = true },
 	/* Stored and empty is a key without a password (a PKCS#12 bundle's is asked anyway). */
 	{ "ipsec", "key-password", RG_PAGE_IPSEC, .only_when = "ipsec.auth=cert",
 	  .none_when_empty = true },
@@ -250,7 +260,8 @@ static void fill(struct rg_setting *out, const struct rg_row *row)
 		.max = s->max, .choices = s->choices, .choice_labels = s->choice_labels,
 		.flags_key = s->flags_key, .none_when_empty = row->none_when_empty,
 		.check = row->check ? row->check : check_of(s->type), .only_when = row->only_when,
-		.sensitive_when = row->sensitive_when,
+		.sensitive_when = row->sensitive_when, .needed_when = row->needed_when,
+		.needed = row->needed, .needed_unless_bundle = row->needed_unless_bundle,
 	};
 }
 
@@ -321,6 +332,11 @@ static const char *validate_multi(const struct rg_setting *s, const char *value)
 			return N_("unknown method");
 	}
 	return NULL;
+}
+
+bool rg_is_pkcs12(const char *path)
+{
+	return path && (g_str_has_suffix(path, ".p12") || g_str_has_suffix(path, ".pfx"));
 }
 
 const char *rg_setting_validate(const struct rg_setting *s, const char *value)

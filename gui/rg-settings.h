@@ -52,11 +52,21 @@ struct rg_setting {
 	const char *only_when;
 	/* Shown always but only changeable when these hold: a dependent option. */
 	const char *sensitive_when;
+	/*
+	 * Empty is a problem while these hold, though the library's table calls
+	 * the key optional: roadvpnd refuses a certificate profile without its CA
+	 * or certificate. needed: the msgid shown then; needed_unless_bundle: not
+	 * while [ipsec] cert is a PKCS#12 bundle (it holds the key).
+	 */
+	const char *needed_when, *needed;
+	bool needed_unless_bundle;
 };
 
 const struct rg_setting *rg_settings(size_t *count);
 const struct rg_setting *rg_settings_find(const char *section, const char *key);
 const char *rg_page_title(enum rg_page page);
+/* Is the path a PKCS#12 bundle (.p12/.pfx), as roadvpnd tells them apart? */
+bool rg_is_pkcs12(const char *path);
 
 /*
  * Check one value; empty means "not set" (allowed unless required). Returns

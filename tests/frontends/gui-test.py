@@ -349,10 +349,21 @@ def key_password_choice(app):
     keep = find(dlg, "combo box", name="How to keep: Key password")
     if not showing(keep):
         fail("the key password has no stored/ask choice")
+    save = find(dlg, "push button", name="Save")
+    problem = find(dlg, "label", name="Problem")
+    # roadvpnd refuses a certificate profile without its CA, or a PEM certificate
+    # without its key: the editor says so while the fields are empty.
+
+    def refused_without(field):
+        wait_for("Save off without the " + field, lambda: not save.sensitive, 5)
+        wait_for("the problem to name the " + field,
+                 lambda: "IPsec › %s: " % field in problem.text, 5)
+
+    refused_without("CA certificate")
     find(dlg, "text", name="CA certificate").text = cert
     find(dlg, "text", name="Certificate").text = cert
+    refused_without("Private key")
     find(dlg, "text", name="Private key").text = key
-    save = find(dlg, "push button", name="Save")
     # Stored and empty: a key without a password, which the form accepts.
     wait_for("Save with no key password stored", lambda: save.sensitive, 5)
     choose(dlg, "How to keep: Key password", "Ask when connecting")
@@ -361,7 +372,6 @@ def key_password_choice(app):
         dlg, "password text", name="Key password").sensitive, 5)
     shot("editor-key-password", "^Edit “gui-made”$")
     wait_for("Save to be enabled", lambda: save.sensitive, 5)
-    problem = find(dlg, "label", name="Problem")
     save.doActionNamed("click")
     rg_atspi.wait_for("the editor to close", lambda: not showing(app.dialog("Edit “gui-made”")),
                       lambda what: fail("%s; it says '%s'" % (what, problem.text)), 20)
