@@ -114,7 +114,10 @@ usec_t chap_next_deadline(const struct ppp *ppp)
 {
 	const struct auth_state *a = &ppp->auth;
 
-	if (a->is_done || !a->resp_len)
+	/* The same guards as chap_tick(): a resend it would not do is no deadline
+	 * (after ppp_close() stopped the wait, a past resend_at made the caller's
+	 * loop spin until LCP had closed). */
+	if (a->is_done || !a->resp_len || a->deadline == USEC_INFINITY)
 		return a->deadline;
 	return rv_usec_min(a->deadline, a->resend_at);
 }
